@@ -1,0 +1,541 @@
+// Package dyvms is a Go client for Alibaba Cloud's Voice Messaging Service
+// (product Dyvmsapi, API version 2017-05-25): voice verification codes and
+// notifications, IVR calls, robot outbound campaigns, call tasks and call
+// records, 400-hotline transfer, virtual numbers and RTC/VoIP/MQTT tokens.
+//
+// Every Action is a method on *Client that takes a context and a typed
+// request and returns a typed response or an error:
+//
+//	client, err := dyvms.NewClient(dyvms.WithAccessKey(id, secret))
+//	resp, err := client.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{
+//		CalledNumber: "13900001234",
+//		TtsCode:      "TTS_100000",
+//		TtsParam:     map[string]string{"code": "1234"},
+//	})
+//
+// Each call follows one path: the request is encoded and validated (a bad
+// request returns a *ValidationError and nothing is sent), signed with the
+// POP HMAC-SHA1 signature, sent as an HTTPS POST, and the XML or JSON answer
+// is decoded into the typed response or into *Error, the one error type for
+// everything the service reports.
+package dyvms
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SDKVersion is the version of this SDK, sent in the User-Agent.
+const SDKVersion = "0.1.0"
+
+// APIVersion is the Dyvmsapi API version this SDK speaks.
+const APIVersion = "2017-05-25"
+
+// DefaultEndpoint is the central Dyvmsapi endpoint.
+const DefaultEndpoint = "https://dyvmsapi.aliyuncs.com"
+
+// DefaultRegion is the region sent as RegionId when none is configured.
+const DefaultRegion = "cn-hangzhou"
+
+// DefaultMaxResponseBytes bounds how much of a response body is read.
+const DefaultMaxResponseBytes = 10 << 20
+
+// Format is the response format asked of the service. Both are decoded
+// whatever was asked for, since a gateway may answer XML to a JSON request.
+type Format string
+
+// Response formats.
+const (
+	FormatJSON Format = "JSON"
+	FormatXML  Format = "XML"
+)
+
+// Ptr returns a pointer to v, for request fields where zero is a meaningful
+// value to send (Speed, Volume, ...): Speed: dyvms.Ptr(0).
+func Ptr[T any](v T) *T { return &v }
+
+// Client calls Dyvmsapi. It is immutable after NewClient and safe for
+// concurrent use by many goroutines.
+type Client struct {
+	endpoint   string // scheme://host[:port], no trailing slash
+	region     string
+	format     Format
+	userAgent  string
+	httpClient *http.Client
+	creds      CredentialsProvider
+	maxBody    int64
+	now        func() time.Time
+	nonce      func() string
+}
+
+// options is what Option functions set; NewClient copies it into a Client.
+type options struct {
+	endpoint    string
+	region      string
+	format      Format
+	userAgent   string
+	httpClient  *http.Client
+	creds       CredentialsProvider
+	accessKeyID string
+	secret      string
+	token       string
+	maxBody     int64
+	allowHTTP   bool
+	now         func() time.Time
+	nonce       func() string
+}
+
+// Option configures a Client in NewClient.
+type Option func(*options)
+
+// WithAccessKey signs requests with a long-lived AccessKey pair.
+func WithAccessKey(accessKeyID, accessKeySecret string) Option {
+	return func(o *options) { o.accessKeyID, o.secret = accessKeyID, accessKeySecret }
+}
+
+// WithSecurityToken adds an STS security token to the AccessKey given with
+// WithAccessKey, for temporary credentials.
+func WithSecurityToken(token string) Option {
+	return func(o *options) { o.token = token }
+}
+
+// WithCredentialsProvider takes credentials from p on every call, for
+// credentials that rotate. It overrides WithAccessKey.
+func WithCredentialsProvider(p CredentialsProvider) Option {
+	return func(o *options) { o.creds = p }
+}
+
+// WithEndpoint sets the service endpoint: scheme and host, with an optional
+// port, for example "https://dyvmsapi.aliyuncs.com" (the default) or the URL
+// of a fake server. Plain http is accepted only for loopback hosts unless
+// WithAllowHTTP is given too.
+func WithEndpoint(rawURL string) Option {
+	return func(o *options) { o.endpoint = rawURL }
+}
+
+// WithAllowHTTP accepts a plain-http endpoint on a non-loopback host (a test
+// server on a private network). Requests then cross the network unencrypted.
+func WithAllowHTTP() Option {
+	return func(o *options) { o.allowHTTP = true }
+}
+
+// WithRegion sets the RegionId sent with every request (default cn-hangzhou).
+func WithRegion(region string) Option {
+	return func(o *options) { o.region = region }
+}
+
+// WithHTTPClient sends requests with hc. The client is used as given and is
+// never modified, so httpmock.ActivateNonDefault(hc) works with it.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) { o.httpClient = hc }
+}
+
+// WithFormat sets the response format asked of the service (JSON by default).
+func WithFormat(f Format) Option {
+	return func(o *options) { o.format = f }
+}
+
+// WithUserAgent appends s to the SDK's User-Agent header.
+func WithUserAgent(s string) Option {
+	return func(o *options) { o.userAgent = s }
+}
+
+// WithMaxResponseBytes bounds how many bytes of a response body are read
+// (default 10 MiB); a longer body fails with ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option {
+	return func(o *options) { o.maxBody = n }
+}
+
+// withClock and withNonce make signatures reproducible in tests.
+func withClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce = nonce } }
+
+// NewClient returns a Client configured by opts. Without WithAccessKey or
+// WithCredentialsProvider it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and
+// returns ErrNoCredentials when they are unset.
+func NewClient(opts ...Option) (*Client, error) {
+	o := options{
+		endpoint: DefaultEndpoint,
+		region:   DefaultRegion,
+		format:   FormatJSON,
+		maxBody:  DefaultMaxResponseBytes,
+		now:      time.Now,
+		nonce:    uuid.NewString,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	endpoint, err := parseEndpoint(o.endpoint, o.allowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if o.format != FormatJSON && o.format != FormatXML {
+		return nil, errorf("format must be FormatJSON or FormatXML, not %q", o.format)
+	}
+	if o.region == "" {
+		return nil, errorf("region must not be empty")
+	}
+	if o.maxBody <= 0 {
+		return nil, errorf("max response bytes must be positive")
+	}
+	creds := o.creds
+	switch {
+	case creds != nil:
+	case o.accessKeyID != "" || o.secret != "":
+		if o.accessKeyID == "" || o.secret == "" {
+			return nil, errorf("WithAccessKey needs both an AccessKey ID and a secret")
+		}
+		creds = NewStaticCredentialsProvider(o.accessKeyID, o.secret, o.token)
+	default:
+		env, ok := EnvCredentials()
+		if !ok {
+			return nil, ErrNoCredentials
+		}
+		if o.token != "" {
+			env.SecurityToken = o.token
+		}
+		creds = NewStaticCredentialsProvider(env.AccessKeyID, env.AccessKeySecret, env.SecurityToken)
+	}
+	hc := o.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: newDefaultTransport()}
+	}
+	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
+	if o.userAgent != "" {
+		ua += " " + o.userAgent
+	}
+	return &Client{
+		endpoint:   endpoint,
+		region:     o.region,
+		format:     o.format,
+		userAgent:  ua,
+		httpClient: hc,
+		creds:      creds,
+		maxBody:    o.maxBody,
+		now:        o.now,
+		nonce:      o.nonce,
+	}, nil
+}
+
+// newDefaultTransport is the client's own transport (never
+// http.DefaultTransport, which other code may change): proxies from the
+// environment, bounded dial and TLS handshake times.
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
+// parseEndpoint checks an endpoint URL and returns it as scheme://host[:port].
+func parseEndpoint(raw string, allowHTTP bool) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", errorf("invalid endpoint %q: %v", raw, err)
+	}
+	if u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return "", errorf("invalid endpoint %q: want scheme://host[:port]", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !allowHTTP && !isLoopback(u.Hostname()) {
+			return "", errorf("endpoint %q is plain http on a non-loopback host; use https, or WithAllowHTTP", raw)
+		}
+	default:
+		return "", errorf("invalid endpoint %q: scheme must be https or http", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Endpoint returns the endpoint the client sends to.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// CallOption changes one call.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	extra url.Values
+}
+
+// WithExtraParams adds parameters the typed request lacks, signed and sent
+// like the others. They may not replace a common parameter (Action,
+// Signature, ...) or a parameter the request already sets.
+func WithExtraParams(params url.Values) CallOption {
+	return func(o *callOptions) { o.extra = params }
+}
+
+// call runs action with req and decodes a success into a new Resp.
+func call[Resp any](ctx context.Context, c *Client, action string, req any, opts []CallOption) (*Resp, error) {
+	out := new(Resp)
+	if err := c.invoke(ctx, action, req, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Do calls any Action by name with raw parameters (lists already flattened
+// as Name.N.Field), signed, sent and checked exactly like the typed calls.
+// A success is decoded into out: a pointer to a struct with json tags (the
+// lenient rules of the typed responses apply), a *map[string]any, or nil.
+// It is the escape hatch for Actions or parameters the typed API lacks.
+func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
+	if action == "" {
+		return errorf("Do: action must not be empty")
+	}
+	return c.invoke(ctx, action, nil, out, []CallOption{WithExtraParams(params)})
+}
+
+// commonParams are set by the client; a request may not set them.
+var commonParams = map[string]bool{
+	"AccessKeyId": true, "Action": true, "Format": true, "RegionId": true, "SecurityToken": true,
+	"Signature": true, "SignatureMethod": true, "SignatureNonce": true, "SignatureVersion": true,
+	"Timestamp": true, "Version": true,
+}
+
+// invoke is the one request path: build params, validate, sign, send,
+// decode the envelope into out or an *Error.
+func (c *Client) invoke(ctx context.Context, action string, req any, out any, opts []CallOption) error {
+	if ctx == nil {
+		return errorf("%s: nil context", action)
+	}
+	var co callOptions
+	for _, opt := range opts {
+		opt(&co)
+	}
+	params, err := c.buildParams(action, req, co.extra)
+	if err != nil {
+		return err
+	}
+	creds, err := c.creds.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("dyvms: %s: credentials: %w", action, err)
+	}
+	if !creds.valid() {
+		return fmt.Errorf("dyvms: %s: %w", action, ErrNoCredentials)
+	}
+	return c.attempt(ctx, action, params, creds, out)
+}
+
+// buildParams encodes and validates the request and the extra parameters.
+func (c *Client) buildParams(action string, req any, extra url.Values) ([]param, error) {
+	params, err := encodeRequest(action, req, make([]param, 0, 16))
+	if err != nil {
+		return nil, err
+	}
+	if len(extra) == 0 {
+		return params, nil
+	}
+	set := make(map[string]bool, len(params))
+	for _, p := range params {
+		set[p.key] = true
+	}
+	for _, p := range paramsFromValues(extra) {
+		if commonParams[p.key] {
+			return nil, &ValidationError{Action: action, Field: p.key, Reason: "is a common parameter set by the client"}
+		}
+		if set[p.key] {
+			return nil, &ValidationError{Action: action, Field: p.key, Reason: "is already set by the request"}
+		}
+		params = append(params, p)
+	}
+	return params, nil
+}
+
+// attempt signs and sends one HTTP request and decodes its response.
+func (c *Client) attempt(ctx context.Context, action string, params []param, creds Credentials, out any) error {
+	red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
+	httpReq, signature, err := c.newRequest(ctx, action, params, creds)
+	if err != nil {
+		return err
+	}
+	red = red.with(signature)
+	resp, err := c.httpClient.Do(httpReq)
+	if err != nil {
+		return &TransportError{Action: action, Err: red.sanitizeTransportError(err)}
+	}
+	defer resp.Body.Close()
+	body, err := readBody(resp, c.maxBody)
+	if err != nil {
+		return &TransportError{Action: action, Err: red.sanitizeTransportError(err)}
+	}
+	return decodeResponse(action, resp.StatusCode, resp.Header, body, out, red)
+}
+
+// newRequest builds the signed HTTP request: POST to the endpoint with the
+// common parameters and the Signature in the query string and the Action's
+// own parameters in an application/x-www-form-urlencoded body. The
+// signature covers both, as the RPC gateway expects. A large parameter
+// (a callee list of hundreds of KB) therefore never meets a URL length limit,
+// and phone numbers stay out of URLs and proxy logs.
+func (c *Client) newRequest(ctx context.Context, action string, params []param, creds Credentials) (*http.Request, string, error) {
+	common := make([]param, 0, 10+len(params))
+	common = append(common,
+		param{"AccessKeyId", creds.AccessKeyID},
+		param{"Action", action},
+		param{"Format", string(c.format)},
+		param{"RegionId", c.region},
+		param{"SignatureMethod", signatureMethod},
+		param{"SignatureNonce", c.nonce()},
+		param{"SignatureVersion", signatureVersion},
+		param{"Timestamp", c.now().UTC().Format(timestampLayout)},
+		param{"Version", APIVersion},
+	)
+	if creds.SecurityToken != "" {
+		common = append(common, param{"SecurityToken", creds.SecurityToken})
+	}
+	nCommon := len(common)
+	all := append(common, params...)
+	signed := make([]param, len(all))
+	copy(signed, all)
+	sortParams(signed)
+
+	size := 0
+	for _, p := range signed {
+		size += escapedLen(p.key) + escapedLen(p.value) + 2
+	}
+	canonical := appendCanonical(make([]byte, 0, size), signed)
+	sts := appendStringToSign(make([]byte, 0, len(canonical)*3/2+16), "POST", canonical)
+	signature := signBytes(sts, creds.AccessKeySecret)
+
+	u := make([]byte, 0, len(c.endpoint)+2+size)
+	u = append(u, c.endpoint...)
+	u = append(u, "/?"...)
+	u = appendPairs(u, all[:nCommon])
+	u = append(u, "&Signature="...)
+	u = appendEscaped(u, signature)
+	body := appendPairs(make([]byte, 0, size), all[nCommon:])
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), bytes.NewReader(body))
+	if err != nil {
+		return nil, "", errorf("%s: building request: %v", action, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json, application/xml")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, signature, nil
+}
+
+// appendPairs appends k=v pairs joined by '&', specialUrlEncoded.
+func appendPairs(dst []byte, ps []param) []byte {
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = appendEscaped(dst, p.key)
+		dst = append(dst, '=')
+		dst = appendEscaped(dst, p.value)
+	}
+	return dst
+}
+
+// readBody reads a response body, at most max bytes.
+func readBody(resp *http.Response, max int64) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > max {
+		n = 512
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n+1))
+	read, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading response body: %w", err)
+	}
+	if read > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeResponse turns a response into out or an *Error.
+func decodeResponse(action string, status int, header http.Header, body []byte, out any, red redactor) error {
+	root, tree, err := parseBody(body)
+	if err != nil {
+		return &Error{
+			Action:     action,
+			HTTPStatus: status,
+			RequestID:  header.Get("x-acs-request-id"),
+			Message:    "body is not a Dyvmsapi envelope: " + shortReason(err),
+			Body:       red.snippet(body),
+			unexpected: true,
+		}
+	}
+	code := toString(tree["Code"])
+	ok2xx := status >= 200 && status < 300
+	if ok2xx && root != "Error" && successCode(action, code) {
+		decodeInto(tree, out)
+		return nil
+	}
+	e := &Error{
+		Action:     action,
+		HTTPStatus: status,
+		Code:       code,
+		Message:    red.redact(toString(tree["Message"])),
+		RequestID:  toString(tree["RequestId"]),
+		HostID:     toString(tree["HostId"]),
+		Recommend:  toString(tree["Recommend"]),
+	}
+	if e.RequestID == "" {
+		e.RequestID = header.Get("x-acs-request-id")
+	}
+	if ra := header.Get("x-acs-retry-after"); ra != "" {
+		e.RetryAfter, _ = strconv.ParseInt(ra, 10, 64)
+	}
+	if code == "" {
+		e.unexpected = true
+		e.Message = "error envelope without a Code"
+		e.Body = red.snippet(body)
+	}
+	return e
+}
+
+// shortReason is a one-line description of a parse error.
+func shortReason(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return "malformed XML"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "truncated"
+	}
+	if errors.Is(err, errNotEnvelope) {
+		return err.Error()
+	}
+	return "malformed: " + err.Error()
+}
+
+// successCode reports whether code means success for action: the Action's
+// documented success code ("OK" for most, "200" for some). A body without a
+// Code counts as success, as do "OK" and "200" for an Action whose success
+// code is undocumented.
+func successCode(action, code string) bool {
+	if code == "" {
+		return true
+	}
+	if info, ok := actionTable[action]; ok && info.successCode != "" {
+		return code == info.successCode
+	}
+	return code == "OK" || code == "200"
+}

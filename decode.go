@@ -1,0 +1,465 @@
+package dyvms
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Responses are decoded in two steps, the same for XML and JSON bodies:
+// the body is parsed into a tree (map[string]any, []any, string,
+// json.Number, bool, nil), then the tree is assigned to the typed response
+// struct by its `json` tag names. The assignment is tolerant in the ways the
+// real service needs: numbers that arrive as strings and the reverse,
+// booleans as "true", lists that are a bare array, a single element or an
+// RPC wrapper object ({"Item": [...]}), and JSON-in-string fields that
+// arrive as an inline object. A value that cannot be converted leaves the
+// field at its zero value rather than failing the call.
+
+// errNotEnvelope is returned by parseBody for a body that is neither a JSON
+// object nor an XML document.
+var errNotEnvelope = errors.New("not a JSON or XML document")
+
+// parseBody parses a response body. For XML it returns the root element's
+// name and its children; for JSON an empty root name and the object.
+func parseBody(body []byte) (root string, tree map[string]any, err error) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return "", nil, errNotEnvelope
+	}
+	switch b[0] {
+	case '{':
+		tree, err = parseJSONObject(b)
+		return "", tree, err
+	case '<':
+		return parseXML(b)
+	}
+	return "", nil, errNotEnvelope
+}
+
+func parseJSONObject(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after JSON object")
+	}
+	return m, nil
+}
+
+// parseXML turns an XML document into a tree: an element with child
+// elements becomes a map (repeated names become []any), a leaf its text.
+func parseXML(b []byte) (string, map[string]any, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = true
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = errNotEnvelope
+			}
+			return "", nil, err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			v, err := parseXMLElement(dec, 0)
+			if err != nil {
+				return "", nil, err
+			}
+			m, ok := v.(map[string]any)
+			if !ok {
+				m = map[string]any{}
+			}
+			// Nothing but white space, comments and processing
+			// instructions may follow the root.
+			for {
+				tok, err := dec.Token()
+				if err == io.EOF {
+					return se.Name.Local, m, nil
+				}
+				if err != nil {
+					return "", nil, err
+				}
+				if cd, ok := tok.(xml.CharData); ok && len(bytes.TrimSpace(cd)) == 0 {
+					continue
+				}
+				switch tok.(type) {
+				case xml.Comment, xml.ProcInst:
+					continue
+				}
+				return "", nil, errors.New("trailing data after XML root element")
+			}
+		}
+	}
+}
+
+// maxXMLDepth bounds nesting so a hostile body cannot exhaust the stack.
+const maxXMLDepth = 64
+
+func parseXMLElement(dec *xml.Decoder, depth int) (any, error) {
+	if depth > maxXMLDepth {
+		return nil, errors.New("XML nested too deeply")
+	}
+	var text []byte
+	var children map[string]any
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			v, err := parseXMLElement(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			if children == nil {
+				children = map[string]any{}
+			}
+			// An element's value is a string or a map, never a slice, so a
+			// slice here always means the name repeated.
+			name := t.Name.Local
+			switch prev := children[name].(type) {
+			case nil:
+				children[name] = v
+			case []any:
+				children[name] = append(prev, v)
+			default:
+				children[name] = []any{prev, v}
+			}
+		case xml.CharData:
+			text = append(text, t...)
+		case xml.EndElement:
+			if children != nil {
+				return children, nil
+			}
+			return string(text), nil
+		}
+	}
+}
+
+// fieldIndex maps wire names to struct field index paths.
+type fieldIndex struct {
+	exact map[string][]int
+	lower map[string][]int
+}
+
+var fieldIndexes sync.Map // reflect.Type -> *fieldIndex
+
+func indexFor(t reflect.Type) *fieldIndex {
+	if v, ok := fieldIndexes.Load(t); ok {
+		return v.(*fieldIndex)
+	}
+	fi := &fieldIndex{exact: map[string][]int{}, lower: map[string][]int{}}
+	for _, sf := range reflect.VisibleFields(t) {
+		if !sf.IsExported() || sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			continue
+		}
+		name := sf.Name
+		if tag, ok := sf.Tag.Lookup("json"); ok {
+			n, _, _ := strings.Cut(tag, ",")
+			if n == "-" {
+				continue
+			}
+			if n != "" {
+				name = n
+			}
+		}
+		if _, dup := fi.exact[name]; !dup {
+			fi.exact[name] = sf.Index
+		}
+		if _, dup := fi.lower[strings.ToLower(name)]; !dup {
+			fi.lower[strings.ToLower(name)] = sf.Index
+		}
+	}
+	v, _ := fieldIndexes.LoadOrStore(t, fi)
+	return v.(*fieldIndex)
+}
+
+// assign stores the tree value n in v, converting leniently.
+func assign(v reflect.Value, n any, depth int) {
+	if n == nil || depth > maxXMLDepth {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		assign(v.Elem(), n, depth+1)
+	case reflect.Interface:
+		if v.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(n))
+		}
+	case reflect.String:
+		v.SetString(toString(n))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if i, ok := toInt(n); ok && !v.OverflowInt(i) {
+			v.SetInt(i)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if i, ok := toInt(n); ok && i >= 0 && !v.OverflowUint(uint64(i)) {
+			v.SetUint(uint64(i))
+		}
+	case reflect.Float32, reflect.Float64:
+		if f, ok := toFloat(n); ok {
+			v.SetFloat(f)
+		}
+	case reflect.Bool:
+		if b, ok := toBool(n); ok {
+			v.SetBool(b)
+		}
+	case reflect.Struct:
+		m, ok := asObject(n)
+		if !ok {
+			return
+		}
+		fi := indexFor(v.Type())
+		for k, val := range m {
+			idx, ok := fi.exact[k]
+			if !ok {
+				if idx, ok = fi.lower[strings.ToLower(k)]; !ok {
+					continue
+				}
+			}
+			f, err := v.FieldByIndexErr(idx)
+			if err != nil {
+				continue
+			}
+			assign(f, val, depth+1)
+		}
+	case reflect.Slice:
+		items := asList(n, v.Type().Elem())
+		s := reflect.MakeSlice(v.Type(), len(items), len(items))
+		for i, it := range items {
+			assign(s.Index(i), it, depth+1)
+		}
+		v.Set(s)
+	case reflect.Map:
+		m, ok := asObject(n)
+		if !ok || v.Type().Key().Kind() != reflect.String {
+			return
+		}
+		out := reflect.MakeMapWithSize(v.Type(), len(m))
+		for k, val := range m {
+			ev := reflect.New(v.Type().Elem()).Elem()
+			assign(ev, val, depth+1)
+			out.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), ev)
+		}
+		v.Set(out)
+	}
+}
+
+// asObject returns n as an object; a string holding a JSON object is parsed.
+func asObject(n any) (map[string]any, bool) {
+	switch t := n.(type) {
+	case map[string]any:
+		return t, true
+	case string:
+		s := strings.TrimSpace(t)
+		if strings.HasPrefix(s, "{") {
+			if m, err := parseJSONObject([]byte(s)); err == nil {
+				return m, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// asList returns the items of a list value: a bare array; a string holding
+// a JSON array; an RPC wrapper object whose only member is the list; or a
+// single item.
+func asList(n any, elem reflect.Type) []any {
+	switch t := n.(type) {
+	case []any:
+		return t
+	case string:
+		s := strings.TrimSpace(t)
+		switch {
+		case s == "":
+			return nil
+		case strings.HasPrefix(s, "["):
+			dec := json.NewDecoder(strings.NewReader(s))
+			dec.UseNumber()
+			var a []any
+			if dec.Decode(&a) == nil {
+				return a
+			}
+			return nil
+		case strings.HasPrefix(s, "{") && elem.Kind() != reflect.String:
+			if m, ok := asObject(s); ok {
+				return asList(m, elem)
+			}
+		}
+		return []any{t}
+	case map[string]any:
+		if len(t) == 1 {
+			for k, inner := range t {
+				if list, ok := inner.([]any); ok {
+					return list
+				}
+				// <Data><Item>..</Item></Data> with one item: the key is
+				// a wrapper name unless it names a field of the item.
+				if _, isObj := inner.(map[string]any); isObj && !namesField(elem, k) {
+					return []any{inner}
+				}
+			}
+		}
+		return []any{t}
+	}
+	return []any{n}
+}
+
+// namesField reports whether t (a struct or pointer to one) has a field
+// whose wire name is name.
+func namesField(t reflect.Type, name string) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	fi := indexFor(t)
+	if _, ok := fi.exact[name]; ok {
+		return true
+	}
+	_, ok := fi.lower[strings.ToLower(name)]
+	return ok
+}
+
+func toString(n any) string {
+	switch t := n.(type) {
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	case bool:
+		return strconv.FormatBool(t)
+	case map[string]any, []any:
+		// A JSON-in-string field that arrived inline: keep it as JSON.
+		s, err := marshalJSON(t)
+		if err != nil {
+			return ""
+		}
+		return s
+	}
+	return ""
+}
+
+func toInt(n any) (int64, bool) {
+	var s string
+	switch t := n.(type) {
+	case json.Number:
+		s = t.String()
+	case string:
+		s = strings.TrimSpace(t)
+	case bool:
+		if t {
+			return 1, true
+		}
+		return 0, true
+	default:
+		return 0, false
+	}
+	if s == "" {
+		return 0, false
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		return int64(f), true
+	}
+	return 0, false
+}
+
+func toFloat(n any) (float64, bool) {
+	switch t := n.(type) {
+	case json.Number:
+		f, err := t.Float64()
+		return f, err == nil
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func toBool(n any) (bool, bool) {
+	switch t := n.(type) {
+	case bool:
+		return t, true
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "true", "1", "yes", "y":
+			return true, true
+		case "false", "0", "no", "n", "":
+			return false, true
+		}
+	case json.Number:
+		f, err := t.Float64()
+		return f != 0, err == nil
+	}
+	return false, false
+}
+
+// decodeInto assigns tree to out, a non-nil pointer. out may be a
+// *map[string]any or *any, which receive the tree itself.
+func decodeInto(tree map[string]any, out any) {
+	switch o := out.(type) {
+	case nil:
+		return
+	case *map[string]any:
+		*o = tree
+		return
+	case *any:
+		*o = tree
+		return
+	}
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return
+	}
+	assign(v.Elem(), tree, 0)
+}
+
+// UnmarshalLenient decodes a JSON or XML document into out (a pointer to a
+// struct, map or slice) with the SDK's tolerant rules: numbers as strings
+// and the reverse, booleans as strings, lists as bare arrays, single items
+// or wrapper objects. It is what the typed responses use, exported for
+// responses of Do and for JSON-in-string fields.
+func UnmarshalLenient(data []byte, out any) error {
+	b := bytes.TrimSpace(data)
+	if len(b) > 0 && b[0] == '[' {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var a []any
+		if err := dec.Decode(&a); err != nil {
+			return err
+		}
+		v := reflect.ValueOf(out)
+		if v.Kind() != reflect.Pointer || v.IsNil() {
+			return errors.New("dyvms: UnmarshalLenient needs a non-nil pointer")
+		}
+		assign(v.Elem(), a, 0)
+		return nil
+	}
+	_, tree, err := parseBody(b)
+	if err != nil {
+		return err
+	}
+	decodeInto(tree, out)
+	return nil
+}

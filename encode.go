@@ -1,0 +1,379 @@
+package dyvms
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Request structs describe their wire form with a `dyvms` struct tag:
+//
+//	CalledNumber string `dyvms:"CalledNumber,required"`
+//	PlayTimes    int    `dyvms:"PlayTimes,min=1,max=3"`
+//	OutID        string `dyvms:"OutId,maxbytes=15"`
+//	TtsParam     map[string]string `dyvms:"TtsParam,json"`
+//	QueryDate    time.Time `dyvms:"QueryDate,ms"`
+//	MenuKeyMap   []MenuKey `dyvms:"MenuKeyMap"`   // MenuKeyMap.1.Key, MenuKeyMap.1.Code, ...
+//
+// The first element is the exact (case-sensitive) wire name. Options:
+// required; min=N and max=N for numbers; maxbytes=N for strings; json (the
+// value is sent as a JSON document, keys sorted); ms (a time.Time sent as
+// Unix milliseconds); datetime (a time.Time sent as "2006-01-02 15:04:05" in
+// China Standard Time, UTC+8). Zero values are not sent; pointer fields are
+// sent whenever they are non-nil, so zero can be sent through a pointer.
+// A slice of structs is flattened to Name.N.Field with N from 1, and a slice
+// of scalars to Name.N.
+
+// chinaTime is China Standard Time (UTC+8, no daylight saving), the zone of
+// the service's wall-clock date strings.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// ChinaStandardTime returns the UTC+8 zone the service uses for its
+// "yyyy-MM-dd HH:mm:ss" date strings.
+func ChinaStandardTime() *time.Location { return chinaTime }
+
+type encKind uint8
+
+const (
+	encString encKind = iota
+	encInt
+	encUint
+	encFloat
+	encBool
+	encJSON
+	encTimeMillis
+	encTimeDateTime
+	encStructList
+	encScalarList
+)
+
+// fieldPlan is how one struct field goes on the wire.
+type fieldPlan struct {
+	index    int
+	wire     string
+	kind     encKind
+	ptr      bool // field is a pointer: sent when non-nil, even if zero
+	required bool
+	min, max *float64
+	maxBytes int
+	elem     *structPlan // for encStructList
+	elemKind encKind     // for encScalarList
+}
+
+// structPlan is the wire plan of one request (or list item) struct type.
+type structPlan struct {
+	fields []fieldPlan
+}
+
+var plans sync.Map // reflect.Type -> *structPlan or error
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// planFor returns the cached plan of struct type t.
+func planFor(t reflect.Type) (*structPlan, error) {
+	if v, ok := plans.Load(t); ok {
+		if err, isErr := v.(error); isErr {
+			return nil, err
+		}
+		return v.(*structPlan), nil
+	}
+	p, err := buildPlan(t)
+	if err != nil {
+		plans.Store(t, err)
+		return nil, err
+	}
+	plans.Store(t, p)
+	return p, nil
+}
+
+func buildPlan(t reflect.Type) (*structPlan, error) {
+	p := &structPlan{}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag, ok := sf.Tag.Lookup("dyvms")
+		if !ok || tag == "-" || !sf.IsExported() {
+			continue
+		}
+		fp, err := buildField(i, sf.Type, tag)
+		if err != nil {
+			return nil, fmt.Errorf("dyvms: %s.%s: %w", t.Name(), sf.Name, err)
+		}
+		p.fields = append(p.fields, fp)
+	}
+	return p, nil
+}
+
+func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
+	parts := strings.Split(tag, ",")
+	fp := fieldPlan{index: index, wire: parts[0]}
+	var asJSON, ms, datetime bool
+	for _, opt := range parts[1:] {
+		name, val, _ := strings.Cut(opt, "=")
+		switch name {
+		case "required":
+			fp.required = true
+		case "json":
+			asJSON = true
+		case "ms":
+			ms = true
+		case "datetime":
+			datetime = true
+		case "min", "max":
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				return fp, fmt.Errorf("bad %s option %q", name, val)
+			}
+			if name == "min" {
+				fp.min = &f
+			} else {
+				fp.max = &f
+			}
+		case "maxbytes":
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return fp, fmt.Errorf("bad maxbytes option %q", val)
+			}
+			fp.maxBytes = n
+		default:
+			return fp, fmt.Errorf("unknown tag option %q", opt)
+		}
+	}
+	if ft.Kind() == reflect.Pointer {
+		fp.ptr = true
+		ft = ft.Elem()
+	}
+	switch {
+	case asJSON:
+		fp.kind = encJSON
+	case ft == timeType:
+		switch {
+		case ms:
+			fp.kind = encTimeMillis
+		case datetime:
+			fp.kind = encTimeDateTime
+		default:
+			return fp, fmt.Errorf("time.Time needs the ms or datetime option")
+		}
+	case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+		fp.kind = encStructList
+		elem, err := planFor(ft.Elem())
+		if err != nil {
+			return fp, err
+		}
+		fp.elem = elem
+	case ft.Kind() == reflect.Slice:
+		fp.kind = encScalarList
+		k, ok := scalarKind(ft.Elem())
+		if !ok {
+			return fp, fmt.Errorf("unsupported list element %s", ft.Elem())
+		}
+		fp.elemKind = k
+	default:
+		k, ok := scalarKind(ft)
+		if !ok {
+			return fp, fmt.Errorf("unsupported field type %s", ft)
+		}
+		fp.kind = k
+	}
+	return fp, nil
+}
+
+func scalarKind(t reflect.Type) (encKind, bool) {
+	switch t.Kind() {
+	case reflect.String:
+		return encString, true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return encInt, true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return encUint, true
+	case reflect.Float32, reflect.Float64:
+		return encFloat, true
+	case reflect.Bool:
+		return encBool, true
+	}
+	return 0, false
+}
+
+// encoder flattens one request into params and validates it.
+type encoder struct {
+	action string
+	params []param
+}
+
+// encodeRequest validates req (a pointer to a tagged request struct, or nil)
+// and appends its parameters to dst.
+func encodeRequest(action string, req any, dst []param) ([]param, error) {
+	e := encoder{action: action, params: dst}
+	if req == nil {
+		return dst, nil
+	}
+	v := reflect.ValueOf(req)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v = reflect.New(v.Type().Elem())
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("dyvms: %s: request must be a struct pointer, not %s", action, v.Type())
+	}
+	p, err := planFor(v.Type())
+	if err != nil {
+		return nil, err
+	}
+	if err := e.encodeStruct(p, v, ""); err != nil {
+		return nil, err
+	}
+	return e.params, nil
+}
+
+func (e *encoder) invalid(field, reason string) error {
+	return &ValidationError{Action: e.action, Field: field, Reason: reason}
+}
+
+func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) error {
+	for i := range p.fields {
+		fp := &p.fields[i]
+		if err := e.encodeField(fp, v.Field(fp.index), prefix+fp.wire); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error {
+	if fp.ptr {
+		if f.IsNil() {
+			if fp.required {
+				return e.invalid(name, "is required")
+			}
+			return nil
+		}
+		f = f.Elem()
+	} else if f.IsZero() && fp.kind != encStructList && fp.kind != encScalarList {
+		if fp.required {
+			return e.invalid(name, "is required")
+		}
+		return nil
+	}
+	switch fp.kind {
+	case encString:
+		s := f.String()
+		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
+			return e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), fp.maxBytes))
+		}
+		e.add(name, s)
+	case encInt:
+		n := f.Int()
+		if err := e.checkRange(fp, name, float64(n)); err != nil {
+			return err
+		}
+		e.add(name, strconv.FormatInt(n, 10))
+	case encUint:
+		n := f.Uint()
+		if err := e.checkRange(fp, name, float64(n)); err != nil {
+			return err
+		}
+		e.add(name, strconv.FormatUint(n, 10))
+	case encFloat:
+		x := f.Float()
+		if err := e.checkRange(fp, name, x); err != nil {
+			return err
+		}
+		e.add(name, strconv.FormatFloat(x, 'f', -1, 64))
+	case encBool:
+		e.add(name, strconv.FormatBool(f.Bool()))
+	case encJSON:
+		if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
+			if fp.required {
+				return e.invalid(name, "is required")
+			}
+			return nil
+		}
+		s, err := marshalJSON(f.Interface())
+		if err != nil {
+			return e.invalid(name, "cannot be encoded as JSON: "+err.Error())
+		}
+		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
+			return e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), fp.maxBytes))
+		}
+		e.add(name, s)
+	case encTimeMillis:
+		e.add(name, strconv.FormatInt(f.Interface().(time.Time).UnixMilli(), 10))
+	case encTimeDateTime:
+		e.add(name, f.Interface().(time.Time).In(chinaTime).Format(time.DateTime))
+	case encStructList:
+		if f.Len() == 0 {
+			if fp.required {
+				return e.invalid(name, "needs at least one item")
+			}
+			return nil
+		}
+		for j := 0; j < f.Len(); j++ {
+			if err := e.encodeStruct(fp.elem, f.Index(j), name+"."+strconv.Itoa(j+1)+"."); err != nil {
+				return err
+			}
+		}
+	case encScalarList:
+		if f.Len() == 0 {
+			if fp.required {
+				return e.invalid(name, "needs at least one item")
+			}
+			return nil
+		}
+		for j := 0; j < f.Len(); j++ {
+			e.add(name+"."+strconv.Itoa(j+1), scalarString(f.Index(j), fp.elemKind))
+		}
+	}
+	return nil
+}
+
+func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
+	if fp.min != nil && x < *fp.min || fp.max != nil && x > *fp.max {
+		lo, hi := "-∞", "+∞"
+		if fp.min != nil {
+			lo = strconv.FormatFloat(*fp.min, 'f', -1, 64)
+		}
+		if fp.max != nil {
+			hi = strconv.FormatFloat(*fp.max, 'f', -1, 64)
+		}
+		return e.invalid(name, fmt.Sprintf("is %s; must be in [%s, %s]", strconv.FormatFloat(x, 'f', -1, 64), lo, hi))
+	}
+	return nil
+}
+
+func (e *encoder) add(key, value string) {
+	e.params = append(e.params, param{key, value})
+}
+
+func scalarString(v reflect.Value, k encKind) string {
+	switch k {
+	case encInt:
+		return strconv.FormatInt(v.Int(), 10)
+	case encUint:
+		return strconv.FormatUint(v.Uint(), 10)
+	case encFloat:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	case encBool:
+		return strconv.FormatBool(v.Bool())
+	}
+	return v.String()
+}
+
+// marshalJSON encodes v deterministically (map keys sorted, as encoding/json
+// does) without HTML escaping, so Chinese text and '<', '&' stay as they are.
+func marshalJSON(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	b := buf.Bytes()
+	return string(b[:len(b)-1]), nil // drop Encode's newline
+}

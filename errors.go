@@ -1,0 +1,306 @@
+package dyvms
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrNoCredentials is returned by NewClient when no credentials were given
+	// and none were found in the environment.
+	ErrNoCredentials = errors.New("dyvms: no credentials: use WithAccessKey or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+
+	// ErrInvalidParameter matches every *ValidationError: a request that was
+	// rejected before anything was sent.
+	ErrInvalidParameter = errors.New("dyvms: invalid parameter")
+
+	// ErrUnexpectedResponse matches an *Error whose body was not a Dyvmsapi
+	// envelope (an HTML page from a proxy, an empty or truncated body).
+	ErrUnexpectedResponse = errors.New("dyvms: unexpected response")
+
+	// ErrResponseTooLarge is returned (wrapped) when a response body exceeds the
+	// client's limit (WithMaxResponseBytes).
+	ErrResponseTooLarge = errors.New("dyvms: response body too large")
+)
+
+// Error is the one error type for every failure the service reports: an
+// error envelope (XML <Error> or JSON) with any HTTP status, an HTTP 2xx
+// whose Code is not the Action's success code, and a body that is no
+// envelope at all (then errors.Is(err, ErrUnexpectedResponse) holds and Body
+// has a short snippet).
+//
+// Error strings never contain the AccessKeySecret, a Signature or a
+// SecurityToken: Message and Body are redacted before the error is built.
+type Error struct {
+	// Action is the API Action that failed, for example "SingleCallByTts".
+	Action string
+	// HTTPStatus is the HTTP status code of the response.
+	HTTPStatus int
+	// Code is the service's error code, for example "isv.BUSINESS_LIMIT_CONTROL"
+	// or "Throttling.User"; empty when the body was no envelope.
+	Code string
+	// Message is the service's description of Code.
+	Message string
+	// RequestID identifies the request; quote it to Alibaba Cloud support.
+	RequestID string
+	// HostID is the host that served the request.
+	HostID string
+	// Recommend is the error-centre URL the gateway suggests, if any.
+	Recommend string
+	// Body is a short snippet of the response body when it was no envelope.
+	Body string
+	// RetryAfter is the server's x-acs-retry-after hint in milliseconds, or 0.
+	RetryAfter int64
+
+	unexpected bool
+}
+
+// Error implements error. It names the Action, the Code and Message, the HTTP
+// status and the RequestID.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("dyvms: ")
+	if e.Action != "" {
+		b.WriteString(e.Action)
+		b.WriteString(": ")
+	}
+	switch {
+	case e.unexpected:
+		b.WriteString("unexpected response")
+		if e.Message != "" {
+			b.WriteString(" (")
+			b.WriteString(e.Message)
+			b.WriteString(")")
+		}
+	case e.Code != "":
+		b.WriteString(e.Code)
+		if e.Message != "" {
+			b.WriteString(": ")
+			b.WriteString(e.Message)
+		}
+	default:
+		b.WriteString(e.Message)
+	}
+	b.WriteString(" (HTTP ")
+	b.WriteString(strconv.Itoa(e.HTTPStatus))
+	if e.RequestID != "" {
+		b.WriteString(", RequestId ")
+		b.WriteString(e.RequestID)
+	}
+	b.WriteString(")")
+	if e.unexpected && e.Body != "" {
+		b.WriteString(": body: ")
+		b.WriteString(strconv.Quote(e.Body))
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrUnexpectedResponse) hold for a non-envelope body.
+func (e *Error) Is(target error) bool {
+	return target == ErrUnexpectedResponse && e.unexpected
+}
+
+// ValidationError reports a request rejected before any network I/O.
+// errors.Is(err, ErrInvalidParameter) holds for it.
+type ValidationError struct {
+	// Action is the API Action whose request was invalid.
+	Action string
+	// Field is the wire name of the parameter, for example "CalledNumber" or
+	// "MenuKeyMap.2.Key".
+	Field string
+	// Reason says what is wrong, for example "is required".
+	Reason string
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	return "dyvms: " + e.Action + ": invalid parameter " + e.Field + ": " + e.Reason
+}
+
+// Is makes errors.Is(err, ErrInvalidParameter) hold.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
+
+// TransportError is a failure to get a response at all: DNS, connect, TLS,
+// a reset connection, a timeout, a cancelled context, or a body that could
+// not be read. Its message carries no query string, so no AccessKeyId,
+// Signature or SecurityToken. Unwrap gives the underlying error, so
+// errors.Is(err, context.DeadlineExceeded) works.
+type TransportError struct {
+	// Action is the API Action being called.
+	Action string
+	// Err is the underlying error, with any URL stripped of its query.
+	Err error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return "dyvms: " + e.Action + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// asError returns err as an *Error, or nil.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// ErrorCode returns the service error Code carried by err, or "".
+func ErrorCode(err error) string {
+	if e := asError(err); e != nil {
+		return e.Code
+	}
+	return ""
+}
+
+// RequestID returns the RequestID carried by err, or "".
+func RequestID(err error) string {
+	if e := asError(err); e != nil {
+		return e.RequestID
+	}
+	return ""
+}
+
+// IsThrottling reports whether err is gateway flow control (Code Throttling,
+// Throttling.User, Throttling.Api, ...). The request was rejected before it
+// ran, so it is safe to send again after a pause.
+func IsThrottling(err error) bool {
+	return strings.HasPrefix(ErrorCode(err), "Throttling")
+}
+
+// IsBusinessLimit reports whether err is isv.BUSINESS_LIMIT_CONTROL: the
+// per-callee flow control (documented as 1 call a minute, 5 an hour, 20 a
+// day). Retrying soon is pointless.
+func IsBusinessLimit(err error) bool {
+	return ErrorCode(err) == "isv.BUSINESS_LIMIT_CONTROL"
+}
+
+// IsBusinessError reports whether err is a Dyvmsapi business rejection
+// (Code isv.*). Such errors are never retried automatically.
+func IsBusinessError(err error) bool {
+	return strings.HasPrefix(ErrorCode(err), "isv.")
+}
+
+// IsSignatureMismatch reports whether the server rejected the signature
+// (SignatureDoesNotMatch or IncompleteSignature): usually a wrong
+// AccessKeySecret.
+func IsSignatureMismatch(err error) bool {
+	c := ErrorCode(err)
+	return c == "SignatureDoesNotMatch" || c == "IncompleteSignature"
+}
+
+// IsInvalidAccessKey reports whether the AccessKeyId is unknown or disabled
+// (InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive, ...).
+func IsInvalidAccessKey(err error) bool {
+	return strings.HasPrefix(ErrorCode(err), "InvalidAccessKeyId")
+}
+
+// IsNotFound reports whether the service answered HTTP 404 or a *.NotFound
+// code.
+func IsNotFound(err error) bool {
+	e := asError(err)
+	return e != nil && (e.HTTPStatus == 404 || strings.HasSuffix(e.Code, "NotFound"))
+}
+
+// redactor removes secrets from text that may leave the SDK (error
+// messages, body snippets, transport errors): each secret in raw form, in
+// specialUrlEncoded form, encoded twice (as inside a string-to-sign) and
+// query-escaped. The encoded forms are computed only when text is redacted,
+// so a successful call pays nothing.
+type redactor struct {
+	secrets []string
+}
+
+// newRedactor returns a redactor for the given secrets; empty ones and ones
+// too short to search for safely are skipped.
+func newRedactor(secrets ...string) redactor {
+	var r redactor
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+	return r
+}
+
+// with returns a redactor that also redacts the given secrets.
+func (r redactor) with(secrets ...string) redactor {
+	more := newRedactor(secrets...)
+	out := redactor{secrets: make([]string, 0, len(r.secrets)+len(more.secrets))}
+	out.secrets = append(append(out.secrets, r.secrets...), more.secrets...)
+	return out
+}
+
+// redact returns s with every form of every secret replaced by "***".
+func (r redactor) redact(s string) string {
+	for _, sec := range r.secrets {
+		once := SpecialURLEncode(sec)
+		for _, form := range [...]string{sec, once, SpecialURLEncode(once), url.QueryEscape(sec)} {
+			if strings.Contains(s, form) {
+				s = strings.ReplaceAll(s, form, "***")
+			}
+		}
+	}
+	return s
+}
+
+// snippetLen is the most bytes of a body an error quotes.
+const snippetLen = 256
+
+// snippet returns a redacted, valid-UTF-8 prefix of body of at most
+// snippetLen bytes.
+func (r redactor) snippet(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if len(s) > snippetLen {
+		s = s[:snippetLen]
+		for len(s) > 0 && !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return r.redact(strings.ToValidUTF8(s, "?"))
+}
+
+// sanitizeTransportError strips the query string from any *url.Error in
+// err, and redacts secrets from the rest of the message.
+func (r redactor) sanitizeTransportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		u := ue.URL
+		if i := strings.IndexByte(u, '?'); i >= 0 {
+			u = u[:i]
+		}
+		inner := ue.Err
+		if inner != nil && r.redact(inner.Error()) != inner.Error() {
+			inner = redactedError{msg: r.redact(inner.Error()), err: inner}
+		}
+		return &url.Error{Op: ue.Op, URL: u, Err: inner}
+	}
+	if msg := err.Error(); r.redact(msg) != msg {
+		return redactedError{msg: r.redact(msg), err: err}
+	}
+	return err
+}
+
+// redactedError replaces an error's message but keeps it for errors.Is/As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
+
+// errorf builds a plain error with the dyvms prefix.
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("dyvms: "+format, args...)
+}

@@ -1,0 +1,155 @@
+package dyvms
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Signature constants of the Alibaba Cloud RPC (POP) signature, version 1.0.
+const (
+	signatureMethod  = "HMAC-SHA1"
+	signatureVersion = "1.0"
+	timestampLayout  = "2006-01-02T15:04:05Z"
+)
+
+// param is one request parameter, name and value unencoded.
+type param struct {
+	key, value string
+}
+
+// sortParams sorts params by key, by byte value, as the POP signature wants
+// (Java's TreeMap ordering for ASCII keys).
+func sortParams(ps []param) {
+	slices.SortFunc(ps, func(a, b param) int { return strings.Compare(a.key, b.key) })
+}
+
+// unreserved reports whether b is left as is by specialUrlEncode:
+// A-Z, a-z, 0-9, '-', '_', '.', '~'.
+func unreserved(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+		b == '-' || b == '_' || b == '.' || b == '~'
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// appendEscaped appends specialUrlEncode(s) to dst: the UTF-8 bytes of s
+// percent-encoded with upper-case hex, every byte but the unreserved ones
+// encoded (so a space is %20, '*' is %2A and '~' stays '~').
+func appendEscaped(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			dst = append(dst, c)
+			continue
+		}
+		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+	}
+	return dst
+}
+
+// escapedLen is len(appendEscaped(nil, s)).
+func escapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n += 2
+		}
+	}
+	return n
+}
+
+// SpecialURLEncode is the POP percent-encoding ("specialUrlEncode"): Java's
+// URLEncoder over UTF-8 with '+' replaced by %20, '*' by %2A and %7E by '~'.
+// Only A-Z, a-z, 0-9, '-', '_', '.' and '~' stay literal.
+func SpecialURLEncode(s string) string {
+	return string(appendEscaped(make([]byte, 0, escapedLen(s)), s))
+}
+
+// appendCanonical appends the canonical (sorted) query string of ps, which
+// must already be sorted and hold no Signature parameter.
+func appendCanonical(dst []byte, ps []param) []byte {
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = appendEscaped(dst, p.key)
+		dst = append(dst, '=')
+		dst = appendEscaped(dst, p.value)
+	}
+	return dst
+}
+
+// appendStringToSign appends METHOD&%2F&specialUrlEncode(canonical) to dst.
+// The canonical query holds only unreserved bytes, '%', '=' and '&', so
+// encoding it a second time is a substitution of those three.
+func appendStringToSign(dst []byte, method string, canonical []byte) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, "&%2F&"...)
+	for _, c := range canonical {
+		switch c {
+		case '%':
+			dst = append(dst, "%25"...)
+		case '=':
+			dst = append(dst, "%3D"...)
+		case '&':
+			dst = append(dst, "%26"...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// signBytes returns base64(HMAC-SHA1(secret + "&", stringToSign)).
+func signBytes(stringToSign []byte, accessKeySecret string) string {
+	key := make([]byte, 0, len(accessKeySecret)+1)
+	key = append(key, accessKeySecret...)
+	key = append(key, '&')
+	mac := hmac.New(sha1.New, key)
+	mac.Write(stringToSign)
+	var sum [sha1.Size]byte
+	var out [28]byte // base64 of 20 bytes
+	base64.StdEncoding.Encode(out[:], mac.Sum(sum[:0]))
+	return string(out[:])
+}
+
+// paramsFromValues turns url.Values into sorted params, dropping Signature
+// and using the first value of a repeated key.
+func paramsFromValues(v url.Values) []param {
+	ps := make([]param, 0, len(v))
+	for k, vs := range v {
+		if k == "Signature" || len(vs) == 0 {
+			continue
+		}
+		ps = append(ps, param{k, vs[0]})
+	}
+	sortParams(ps)
+	return ps
+}
+
+// CanonicalQuery returns the sorted, specialUrlEncoded query string of
+// params that the POP signature covers: every parameter but Signature.
+func CanonicalQuery(params url.Values) string {
+	return string(appendCanonical(nil, paramsFromValues(params)))
+}
+
+// StringToSign returns the POP string-to-sign for a request with the given
+// HTTP method and parameters (common and action parameters together, lists
+// already flattened): METHOD + "&%2F&" + specialUrlEncode(CanonicalQuery).
+// It holds no secret, so it is safe to print when a server answers
+// SignatureDoesNotMatch and returns its own string-to-sign for comparison.
+func StringToSign(method string, params url.Values) string {
+	canonical := appendCanonical(nil, paramsFromValues(params))
+	return string(appendStringToSign(nil, method, canonical))
+}
+
+// Sign returns the POP signature of a request: the base64 HMAC-SHA1 of
+// StringToSign(method, params) keyed with accessKeySecret + "&".
+func Sign(method string, params url.Values, accessKeySecret string) string {
+	canonical := appendCanonical(nil, paramsFromValues(params))
+	return signBytes(appendStringToSign(nil, method, canonical), accessKeySecret)
+}
