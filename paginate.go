@@ -1,0 +1,59 @@
+package dyvms
+
+import (
+	"context"
+	"iter"
+)
+
+// page is one page of a paged listing.
+type page[Item any] struct {
+	items []Item
+	// total is the number of items in the whole listing, or 0 if unknown.
+	total int64
+	// size is the page size used, or 0 if unknown.
+	size int64
+}
+
+// maxPages stops a listing whose server never signals its end.
+const maxPages = 100000
+
+// paginate iterates over every item of a paged listing, fetching page
+// numbers first, first+1, ... with fetch. It stops after the item that
+// reaches the total, on an empty page, on a short page when the total is
+// unknown, on the first error (yielded once, with a zero Item), or when ctx
+// is done. It starts no goroutine; fetch must not modify the caller's
+// request (copy it and set the page number on the copy).
+func paginate[Item any](ctx context.Context, first int32, fetch func(ctx context.Context, pageNo int32) (page[Item], error)) iter.Seq2[Item, error] {
+	if first < 1 {
+		first = 1
+	}
+	return func(yield func(Item, error) bool) {
+		var zero Item
+		var seen int64
+		for pageNo := first; pageNo < first+maxPages; pageNo++ {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			p, err := fetch(ctx, pageNo)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range p.items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			seen += int64(len(p.items))
+			switch {
+			case len(p.items) == 0:
+				return
+			case p.total > 0 && seen+int64(first-1)*p.size >= p.total:
+				return
+			case p.total <= 0 && p.size > 0 && int64(len(p.items)) < p.size:
+				return
+			}
+		}
+	}
+}
