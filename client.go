@@ -353,14 +353,18 @@ func (c *Client) buildParams(action string, req any, extra url.Values) ([]param,
 	for _, p := range params {
 		set[p.key] = true
 	}
-	for _, p := range paramsFromValues(extra) {
-		if commonParams[p.key] {
-			return nil, &ValidationError{Action: action, Field: p.key, Reason: "is a common parameter set by the client"}
+	for key, values := range extra {
+		switch {
+		case commonParams[key]:
+			return nil, &ValidationError{Action: action, Field: key, Reason: "is a common parameter set by the client"}
+		case set[key]:
+			return nil, &ValidationError{Action: action, Field: key, Reason: "is already set by the request"}
+		case key == "":
+			return nil, &ValidationError{Action: action, Field: `""`, Reason: "parameter names must not be empty"}
+		case len(values) != 1:
+			return nil, &ValidationError{Action: action, Field: key, Reason: "must have exactly one value; flatten lists as Name.N"}
 		}
-		if set[p.key] {
-			return nil, &ValidationError{Action: action, Field: p.key, Reason: "is already set by the request"}
-		}
-		params = append(params, p)
+		params = append(params, param{key, values[0]})
 	}
 	return params, nil
 }
@@ -483,10 +487,21 @@ func decodeResponse(action string, status int, header http.Header, body []byte, 
 		}
 	}
 	code := toString(tree["Code"])
-	ok2xx := status >= 200 && status < 300
-	if ok2xx && root != "Error" && successCode(action, code) {
-		decodeInto(tree, out)
-		return nil
+	if status >= 200 && status < 300 && root != "Error" {
+		if !isSuccessEnvelope(action, root, tree) {
+			return &Error{
+				Action:     action,
+				HTTPStatus: status,
+				RequestID:  header.Get("x-acs-request-id"),
+				Message:    "body is not a " + action + " response",
+				Body:       red.snippet(body),
+				unexpected: true,
+			}
+		}
+		if successCode(action, code) {
+			decodeInto(tree, out)
+			return nil
+		}
 	}
 	e := &Error{
 		Action:     action,
@@ -509,6 +524,19 @@ func decodeResponse(action string, status int, header http.Header, body []byte, 
 		e.Body = red.snippet(body)
 	}
 	return e
+}
+
+// isSuccessEnvelope reports whether a parsed 2xx body is the Action's
+// response: XML rooted at <ActionResponse>, or a JSON object carrying a
+// RequestId or a Code (an HTML page that happens to be well-formed XML, or
+// an unrelated JSON document, is not).
+func isSuccessEnvelope(action, root string, tree map[string]any) bool {
+	if root != "" {
+		return root == action+"Response"
+	}
+	_, hasID := tree["RequestId"]
+	_, hasCode := tree["Code"]
+	return hasID || hasCode
 }
 
 // shortReason is a one-line description of a parse error.
