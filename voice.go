@@ -14,6 +14,8 @@ type ResponseMeta struct {
 	Message string `json:"Message"`
 }
 
+func (m *ResponseMeta) meta() *ResponseMeta { return m }
+
 // SingleCallByTtsRequest is the input of SingleCallByTts.
 type SingleCallByTtsRequest struct {
 	// CalledNumber is the number to call (required): one mainland China
