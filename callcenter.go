@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -173,7 +172,8 @@ func (d CallTaskData) MarshalJSON() ([]byte, error) {
 			w.CalleeList[i].Params = []string{}
 		}
 	}
-	return json.Marshal(w)
+	s, err := marshalJSON(w) // no HTML escaping, like every json parameter
+	return []byte(s), err
 }
 
 // CreateCallTaskRequest is the input of CreateCallTask.
