@@ -476,7 +476,7 @@ type ccPaging struct {
 	name    string
 	pageKey string
 	render  func(pageNo, from, to int) string
-	run     func(ctx context.Context, c *Client, stopAfter int) (keys []string, err error, reqUnchanged bool)
+	run     func(ctx context.Context, c *Client, stopAfter int) (keys []string, reqUnchanged bool, err error)
 }
 
 func ccRunPaging(t *testing.T, cases []ccPaging) {
@@ -484,7 +484,7 @@ func ccRunPaging(t *testing.T, cases []ccPaging) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, f := ccClient(t, ccPager(tc.pageKey, 5, 2, tc.render))
-			keys, err, same := tc.run(context.Background(), c, -1)
+			keys, same, err := tc.run(context.Background(), c, -1)
 			require.NoError(t, err)
 			assert.Equal(t, []string{"k0", "k1", "k2", "k3", "k4"}, keys)
 			assert.Equal(t, 3, f.count(), "three pages, then stop at the total")
@@ -498,7 +498,7 @@ func ccRunPaging(t *testing.T, cases []ccPaging) {
 			c, f = ccClient(t, ccPager(tc.pageKey, 5, 2, tc.render))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			keys, err, _ = tc.run(ctx, c, 1)
+			keys, _, err = tc.run(ctx, c, 1)
 			cancel()
 			_ = keys
 			assert.ErrorIs(t, err, context.Canceled)
@@ -540,26 +540,26 @@ func TestCallcenterPaging(t *testing.T) {
 				return `{"Code":"200","RequestId":"R","PageNumber":` + strconv.Itoa(n) + `,"PageSize":2,"Total":5,"Data":[` +
 					items(from, to, func(i int) string { return `{"Id":` + strconv.Itoa(i) + `,"TaskName":"k` + strconv.Itoa(i) + `"}` }) + `]}`
 			},
-			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, error, bool) {
+			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, bool, error) {
 				req := &ListCallTaskRequest{PageSize: 2, Status: CallTaskDone}
 				orig := *req
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				keys, err := ccWalk(c.ListCallTaskAll(ctx, req), func(t CallTask) string { return t.TaskName }, stopAfter, cancel)
-				return keys, err, *req == orig
+				return keys, *req == orig, err
 			}},
 		{name: "ListCallTaskDetailAll", pageKey: "PageNumber",
 			render: func(n, from, to int) string {
 				return `{"Code":"OK","RequestId":"R","PageNumber":` + strconv.Itoa(n) + `,"PageSize":2,"Total":5,"TotalPage":3,"Data":[` +
 					items(from, to, func(i int) string { return `{"CalledNum":"k` + strconv.Itoa(i) + `"}` }) + `]}`
 			},
-			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, error, bool) {
+			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, bool, error) {
 				req := &ListCallTaskDetailRequest{TaskID: 9, PageSize: 2}
 				orig := *req
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				keys, err := ccWalk(c.ListCallTaskDetailAll(ctx, req), func(r CallTaskCallResult) string { return r.CalledNum }, stopAfter, cancel)
-				return keys, err, *req == orig
+				return keys, *req == orig, err
 			}},
 	})
 }

@@ -206,37 +206,37 @@ func TestHotlinePaging(t *testing.T) {
 			render: func(n, from, to int) string {
 				return page(n, values(from, to, func(i int) string { return `{"PhoneNumber":"k` + strconv.Itoa(i) + `"}` }))
 			},
-			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, error, bool) {
+			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, bool, error) {
 				req := &ListHotlineTransferNumberRequest{HotlineNumber: "400", QualificationID: "q", PageSize: 2}
 				orig := *req
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				keys, err := ccWalk(c.ListHotlineTransferNumberAll(ctx, req), func(n HotlineTransferNumber) string { return n.PhoneNumber }, stopAfter, cancel)
-				return keys, err, *req == orig
+				return keys, *req == orig, err
 			}},
 		{name: "ListHotlineTransferRegisterFileAll", pageKey: "PageNo",
 			render: func(n, from, to int) string {
 				return page(n, values(from, to, func(i int) string { return `{"CorpName":"k` + strconv.Itoa(i) + `"}` }))
 			},
-			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, error, bool) {
+			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, bool, error) {
 				req := &ListHotlineTransferRegisterFileRequest{HotlineNumber: "400", QualificationID: "q", PageSize: 2}
 				orig := *req
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				keys, err := ccWalk(c.ListHotlineTransferRegisterFileAll(ctx, req), func(r HotlineTransferRegistration) string { return r.CorpName }, stopAfter, cancel)
-				return keys, err, *req == orig
+				return keys, *req == orig, err
 			}},
 		{name: "QueryCallInTransferRecordAll", pageKey: "PageNo",
 			render: func(n, from, to int) string {
 				return page(n, values(from, to, func(i int) string { return `{"CallInCaller":"k` + strconv.Itoa(i) + `"}` }))
 			},
-			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, error, bool) {
+			run: func(ctx context.Context, c *Client, stopAfter int) ([]string, bool, error) {
 				req := &QueryCallInTransferRecordRequest{PhoneNumber: "400", QueryDate: time.Date(2021, 6, 28, 0, 0, 0, 0, ChinaStandardTime()), PageSize: 2}
 				orig := *req
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				keys, err := ccWalk(c.QueryCallInTransferRecordAll(ctx, req), func(r CallInTransferRecord) string { return r.CallInCaller }, stopAfter, cancel)
-				return keys, err, *req == orig
+				return keys, *req == orig, err
 			}},
 	})
 }
