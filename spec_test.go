@@ -224,6 +224,10 @@ func exampleText(p catalog.Param) string {
 	if len(ex) > 0 && string(ex) != "null" {
 		var s string
 		if json.Unmarshal(ex, &s) == nil {
+			if p.Type == "int32" || p.Type == "int64" {
+				// A masked numeric ID ("104500****") is still a number.
+				s = strings.ReplaceAll(s, "*", "0")
+			}
 			return s
 		}
 		return string(ex)
