@@ -751,6 +751,7 @@ type RobotTaskCall struct {
 // reference prints.
 type robotTaskCallWire struct {
 	RobotTaskCall
+	// KonwledgeCount is folded into KnowledgeCount by call.
 	KonwledgeCount int64 `json:"konwledgeCount"`
 }
 
