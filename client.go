@@ -455,17 +455,17 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	for _, p := range signed {
 		size += escapedLen(p.key) + escapedLen(p.value) + 2
 	}
-	canonical := appendCanonical(make([]byte, 0, size), signed)
+	canonical := appendQuery(make([]byte, 0, size), signed)
 	sts := appendStringToSign(make([]byte, 0, len(canonical)*3/2+16), "POST", canonical)
 	signature := c.sign(sts, creds.AccessKeySecret)
 
 	u := make([]byte, 0, len(c.endpoint)+2+size)
 	u = append(u, c.endpoint...)
 	u = append(u, "/?"...)
-	u = appendPairs(u, all[:nCommon])
+	u = appendQuery(u, all[:nCommon])
 	u = append(u, "&Signature="...)
 	u = appendEscaped(u, signature)
-	body := appendPairs(make([]byte, 0, size), all[nCommon:])
+	body := appendQuery(make([]byte, 0, size), all[nCommon:])
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), bytes.NewReader(body))
 	if err != nil {
@@ -473,19 +473,6 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	}
 	req.Header = http.Header{"Content-Type": formContentType, "User-Agent": c.uaHeader}
 	return req, signature, nil
-}
-
-// appendPairs appends k=v pairs joined by '&', specialUrlEncoded.
-func appendPairs(dst []byte, ps []param) []byte {
-	for i, p := range ps {
-		if i > 0 {
-			dst = append(dst, '&')
-		}
-		dst = appendEscaped(dst, p.key)
-		dst = append(dst, '=')
-		dst = appendEscaped(dst, p.value)
-	}
-	return dst
 }
 
 // readBody reads a response body, at most max bytes.

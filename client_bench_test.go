@@ -211,7 +211,7 @@ func BenchmarkSign(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		copy(scratch, ps)
 		sortParams(scratch)
-		canonical := appendCanonical(make([]byte, 0, 512), scratch)
+		canonical := appendQuery(make([]byte, 0, 512), scratch)
 		sts := appendStringToSign(make([]byte, 0, 768), "POST", canonical)
 		if signBytes(sts, testSecret) == "" {
 			b.Fatal("empty signature")

@@ -69,9 +69,11 @@ func SpecialURLEncode(s string) string {
 	return string(appendEscaped(make([]byte, 0, escapedLen(s)), s))
 }
 
-// appendCanonical appends the canonical (sorted) query string of ps, which
-// must already be sorted and hold no Signature parameter.
-func appendCanonical(dst []byte, ps []param) []byte {
+// appendQuery appends ps as key=value pairs joined by '&', each key and
+// value specialUrlEncoded. Over sorted params without Signature, it is the
+// canonical query string the signature covers; over any params, it is a
+// valid query string or form body.
+func appendQuery(dst []byte, ps []param) []byte {
 	for i, p := range ps {
 		if i > 0 {
 			dst = append(dst, '&')
@@ -134,7 +136,7 @@ func paramsFromValues(v url.Values) []param {
 // CanonicalQuery returns the sorted, specialUrlEncoded query string of
 // params that the POP signature covers: every parameter but Signature.
 func CanonicalQuery(params url.Values) string {
-	return string(appendCanonical(nil, paramsFromValues(params)))
+	return string(appendQuery(nil, paramsFromValues(params)))
 }
 
 // StringToSign returns the POP string-to-sign for a request with the given
@@ -143,13 +145,13 @@ func CanonicalQuery(params url.Values) string {
 // It holds no secret, so it is safe to print when a server answers
 // SignatureDoesNotMatch and returns its own string-to-sign for comparison.
 func StringToSign(method string, params url.Values) string {
-	canonical := appendCanonical(nil, paramsFromValues(params))
+	canonical := appendQuery(nil, paramsFromValues(params))
 	return string(appendStringToSign(nil, method, canonical))
 }
 
 // Sign returns the POP signature of a request: the base64 HMAC-SHA1 of
 // StringToSign(method, params) keyed with accessKeySecret + "&".
 func Sign(method string, params url.Values, accessKeySecret string) string {
-	canonical := appendCanonical(nil, paramsFromValues(params))
+	canonical := appendQuery(nil, paramsFromValues(params))
 	return signBytes(appendStringToSign(nil, method, canonical), accessKeySecret)
 }
