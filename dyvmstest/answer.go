@@ -166,8 +166,10 @@ func template(a *catalog.Action) map[string]any {
 		}
 		body = cleanSample(body).(map[string]any)
 	}
-	if len(body) == 0 {
-		for _, f := range a.Response {
+	// Fields the sample lacks (or all, without a sample) are synthesized
+	// from the response field list.
+	for _, f := range a.Response {
+		if _, ok := body[f.Name]; !ok {
 			body[f.Name] = synthesize(f)
 		}
 	}
