@@ -12,6 +12,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -23,13 +24,16 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	if err := run(os.Args[1:], os.Stdout, stop); err != nil {
 		fmt.Fprintln(os.Stderr, "dyvms-fake:", err)
-		os.Exit(1)
+		os.Exit(2)
 	}
 }
 
-func run(args []string) error {
+// run serves until stop receives, printing the URL and keys to out.
+func run(args []string, out io.Writer, stop <-chan os.Signal) error {
 	fs := flag.NewFlagSet("dyvms-fake", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	keyID := fs.String("access-key-id", dyvmstest.DefaultAccessKeyID, "AccessKey ID the server accepts")
@@ -78,16 +82,13 @@ func run(args []string) error {
 	srv := dyvmstest.NewServer(opts...)
 	defer srv.Close()
 
-	fmt.Printf("dyvms-fake: fake Dyvmsapi 2017-05-25 serving %d Actions\n", len(dyvmstest.Actions()))
-	fmt.Printf("URL:             %s\n", srv.URL)
-	fmt.Printf("AccessKeyId:     %s\n", srv.AccessKeyID)
-	fmt.Printf("AccessKeySecret: %s\n", srv.AccessKeySecret)
-	fmt.Printf("\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", srv.AccessKeyID, srv.AccessKeySecret)
-	fmt.Println("Press Ctrl+C to stop.")
-
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	<-sig
-	fmt.Println("dyvms-fake: stopping")
+	fmt.Fprintf(out, "dyvms-fake: fake Dyvmsapi 2017-05-25 serving %d Actions\n", len(dyvmstest.Actions()))
+	fmt.Fprintf(out, "URL:             %s\n", srv.URL)
+	fmt.Fprintf(out, "AccessKeyId:     %s\n", srv.AccessKeyID)
+	fmt.Fprintf(out, "AccessKeySecret: %s\n", srv.AccessKeySecret)
+	fmt.Fprintf(out, "\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", srv.AccessKeyID, srv.AccessKeySecret)
+	fmt.Fprintln(out, "Press Ctrl+C to stop.")
+	<-stop
+	fmt.Fprintln(out, "dyvms-fake: stopping")
 	return nil
 }
