@@ -282,17 +282,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func readParams(r *http.Request) (url.Values, *apiError) {
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		params = url.Values{}
+		return url.Values{}, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The query string is not valid.")
 	}
-	body, rerr := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
-	if rerr != nil {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	if err != nil {
 		return params, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The request body could not be read.")
 	}
 	if len(body) > maxRequestBytes {
 		return params, gatewayErr(http.StatusRequestEntityTooLarge, "InvalidParameter", "The request body is too large.")
-	}
-	if err != nil {
-		return params, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The query string is not valid.")
 	}
 	ct := r.Header.Get("Content-Type")
 	if len(body) > 0 && (ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded")) {
