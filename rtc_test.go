@@ -3,82 +3,36 @@ package dyvms
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/dyvms/dyvms-go/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// rtcRequest is one request seen by the fake server of the rtc and
-// virtualnumber tests: the query string and the form body, separately.
-type rtcRequest struct {
-	query, form url.Values
-}
-
-// rtcRecorder records the requests of a fake server.
-type rtcRecorder struct {
-	mu   sync.Mutex
-	reqs []rtcRequest
-}
-
-func (r *rtcRecorder) all() []rtcRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]rtcRequest(nil), r.reqs...)
-}
-
-func (r *rtcRecorder) last(t *testing.T) rtcRequest {
-	t.Helper()
-	all := r.all()
-	require.NotEmpty(t, all, "no request reached the server")
-	return all[len(all)-1]
-}
-
-// rtcReply answers one request: a body, sent as XML if it starts with '<'.
+// rtcReply answers one request of the rtc and virtualnumber tests, given
+// its Action and form body: a body, sent as XML if it starts with '<'.
 type rtcReply func(action string, form url.Values) string
 
-// newRtcFake starts a loopback fake Dyvmsapi endpoint and returns a client
-// for it and the recorder of what it received.
-func newRtcFake(t *testing.T, reply rtcReply) (*Client, *rtcRecorder) {
+// newRtcFake starts a loopback fake endpoint (the shared recorder) that
+// answers with reply, and returns a test client for it. The tests call it
+// sequentially, so the request being answered is the last one recorded.
+func newRtcFake(t *testing.T, reply rtcReply) (*Client, *recorder) {
 	t.Helper()
-	rec := &rtcRecorder{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil || r.Method != http.MethodPost {
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, rtcRequest{query: r.URL.Query(), form: form})
-		rec.mu.Unlock()
-		out := reply(r.URL.Query().Get("Action"), form)
+	var rec *recorder
+	rec = newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		reqs := rec.requests()
+		out := reply(r.URL.Query().Get("Action"), reqs[len(reqs)-1].form)
+		ct := "application/json"
 		if strings.HasPrefix(out, "<") {
-			w.Header().Set("Content-Type", "application/xml")
-		} else {
-			w.Header().Set("Content-Type", "application/json")
+			ct = "application/xml"
 		}
-		_, _ = io.WriteString(w, out)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(WithAccessKey("testId", "testSecret"), WithEndpoint(srv.URL),
-		withClock(func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) }),
-		withNonce(func() string { return "nonce-1" }))
-	require.NoError(t, err)
-	return c, rec
+		replyBody(http.StatusOK, ct, out)(w, r)
+	})
+	return newTestClient(t, rec.srv.URL), rec
 }
 
 // rtcOK answers every request with an empty success envelope, with the
@@ -171,31 +125,21 @@ var rtcWireCases = []rtcWireCase{
 }
 
 // rtcCheckWire runs each case against a fake server and checks the form
-// body is exactly want, the query carries only the common parameters and a
-// Signature that covers both (recomputed independently with refSign).
+// body is exactly want, the query carries only the common parameters, and
+// the Signature covers both (requireSigned recomputes it independently).
 func rtcCheckWire(t *testing.T, cases []rtcWireCase) {
 	for _, tc := range cases {
 		t.Run(tc.action, func(t *testing.T) {
 			c, rec := newRtcFake(t, rtcOK)
 			_, err := tc.call(context.Background(), c)
 			require.NoError(t, err)
-			got := rec.last(t)
-			assert.Equal(t, tc.want, rtcFlat(t, got.form), "form body")
-			q := rtcFlat(t, got.query)
-			assert.Equal(t, tc.action, q["Action"])
-			for k := range q {
+			reqs := rec.requests()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, tc.want, rtcFlat(t, reqs[0].form), "form body")
+			for k := range reqs[0].query {
 				assert.True(t, commonParams[k], "query carries non-common parameter %s", k)
 			}
-			all := map[string]string{}
-			for k, v := range q {
-				if k != "Signature" {
-					all[k] = v
-				}
-			}
-			for k, v := range tc.want {
-				all[k] = v
-			}
-			assert.Equal(t, refSign("POST", all, "testSecret"), q["Signature"], "signature")
+			requireSigned(t, reqs[0], tc.action, testSecret)
 		})
 	}
 }
@@ -215,10 +159,10 @@ func TestRtcEmptyRequests(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.CloseSipAccount(ctx, nil)
 	require.NoError(t, err)
-	for _, r := range rec.all() {
+	for _, r := range rec.requests() {
 		assert.Empty(t, r.form)
 	}
-	assert.Len(t, rec.all(), 3)
+	assert.Len(t, rec.requests(), 3)
 }
 
 // rtcSampleCase is an Action and the typed response its catalogue samples
@@ -342,132 +286,31 @@ func TestRtcInnerJSON(t *testing.T) {
 }
 
 // TestRtcSuccessCodes: the MQTT Actions succeed on "200", the others on
-// "OK"; an error Code comes back as *Error.
+// "OK"; any other Code comes back as *Error.
 func TestRtcSuccessCodes(t *testing.T) {
-	c, _ := newRtcFake(t, func(string, url.Values) string {
-		return `{"RequestId":"r","Code":"isv.INVALID_PARAMETERS","Message":"bad"}`
-	})
-	_, err := c.GetMqttToken(context.Background(), nil)
-	var e *Error
-	require.True(t, errors.As(err, &e))
-	assert.Equal(t, "isv.INVALID_PARAMETERS", e.Code)
-	assert.Equal(t, "r", e.RequestID)
-}
-
-func TestRtcCatalogue(t *testing.T) {
-	rtcCheckCatalogue(t, catalog.Groups()["rtc"])
-}
-
-// rtcCheckCatalogue holds the typed requests and responses of the given
-// Actions to internal/catalog: one method per Action, named as the Action;
-// every catalogue parameter and no other, with its exact wire name, required
-// flag and integer width; every catalogue example accepted by validation;
-// every catalogue response field and every key of the sample bodies present
-// in the response struct.
-func rtcCheckCatalogue(t *testing.T, actions []string) {
-	require.NotEmpty(t, actions)
-	ct := reflect.TypeOf(&Client{})
-	for _, name := range actions {
-		t.Run(name, func(t *testing.T) {
-			a := catalog.Lookup(name)
-			require.NotNil(t, a)
-			m, ok := ct.MethodByName(name)
-			require.True(t, ok, "no Client method %s", name)
-			reqT, respT := m.Type.In(2).Elem(), m.Type.Out(0).Elem()
-
-			fields := map[string]reflect.StructField{}
-			for i := 0; i < reqT.NumField(); i++ {
-				f := reqT.Field(i)
-				wire, _, _ := strings.Cut(f.Tag.Get("dyvms"), ",")
-				require.NotEmpty(t, wire, "%s.%s has no dyvms tag", reqT.Name(), f.Name)
-				fields[wire] = f
-			}
-			assert.Len(t, fields, len(a.Request), "request fields")
-			req := reflect.New(reqT)
-			for _, p := range a.Request {
-				f, ok := fields[p.Name]
-				if !assert.True(t, ok, "no request field for %s", p.Name) {
-					continue
-				}
-				opts := strings.Split(f.Tag.Get("dyvms"), ",")[1:]
-				assert.Equal(t, p.IsRequired(), rtcHas(opts, "required"), "%s required", p.Name)
-				ft := f.Type
-				if ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				want := map[string]reflect.Kind{"string": reflect.String, "int32": reflect.Int32, "int64": reflect.Int64, "bool": reflect.Bool}[p.Type]
-				assert.Equal(t, want, ft.Kind(), "%s type", p.Name)
-				rtcSetExample(t, req.Elem().FieldByIndex(f.Index), p.Example)
-			}
-			_, err := encodeRequest(name, req.Interface(), nil)
-			assert.NoError(t, err, "catalogue examples must validate")
-
-			fi := indexFor(respT)
-			for _, f := range a.Response {
-				_, ok := fi.exact[f.Name]
-				assert.True(t, ok, "no response field %s", f.Name)
-			}
-			for _, body := range []string{a.Samples.JSON, a.Samples.XML} {
-				if body == "" {
-					continue
-				}
-				_, tree, err := parseBody([]byte(body))
-				require.NoError(t, err)
-				rtcCheckKeys(t, respT, tree, name)
-			}
+	cases := []struct {
+		call    rtcCaller
+		code    string
+		wantErr bool
+	}{
+		{rtcCall((*Client).GetMqttToken, nil), "200", false},
+		{rtcCall((*Client).RefreshMqttToken, nil), "200", false},
+		{rtcCall((*Client).GetCallInfo, nil), "OK", false},
+		{rtcCall((*Client).GetMqttToken, nil), "isv.INVALID_PARAMETERS", true},
+		{rtcCall((*Client).GetCallInfo, nil), "200", true},
+	}
+	for _, tc := range cases {
+		c, _ := newRtcFake(t, func(string, url.Values) string {
+			return `{"RequestId":"r","Code":"` + tc.code + `","Message":"m"}`
 		})
-	}
-}
-
-func rtcHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// rtcSetExample stores a catalogue example in a request field. Examples that
-// are masked ("1000000542****" for an int64) are skipped.
-func rtcSetExample(t *testing.T, f reflect.Value, raw []byte) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return
-	}
-	if f.Kind() == reflect.Pointer {
-		f.Set(reflect.New(f.Type().Elem()))
-		f = f.Elem()
-	}
-	n, err := parseJSONObject([]byte(`{"v":` + string(raw) + `}`))
-	require.NoError(t, err)
-	assign(f, n["v"], 0)
-}
-
-// rtcCheckKeys checks every key of a sample tree names a field of t,
-// recursing into nested structs and lists of structs.
-func rtcCheckKeys(t *testing.T, st reflect.Type, tree map[string]any, path string) {
-	fi := indexFor(st)
-	for k, v := range tree {
-		idx, ok := fi.exact[k]
-		if !assert.True(t, ok, "%s: sample key %s has no field in %s", path, k, st.Name()) {
+		_, err := tc.call(context.Background(), c)
+		if !tc.wantErr {
+			assert.NoError(t, err)
 			continue
 		}
-		ft := st.FieldByIndex(idx).Type
-		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() != reflect.Struct {
-			continue
-		}
-		switch n := v.(type) {
-		case map[string]any:
-			rtcCheckKeys(t, ft, n, path+"."+k)
-		case []any:
-			for _, it := range n {
-				if m, ok := it.(map[string]any); ok {
-					rtcCheckKeys(t, ft, m, path+"."+k)
-				}
-			}
-		}
+		var e *Error
+		require.True(t, errors.As(err, &e), "Code %s: %v", tc.code, err)
+		assert.Equal(t, tc.code, e.Code)
+		assert.Equal(t, "r", e.RequestID)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dyvms/dyvms-go/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -63,7 +62,7 @@ func TestVirtualNumberValidation(t *testing.T) {
 		assert.True(t, errors.Is(err, ErrInvalidParameter))
 		assert.Equal(t, tc.field, ve.Field)
 	}
-	assert.Empty(t, rec.all(), "an invalid request must send nothing")
+	assert.Empty(t, rec.requests(), "an invalid request must send nothing")
 }
 
 func TestVirtualNumberSamples(t *testing.T) {
@@ -137,10 +136,6 @@ func TestVirtualNumberFailedNumbers(t *testing.T) {
 	}
 }
 
-func TestVirtualNumberCatalogue(t *testing.T) {
-	rtcCheckCatalogue(t, catalog.Groups()["virtualnumber"])
-}
-
 // vnPagedServer serves a listing of total relations, pageSize per page, as
 // QueryVirtualNumberRelation would, with Data as a JSON string or as an
 // inline object; failAt, if positive, is a page answered with an error.
@@ -175,7 +170,7 @@ func TestQueryVirtualNumberRelationAll(t *testing.T) {
 		require.Len(t, got, 25)
 		assert.Equal(t, "num-00", got[0])
 		assert.Equal(t, "num-24", got[24])
-		reqs := rec.all()
+		reqs := rec.requests()
 		require.Len(t, reqs, 3, "stops at the total without asking for an empty page")
 		for i, r := range reqs {
 			assert.Equal(t, strconv.Itoa(i+1), r.form.Get("PageNo"))
@@ -196,7 +191,7 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 				break
 			}
 		}
-		assert.Len(t, rec.all(), 2)
+		assert.Len(t, rec.requests(), 2)
 	})
 	t.Run("error", func(t *testing.T) {
 		c, rec := newRtcFake(t, vnPagedServer(25, 2, false))
@@ -211,7 +206,7 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 		}
 		assert.Equal(t, 10, items)
 		assert.Equal(t, 1, errs)
-		assert.Len(t, rec.all(), 2)
+		assert.Len(t, rec.requests(), 2)
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		c, rec := newRtcFake(t, vnPagedServer(25, 0, false))
@@ -220,7 +215,7 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 		for _, err := range c.QueryVirtualNumberRelationAll(ctx, nil) {
 			assert.ErrorIs(t, err, context.Canceled)
 		}
-		assert.Empty(t, rec.all())
+		assert.Empty(t, rec.requests())
 	})
 	t.Run("from page 2", func(t *testing.T) {
 		c, rec := newRtcFake(t, vnPagedServer(25, 0, false))
@@ -230,7 +225,7 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 			n++
 		}
 		assert.Equal(t, 15, n)
-		assert.Len(t, rec.all(), 2)
+		assert.Len(t, rec.requests(), 2)
 	})
 }
 
@@ -250,8 +245,8 @@ func TestQueryVirtualNumberAll(t *testing.T) {
 		got = append(got, it.PhoneNum)
 	}
 	assert.Equal(t, []string{"05516210000", "05516210001", "05516210002", "05516210003", "05516210004"}, got)
-	require.Len(t, rec.all(), 3)
-	for _, r := range rec.all() {
+	require.Len(t, rec.requests(), 3)
+	for _, r := range rec.requests() {
 		assert.Equal(t, "0", r.form.Get("RouteType"))
 		assert.Empty(t, r.form.Get("PageSize"), "page size left to the service")
 	}
