@@ -367,8 +367,8 @@ type GetRtcTokenResponse struct {
 	Module string `json:"Module"`
 }
 
-// Token decodes Module. A malformed or empty Module is an error here and
-// never fails the call itself.
+// Token decodes Module. An empty Module gives the zero RtcToken; a
+// malformed one is an error here and never fails the call itself.
 func (r *GetRtcTokenResponse) Token() (RtcToken, error) {
 	var t RtcToken
 	err := rtcDecodeInner("GetRtcToken", "Module", r.Module, &t)
@@ -428,8 +428,8 @@ type VoipGetTokenResponse struct {
 }
 
 // Token decodes Module, presumed to be the JSON document GetRtcToken
-// returns. A malformed or empty Module is an error here and never fails the
-// call itself.
+// returns. An empty Module gives the zero RtcToken; a malformed one is an
+// error here and never fails the call itself.
 func (r *VoipGetTokenResponse) Token() (RtcToken, error) {
 	var t RtcToken
 	err := rtcDecodeInner("VoipGetToken", "Module", r.Module, &t)
@@ -552,11 +552,11 @@ func (c *Client) GetToken(ctx context.Context, req *GetTokenRequest, opts ...Cal
 }
 
 // rtcDecodeInner decodes a JSON-in-string response field leniently into
-// out. An empty field is an error, so callers can tell "absent" from "all
-// zero".
+// out. An empty (or "null") field leaves out at its zero value, as in the
+// other groups.
 func rtcDecodeInner(action, field, raw string, out any) error {
-	if strings.TrimSpace(raw) == "" {
-		return errorf("%s: %s is empty", action, field)
+	if s := strings.TrimSpace(raw); s == "" || s == "null" {
+		return nil
 	}
 	if err := UnmarshalLenient([]byte(raw), out); err != nil {
 		return errorf("%s: decoding %s: %w", action, field, err)

@@ -177,8 +177,8 @@ type QueryVirtualNumberResponse struct {
 	Data string `json:"Data"`
 }
 
-// Page decodes Data. A malformed or empty Data is an error here and never
-// fails the call itself.
+// Page decodes Data. An empty Data gives an empty page; a malformed one is
+// an error here and never fails the call itself.
 func (r *QueryVirtualNumberResponse) Page() (VirtualNumberPage, error) {
 	var p VirtualNumberPage
 	err := rtcDecodeInner("QueryVirtualNumber", "Data", r.Data, &p)
@@ -209,9 +209,6 @@ func (c *Client) QueryVirtualNumberAll(ctx context.Context, req *QueryVirtualNum
 		resp, err := c.QueryVirtualNumber(ctx, &r, opts...)
 		if err != nil {
 			return page[VirtualNumber]{}, err
-		}
-		if strings.TrimSpace(resp.Data) == "" {
-			return page[VirtualNumber]{}, nil
 		}
 		p, err := resp.Page()
 		if err != nil {
@@ -284,8 +281,8 @@ type QueryVirtualNumberRelationResponse struct {
 	Data string `json:"Data"`
 }
 
-// Page decodes Data. A malformed or empty Data is an error here and never
-// fails the call itself.
+// Page decodes Data. An empty Data gives an empty page; a malformed one is
+// an error here and never fails the call itself.
 func (r *QueryVirtualNumberRelationResponse) Page() (VirtualNumberRelationPage, error) {
 	var p VirtualNumberRelationPage
 	err := rtcDecodeInner("QueryVirtualNumberRelation", "Data", r.Data, &p)
@@ -317,9 +314,6 @@ func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVi
 		resp, err := c.QueryVirtualNumberRelation(ctx, &r, opts...)
 		if err != nil {
 			return page[VirtualNumberRelation]{}, err
-		}
-		if strings.TrimSpace(resp.Data) == "" {
-			return page[VirtualNumberRelation]{}, nil
 		}
 		p, err := resp.Page()
 		if err != nil {

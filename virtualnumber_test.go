@@ -217,6 +217,13 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 		}
 		assert.Empty(t, rec.requests())
 	})
+	t.Run("empty Data", func(t *testing.T) {
+		c, rec := newRtcFake(t, func(string, url.Values) string { return `{"RequestId":"r","Code":"200","Data":""}` })
+		for _, err := range c.QueryVirtualNumberAll(context.Background(), nil) {
+			t.Fatalf("no item expected, got error %v", err)
+		}
+		assert.Len(t, rec.requests(), 1)
+	})
 	t.Run("from page 2", func(t *testing.T) {
 		c, rec := newRtcFake(t, vnPagedServer(25, 0, false))
 		n := 0
