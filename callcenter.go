@@ -372,7 +372,7 @@ func (c *Client) ListCallTaskAll(ctx context.Context, req *ListCallTaskRequest, 
 		if err != nil {
 			return page[CallTask]{}, err
 		}
-		return page[CallTask]{items: resp.Tasks, total: resp.Total, size: callcenterPageSize(resp.PageSize, int64(r.PageSize))}, nil
+		return page[CallTask]{items: resp.Tasks, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
 	})
 }
 
@@ -444,7 +444,7 @@ func (c *Client) ListCallTaskDetailAll(ctx context.Context, req *ListCallTaskDet
 		if err != nil {
 			return page[CallTaskCallResult]{}, err
 		}
-		return page[CallTaskCallResult]{items: resp.Results, total: resp.Total, size: callcenterPageSize(resp.PageSize, int64(r.PageSize))}, nil
+		return page[CallTaskCallResult]{items: resp.Results, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
 	})
 }
 
@@ -913,13 +913,4 @@ func callcenterInner(s string, out any) error {
 		return fmt.Errorf("dyvms: decoding Data: %w", err)
 	}
 	return nil
-}
-
-// callcenterPageSize is the page size a listing used: the one the service reports,
-// else the one asked for.
-func callcenterPageSize(reported, asked int64) int64 {
-	if reported > 0 {
-		return reported
-	}
-	return asked
 }

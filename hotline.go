@@ -171,7 +171,7 @@ func (c *Client) ListHotlineTransferNumberAll(ctx context.Context, req *ListHotl
 			return page[HotlineTransferNumber]{}, err
 		}
 		p := resp.Page
-		return page[HotlineTransferNumber]{items: p.Values, total: p.Total, size: callcenterPageSize(int64(p.PageSize), int64(r.PageSize))}, nil
+		return page[HotlineTransferNumber]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
 	})
 }
 
@@ -258,7 +258,7 @@ func (c *Client) ListHotlineTransferRegisterFileAll(ctx context.Context, req *Li
 			return page[HotlineTransferRegistration]{}, err
 		}
 		p := resp.Page
-		return page[HotlineTransferRegistration]{items: p.Values, total: p.Total, size: callcenterPageSize(int64(p.PageSize), int64(r.PageSize))}, nil
+		return page[HotlineTransferRegistration]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
 	})
 }
 
@@ -399,7 +399,7 @@ func (c *Client) QueryCallInTransferRecordAll(ctx context.Context, req *QueryCal
 			return page[CallInTransferRecord]{}, err
 		}
 		p := resp.Page
-		return page[CallInTransferRecord]{items: p.Values, total: p.Total, size: callcenterPageSize(p.PageSize, r.PageSize)}, nil
+		return page[CallInTransferRecord]{items: p.Values, total: p.Total, size: pageSizeOr(p.PageSize, r.PageSize)}, nil
 	})
 }
 

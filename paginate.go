@@ -57,3 +57,11 @@ func paginate[Item any](ctx context.Context, first int32, fetch func(ctx context
 		}
 	}
 }
+
+// pageSizeOr is the page size a response reports, or else the one asked for.
+func pageSizeOr(reported, asked int64) int64 {
+	if reported > 0 {
+		return reported
+	}
+	return asked
+}

@@ -609,7 +609,7 @@ func (c *Client) QueryRobotTaskListAll(ctx context.Context, req *QueryRobotTaskL
 		if err != nil {
 			return page[RobotTask]{}, err
 		}
-		return page[RobotTask]{items: items, total: robotCount(resp.TotalCount), size: robotPageSize(resp.PageSize, base.PageSize)}, nil
+		return page[RobotTask]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(base.PageSize))}, nil
 	})
 }
 
@@ -931,7 +931,7 @@ func (c *Client) ListRobotTaskCallsAll(ctx context.Context, req *ListRobotTaskCa
 		if err != nil {
 			return page[RobotTaskCall]{}, err
 		}
-		return page[RobotTaskCall]{items: items, total: robotCount(resp.TotalCount), size: robotPageSize(resp.PageSize, base.PageSize)}, nil
+		return page[RobotTaskCall]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(base.PageSize))}, nil
 	})
 }
 
@@ -1105,12 +1105,4 @@ func robotCount(s string) int64 {
 		return 0
 	}
 	return n
-}
-
-// robotPageSize is the page size the response reports, else the one asked.
-func robotPageSize(reported string, asked int32) int64 {
-	if n := robotCount(reported); n > 0 {
-		return n
-	}
-	return int64(asked)
 }

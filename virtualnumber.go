@@ -214,7 +214,7 @@ func (c *Client) QueryVirtualNumberAll(ctx context.Context, req *QueryVirtualNum
 		if err != nil {
 			return page[VirtualNumber]{}, err
 		}
-		return page[VirtualNumber]{items: p.Data, total: p.Total, size: vnPageSize(p.PageSize, r.PageSize)}, nil
+		return page[VirtualNumber]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
 	})
 }
 
@@ -319,17 +319,8 @@ func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVi
 		if err != nil {
 			return page[VirtualNumberRelation]{}, err
 		}
-		return page[VirtualNumberRelation]{items: p.Data, total: p.Total, size: vnPageSize(p.PageSize, r.PageSize)}, nil
+		return page[VirtualNumberRelation]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
 	})
-}
-
-// vnPageSize returns the page size the service reports, or the requested
-// one when the service reports none.
-func vnPageSize(reported int64, requested int32) int64 {
-	if reported > 0 {
-		return reported
-	}
-	return int64(requested)
 }
 
 // vnParseDateTime parses a "yyyy-MM-dd HH:mm:ss" string in China
