@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -330,11 +329,11 @@ type CallTask struct {
 
 // FireTimeAt returns FireTime as a time, or the zero time if it is empty
 // or not a number of milliseconds.
-func (t CallTask) FireTimeAt() time.Time { return callcenterMillis(t.FireTime) }
+func (t CallTask) FireTimeAt() time.Time { return epochMillis(t.FireTime) }
 
 // CompleteTimeAt returns CompleteTime as a time, or the zero time if it is
 // empty or not a number of milliseconds.
-func (t CallTask) CompleteTimeAt() time.Time { return callcenterMillis(t.CompleteTime) }
+func (t CallTask) CompleteTimeAt() time.Time { return epochMillis(t.CompleteTime) }
 
 // ListCallTaskResponse is the output of ListCallTask (success Code "200").
 type ListCallTaskResponse struct {
@@ -497,15 +496,15 @@ type CallDetail struct {
 
 // CreatedAt returns GmtCreate as a time (China Standard Time), or the zero
 // time if it is empty or malformed.
-func (d CallDetail) CreatedAt() time.Time { return callcenterDateTime(d.GmtCreate) }
+func (d CallDetail) CreatedAt() time.Time { return chinaDateTime(d.GmtCreate) }
 
 // StartedAt returns StartDate as a time, or the zero time if the call was
 // not answered.
-func (d CallDetail) StartedAt() time.Time { return callcenterDateTime(d.StartDate) }
+func (d CallDetail) StartedAt() time.Time { return chinaDateTime(d.StartDate) }
 
 // EndedAt returns EndDate as a time, or the zero time if it is empty or
 // malformed.
-func (d CallDetail) EndedAt() time.Time { return callcenterDateTime(d.EndDate) }
+func (d CallDetail) EndedAt() time.Time { return chinaDateTime(d.EndDate) }
 
 // QueryCallDetailByCallIdResponse is the output of QueryCallDetailByCallId.
 type QueryCallDetailByCallIdResponse struct {
@@ -613,15 +612,15 @@ type TaskCallDialogTurn struct {
 
 // CreatedAt returns GmtCreate as a time (China Standard Time), or the zero
 // time if it is empty or malformed.
-func (d TaskCallDetail) CreatedAt() time.Time { return callcenterDateTime(d.GmtCreate) }
+func (d TaskCallDetail) CreatedAt() time.Time { return chinaDateTime(d.GmtCreate) }
 
 // StartedAt returns StartDate as a time, or the zero time if the call was
 // not answered.
-func (d TaskCallDetail) StartedAt() time.Time { return callcenterDateTime(d.StartDate) }
+func (d TaskCallDetail) StartedAt() time.Time { return chinaDateTime(d.StartDate) }
 
 // EndedAt returns EndDate as a time, or the zero time if it is empty or
 // malformed.
-func (d TaskCallDetail) EndedAt() time.Time { return callcenterDateTime(d.EndDate) }
+func (d TaskCallDetail) EndedAt() time.Time { return chinaDateTime(d.EndDate) }
 
 // QueryCallDetailByTaskIdResponse is the output of QueryCallDetailByTaskId.
 type QueryCallDetailByTaskIdResponse struct {
@@ -873,26 +872,6 @@ type StartMicroOutboundResponse struct {
 // service is never retried blindly.
 func (c *Client) StartMicroOutbound(ctx context.Context, req *StartMicroOutboundRequest, opts ...CallOption) (*StartMicroOutboundResponse, error) {
 	return call[StartMicroOutboundResponse](ctx, c, "StartMicroOutbound", req, opts)
-}
-
-// callcenterMillis parses Unix milliseconds written as a string; the zero
-// time if s is empty or not a number.
-func callcenterMillis(s string) time.Time {
-	ms, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || ms <= 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).In(ChinaStandardTime())
-}
-
-// callcenterDateTime parses a "yyyy-MM-dd HH:mm:ss" string in China
-// Standard Time; the zero time if s is empty or malformed.
-func callcenterDateTime(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, strings.TrimSpace(s), ChinaStandardTime())
-	if err != nil {
-		return time.Time{}
-	}
-	return t
 }
 
 // errCallcenterInner is returned by the Detail methods for JSON-in-string

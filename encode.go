@@ -39,6 +39,27 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 // "yyyy-MM-dd HH:mm:ss" date strings.
 func ChinaStandardTime() *time.Location { return chinaTime }
 
+// chinaDateTime parses a "yyyy-MM-dd HH:mm:ss" string in China Standard
+// Time; the zero time if s is empty or malformed. The response helpers
+// (CreatedAt, StartedAt, ...) use it.
+func chinaDateTime(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateTime, strings.TrimSpace(s), chinaTime)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// epochMillis parses Unix milliseconds written as a string; the zero time
+// if s is empty, malformed or not positive.
+func epochMillis(s string) time.Time {
+	ms, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).In(chinaTime)
+}
+
 type encKind uint8
 
 const (

@@ -86,13 +86,6 @@ func (t ReceiptType) Valid() bool {
 	return false
 }
 
-// chinaStandardTime is UTC+8, the zone of every receipt time. A fixed zone,
-// so no tzdata is needed.
-var chinaStandardTime = time.FixedZone("CST", 8*60*60)
-
-// receiptTimeLayout is yyyy-MM-dd HH:mm:ss.
-const receiptTimeLayout = "2006-01-02 15:04:05"
-
 // ReceiptTime is a time as a receipt carries it: "yyyy-MM-dd HH:mm:ss" in
 // China Standard Time (UTC+8, no zone on the wire), or "" when the event did
 // not happen (start_time of a call that was never answered). The raw text is
@@ -107,15 +100,15 @@ func (t ReceiptTime) Parse() (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if tm, err := time.ParseInLocation(receiptTimeLayout, s, chinaStandardTime); err == nil {
+	if tm, err := time.ParseInLocation(time.DateTime, s, chinaTime); err == nil {
 		return tm, nil
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
 		switch len(s) {
 		case 12, 13, 14: // epoch milliseconds, 1973 to 2286 and beyond
-			return time.UnixMilli(n).In(chinaStandardTime), nil
+			return time.UnixMilli(n).In(chinaTime), nil
 		case 9, 10, 11: // epoch seconds
-			return time.Unix(n, 0).In(chinaStandardTime), nil
+			return time.Unix(n, 0).In(chinaTime), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("dyvms: receipt time %q is not yyyy-MM-dd HH:mm:ss", s)

@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -465,15 +464,9 @@ type MqttToken struct {
 	Username string `json:"Username"`
 }
 
-// Expiry returns ExpireTime as a time, and false if it is empty or not a
-// number of milliseconds.
-func (t MqttToken) Expiry() (time.Time, bool) {
-	ms, err := strconv.ParseInt(strings.TrimSpace(t.ExpireTime), 10, 64)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.UnixMilli(ms), true
-}
+// ExpiresAt returns ExpireTime (Unix milliseconds) as a time, or the zero
+// time if it is empty or not a number of milliseconds.
+func (t MqttToken) ExpiresAt() time.Time { return epochMillis(t.ExpireTime) }
 
 // GetMqttTokenRequest is the input of GetMqttToken, which takes no
 // parameters of its own. A nil request is accepted.

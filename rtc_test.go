@@ -224,8 +224,7 @@ func TestRtcSamples(t *testing.T) {
 		{action: "GetMqttToken", call: rtcCall((*Client).GetMqttToken, nil),
 			want: &GetMqttTokenResponse{ResponseMeta: meta200, Data: mqtt(catalog.Lookup("GetMqttToken"))},
 			check: func(t *testing.T, resp any) {
-				exp, ok := resp.(*GetMqttTokenResponse).Data.Expiry()
-				assert.True(t, ok)
+				exp := resp.(*GetMqttTokenResponse).Data.ExpiresAt()
 				assert.Equal(t, int64(1636950919305), exp.UnixMilli())
 			}},
 		{action: "RefreshMqttToken", call: rtcCall((*Client).RefreshMqttToken, &RefreshMqttTokenRequest{ClientID: "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****"}),

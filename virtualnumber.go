@@ -152,8 +152,9 @@ type VirtualNumber struct {
 	Status VirtualNumberStatus `json:"status"`
 }
 
-// Created returns CreateTime as a time, and false if it does not parse.
-func (v VirtualNumber) Created() (time.Time, bool) { return vnParseDateTime(v.CreateTime) }
+// CreatedAt returns CreateTime as a time (China Standard Time), or the zero
+// time if it is empty or malformed.
+func (v VirtualNumber) CreatedAt() time.Time { return chinaDateTime(v.CreateTime) }
 
 // VirtualNumberPage is one page of virtual numbers: the decoded Data of
 // QueryVirtualNumber.
@@ -256,7 +257,7 @@ type VirtualNumberRelation struct {
 }
 
 // Created returns CreateTime as a time, and false if it does not parse.
-func (v VirtualNumberRelation) Created() (time.Time, bool) { return vnParseDateTime(v.CreateTime) }
+func (v VirtualNumberRelation) CreatedAt() time.Time { return chinaDateTime(v.CreateTime) }
 
 // VirtualNumberRelationPage is one page of associations: the decoded Data
 // of QueryVirtualNumberRelation.
@@ -321,11 +322,4 @@ func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVi
 		}
 		return page[VirtualNumberRelation]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
 	})
-}
-
-// vnParseDateTime parses a "yyyy-MM-dd HH:mm:ss" string in China
-// Standard Time.
-func vnParseDateTime(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(time.DateTime, strings.TrimSpace(s), chinaTime)
-	return t, err == nil
 }

@@ -85,8 +85,7 @@ func TestVirtualNumberSamples(t *testing.T) {
 					CreateTime: "2020-07-15 04:00:00", PhoneNumCount: 1, Remark: "20200715[illegible]",
 					PhoneNum: "05516214****", RouteType: RouteTypeRandom, CanCancel: true, Status: VirtualNumberValid,
 				}}}, p)
-				created, ok := p.Data[0].Created()
-				assert.True(t, ok)
+				created := p.Data[0].CreatedAt()
 				assert.Equal(t, time.Date(2020, 7, 14, 20, 0, 0, 0, time.UTC), created.UTC())
 			}},
 		{action: "QueryVirtualNumberRelation", call: rtcCall((*Client).QueryVirtualNumberRelation, nil),
