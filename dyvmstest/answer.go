@@ -193,7 +193,12 @@ func hasField(a *catalog.Action, name string) bool {
 	return false
 }
 
-// cleanSample replaces the OCR's "[illegible]" placeholders in a sample.
+// ocrRepairs are sample values the API reference's OCR damaged, with what
+// the real service sends (the catalogue documents the enumeration).
+var ocrRepairs = map[string]string{"NORMA": "NORMAL"}
+
+// cleanSample replaces the OCR's "[illegible]" placeholders in a sample
+// and repairs values the OCR cut short.
 func cleanSample(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -205,6 +210,9 @@ func cleanSample(v any) any {
 			t[i] = cleanSample(e)
 		}
 	case string:
+		if fixed, ok := ocrRepairs[t]; ok {
+			return fixed
+		}
 		return strings.ReplaceAll(t, "[illegible]", "Test")
 	}
 	return v

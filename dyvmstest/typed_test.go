@@ -89,3 +89,19 @@ func TestTypedActionsDecode(t *testing.T) {
 		})
 	}
 }
+
+// Sample values the API reference's OCR cut short are answered as the real
+// service sends them: the qualification state is NORMAL, not "NORMA".
+func TestOCRDamagedSampleValuesRepaired(t *testing.T) {
+	for _, f := range formats {
+		srv := newServer(t)
+		c := client(t, srv, dyvms.WithFormat(f))
+		r, err := c.GetHotlineQualificationByOrder(context.Background(), &dyvms.GetHotlineQualificationByOrderRequest{OrderID: "22456"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Qualification.Status != dyvms.HotlineQualificationNormal {
+			t.Fatalf("%s: Status = %q, want NORMAL", f, r.Qualification.Status)
+		}
+	}
+}
