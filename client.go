@@ -455,9 +455,7 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	for _, p := range signed {
 		size += escapedLen(p.key) + escapedLen(p.value) + 2
 	}
-	canonical := appendQuery(make([]byte, 0, size), signed)
-	sts := appendStringToSign(make([]byte, 0, len(canonical)*3/2+16), "POST", canonical)
-	signature := c.sign(sts, creds.AccessKeySecret)
+	signature := c.sign(stringToSign("POST", signed), creds.AccessKeySecret)
 
 	u := make([]byte, 0, len(c.endpoint)+2+size)
 	u = append(u, c.endpoint...)

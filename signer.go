@@ -85,25 +85,55 @@ func appendQuery(dst []byte, ps []param) []byte {
 	return dst
 }
 
-// appendStringToSign appends METHOD&%2F&specialUrlEncode(canonical) to dst.
-// The canonical query holds only unreserved bytes, '%', '=' and '&', so
-// encoding it a second time is a substitution of those three.
-func appendStringToSign(dst []byte, method string, canonical []byte) []byte {
-	dst = append(dst, method...)
-	dst = append(dst, "&%2F&"...)
-	for _, c := range canonical {
-		switch c {
-		case '%':
-			dst = append(dst, "%25"...)
-		case '=':
-			dst = append(dst, "%3D"...)
-		case '&':
-			dst = append(dst, "%26"...)
-		default:
-			dst = append(dst, c)
+// stringToSign returns METHOD&%2F&specialUrlEncode(canonical query of ps),
+// ps sorted and without Signature. It is written in one pass into a buffer
+// of the exact size: specialUrlEncode applied twice leaves an unreserved
+// byte as it is and turns any other byte into %25XX, and the '=' and '&'
+// of the canonical query become %3D and %26.
+func stringToSign(method string, ps []param) []byte {
+	n := len(method) + len("&%2F&")
+	for i, p := range ps {
+		n += escapedTwiceLen(p.key) + len("%3D") + escapedTwiceLen(p.value)
+		if i > 0 {
+			n += len("%26")
 		}
 	}
+	dst := make([]byte, 0, n)
+	dst = append(dst, method...)
+	dst = append(dst, "&%2F&"...)
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, "%26"...)
+		}
+		dst = appendEscapedTwice(dst, p.key)
+		dst = append(dst, "%3D"...)
+		dst = appendEscapedTwice(dst, p.value)
+	}
 	return dst
+}
+
+// appendEscapedTwice appends specialUrlEncode(specialUrlEncode(s)) to dst.
+func appendEscapedTwice(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			dst = append(dst, c)
+			continue
+		}
+		dst = append(dst, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
+	}
+	return dst
+}
+
+// escapedTwiceLen is len(appendEscapedTwice(nil, s)).
+func escapedTwiceLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n += 4
+		}
+	}
+	return n
 }
 
 // signBytes returns base64(HMAC-SHA1(secret + "&", stringToSign)).
@@ -136,7 +166,12 @@ func paramsFromValues(v url.Values) []param {
 // CanonicalQuery returns the sorted, specialUrlEncoded query string of
 // params that the POP signature covers: every parameter but Signature.
 func CanonicalQuery(params url.Values) string {
-	return string(appendQuery(nil, paramsFromValues(params)))
+	ps := paramsFromValues(params)
+	n := 0
+	for _, p := range ps {
+		n += escapedLen(p.key) + escapedLen(p.value) + 2
+	}
+	return string(appendQuery(make([]byte, 0, n), ps))
 }
 
 // StringToSign returns the POP string-to-sign for a request with the given
@@ -145,13 +180,11 @@ func CanonicalQuery(params url.Values) string {
 // It holds no secret, so it is safe to print when a server answers
 // SignatureDoesNotMatch and returns its own string-to-sign for comparison.
 func StringToSign(method string, params url.Values) string {
-	canonical := appendQuery(nil, paramsFromValues(params))
-	return string(appendStringToSign(nil, method, canonical))
+	return string(stringToSign(method, paramsFromValues(params)))
 }
 
 // Sign returns the POP signature of a request: the base64 HMAC-SHA1 of
 // StringToSign(method, params) keyed with accessKeySecret + "&".
 func Sign(method string, params url.Values, accessKeySecret string) string {
-	canonical := appendQuery(nil, paramsFromValues(params))
-	return signBytes(appendStringToSign(nil, method, canonical), accessKeySecret)
+	return signBytes(stringToSign(method, paramsFromValues(params)), accessKeySecret)
 }

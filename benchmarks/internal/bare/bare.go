@@ -69,9 +69,16 @@ func Sign(method string, ps []KV, secret string) string {
 	sorted := make([]KV, len(ps))
 	copy(sorted, ps)
 	slices.SortFunc(sorted, func(a, b KV) int { return strings.Compare(a.K, b.K) })
-	n := len(method) + 5
+	n := len(method) + 5 + 6*len(sorted)
 	for _, p := range sorted {
-		n += 5*(len(p.K)+len(p.V)) + 6
+		for _, s := range [2]string{p.K, p.V} {
+			n += len(s)
+			for i := 0; i < len(s); i++ {
+				if !unreserved(s[i]) {
+					n += 4
+				}
+			}
+		}
 	}
 	sts := make([]byte, 0, n)
 	sts = append(sts, method...)
