@@ -451,19 +451,25 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	copy(signed, all)
 	sortParams(signed)
 
-	size := 0
-	for _, p := range signed {
-		size += escapedLen(p.key) + escapedLen(p.value) + 2
-	}
 	signature := c.sign(stringToSign("POST", signed), creds.AccessKeySecret)
 
-	u := make([]byte, 0, len(c.endpoint)+2+size)
+	// The query holds the common parameters, the body the others: size
+	// each buffer for its own part (a large TtsParam belongs to the body).
+	qsize, bsize := 0, 0
+	for i, p := range all {
+		if n := escapedLen(p.key) + escapedLen(p.value) + 2; i < nCommon {
+			qsize += n
+		} else {
+			bsize += n
+		}
+	}
+	u := make([]byte, 0, len(c.endpoint)+2+qsize+len("&Signature=")+escapedLen(signature))
 	u = append(u, c.endpoint...)
 	u = append(u, "/?"...)
 	u = appendQuery(u, all[:nCommon])
 	u = append(u, "&Signature="...)
 	u = appendEscaped(u, signature)
-	body := appendQuery(make([]byte, 0, size), all[nCommon:])
+	body := appendQuery(make([]byte, 0, bsize), all[nCommon:])
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), bytes.NewReader(body))
 	if err != nil {
