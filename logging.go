@@ -118,8 +118,8 @@ func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
 		slog.String("action", a.action),
 		slog.Int("attempt", a.attempt),
 		slog.Int("status", a.status),
-		slog.String("code", a.code),
-		slog.String("request_id", a.requestID),
+		slog.String("code", red.redact(a.code)),
+		slog.String("request_id", red.redact(a.requestID)),
 		slog.Duration("latency", a.latency),
 	)
 	if a.called != "" {
