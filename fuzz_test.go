@@ -1,6 +1,7 @@
 package dyvms
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -169,5 +170,61 @@ func FuzzUnmarshalLenient(f *testing.F) {
 		_ = UnmarshalLenient(data, nil)
 		var nilPtr *relFuzzOut
 		_ = UnmarshalLenient(data, nilPtr)
+	})
+}
+
+// FuzzJSONInString puts arbitrary text in the JSON-in-string field (Data,
+// as a string and inline) of every response that has a typed accessor,
+// decodes the envelope and calls the accessor: never a panic.
+func FuzzJSONInString(f *testing.F) {
+	for _, s := range []string{
+		`{"CallId":"1^2","Duration":"12","StartDate":"2026-01-02 03:04:05"}`,
+		`[{"Id":1,"TaskName":"t"}]`, `{"List":{"Item":[{"A":1}]},"Total":"3"}`, `12345`, `"x"`, ``, `null`,
+		`{"Token":"abc","ExpireTime":"1e30"}`, `[{"Callee":"13900001234"}]`, `{"FailedNumbers":"1,2,3"}`,
+		strings.Repeat(`[`, 300), `{"a":` + strings.Repeat(`{"a":`, 80) + `1` + strings.Repeat(`}`, 81),
+	} {
+		f.Add(s)
+	}
+	type accessor struct {
+		action string
+		out    any
+		call   func(any)
+	}
+	accessors := func() []accessor {
+		return []accessor{
+			{"QueryCallDetailByCallId", new(QueryCallDetailByCallIdResponse), func(o any) { _, _ = o.(*QueryCallDetailByCallIdResponse).Detail() }},
+			{"QueryCallDetailByTaskId", new(QueryCallDetailByTaskIdResponse), func(o any) { _, _ = o.(*QueryCallDetailByTaskIdResponse).Detail() }},
+			{"CreateRobotTask", new(CreateRobotTaskResponse), func(o any) { _, _ = o.(*CreateRobotTaskResponse).TaskID() }},
+			{"QueryRobotTaskList", new(QueryRobotTaskListResponse), func(o any) { _, _ = o.(*QueryRobotTaskListResponse).Tasks() }},
+			{"QueryRobotTaskDetail", new(QueryRobotTaskDetailResponse), func(o any) { _, _ = o.(*QueryRobotTaskDetailResponse).Detail() }},
+			{"QueryRobotTaskCallList", new(QueryRobotTaskCallListResponse), func(o any) { _, _ = o.(*QueryRobotTaskCallListResponse).Calls() }},
+			{"ListRobotTaskCalls", new(ListRobotTaskCallsResponse), func(o any) { _, _ = o.(*ListRobotTaskCallsResponse).Calls() }},
+			{"QueryRobotTaskCallDetail", new(QueryRobotTaskCallDetailResponse), func(o any) { _, _ = o.(*QueryRobotTaskCallDetailResponse).Detail() }},
+			{"QueryRobotInfoList", new(QueryRobotInfoListResponse), func(o any) { _, _ = o.(*QueryRobotInfoListResponse).Robots() }},
+			{"QueryRobotv2AllList", new(QueryRobotv2AllListResponse), func(o any) { _, _ = o.(*QueryRobotv2AllListResponse).Scripts() }},
+			{"GetRtcToken", new(GetRtcTokenResponse), func(o any) { _, _ = o.(*GetRtcTokenResponse).Token() }},
+			{"VoipGetToken", new(VoipGetTokenResponse), func(o any) { _, _ = o.(*VoipGetTokenResponse).Token() }},
+			{"QueryVirtualNumber", new(QueryVirtualNumberResponse), func(o any) { _, _ = o.(*QueryVirtualNumberResponse).Page() }},
+			{"QueryVirtualNumberRelation", new(QueryVirtualNumberRelationResponse), func(o any) { _, _ = o.(*QueryVirtualNumberRelationResponse).Page() }},
+			{"AddVirtualNumberRelation", new(AddVirtualNumberRelationResponse), func(o any) { _ = o.(*AddVirtualNumberRelationResponse).FailedNumbers() }},
+		}
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		quoted, err := json.Marshal(data)
+		if err != nil {
+			return
+		}
+		for _, a := range accessors() {
+			code := actionTable[a.action].successCode
+			if code == "" {
+				code = "OK"
+			}
+			head := `{"RequestId":"r","Code":"` + code + `","Data":`
+			for _, body := range []string{head + string(quoted) + `}`, head + data + `}`} {
+				if decodeResponse(a.action, 200, http.Header{}, []byte(body), a.out, redactor{}) == nil {
+					a.call(a.out)
+				}
+			}
+		}
 	})
 }
