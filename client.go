@@ -32,14 +32,17 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -87,6 +90,13 @@ type Client struct {
 	nonce      func() string
 	uaHeader   []string  // User-Agent, shared by every request
 	macs       sync.Pool // *macState, reused HMAC-SHA1 states
+
+	retry          RetryPolicy
+	attemptTimeout time.Duration
+	limiter        RateLimiter
+	logger         *slog.Logger
+	rand           func(int64) int64
+	sleep          func(context.Context, time.Duration) error
 }
 
 // formContentType is the Content-Type of every request body.
@@ -130,6 +140,17 @@ type options struct {
 	allowHTTP   bool
 	now         func() time.Time
 	nonce       func() string
+
+	retry          RetryPolicy
+	attemptTimeout time.Duration
+	connectTimeout time.Duration
+	limiter        RateLimiter
+	logger         *slog.Logger
+	middleware     []Middleware
+	rand           func(int64) int64
+	sleep          func(context.Context, time.Duration) error
+	// err is the first invalid option, reported by NewClient.
+	err error
 }
 
 // Option configures a Client in NewClient.
@@ -199,19 +220,39 @@ func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce 
 
 // NewClient returns a Client configured by opts. Without WithAccessKey or
 // WithCredentialsProvider it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and
-// returns ErrNoCredentials when they are unset.
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN; when
+// they are unset it uses the rest of NewDefaultCredentialsProvider's chain
+// (the CLI configuration file, the ECS RAM role named by
+// ALIBABA_CLOUD_ECS_METADATA), and returns ErrNoCredentials when none of
+// them is present.
+//
+// Calls are retried by default (see RetryPolicy and ErrAmbiguous), each
+// attempt bounded by DefaultAttemptTimeout and the context.
 func NewClient(opts ...Option) (*Client, error) {
 	o := options{
-		endpoint: DefaultEndpoint,
-		region:   DefaultRegion,
-		format:   FormatJSON,
-		maxBody:  DefaultMaxResponseBytes,
-		now:      time.Now,
-		nonce:    uuid.NewString,
+		endpoint:       DefaultEndpoint,
+		region:         DefaultRegion,
+		format:         FormatJSON,
+		maxBody:        DefaultMaxResponseBytes,
+		now:            time.Now,
+		nonce:          uuid.NewString,
+		retry:          DefaultRetryPolicy(),
+		attemptTimeout: DefaultAttemptTimeout,
+		rand:           randInt63n,
+		sleep:          sleepCtx,
 	}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	retry, err := o.retry.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if o.attemptTimeout < 0 {
+		return nil, errorf("attempt timeout must not be negative")
 	}
 	endpoint, err := parseEndpoint(o.endpoint, o.allowHTTP)
 	if err != nil {
@@ -237,7 +278,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	default:
 		env, ok := EnvCredentials()
 		if !ok {
-			return nil, ErrNoCredentials
+			p, err := NewDefaultCredentialsProvider()
+			if err != nil {
+				return nil, err
+			}
+			creds = p
+			break
 		}
 		if o.token != "" {
 			env.SecurityToken = o.token
@@ -245,9 +291,17 @@ func NewClient(opts ...Option) (*Client, error) {
 		creds = NewStaticCredentialsProvider(env.AccessKeyID, env.AccessKeySecret, env.SecurityToken)
 	}
 	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Transport: newDefaultTransport()}
+	switch {
+	case hc == nil:
+		connect := o.connectTimeout
+		if connect == 0 {
+			connect = DefaultConnectTimeout
+		}
+		hc = &http.Client{Transport: newTransport(connect)}
+	case o.connectTimeout != 0:
+		return nil, errorf("WithConnectTimeout applies to the client's own transport; set the dial timeout of the transport given with WithHTTPClient instead")
 	}
+	hc = wrapHTTPClient(hc, o.middleware)
 	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
 	if o.userAgent != "" {
 		ua += " " + o.userAgent
@@ -262,16 +316,28 @@ func NewClient(opts ...Option) (*Client, error) {
 		now:        o.now,
 		nonce:      o.nonce,
 		uaHeader:   []string{ua},
+
+		retry:          retry,
+		attemptTimeout: o.attemptTimeout,
+		limiter:        o.limiter,
+		logger:         o.logger,
+		rand:           o.rand,
+		sleep:          o.sleep,
 	}, nil
 }
 
-// newDefaultTransport is the client's own transport (never
+// newDefaultTransport is the client's own transport with the default
+// connect timeout.
+func newDefaultTransport() *http.Transport { return newTransport(DefaultConnectTimeout) }
+
+// newTransport is the client's own transport (never
 // http.DefaultTransport, which other code may change): proxies from the
-// environment, bounded dial and TLS handshake times.
-func newDefaultTransport() *http.Transport {
+// environment, the dial bounded by connect and the TLS handshake by twice
+// that.
+func newTransport(connect time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = 10 * time.Second
+	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 2 * connect
 	t.MaxIdleConnsPerHost = 64
 	return t
 }
@@ -336,6 +402,8 @@ func call[Resp any](ctx context.Context, c *Client, action string, req any, opts
 // A success is decoded into out: a pointer to a struct with json tags (the
 // lenient rules of the typed responses apply), a *map[string]any, or nil.
 // It is the escape hatch for Actions or parameters the typed API lacks.
+// An Action the SDK does not know is retried as cautiously as one that
+// places calls (see ErrAmbiguous).
 func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
 	if action == "" {
 		return errorf("Do: action must not be empty")
@@ -350,8 +418,10 @@ var commonParams = map[string]bool{
 	"Timestamp": true, "Version": true,
 }
 
-// invoke is the one request path: build params, validate, sign, send,
-// decode the envelope into out or an *Error.
+// invoke is the one request path: build params, validate, then attempt
+// (pace, sign, send, decode the envelope into out or an *Error) until an
+// attempt succeeds or classify says to stop. Each attempt is signed anew,
+// with a fresh nonce and timestamp.
 func (c *Client) invoke(ctx context.Context, action string, req any, out any, opts []CallOption) error {
 	if ctx == nil {
 		return errorf("%s: nil context", action)
@@ -371,8 +441,57 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if !creds.valid() {
 		return fmt.Errorf("dyvms: %s: %w", action, ErrNoCredentials)
 	}
-	return c.attempt(ctx, action, params, creds, out)
+	red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
+	outID := paramValue(params, "OutId")
+	var called string
+	if c.logger != nil {
+		called = paramValue(params, "CalledNumber")
+	}
+	for n := 1; ; n++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx, action); err != nil {
+				return fmt.Errorf("dyvms: %s: rate limiter: %w", action, err)
+			}
+		}
+		start := time.Now()
+		res := c.attempt(ctx, action, n, params, creds, red, out)
+		rec := attemptLog{
+			action: action, attempt: n, status: res.status, code: res.code, requestID: res.requestID,
+			latency: time.Since(start), err: res.err, called: called, outID: outID,
+		}
+		if res.err == nil {
+			c.logAttempt(ctx, res.red, rec)
+			return nil
+		}
+		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, callerDone: ctx.Err() != nil})
+		if rec.outcome == retryable && n < c.retry.MaxAttempts {
+			rec.backoff, rec.retry = c.retryDelay(ctx, n, res.err)
+		}
+		c.logAttempt(ctx, res.red, rec)
+		switch {
+		case rec.outcome == ambiguous:
+			return &AmbiguousError{Action: action, OutID: outID, Attempts: n, Err: res.err}
+		case !rec.retry:
+			return res.err
+		}
+		if err := c.sleep(ctx, rec.backoff); err != nil {
+			return &TransportError{Action: action, Err: &retryWaitError{ctxErr: err, last: res.err, action: action, attempts: n}}
+		}
+	}
 }
+
+// retryWaitError is the context ending while the client waited to retry.
+type retryWaitError struct {
+	ctxErr, last error
+	action       string
+	attempts     int
+}
+
+func (e *retryWaitError) Error() string {
+	return e.ctxErr.Error() + " while waiting to retry after attempt " + strconv.Itoa(e.attempts) + ": " + trimDyvmsPrefix(e.last.Error(), e.action)
+}
+
+func (e *retryWaitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
 
 // buildParams encodes and validates the request and the extra parameters.
 func (c *Client) buildParams(action string, req any, extra url.Values) ([]param, error) {
@@ -403,24 +522,79 @@ func (c *Client) buildParams(action string, req any, extra url.Values) ([]param,
 	return params, nil
 }
 
-// attempt signs and sends one HTTP request and decodes its response.
-func (c *Client) attempt(ctx context.Context, action string, params []param, creds Credentials, out any) error {
-	red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
-	httpReq, signature, err := c.newRequest(ctx, action, params, creds)
-	if err != nil {
-		return err
+// attemptResult is what one attempt leaves.
+type attemptResult struct {
+	err error
+	// sent is false when the request provably never left the client.
+	sent      bool
+	status    int
+	code      string
+	requestID string
+	// red redacts this attempt's secrets, its Signature included.
+	red redactor
+}
+
+// attempt signs and sends one HTTP request and decodes its response. The
+// attempt is bounded by the client's attempt timeout (and ctx), and traced
+// to learn whether the request may have been written.
+func (c *Client) attempt(ctx context.Context, action string, n int, params []param, creds Credentials, red redactor, out any) attemptResult {
+	res := attemptResult{red: red}
+	actx := context.WithValue(ctx, attemptInfoKey{}, AttemptInfo{Action: action, Attempt: n})
+	if c.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
+		defer cancel()
 	}
-	red = red.with(signature)
+	var tr connTrace
+	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
+	httpReq, signature, err := c.newRequest(actx, action, params, creds)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.red = red.with(signature)
 	resp, err := c.httpClient.Do(httpReq)
 	if err != nil {
-		return &TransportError{Action: action, Err: red.sanitizeTransportError(err)}
+		res.err = &TransportError{Action: action, Err: res.red.sanitizeTransportError(err)}
+		res.sent = tr.maybeSent()
+		return res
 	}
 	defer resp.Body.Close()
+	res.sent = true
+	res.status = resp.StatusCode
+	res.requestID = resp.Header.Get("x-acs-request-id")
 	body, err := readBody(resp, c.maxBody)
 	if err != nil {
-		return &TransportError{Action: action, Err: red.sanitizeTransportError(err)}
+		res.err = &TransportError{Action: action, Err: res.red.sanitizeTransportError(err)}
+		return res
 	}
-	return decodeResponse(action, resp.StatusCode, resp.Header, body, out, red)
+	var rid string
+	res.code, rid, res.err = decodeEnvelope(action, resp.StatusCode, resp.Header, body, out, res.red)
+	if rid != "" {
+		res.requestID = rid
+	}
+	return res
+}
+
+// connTrace records whether the transport asked for a connection and got
+// one. A request that asked and never got one was provably not written
+// (DNS failure, connection refused, TLS handshake failure, dial timeout).
+// A transport that reports nothing (a test double, a custom RoundTripper)
+// proves nothing, so its requests count as possibly sent.
+type connTrace struct {
+	getConn, gotConn atomic.Bool
+}
+
+func (t *connTrace) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) { t.getConn.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
+	}
+}
+
+// maybeSent reports whether any byte of the request may have been written.
+func (t *connTrace) maybeSent() bool {
+	return !t.getConn.Load() || t.gotConn.Load()
 }
 
 // newRequest builds the signed HTTP request: POST to the endpoint with the
@@ -501,58 +675,86 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 
 // decodeResponse turns a response into out or an *Error.
 func decodeResponse(action string, status int, header http.Header, body []byte, out any, red redactor) error {
+	_, _, err := decodeEnvelope(action, status, header, body, out, red)
+	return err
+}
+
+// decodeEnvelope is decodeResponse that also returns the envelope's Code
+// and RequestId, for the log.
+func decodeEnvelope(action string, status int, header http.Header, body []byte, out any, red redactor) (code, requestID string, err error) {
 	if fastDecode(action, status, body, out) {
-		return nil
+		m := out.(typedResponse).meta()
+		requestID = m.RequestID
+		if requestID == "" {
+			requestID = header.Get("x-acs-request-id")
+		}
+		return m.Code, requestID, nil
 	}
-	root, tree, err := parseBody(body)
-	if err != nil {
-		return &Error{
+	root, tree, perr := parseBody(body)
+	if perr != nil {
+		e := &Error{
 			Action:     action,
 			HTTPStatus: status,
-			RequestID:  header.Get("x-acs-request-id"),
-			Message:    "body is not a Dyvmsapi envelope: " + shortReason(err),
+			RequestID:  red.redact(header.Get("x-acs-request-id")),
+			Message:    "body is not a Dyvmsapi envelope: " + shortReason(perr),
 			Body:       red.snippet(body),
+			RetryAfter: retryAfterHeader(header),
 			unexpected: true,
 		}
+		return "", e.RequestID, e
 	}
-	code := toString(tree["Code"])
+	code = toString(tree["Code"])
 	if status >= 200 && status < 300 && root != "Error" {
 		if !isSuccessEnvelope(action, root, tree) {
-			return &Error{
+			e := &Error{
 				Action:     action,
 				HTTPStatus: status,
-				RequestID:  header.Get("x-acs-request-id"),
+				RequestID:  red.redact(header.Get("x-acs-request-id")),
 				Message:    "body is not a " + action + " response",
 				Body:       red.snippet(body),
+				RetryAfter: retryAfterHeader(header),
 				unexpected: true,
 			}
+			return code, e.RequestID, e
 		}
 		if successCode(action, code) {
 			decodeInto(tree, out)
-			return nil
+			requestID = toString(tree["RequestId"])
+			if requestID == "" {
+				requestID = header.Get("x-acs-request-id")
+			}
+			return code, requestID, nil
 		}
 	}
 	e := &Error{
 		Action:     action,
 		HTTPStatus: status,
-		Code:       code,
+		Code:       red.redact(code),
 		Message:    red.redact(toString(tree["Message"])),
-		RequestID:  toString(tree["RequestId"]),
-		HostID:     toString(tree["HostId"]),
-		Recommend:  toString(tree["Recommend"]),
+		RequestID:  red.redact(toString(tree["RequestId"])),
+		HostID:     red.redact(toString(tree["HostId"])),
+		Recommend:  red.redact(toString(tree["Recommend"])),
 	}
 	if e.RequestID == "" {
-		e.RequestID = header.Get("x-acs-request-id")
+		e.RequestID = red.redact(header.Get("x-acs-request-id"))
 	}
-	if ra := header.Get("x-acs-retry-after"); ra != "" {
-		e.RetryAfter, _ = strconv.ParseInt(ra, 10, 64)
-	}
+	e.RetryAfter = retryAfterHeader(header)
 	if code == "" {
 		e.unexpected = true
 		e.Message = "error envelope without a Code"
 		e.Body = red.snippet(body)
 	}
-	return e
+	return code, e.RequestID, e
+}
+
+// retryAfterHeader returns the x-acs-retry-after hint in milliseconds, or
+// 0 when it is absent or not a positive integer.
+func retryAfterHeader(header http.Header) int64 {
+	ms, err := strconv.ParseInt(strings.TrimSpace(header.Get("x-acs-retry-after")), 10, 64)
+	if err != nil || ms < 0 {
+		return 0
+	}
+	return ms
 }
 
 // typedResponse is implemented by every typed response through its

@@ -85,6 +85,9 @@ func (p *StaticCredentialsProvider) Retrieve(context.Context) (Credentials, erro
 // String is redacted like Credentials.String.
 func (p *StaticCredentialsProvider) String() string { return "Static" + p.creds.String() }
 
+// GoString is String, so %#v reveals nothing either.
+func (p *StaticCredentialsProvider) GoString() string { return p.String() }
+
 // LogValue is redacted like Credentials.LogValue.
 func (p *StaticCredentialsProvider) LogValue() slog.Value { return p.creds.LogValue() }
 

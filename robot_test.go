@@ -917,7 +917,7 @@ func TestQueryRobotTaskListAllStopsEarly(t *testing.T) {
 	t.Run("error yielded once", func(t *testing.T) {
 		pages := robotTaskPages(100)
 		c, f := newRobotFake(t, func(n int, form url.Values) (int, string) {
-			if n == 2 {
+			if n >= 2 { // page 2 and every retry of it
 				return http.StatusServiceUnavailable, `{"RequestId":"r","Code":"ServiceUnavailable","Message":"busy"}`
 			}
 			return pages(n, form)
@@ -934,7 +934,7 @@ func TestQueryRobotTaskListAllStopsEarly(t *testing.T) {
 		assert.Equal(t, []int64{1, 2}, ids)
 		require.Len(t, errs, 1)
 		assert.Equal(t, "ServiceUnavailable", ErrorCode(errs[0]))
-		assert.Equal(t, 2, f.requests())
+		assert.Equal(t, 1+DefaultMaxAttempts, f.requests(), "page 1, then page 2 attempted until retries ran out")
 	})
 	t.Run("malformed Data is an error", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`{"RequestId":"r","Code":"OK","Data":"[{","TotalCount":"9"}`))

@@ -35,7 +35,9 @@ func ExampleNewServer() {
 func ExampleServer_InjectFault() {
 	srv := dyvmstest.NewServer()
 	defer srv.Close()
-	client, _ := srv.Client()
+	// Without retries, to see the fault as the service answers it; by
+	// default the client would wait RetryAfter and send again.
+	client, _ := srv.Client(dyvms.WithNoRetries())
 	srv.InjectFault(dyvmstest.Fault{Action: "SingleCallByTts", Kind: dyvmstest.FaultThrottle, Times: 1})
 
 	req := &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_100000"}

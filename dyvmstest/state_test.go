@@ -15,9 +15,11 @@ import (
 	"github.com/dyvms/dyvms-go/internal/catalog"
 )
 
+// client returns a client of srv that does not retry: these tests check
+// the fake's answers, not the SDK's retries.
 func client(t *testing.T, srv *Server, opts ...dyvms.Option) *dyvms.Client {
 	t.Helper()
-	c, err := srv.Client(opts...)
+	c, err := srv.Client(append([]dyvms.Option{dyvms.WithNoRetries()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

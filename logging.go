@@ -1,0 +1,162 @@
+package dyvms
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// WithLogger makes the client write one record to l for every attempt of
+// every call: the Action, the attempt number, the HTTP status, the service
+// Code, the RequestID and the latency, and for a failure the error, whether
+// it will be retried (and after what pause) and whether its outcome is
+// ambiguous. Successes are logged at Info, failures at Warn.
+//
+// Records never carry the AccessKeySecret, a Signature or a SecurityToken,
+// and phone numbers in them are masked to their last 4 digits. Without
+// WithLogger the client logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// Middleware wraps the http.RoundTripper that sends every attempt, for
+// tracing, metrics or request inspection without a tracing dependency in
+// the SDK. The request's context carries an AttemptInfo.
+//
+// The request URL's query carries the AccessKeyId, the Signature and (with
+// STS credentials) the SecurityToken: record r.URL.Path or the AttemptInfo,
+// never r.URL.String().
+type Middleware func(next http.RoundTripper) http.RoundTripper
+
+// WithMiddleware wraps the transport in mw, the first given outermost. The
+// http.Client given with WithHTTPClient is not modified: the SDK sends
+// through a client of its own that delegates to it, keeping its redirect
+// policy, cookie jar and timeout.
+func WithMiddleware(mw ...Middleware) Option {
+	return func(o *options) { o.middleware = append(o.middleware, mw...) }
+}
+
+// AttemptInfo identifies one attempt of a call, for middleware.
+type AttemptInfo struct {
+	// Action is the API Action being called.
+	Action string
+	// Attempt is 1 for the first attempt, 2 for the first retry, ...
+	Attempt int
+}
+
+type attemptInfoKey struct{}
+
+// AttemptInfoFromContext returns the AttemptInfo of the request whose
+// context is ctx (inside a Middleware: r.Context()).
+func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
+	ai, ok := ctx.Value(attemptInfoKey{}).(AttemptInfo)
+	return ai, ok
+}
+
+// wrapHTTPClient returns hc itself without middleware, or a new client
+// sending through the middleware chain around hc's transport. hc is read,
+// never written: its Transport is looked up at each request, so a test
+// double installed on hc later (httpmock.ActivateNonDefault) still applies.
+func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
+	if len(mw) == 0 {
+		return hc
+	}
+	var rt http.RoundTripper = delegateTransport{hc}
+	for i := len(mw) - 1; i >= 0; i-- {
+		if mw[i] != nil {
+			rt = mw[i](rt)
+		}
+	}
+	return &http.Client{Transport: rt, CheckRedirect: hc.CheckRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
+}
+
+// delegateTransport sends through the transport of a user's http.Client.
+type delegateTransport struct{ hc *http.Client }
+
+func (d delegateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t := d.hc.Transport; t != nil {
+		return t.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// maxLoggedValue bounds a request value copied into a log record.
+const maxLoggedValue = 64
+
+// attemptLog is what one attempt leaves for its log record.
+type attemptLog struct {
+	action    string
+	attempt   int
+	status    int
+	code      string
+	requestID string
+	latency   time.Duration
+	err       error
+	outcome   outcome
+	retry     bool
+	backoff   time.Duration
+	called    string // the CalledNumber parameter, unmasked
+	outID     string
+}
+
+// logAttempt writes the record of one attempt, if the client has a logger.
+func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
+	if c.logger == nil {
+		return
+	}
+	level := slog.LevelInfo
+	if a.err != nil {
+		level = slog.LevelWarn
+	}
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 14)
+	attrs = append(attrs,
+		slog.String("action", a.action),
+		slog.Int("attempt", a.attempt),
+		slog.Int("status", a.status),
+		slog.String("code", red.redact(a.code)),
+		slog.String("request_id", red.redact(a.requestID)),
+		slog.Duration("latency", a.latency),
+	)
+	if a.called != "" {
+		called := a.called
+		if len(called) > maxLoggedValue {
+			called = called[:maxLoggedValue] + "…"
+		}
+		attrs = append(attrs, slog.String("called_number", maskDigitRuns(red.redact(called))))
+	}
+	if a.outID != "" {
+		attrs = append(attrs, slog.String("out_id", red.redact(a.outID)))
+	}
+	if a.err != nil {
+		msg := maskDigitRuns(red.redact(a.err.Error()))
+		attrs = append(attrs, slog.String("error", msg), slog.Bool("retry", a.retry))
+		if a.retry {
+			attrs = append(attrs, slog.Duration("backoff", a.backoff))
+		}
+		if a.outcome == ambiguous {
+			attrs = append(attrs, slog.Bool("ambiguous", true))
+		}
+	}
+	c.logger.LogAttrs(ctx, level, "dyvms attempt", attrs...)
+}
+
+// paramValue returns the value of the parameter named key, or "".
+func paramValue(params []param, key string) string {
+	for _, p := range params {
+		if p.key == key {
+			return p.value
+		}
+	}
+	return ""
+}
+
+// trimDyvmsPrefix removes the "dyvms: Action: " prefix an error message
+// repeats when it is wrapped.
+func trimDyvmsPrefix(msg, action string) string {
+	return strings.TrimPrefix(msg, "dyvms: "+action+": ")
+}
