@@ -26,7 +26,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -773,14 +772,13 @@ func fastDecode(action string, status int, body []byte, out any) bool {
 	if !ok || status < 200 || status > 299 || len(body) == 0 || body[0] != '{' {
 		return false
 	}
-	if err := json.Unmarshal(body, out); err == nil {
-		m := tr.meta()
-		if (m.RequestID != "" || m.Code != "") && successCode(action, m.Code) {
-			return true
-		}
+	if !decodeStrict(body, out) {
+		return false
 	}
-	v := reflect.ValueOf(out).Elem()
-	v.SetZero()
+	if m := tr.meta(); (m.RequestID != "" || m.Code != "") && successCode(action, m.Code) {
+		return true
+	}
+	reflect.ValueOf(out).Elem().SetZero()
 	return false
 }
 

@@ -442,6 +442,9 @@ func decodeInto(tree map[string]any, out any) {
 // responses of Do and for JSON-in-string fields.
 func UnmarshalLenient(data []byte, out any) error {
 	b := bytes.TrimSpace(data)
+	if decodeStrict(b, out) {
+		return nil
+	}
 	if len(b) > 0 && b[0] == '[' {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
@@ -462,4 +465,60 @@ func UnmarshalLenient(data []byte, out any) error {
 	}
 	decodeInto(tree, out)
 	return nil
+}
+
+// decodeStrict is the fast path of both decoders: a JSON document whose
+// every value already has its Go field's type is decoded by encoding/json
+// straight into out. It reports false, leaving out zeroed, when the
+// document is not JSON, when any value needs the tolerant rules, or when
+// out's type holds an interface or map (where encoding/json would give
+// float64 numbers and the tolerant path json.Number); the tolerant path then
+// decodes it. For a document both paths can decode, both give the same out.
+func decodeStrict(b []byte, out any) bool {
+	if len(b) == 0 || (b[0] != '{' && b[0] != '[') {
+		return false
+	}
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() || !strictSafe(v.Type().Elem()) {
+		return false
+	}
+	if json.Unmarshal(b, out) == nil {
+		return true
+	}
+	v.Elem().SetZero()
+	return false
+}
+
+var strictSafeTypes sync.Map // reflect.Type -> bool
+
+// strictSafe reports whether encoding/json decodes into t exactly as the
+// tolerant path would: t holds no interface and no map.
+func strictSafe(t reflect.Type) bool {
+	if v, ok := strictSafeTypes.Load(t); ok {
+		return v.(bool)
+	}
+	ok := strictSafeWalk(t, map[reflect.Type]bool{})
+	strictSafeTypes.Store(t, ok)
+	return ok
+}
+
+func strictSafeWalk(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return strictSafeWalk(t.Elem(), seen)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if (f.IsExported() || f.Anonymous) && !strictSafeWalk(f.Type, seen) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package dyvms
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -112,4 +113,25 @@ func TestXMLDepthBounded(t *testing.T) {
 	}
 	_, _, err := parseBody([]byte(deep))
 	assert.Error(t, err)
+}
+
+// UnmarshalLenient takes the same fast path and agrees with the tolerant
+// path; a type holding an interface or a map always takes the tolerant
+// path, so numbers in it are json.Number either way.
+func TestUnmarshalLenientFastPathAgrees(t *testing.T) {
+	body := []byte(`{"Id":5,"Name":"e"}`)
+	var fast, tolerant decItem
+	require.True(t, decodeStrict(body, &fast))
+	_, tree, err := parseBody(body)
+	require.NoError(t, err)
+	decodeInto(tree, &tolerant)
+	assert.Equal(t, tolerant, fast)
+
+	assert.False(t, decodeStrict([]byte(`{"Id":"5"}`), &fast), "a quoted number needs the tolerant rules")
+	assert.Zero(t, fast, "a failed fast path leaves out zeroed")
+
+	var withAny struct{ V any }
+	assert.False(t, decodeStrict([]byte(`{"V":1}`), &withAny))
+	require.NoError(t, UnmarshalLenient([]byte(`{"V":1}`), &withAny))
+	assert.Equal(t, json.Number("1"), withAny.V)
 }
