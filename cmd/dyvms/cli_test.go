@@ -77,28 +77,46 @@ type result struct {
 	stdout, stderr string
 }
 
-// runCLI runs the command in-process against srv with test credentials.
+// runCLI runs the command in-process against srv (nil: no endpoint) with
+// test credentials.
 func runCLI(t *testing.T, srv *stubServer, stdin string, args ...string) result {
 	t.Helper()
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testKeyID)
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
-	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "")
-	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA", "")
+	endpoint := ""
 	if srv != nil {
-		t.Setenv(envEndpoint, srv.URL)
-	} else {
-		t.Setenv(envEndpoint, "")
+		endpoint = srv.URL
 	}
+	return runWith(t, endpoint, testKeyID, testSecret, stdin, args...)
+}
+
+// runWith runs the command in-process against endpoint with the given
+// AccessKey in the environment, and fails the test if any output shows
+// the secret.
+func runWith(t *testing.T, endpoint, keyID, secret, stdin string, args ...string) result {
+	t.Helper()
+	setEnv(t, endpoint, keyID, secret)
 	var out, errOut bytes.Buffer
 	code := runContext(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	r := result{code, out.String(), errOut.String()}
 	for _, s := range []string{r.stdout, r.stderr} {
-		if strings.Contains(s, testSecret) {
+		if strings.Contains(s, secret) {
 			t.Fatalf("output shows the AccessKey secret:\n%s", s)
 		}
 	}
 	return r
+}
+
+// setEnv sets the environment the command reads, isolated from the
+// machine's own credentials.
+func setEnv(t *testing.T, endpoint, keyID, secret string) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", keyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_PROFILE", "")
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA", "")
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv(envEndpoint, endpoint)
+	t.Setenv(envRegion, "")
 }
 
 func (r result) want(t *testing.T, code int) {
