@@ -202,3 +202,56 @@ func TestReceiptsListen(t *testing.T) {
 		t.Errorf("receipts without listen: %+v", r)
 	}
 }
+
+// TestFakeEveryActionFromItsHelpExample runs the example command line of
+// every Action's help against the fake: the help's example is a command
+// that works.
+func TestFakeEveryActionFromItsHelpExample(t *testing.T) {
+	srv := newFake(t)
+	for _, name := range actionNames() {
+		r := runFake(t, srv, "", name, "--help")
+		r.want(t, exitOK)
+		_, after, _ := strings.Cut(r.stdout, "Example:\n  ")
+		line, _, _ := strings.Cut(after, "\n")
+		args := splitShell(line)[1:]
+		// The line must be valid; the fake may still answer a business
+		// error (an example task ID it does not know).
+		r = runFake(t, srv, "", args...)
+		if r.code != exitOK && (r.code != exitFailure || !strings.Contains(r.stderr, "Code:")) {
+			t.Errorf("%s: exit %d\n%s", line, r.code, r.stderr)
+		}
+	}
+}
+
+// splitShell splits the help's example line: words separated by spaces,
+// single quotes as a POSIX shell reads them.
+func splitShell(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inQuote, started := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' && !inQuote:
+			inQuote, started = true, true
+		case c == '\'' && inQuote:
+			inQuote = false
+		case c == '\\' && !inQuote && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+		case c == ' ' && !inQuote:
+			if started {
+				out = append(out, cur.String())
+				cur.Reset()
+				started = false
+			}
+		default:
+			cur.WriteByte(c)
+			started = true
+		}
+	}
+	if started {
+		out = append(out, cur.String())
+	}
+	return out
+}

@@ -310,6 +310,15 @@ func exampleCommand(act *catalog.Action, params []helpParam) string {
 			return false
 		}
 		ex := exampleText(p.cat)
+		switch {
+		case strings.HasPrefix(p.typ, "time"):
+			if _, err := parseTime(ex); err != nil {
+				ex = "2024-05-01 08:00:00"
+			}
+		case strings.HasPrefix(p.typ, "int") || strings.HasPrefix(p.typ, "uint"):
+			// The catalogue masks digits of some IDs ("104500****").
+			ex = strings.ReplaceAll(ex, "*", "0")
+		}
 		if ex == "" {
 			ex = "VALUE"
 		}
