@@ -49,7 +49,6 @@ func writeActionHelp(w io.Writer, act *catalog.Action) {
 		fmt.Fprintf(w, "QPS: %s\n", q)
 	}
 	params, hasTime := helpParams(act)
-	_, typed := typedMethod(act.Name)
 	fmt.Fprintf(w, "\nUsage:\n  dyvms %s", act.Name)
 	for _, p := range params {
 		if p.required && !p.indent {
@@ -64,9 +63,6 @@ func writeActionHelp(w io.Writer, act *catalog.Action) {
 		fmt.Fprint(w, " [--callees-csv FILE]")
 	}
 	fmt.Fprintln(w)
-	if !typed {
-		fmt.Fprintln(w, "\n(This SDK build has no typed request for this Action: parameters are checked against the catalogue and sent as given.)")
-	}
 	fmt.Fprintln(w, "\nParameters:")
 	if len(params) == 0 {
 		fmt.Fprintln(w, "  (none)")

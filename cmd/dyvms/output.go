@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// print writes v (a typed response, a decoded map, or the items of --all)
+// print writes v (a typed response, or the items of --all)
 // to stdout in format and returns the exit code.
 func (c *cli) print(format string, v any, capture *bodyCapture) int {
 	var err error

@@ -142,19 +142,17 @@ func pagedActions() []string {
 // preparedCall is an Action call built from the command line, ready to
 // send.
 type preparedCall struct {
-	act   *catalog.Action
-	typed bool
+	act *catalog.Action
 	// method and req are the typed method and its request (a pointer).
 	method reflect.Method
 	req    reflect.Value
-	// extra holds parameters sent as they are: all of them for an Action
-	// without a typed method, else the few the request type cannot hold.
+	// extra holds the few parameters the request type cannot hold, sent as
+	// they are (WithExtraParams).
 	extra url.Values
 }
 
 // prepare builds the call of act from the command line: the typed request
-// from the --Param flags (and --callees-csv), or raw parameters for an
-// Action the SDK has no typed method for. Every error is a usage error.
+// from the --Param flags (and --callees-csv). Every error is a usage error.
 func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.Writer) (*preparedCall, error) {
 	pc := &preparedCall{act: act, extra: url.Values{}}
 	seen := map[string]bool{}
@@ -174,9 +172,10 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	}
 	m, ok := typedMethod(act.Name)
 	if !ok {
-		return pc, pc.prepareRaw(inv.params)
+		// The SDK's spec test holds every catalogue Action to a typed method.
+		return nil, fmt.Errorf("%s has no typed method in this SDK build", act.Name)
 	}
-	pc.typed, pc.method = true, m
+	pc.method = m
 	pc.req = reflect.New(m.Type.In(2).Elem())
 	fields := fieldsOf(pc.req.Elem().Type())
 	for _, p := range inv.params {
@@ -440,57 +439,6 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time: give Unix milliseconds, RFC 3339 (2024-05-01T08:00:00+08:00) or 'yyyy-MM-dd HH:mm:ss' (China Standard Time)", s)
 }
 
-// prepareRaw checks the parameters of an Action without a typed method
-// against the catalogue and keeps them to send as they are.
-func (pc *preparedCall) prepareRaw(params []paramArg) error {
-	for _, p := range params {
-		base, rest, indexed := strings.Cut(p.name, ".")
-		cp := pc.act.Param(base)
-		if cp == nil || (indexed && cp.Type != "list") {
-			return pc.unknown(p.name)
-		}
-		if cp.Type == "list" && !indexed {
-			return fmt.Errorf("--%s is a list; give it as --%s.N.Field value", base, base)
-		}
-		if cp.Type == "list" && len(cp.ItemFields) > 0 {
-			_, sub, _ := strings.Cut(rest, ".")
-			found := false
-			for _, it := range cp.ItemFields {
-				found = found || it.Name == sub
-			}
-			if !found {
-				return pc.unknown(p.name)
-			}
-		}
-		if cp.Type == "json-string" && !json.Valid([]byte(p.value)) {
-			return fmt.Errorf("--%s: want a JSON value like '{\"name\":\"value\"}', got %q", p.name, p.value)
-		}
-		pc.extra.Set(p.name, p.value)
-	}
-	for _, cp := range pc.act.Request {
-		if !cp.IsRequired() {
-			continue
-		}
-		found := false
-		for key := range pc.extra {
-			found = found || key == cp.Name || strings.HasPrefix(key, cp.Name+".")
-		}
-		if !found {
-			return &usageValidation{&dyvms.ValidationError{Action: pc.act.Name, Field: cp.Name, Reason: "is required"}}
-		}
-	}
-	return nil
-}
-
-// usageValidation carries a validation error found by the command itself
-// as a usage error with the SDK's wording.
-type usageValidation struct{ *dyvms.ValidationError }
-
-// Error implements error.
-func (u *usageValidation) Error() string {
-	return fmt.Sprintf("%s: invalid parameter --%s: %s (nothing was sent)", u.Action, u.Field, u.Reason)
-}
-
 // options returns the CallOptions of the call.
 func (pc *preparedCall) options() []reflect.Value {
 	if len(pc.extra) == 0 {
@@ -508,14 +456,8 @@ func (pc *preparedCall) dryRun() error {
 	if err != nil {
 		return err
 	}
-	var callErr error
-	if pc.typed {
-		args := append([]reflect.Value{reflect.ValueOf(client), reflect.ValueOf(cancelledCtx), pc.req}, pc.options()...)
-		out := pc.method.Func.Call(args)
-		callErr, _ = out[1].Interface().(error)
-	} else {
-		callErr = client.Do(cancelledCtx, pc.act.Name, pc.extra, nil)
-	}
+	args := append([]reflect.Value{reflect.ValueOf(client), reflect.ValueOf(cancelledCtx), pc.req}, pc.options()...)
+	callErr, _ := pc.method.Func.Call(args)[1].Interface().(error)
 	var verr *dyvms.ValidationError
 	if errors.As(callErr, &verr) {
 		return verr
@@ -523,16 +465,8 @@ func (pc *preparedCall) dryRun() error {
 	return nil
 }
 
-// do sends the call and returns the typed response (or, for an Action
-// without a typed method, the decoded body as a map).
+// do sends the call and returns the typed response.
 func (pc *preparedCall) do(ctx context.Context, client *dyvms.Client) (any, error) {
-	if !pc.typed {
-		var out map[string]any
-		if err := client.Do(ctx, pc.act.Name, pc.extra, &out); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
 	args := append([]reflect.Value{reflect.ValueOf(client), reflect.ValueOf(ctx), pc.req}, pc.options()...)
 	out := pc.method.Func.Call(args)
 	if err, _ := out[1].Interface().(error); err != nil {
