@@ -43,7 +43,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // bodyCapture keeps the response bodies the client received, for --output
 // raw: the bytes exactly as the service sent them (JSON or XML), one per
-// HTTP exchange, so --all gives one body per page.
+// successful HTTP exchange, so --all gives one body per page.
 type bodyCapture struct {
 	mu     sync.Mutex
 	bodies [][]byte
@@ -73,16 +73,19 @@ func (t captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.bc.mu.Lock()
-	t.bc.bodies = append(t.bc.bodies, body)
-	t.bc.mu.Unlock()
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		t.bc.mu.Lock()
+		t.bc.bodies = append(t.bc.bodies, body)
+		t.bc.mu.Unlock()
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
 
-// write writes the captured bodies, each ending in a newline. A request
-// retried by the SDK leaves only its last (successful) body in the output.
+// write writes the captured bodies, each ending in a newline. Only 2xx
+// answers are kept, so the failed attempts of a call the SDK retried do
+// not show.
 func (bc *bodyCapture) write(w io.Writer) error {
 	bc.mu.Lock()
 	defer bc.mu.Unlock()
