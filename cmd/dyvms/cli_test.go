@@ -134,6 +134,12 @@ func TestHelpListsActionsByGroup(t *testing.T) {
 			t.Errorf("help lacks %q", s)
 		}
 	}
+	if r := runCLI(t, nil, "", "help", "IvrCal"); r.code != exitUsage || !strings.Contains(r.stderr, "did you mean IvrCall?") {
+		t.Errorf("help of an unknown Action: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "", "version"); r.code != exitOK || !strings.Contains(r.stdout, "2017-05-25") {
+		t.Errorf("version: %+v", r)
+	}
 	if r := runCLI(t, nil, ""); r.code != exitUsage || !strings.Contains(r.stderr, "Usage:") {
 		t.Errorf("no arguments: exit %d, stderr %q; want usage and exit 2", r.code, r.stderr)
 	}
