@@ -284,11 +284,13 @@ func (c *cli) runAction(inv *invocation) int {
 	if inv.output == "raw" {
 		capture = &bodyCapture{}
 	}
-	client, err := newClient(inv, capture)
-	if errors.Is(err, dyvms.ErrNoCredentials) {
+	client, err := newClient(c.ctx, inv, capture)
+	if errors.Is(err, dyvms.ErrNoCredentials) && !isUsage(err) {
 		return c.report(err)
 	}
 	if err != nil {
+		// NewClient fails only on configuration: a bad --endpoint or
+		// --region, an unusable credentials profile.
 		return c.usageError(errors.New(strings.TrimPrefix(err.Error(), "dyvms: ")))
 	}
 	if inv.all {
@@ -331,7 +333,7 @@ func actionNames() []string {
 // newClient builds the SDK client from the command's flags, the
 // environment and the SDK's default credentials chain. A non-nil capture
 // records response bodies for --output raw.
-func newClient(inv *invocation, capture *bodyCapture) (*dyvms.Client, error) {
+func newClient(ctx context.Context, inv *invocation, capture *bodyCapture) (*dyvms.Client, error) {
 	opts := []dyvms.Option{dyvms.WithUserAgent("dyvms-cli/" + dyvms.SDKVersion)}
 	endpoint := inv.endpoint
 	if endpoint == "" {
@@ -347,7 +349,7 @@ func newClient(inv *invocation, capture *bodyCapture) (*dyvms.Client, error) {
 	if region != "" {
 		opts = append(opts, dyvms.WithRegion(region))
 	}
-	credOpts, err := credentialOptions(inv.profile)
+	credOpts, err := credentialOptions(ctx, inv.profile)
 	if err != nil {
 		return nil, err
 	}

@@ -255,3 +255,67 @@ func splitShell(s string) []string {
 	}
 	return out
 }
+
+// writeProfile writes an aliyun CLI configuration file under a new HOME.
+func writeProfile(t *testing.T, current string, profiles map[string][2]string) {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	type profile struct {
+		Name            string `json:"name"`
+		Mode            string `json:"mode"`
+		AccessKeyID     string `json:"access_key_id"`
+		AccessKeySecret string `json:"access_key_secret"`
+	}
+	cfg := struct {
+		Current  string    `json:"current"`
+		Profiles []profile `json:"profiles"`
+	}{Current: current}
+	for name, keys := range profiles {
+		cfg.Profiles = append(cfg.Profiles, profile{name, "AK", keys[0], keys[1]})
+	}
+	b, _ := json.Marshal(cfg)
+	os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700)
+	if err := os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	srv := newFake(t)
+	run := func(args ...string) result {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := runContext(context.Background(), args, strings.NewReader(""), &out, &errOut)
+		r := result{code, out.String(), errOut.String()}
+		if strings.Contains(r.stdout+r.stderr, srv.AccessKeySecret) {
+			t.Fatalf("output shows the secret:\n%s%s", r.stdout, r.stderr)
+		}
+		return r
+	}
+	setEnv(t, srv.URL, "", "")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "")
+	writeProfile(t, "wrong", map[string][2]string{
+		"wrong": {srv.AccessKeyID, "notTheSecret"},
+		"fake":  {srv.AccessKeyID, srv.AccessKeySecret},
+	})
+
+	// --profile picks the profile.
+	run("QueryRobotInfoList", "--profile", "fake").want(t, exitOK)
+	// Without it, the file's current profile (whose secret is wrong).
+	r := run("QueryRobotInfoList")
+	r.want(t, exitFailure)
+	if !strings.Contains(r.stderr, "SignatureDoesNotMatch") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	// ALIBABA_CLOUD_PROFILE, through the SDK's default chain.
+	t.Setenv("ALIBABA_CLOUD_PROFILE", "fake")
+	run("QueryRobotInfoList").want(t, exitOK)
+	// A profile the file lacks is a usage error; nothing is sent.
+	before := srv.Count("")
+	r = run("QueryRobotInfoList", "--profile", "nope")
+	r.want(t, exitUsage)
+	if !strings.Contains(r.stderr, `no profile "nope"`) || srv.Count("") != before {
+		t.Errorf("stderr %q, %d requests sent", r.stderr, srv.Count("")-before)
+	}
+}
