@@ -87,8 +87,11 @@ type Client struct {
 	maxBody    int64
 	now        func() time.Time
 	nonce      func() string
-	uaHeader   []string  // User-Agent, shared by every request
-	macs       sync.Pool // *macState, reused HMAC-SHA1 states
+	uaHeader   []string // User-Agent, shared by every request
+	// attemptInfo puts AttemptInfo in each attempt's context, for
+	// middleware (WithMiddleware).
+	attemptInfo bool
+	macs        sync.Pool // *macState, reused HMAC-SHA1 states
 
 	retry          RetryPolicy
 	attemptTimeout time.Duration
@@ -306,15 +309,16 @@ func NewClient(opts ...Option) (*Client, error) {
 		ua += " " + o.userAgent
 	}
 	return &Client{
-		endpoint:   endpoint,
-		region:     o.region,
-		format:     o.format,
-		httpClient: hc,
-		creds:      creds,
-		maxBody:    o.maxBody,
-		now:        o.now,
-		nonce:      o.nonce,
-		uaHeader:   []string{ua},
+		endpoint:    endpoint,
+		region:      o.region,
+		format:      o.format,
+		httpClient:  hc,
+		creds:       creds,
+		maxBody:     o.maxBody,
+		now:         o.now,
+		nonce:       o.nonce,
+		uaHeader:    []string{ua},
+		attemptInfo: len(o.middleware) > 0,
 
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
@@ -538,7 +542,10 @@ type attemptResult struct {
 // to learn whether the request may have been written.
 func (c *Client) attempt(ctx context.Context, action string, n int, params []param, creds Credentials, red redactor, out any) attemptResult {
 	res := attemptResult{red: red}
-	actx := context.WithValue(ctx, attemptInfoKey{}, AttemptInfo{Action: action, Attempt: n})
+	actx := ctx
+	if c.attemptInfo {
+		actx = context.WithValue(ctx, attemptInfoKey{}, AttemptInfo{Action: action, Attempt: n})
+	}
 	if c.attemptTimeout > 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
@@ -618,19 +625,16 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	if creds.SecurityToken != "" {
 		common = append(common, param{"SecurityToken", creds.SecurityToken})
 	}
-	nCommon := len(common)
 	all := append(common, params...)
-	signed := make([]param, len(all))
-	copy(signed, all)
-	sortParams(signed)
+	sortParams(all)
+	signature := c.sign(stringToSign("POST", all), creds.AccessKeySecret)
 
-	signature := c.sign(stringToSign("POST", signed), creds.AccessKeySecret)
-
-	// The query holds the common parameters, the body the others: size
-	// each buffer for its own part (a large TtsParam belongs to the body).
+	// The query holds the common parameters, the body the others (a
+	// request never sets a common parameter: buildParams refuses it). Size
+	// each buffer for its own part: a large TtsParam belongs to the body.
 	qsize, bsize := 0, 0
-	for i, p := range all {
-		if n := escapedLen(p.key) + escapedLen(p.value) + 2; i < nCommon {
+	for _, p := range all {
+		if n := escapedLen(p.key) + escapedLen(p.value) + 2; commonParams[p.key] {
 			qsize += n
 		} else {
 			bsize += n
@@ -639,10 +643,19 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	u := make([]byte, 0, len(c.endpoint)+2+qsize+len("&Signature=")+escapedLen(signature))
 	u = append(u, c.endpoint...)
 	u = append(u, "/?"...)
-	u = appendQuery(u, all[:nCommon])
-	u = append(u, "&Signature="...)
+	body := make([]byte, 0, bsize)
+	for _, p := range all {
+		if commonParams[p.key] {
+			u = appendPair(u, p)
+		} else {
+			body = appendPair(body, p)
+		}
+	}
+	u = append(u, "Signature="...)
 	u = appendEscaped(u, signature)
-	body := appendQuery(make([]byte, 0, bsize), all[nCommon:])
+	if len(body) > 0 {
+		body = body[:len(body)-1] // the last '&'
+	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, string(u), bytes.NewReader(body))
 	if err != nil {

@@ -408,7 +408,8 @@ func marshalJSON(v any) (string, error) {
 // TtsParam), without reflection: keys sorted, the same escaping as
 // encoding/json with HTML escaping off.
 func marshalStringMap(m map[string]string) string {
-	keys := make([]string, 0, len(m))
+	var small [8]string // most TtsParams have a few keys: sort them on the stack
+	keys := small[:0]
 	size := 2
 	for k, v := range m {
 		keys = append(keys, k)

@@ -217,32 +217,43 @@ func IsNotFound(err error) bool {
 // query-escaped. The encoded forms are computed only when text is redacted,
 // so a successful call pays nothing.
 type redactor struct {
-	secrets []string
+	// fixed holds the usual secrets (AccessKeySecret, SecurityToken,
+	// Signature) without an allocation; more holds any beyond them.
+	fixed [3]string
+	n     int
+	more  []string
 }
 
 // newRedactor returns a redactor for the given secrets; empty ones and ones
 // too short to search for safely are skipped.
 func newRedactor(secrets ...string) redactor {
 	var r redactor
+	return r.with(secrets...)
+}
+
+// with returns a redactor that also redacts the given secrets.
+func (r redactor) with(secrets ...string) redactor {
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			r.secrets = append(r.secrets, s)
+		switch {
+		case len(s) < 4:
+		case r.n < len(r.fixed):
+			r.fixed[r.n] = s
+			r.n++
+		default:
+			r.more = append(r.more[:len(r.more):len(r.more)], s)
 		}
 	}
 	return r
 }
 
-// with returns a redactor that also redacts the given secrets.
-func (r redactor) with(secrets ...string) redactor {
-	more := newRedactor(secrets...)
-	out := redactor{secrets: make([]string, 0, len(r.secrets)+len(more.secrets))}
-	out.secrets = append(append(out.secrets, r.secrets...), more.secrets...)
-	return out
+// all returns every secret r redacts.
+func (r redactor) all() []string {
+	return append(r.fixed[:r.n:r.n], r.more...)
 }
 
 // redact returns s with every form of every secret replaced by "***".
 func (r redactor) redact(s string) string {
-	for _, sec := range r.secrets {
+	for _, sec := range r.all() {
 		once := SpecialURLEncode(sec)
 		for _, form := range [...]string{sec, once, SpecialURLEncode(once), url.QueryEscape(sec)} {
 			if strings.Contains(s, form) {

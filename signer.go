@@ -74,15 +74,21 @@ func SpecialURLEncode(s string) string {
 // canonical query string the signature covers; over any params, it is a
 // valid query string or form body.
 func appendQuery(dst []byte, ps []param) []byte {
-	for i, p := range ps {
-		if i > 0 {
-			dst = append(dst, '&')
-		}
-		dst = appendEscaped(dst, p.key)
-		dst = append(dst, '=')
-		dst = appendEscaped(dst, p.value)
+	for _, p := range ps {
+		dst = appendPair(dst, p)
+	}
+	if len(ps) > 0 {
+		dst = dst[:len(dst)-1] // the last '&'
 	}
 	return dst
+}
+
+// appendPair appends specialUrlEncoded key=value and a '&'.
+func appendPair(dst []byte, p param) []byte {
+	dst = appendEscaped(dst, p.key)
+	dst = append(dst, '=')
+	dst = appendEscaped(dst, p.value)
+	return append(dst, '&')
 }
 
 // stringToSign returns METHOD&%2F&specialUrlEncode(canonical query of ps),
