@@ -31,7 +31,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -96,7 +95,7 @@ type Client struct {
 	retry          RetryPolicy
 	attemptTimeout time.Duration
 	limiter        RateLimiter
-	logger         *slog.Logger
+	attemptLogger  attemptLogger // nil without WithLogger
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
 }
@@ -135,6 +134,7 @@ type options struct {
 	userAgent   string
 	httpClient  *http.Client
 	creds       CredentialsProvider
+	chain       func() (CredentialsProvider, error)
 	accessKeyID string
 	secret      string
 	token       string
@@ -147,7 +147,7 @@ type options struct {
 	attemptTimeout time.Duration
 	connectTimeout time.Duration
 	limiter        RateLimiter
-	logger         *slog.Logger
+	logAttempt     attemptLogger
 	middleware     []Middleware
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
@@ -161,6 +161,19 @@ type Option func(*options)
 // WithAccessKey signs requests with a long-lived AccessKey pair.
 func WithAccessKey(accessKeyID, accessKeySecret string) Option {
 	return func(o *options) { o.accessKeyID, o.secret = accessKeyID, accessKeySecret }
+}
+
+// WithDefaultCredentialsChain takes credentials from
+// NewDefaultCredentialsProvider's chain: the ALIBABA_CLOUD_* environment
+// variables, then the profile file the Alibaba Cloud CLI writes
+// (~/.aliyun/config.json, profile ALIBABA_CLOUD_PROFILE), then the ECS
+// instance's RAM role named by ALIBABA_CLOUD_ECS_METADATA. NewClient
+// returns the chain's error when none of them is present.
+//
+// It is an option, not NewClient's default, so that programs which pass
+// their keys do not carry the profile and metadata code.
+func WithDefaultCredentialsChain() Option {
+	return func(o *options) { o.chain = NewDefaultCredentialsProvider }
 }
 
 // WithSecurityToken adds an STS security token to the AccessKey given with
@@ -220,13 +233,11 @@ func WithMaxResponseBytes(n int64) Option {
 func withClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce = nonce } }
 
-// NewClient returns a Client configured by opts. Without WithAccessKey or
-// WithCredentialsProvider it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN; when
-// they are unset it uses the rest of NewDefaultCredentialsProvider's chain
-// (the CLI configuration file, the ECS RAM role named by
-// ALIBABA_CLOUD_ECS_METADATA), and returns ErrNoCredentials when none of
-// them is present.
+// NewClient returns a Client configured by opts. Without a credentials
+// option it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and
+// returns ErrNoCredentials when they are unset. WithDefaultCredentialsChain
+// adds the Alibaba Cloud CLI's profile file and the ECS RAM role.
 //
 // Calls are retried by default (see RetryPolicy and ErrAmbiguous), each
 // attempt bounded by DefaultAttemptTimeout and the context.
@@ -277,15 +288,16 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, errorf("WithAccessKey needs both an AccessKey ID and a secret")
 		}
 		creds = NewStaticCredentialsProvider(o.accessKeyID, o.secret, o.token)
+	case o.chain != nil:
+		p, err := o.chain()
+		if err != nil {
+			return nil, err
+		}
+		creds = p
 	default:
 		env, ok := EnvCredentials()
 		if !ok {
-			p, err := NewDefaultCredentialsProvider()
-			if err != nil {
-				return nil, err
-			}
-			creds = p
-			break
+			return nil, ErrNoCredentials
 		}
 		if o.token != "" {
 			env.SecurityToken = o.token
@@ -323,7 +335,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
 		limiter:        o.limiter,
-		logger:         o.logger,
+		attemptLogger:  o.logAttempt,
 		rand:           o.rand,
 		sleep:          o.sleep,
 	}, nil
@@ -447,7 +459,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
 	outID := paramValue(params, "OutId")
 	var called string
-	if c.logger != nil {
+	if c.attemptLogger != nil {
 		called = paramValue(params, "CalledNumber")
 	}
 	for n := 1; ; n++ {

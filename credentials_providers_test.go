@@ -420,6 +420,8 @@ func TestDefaultChain(t *testing.T) {
 	assert.Same(t, ErrNoCredentials, err)
 	_, err = NewClient()
 	assert.Same(t, ErrNoCredentials, err)
+	_, err = NewClient(WithDefaultCredentialsChain())
+	assert.Same(t, ErrNoCredentials, err)
 
 	// The environment alone.
 	t.Setenv(EnvAccessKeyID, "AKENV0001")
@@ -440,7 +442,10 @@ func TestDefaultChain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "STS.WORK0001", c.AccessKeyID)
 
-	// A client with no credential option signs with the profile's key.
+	// A client with the default chain signs with the profile's key; one
+	// with no credential option reads only the environment.
+	_, err = NewClient(WithEndpoint("http://127.0.0.1:9"))
+	assert.Same(t, ErrNoCredentials, err)
 	var sigOK atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
@@ -452,17 +457,17 @@ func TestDefaultChain(t *testing.T) {
 		relOK(w, r)
 	}))
 	defer srv.Close()
-	client, err := NewClient(WithEndpoint(srv.URL))
+	client, err := NewClient(WithEndpoint(srv.URL), WithDefaultCredentialsChain())
 	require.NoError(t, err)
 	require.NoError(t, relQueryDetail(context.Background(), client))
 	assert.True(t, sigOK.Load())
 
 	// An unusable profile is reported clearly.
 	t.Setenv(EnvProfile, "arn")
-	_, err = NewClient()
+	_, err = NewClient(WithDefaultCredentialsChain())
 	assert.ErrorContains(t, err, "RamRoleArn")
 	t.Setenv(EnvCLIProfileDisabled, "true")
-	_, err = NewClient()
+	_, err = NewClient(WithDefaultCredentialsChain())
 	assert.Same(t, ErrNoCredentials, err)
 
 	// The ECS role joins only when named, and nothing is probed here.

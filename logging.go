@@ -18,8 +18,19 @@ import (
 // and phone numbers in them are masked to their last 4 digits. Without
 // WithLogger the client logs nothing.
 func WithLogger(l *slog.Logger) Option {
-	return func(o *options) { o.logger = l }
+	return func(o *options) {
+		if l == nil {
+			o.logAttempt = nil
+			return
+		}
+		// The client holds a function, not the logger, so that programs
+		// which never call WithLogger do not link log/slog's machinery.
+		o.logAttempt = func(ctx context.Context, red redactor, a attemptLog) { writeAttemptLog(l, ctx, red, a) }
+	}
 }
+
+// attemptLogger writes the record of one attempt.
+type attemptLogger func(ctx context.Context, red redactor, a attemptLog)
 
 // Middleware wraps the http.RoundTripper that sends every attempt, for
 // tracing, metrics or request inspection without a tracing dependency in
@@ -103,14 +114,18 @@ type attemptLog struct {
 
 // logAttempt writes the record of one attempt, if the client has a logger.
 func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
-	if c.logger == nil {
-		return
+	if c.attemptLogger != nil {
+		c.attemptLogger(ctx, red, a)
 	}
+}
+
+// writeAttemptLog writes the record of one attempt to l.
+func writeAttemptLog(l *slog.Logger, ctx context.Context, red redactor, a attemptLog) {
 	level := slog.LevelInfo
 	if a.err != nil {
 		level = slog.LevelWarn
 	}
-	if !c.logger.Enabled(ctx, level) {
+	if !l.Enabled(ctx, level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 14)
@@ -142,7 +157,7 @@ func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
 			attrs = append(attrs, slog.Bool("ambiguous", true))
 		}
 	}
-	c.logger.LogAttrs(ctx, level, "dyvms attempt", attrs...)
+	l.LogAttrs(ctx, level, "dyvms attempt", attrs...)
 }
 
 // paramValue returns the value of the parameter named key, or "".

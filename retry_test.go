@@ -331,9 +331,8 @@ func TestMutatingRetriedAfterConnectionRefused(t *testing.T) {
 }
 
 func TestConnectionRefusedExhausts(t *testing.T) {
-	c := newRelClient(t, "http://"+relClosedPort(t))
 	var log relLog
-	c.logger = log.logger()
+	c := newRelClient(t, "http://"+relClosedPort(t), WithLogger(log.logger()))
 	_, err := relCallTts(context.Background(), c, "o4")
 	var te *TransportError
 	require.ErrorAs(t, err, &te)

@@ -10,7 +10,8 @@ import (
 )
 
 // credentialOptions returns the client options that choose credentials.
-// Without --profile, NewClient's default chain applies: the environment
+// Without --profile, the SDK's default chain (WithDefaultCredentialsChain):
+// the environment
 // (ALIBABA_CLOUD_ACCESS_KEY_ID, ...), then the aliyun CLI's configuration
 // file ~/.aliyun/config.json with its ALIBABA_CLOUD_PROFILE or current
 // profile, then the ECS RAM role named by ALIBABA_CLOUD_ECS_METADATA.
@@ -19,7 +20,7 @@ import (
 // anything is sent.
 func credentialOptions(ctx context.Context, profile string) ([]dyvms.Option, error) {
 	if profile == "" {
-		return nil, nil
+		return []dyvms.Option{dyvms.WithDefaultCredentialsChain()}, nil
 	}
 	p := dyvms.NewProfileCredentialsProvider("", profile)
 	if _, err := p.Retrieve(ctx); err != nil {
