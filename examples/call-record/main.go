@@ -15,8 +15,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"time"
 
@@ -25,15 +23,7 @@ import (
 	"github.com/dyvms/dyvms-go/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "call-record:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("call-record", run) }
 
 // unanswered is the number the fake lets ring out.
 const unanswered = "13900005678"

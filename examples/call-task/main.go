@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 
@@ -26,15 +24,7 @@ import (
 	"github.com/dyvms/dyvms-go/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "call-task:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("call-task", run) }
 
 func run(ctx context.Context, out io.Writer) error {
 	env, err := exampleenv.Setup(out)

@@ -15,8 +15,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
 	"time"
@@ -25,15 +23,7 @@ import (
 	"github.com/dyvms/dyvms-go/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ivr:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("ivr", run) }
 
 func run(ctx context.Context, out io.Writer) error {
 	env, err := exampleenv.Setup(out)

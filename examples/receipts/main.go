@@ -26,8 +26,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	dyvms "github.com/dyvms/dyvms-go"
@@ -38,15 +36,7 @@ import (
 // receiptWait bounds the wait for the receipts of the call placed offline.
 const receiptWait = 5 * time.Second
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "receipts:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("receipts", run) }
 
 func run(ctx context.Context, out io.Writer) error {
 	addr, token := "127.0.0.1:0", ""

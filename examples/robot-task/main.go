@@ -15,23 +15,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 
 	dyvms "github.com/dyvms/dyvms-go"
 	"github.com/dyvms/dyvms-go/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "robot-task:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("robot-task", run) }
 
 func run(ctx context.Context, out io.Writer) error {
 	env, err := exampleenv.Setup(out)

@@ -26,7 +26,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"time"
 
 	dyvms "github.com/dyvms/dyvms-go"
@@ -37,15 +36,7 @@ import (
 // receiptWait bounds the wait for the receipt.
 const receiptWait = 5 * time.Second
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "voice-code:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleenv.Main("voice-code", run) }
 
 func run(ctx context.Context, out io.Writer) error {
 	// Offline, serve a receipt handler first, so the fake knows where to

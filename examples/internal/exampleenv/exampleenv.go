@@ -10,11 +10,14 @@
 package exampleenv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	dyvms "github.com/dyvms/dyvms-go"
 	"github.com/dyvms/dyvms-go/dyvmstest"
@@ -140,4 +143,17 @@ func Secret(token string) string {
 		return "***"
 	}
 	return fmt.Sprintf("%s*** (%d chars)", token[:4], len(token))
+}
+
+// Main runs an example's run function with a context that an interrupt
+// (Ctrl+C) or SIGTERM cancels, writing to standard output; on failure it prints the
+// error after the example's name and exits with status 1.
+func Main(name string, run func(ctx context.Context, out io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
 }
