@@ -426,6 +426,24 @@ func (c *Client) Do(ctx context.Context, action string, params url.Values, out a
 	return c.invoke(ctx, action, nil, out, []CallOption{WithExtraParams(params)})
 }
 
+// Validate checks a typed request exactly as every call does before it
+// sends anything: required fields, ranges, byte lengths, list items, JSON
+// parameters, and the extra parameters of WithExtraParams. req is a pointer
+// to one of the XxxRequest types; its Action is the type's name without
+// "Request". It returns a *ValidationError or nil, and does no I/O.
+func Validate(req any, opts ...CallOption) error {
+	t := reflect.TypeOf(req)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || !strings.HasSuffix(t.Elem().Name(), "Request") {
+		return errorf("Validate: want a pointer to an XxxRequest struct, not %T", req)
+	}
+	var co callOptions
+	for _, opt := range opts {
+		opt(&co)
+	}
+	_, err := buildParams(strings.TrimSuffix(t.Elem().Name(), "Request"), req, co.extra)
+	return err
+}
+
 // commonParams are set by the client; a request may not set them.
 var commonParams = map[string]bool{
 	"AccessKeyId": true, "Action": true, "Format": true, "RegionId": true, "SecurityToken": true,
@@ -445,7 +463,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	for _, opt := range opts {
 		opt(&co)
 	}
-	params, err := c.buildParams(action, req, co.extra)
+	params, err := buildParams(action, req, co.extra)
 	if err != nil {
 		return err
 	}
@@ -509,7 +527,7 @@ func (e *retryWaitError) Error() string {
 func (e *retryWaitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
 
 // buildParams encodes and validates the request and the extra parameters.
-func (c *Client) buildParams(action string, req any, extra url.Values) ([]param, error) {
+func buildParams(action string, req any, extra url.Values) ([]param, error) {
 	params, err := encodeRequest(action, req, make([]param, 0, 16))
 	if err != nil {
 		return nil, err

@@ -257,3 +257,21 @@ func TestLargeParameterGoesInTheBody(t *testing.T) {
 	requireSigned(t, got, "SingleCallByTts", testSecret)
 	_ = http.StatusOK
 }
+
+// Validate runs the same checks as a call, with no client and no I/O.
+func TestValidate(t *testing.T) {
+	err := Validate(&SingleCallByTtsRequest{TtsCode: "T"})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "SingleCallByTts", ve.Action)
+	assert.Equal(t, "CalledNumber", ve.Field)
+
+	assert.NoError(t, Validate(&SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"}))
+	assert.ErrorIs(t, Validate(&SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"},
+		WithExtraParams(url.Values{"TtsCode": {"again"}})), ErrInvalidParameter)
+	assert.ErrorIs(t, Validate(&IvrCallRequest{CalledNumber: "1", CalledShowNumber: "2", StartCode: "S",
+		MenuKeyMap: []MenuKey{{Key: "1"}}, PlayTimes: 9}), ErrInvalidParameter)
+	assert.Error(t, Validate(SingleCallByTtsRequest{}), "not a pointer")
+	assert.Error(t, Validate(&struct{ X int }{}), "not a request type")
+	assert.Error(t, Validate(nil))
+}

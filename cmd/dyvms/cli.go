@@ -277,7 +277,7 @@ func (c *cli) runAction(inv *invocation) int {
 	if err != nil {
 		return c.usageError(err)
 	}
-	if err := call.dryRun(); err != nil {
+	if err := call.validate(); err != nil {
 		return c.report(err)
 	}
 	var capture *bodyCapture

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -85,24 +84,11 @@ func isStructList(t reflect.Type) bool {
 }
 
 var (
-	timeType      = reflect.TypeOf(time.Time{})
-	ctxType       = reflect.TypeOf((*context.Context)(nil)).Elem()
-	errorType     = reflect.TypeOf((*error)(nil)).Elem()
-	callOptsType  = reflect.TypeOf([]dyvms.CallOption(nil))
-	errNotSent    = errors.New("dry run: not sent")
-	cancelledCtx  = func() context.Context { ctx, cancel := context.WithCancel(context.Background()); cancel(); return ctx }()
-	dryRunOptions = []dyvms.Option{
-		dyvms.WithAccessKey("dry-run", "dry-run"),
-		dyvms.WithEndpoint("http://127.0.0.1:1"),
-		dyvms.WithHTTPClient(&http.Client{Transport: refuseTransport{}}),
-	}
+	timeType     = reflect.TypeOf(time.Time{})
+	ctxType      = reflect.TypeOf((*context.Context)(nil)).Elem()
+	errorType    = reflect.TypeOf((*error)(nil)).Elem()
+	callOptsType = reflect.TypeOf([]dyvms.CallOption(nil))
 )
-
-// refuseTransport sends nothing: the dry-run client's transport.
-type refuseTransport struct{}
-
-// RoundTrip implements http.RoundTripper by refusing.
-func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNotSent }
 
 // typedMethod returns the typed Client method of action when it has the
 // shape func(ctx, *XxxRequest, ...CallOption) (*XxxResponse, error).
@@ -447,22 +433,14 @@ func (pc *preparedCall) options() []reflect.Value {
 	return []reflect.Value{reflect.ValueOf(dyvms.WithExtraParams(pc.extra))}
 }
 
-// dryRun lets the SDK validate the request without sending it: the call
-// goes to a client whose context is already cancelled and whose transport
-// refuses, so only a *dyvms.ValidationError (or another error found before
-// sending) comes back. It returns nil when the request is valid.
-func (pc *preparedCall) dryRun() error {
-	client, err := dyvms.NewClient(dryRunOptions...)
-	if err != nil {
-		return err
+// validate checks the request with the SDK's own validation, before any
+// credentials are looked up or anything is sent.
+func (pc *preparedCall) validate() error {
+	var opts []dyvms.CallOption
+	if len(pc.extra) > 0 {
+		opts = append(opts, dyvms.WithExtraParams(pc.extra))
 	}
-	args := append([]reflect.Value{reflect.ValueOf(client), reflect.ValueOf(cancelledCtx), pc.req}, pc.options()...)
-	callErr, _ := pc.method.Func.Call(args)[1].Interface().(error)
-	var verr *dyvms.ValidationError
-	if errors.As(callErr, &verr) {
-		return verr
-	}
-	return nil
+	return dyvms.Validate(pc.req.Interface(), opts...)
 }
 
 // do sends the call and returns the typed response.
