@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -517,9 +516,7 @@ type QueryCallDetailByCallIdResponse struct {
 // Detail decodes Data. Data that is empty gives a zero CallDetail; data
 // that is not a JSON object gives an error, but never failed the call.
 func (r *QueryCallDetailByCallIdResponse) Detail() (CallDetail, error) {
-	var d CallDetail
-	err := callcenterInner(r.Data, &d)
-	return d, err
+	return decodeInner[CallDetail]("QueryCallDetailByCallId", "Data", r.Data)
 }
 
 // QueryCallDetailByCallId returns the record of one call, found by its
@@ -634,9 +631,7 @@ type QueryCallDetailByTaskIdResponse struct {
 // data that is not a JSON object gives an error, but never failed the
 // call.
 func (r *QueryCallDetailByTaskIdResponse) Detail() (TaskCallDetail, error) {
-	var d TaskCallDetail
-	err := callcenterInner(r.Data, &d)
-	return d, err
+	return decodeInner[TaskCallDetail]("QueryCallDetailByTaskId", "Data", r.Data)
 }
 
 // QueryCallDetailByTaskId returns the record of one called number's call
@@ -872,24 +867,4 @@ type StartMicroOutboundResponse struct {
 // service is never retried blindly.
 func (c *Client) StartMicroOutbound(ctx context.Context, req *StartMicroOutboundRequest, opts ...CallOption) (*StartMicroOutboundResponse, error) {
 	return call[StartMicroOutboundResponse](ctx, c, "StartMicroOutbound", req, opts)
-}
-
-// errCallcenterInner is returned by the Detail methods for JSON-in-string
-// data that is not a JSON object.
-var errCallcenterInner = errors.New("dyvms: Data is not a JSON object")
-
-// callcenterInner decodes a JSON-in-string field leniently into out. An
-// empty string leaves out at its zero value.
-func callcenterInner(s string, out any) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	if !strings.HasPrefix(s, "{") {
-		return errCallcenterInner
-	}
-	if err := UnmarshalLenient([]byte(s), out); err != nil {
-		return fmt.Errorf("dyvms: decoding Data: %w", err)
-	}
-	return nil
 }

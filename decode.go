@@ -467,6 +467,26 @@ func UnmarshalLenient(data []byte, out any) error {
 	return nil
 }
 
+// decodeInner decodes field of action, a response string that holds a JSON
+// document (the catalogue's json_in_string fields), with the tolerant rules.
+// An empty or "null" field gives the zero T. A field that is not JSON, or
+// not an object where T is a struct, is an error for the caller of the
+// accessor; it never failed the call that returned the field.
+func decodeInner[T any](action, field, raw string) (T, error) {
+	var out T
+	s := strings.TrimSpace(raw)
+	if s == "" || s == "null" {
+		return out, nil
+	}
+	if reflect.TypeFor[T]().Kind() == reflect.Struct && !strings.HasPrefix(s, "{") {
+		return out, errorf("%s: decoding %s: not a JSON object", action, field)
+	}
+	if err := UnmarshalLenient([]byte(s), &out); err != nil {
+		return out, errorf("%s: decoding %s: %w", action, field, err)
+	}
+	return out, nil
+}
+
 // decodeStrict is the fast path of both decoders: a JSON document whose
 // every value already has its Go field's type is decoded by encoding/json
 // straight into out. It reports false, leaving out zeroed, when the

@@ -577,7 +577,7 @@ type QueryRobotTaskListResponse struct {
 // Tasks decodes Data. A malformed Data returns an error here without
 // having failed the call; an empty Data is no tasks.
 func (r *QueryRobotTaskListResponse) Tasks() ([]RobotTask, error) {
-	return unmarshalRobotData[[]RobotTask]("QueryRobotTaskList", r.Data)
+	return decodeInner[[]RobotTask]("QueryRobotTaskList", "Data", r.Data)
 }
 
 // QueryRobotTaskList lists robocall tasks, filtered by name, state and
@@ -681,7 +681,7 @@ type QueryRobotTaskDetailResponse struct {
 // Detail decodes Data. A malformed Data returns an error here without
 // having failed the call.
 func (r *QueryRobotTaskDetailResponse) Detail() (RobotTaskDetail, error) {
-	return unmarshalRobotData[RobotTaskDetail]("QueryRobotTaskDetail", r.Data)
+	return decodeInner[RobotTaskDetail]("QueryRobotTaskDetail", "Data", r.Data)
 }
 
 // QueryRobotTaskDetail returns the configuration and state of one robocall
@@ -764,7 +764,7 @@ func (w robotTaskCallWire) call() RobotTaskCall {
 }
 
 func robotCalls(action, data string) ([]RobotTaskCall, error) {
-	wire, err := unmarshalRobotData[[]robotTaskCallWire](action, data)
+	wire, err := decodeInner[[]robotTaskCallWire](action, "Data", data)
 	if err != nil || wire == nil {
 		return nil, err
 	}
@@ -978,10 +978,10 @@ type QueryRobotTaskCallDetailResponse struct {
 // Detail decodes Data. A malformed Data returns an error here without
 // having failed the call.
 func (r *QueryRobotTaskCallDetailResponse) Detail() (RobotTaskCallDetail, error) {
-	w, err := unmarshalRobotData[struct {
+	w, err := decodeInner[struct {
 		RobotTaskCallDetail
 		KonwledgeCount int64 `json:"konwledgeCount"`
-	}]("QueryRobotTaskCallDetail", r.Data)
+	}]("QueryRobotTaskCallDetail", "Data", r.Data)
 	d := w.RobotTaskCallDetail
 	if d.KnowledgeCount == 0 {
 		d.KnowledgeCount = w.KonwledgeCount
@@ -1038,7 +1038,7 @@ type QueryRobotInfoListResponse struct {
 // Robots decodes Data. A malformed Data returns an error here without
 // having failed the call; an empty Data is no robots.
 func (r *QueryRobotInfoListResponse) Robots() ([]RobotInfo, error) {
-	return unmarshalRobotData[[]RobotInfo]("QueryRobotInfoList", r.Data)
+	return decodeInner[[]RobotInfo]("QueryRobotInfoList", "Data", r.Data)
 }
 
 // QueryRobotInfoList lists the robots (communication scripts) of the
@@ -1072,7 +1072,7 @@ type QueryRobotv2AllListResponse struct {
 // Scripts decodes Data. A malformed Data returns an error here without
 // having failed the call; an empty Data is no scripts.
 func (r *QueryRobotv2AllListResponse) Scripts() ([]RobotScript, error) {
-	return unmarshalRobotData[[]RobotScript]("QueryRobotv2AllList", r.Data)
+	return decodeInner[[]RobotScript]("QueryRobotv2AllList", "Data", r.Data)
 }
 
 // QueryRobotv2AllList lists every robot communication script available to
@@ -1083,20 +1083,6 @@ func (c *Client) QueryRobotv2AllList(ctx context.Context, req *QueryRobotv2AllLi
 }
 
 // --- helpers ---------------------------------------------------------------
-
-// unmarshalRobotData decodes a JSON-in-string Data field of action with the
-// lenient rules. An empty (or "null") Data decodes to the zero T.
-func unmarshalRobotData[T any](action, data string) (T, error) {
-	var out T
-	s := strings.TrimSpace(data)
-	if s == "" || s == "null" {
-		return out, nil
-	}
-	if err := UnmarshalLenient([]byte(s), &out); err != nil {
-		return out, fmt.Errorf("dyvms: %s: decoding Data: %w", action, err)
-	}
-	return out, nil
-}
 
 // robotCount parses a numeric-string paging field; 0 when absent or bad.
 func robotCount(s string) int64 {

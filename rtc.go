@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -369,9 +368,7 @@ type GetRtcTokenResponse struct {
 // Token decodes Module. An empty Module gives the zero RtcToken; a
 // malformed one is an error here and never fails the call itself.
 func (r *GetRtcTokenResponse) Token() (RtcToken, error) {
-	var t RtcToken
-	err := rtcDecodeInner("GetRtcToken", "Module", r.Module, &t)
-	return t, err
+	return decodeInner[RtcToken]("GetRtcToken", "Module", r.Module)
 }
 
 // GetRtcToken returns the connection token and MQTT settings a device needs
@@ -430,9 +427,7 @@ type VoipGetTokenResponse struct {
 // returns. An empty Module gives the zero RtcToken; a malformed one is an
 // error here and never fails the call itself.
 func (r *VoipGetTokenResponse) Token() (RtcToken, error) {
-	var t RtcToken
-	err := rtcDecodeInner("VoipGetToken", "Module", r.Module, &t)
-	return t, err
+	return decodeInner[RtcToken]("VoipGetToken", "Module", r.Module)
 }
 
 // VoipGetToken returns the VoIP connection token of a device; it is the
@@ -542,17 +537,4 @@ type GetTokenResponse struct {
 // 100 for the API (current public docs say 5 per user).
 func (c *Client) GetToken(ctx context.Context, req *GetTokenRequest, opts ...CallOption) (*GetTokenResponse, error) {
 	return call[GetTokenResponse](ctx, c, "GetToken", req, opts)
-}
-
-// rtcDecodeInner decodes a JSON-in-string response field leniently into
-// out. An empty (or "null") field leaves out at its zero value, as in the
-// other groups.
-func rtcDecodeInner(action, field, raw string, out any) error {
-	if s := strings.TrimSpace(raw); s == "" || s == "null" {
-		return nil
-	}
-	if err := UnmarshalLenient([]byte(raw), out); err != nil {
-		return errorf("%s: decoding %s: %w", action, field, err)
-	}
-	return nil
 }

@@ -181,9 +181,7 @@ type QueryVirtualNumberResponse struct {
 // Page decodes Data. An empty Data gives an empty page; a malformed one is
 // an error here and never fails the call itself.
 func (r *QueryVirtualNumberResponse) Page() (VirtualNumberPage, error) {
-	var p VirtualNumberPage
-	err := rtcDecodeInner("QueryVirtualNumber", "Data", r.Data, &p)
-	return p, err
+	return decodeInner[VirtualNumberPage]("QueryVirtualNumber", "Data", r.Data)
 }
 
 // QueryVirtualNumber lists the virtual numbers of the account with their
@@ -285,9 +283,7 @@ type QueryVirtualNumberRelationResponse struct {
 // Page decodes Data. An empty Data gives an empty page; a malformed one is
 // an error here and never fails the call itself.
 func (r *QueryVirtualNumberRelationResponse) Page() (VirtualNumberRelationPage, error) {
-	var p VirtualNumberRelationPage
-	err := rtcDecodeInner("QueryVirtualNumberRelation", "Data", r.Data, &p)
-	return p, err
+	return decodeInner[VirtualNumberRelationPage]("QueryVirtualNumberRelation", "Data", r.Data)
 }
 
 // QueryVirtualNumberRelation lists the real numbers associated with virtual
