@@ -359,19 +359,14 @@ func (c *Client) ListCallTask(ctx context.Context, req *ListCallTaskRequest, opt
 // It stops at the listing's Total, at the first error (yielded once), or
 // when ctx is done; req itself is never modified.
 func (c *Client) ListCallTaskAll(ctx context.Context, req *ListCallTaskRequest, opts ...CallOption) iter.Seq2[CallTask, error] {
-	var base ListCallTaskRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNumber, func(ctx context.Context, pageNo int32) (page[CallTask], error) {
-		r := base
-		r.PageNumber = pageNo
-		resp, err := c.ListCallTask(ctx, &r, opts...)
-		if err != nil {
-			return page[CallTask]{}, err
-		}
-		return page[CallTask]{items: resp.Tasks, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *ListCallTaskRequest) *int32 { return &r.PageNumber },
+		func(ctx context.Context, r *ListCallTaskRequest) (page[CallTask], error) {
+			resp, err := c.ListCallTask(ctx, r, opts...)
+			if err != nil {
+				return page[CallTask]{}, err
+			}
+			return page[CallTask]{items: resp.Tasks, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
+		})
 }
 
 // ListCallTaskDetailRequest is the input of ListCallTaskDetail.
@@ -431,19 +426,14 @@ func (c *Client) ListCallTaskDetail(ctx context.Context, req *ListCallTaskDetail
 // last page. It stops at the listing's Total, at the first error (yielded
 // once), or when ctx is done; req itself is never modified.
 func (c *Client) ListCallTaskDetailAll(ctx context.Context, req *ListCallTaskDetailRequest, opts ...CallOption) iter.Seq2[CallTaskCallResult, error] {
-	var base ListCallTaskDetailRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNumber, func(ctx context.Context, pageNo int32) (page[CallTaskCallResult], error) {
-		r := base
-		r.PageNumber = pageNo
-		resp, err := c.ListCallTaskDetail(ctx, &r, opts...)
-		if err != nil {
-			return page[CallTaskCallResult]{}, err
-		}
-		return page[CallTaskCallResult]{items: resp.Results, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *ListCallTaskDetailRequest) *int32 { return &r.PageNumber },
+		func(ctx context.Context, r *ListCallTaskDetailRequest) (page[CallTaskCallResult], error) {
+			resp, err := c.ListCallTaskDetail(ctx, r, opts...)
+			if err != nil {
+				return page[CallTaskCallResult]{}, err
+			}
+			return page[CallTaskCallResult]{items: resp.Results, total: resp.Total, size: pageSizeOr(resp.PageSize, int64(r.PageSize))}, nil
+		})
 }
 
 // QueryCallDetailByCallIdRequest is the input of QueryCallDetailByCallId.

@@ -159,20 +159,15 @@ func (c *Client) ListHotlineTransferNumber(ctx context.Context, req *ListHotline
 // last page. It stops at the listing's Total, at the first error (yielded
 // once), or when ctx is done; req itself is never modified.
 func (c *Client) ListHotlineTransferNumberAll(ctx context.Context, req *ListHotlineTransferNumberRequest, opts ...CallOption) iter.Seq2[HotlineTransferNumber, error] {
-	var base ListHotlineTransferNumberRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[HotlineTransferNumber], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.ListHotlineTransferNumber(ctx, &r, opts...)
-		if err != nil {
-			return page[HotlineTransferNumber]{}, err
-		}
-		p := resp.Page
-		return page[HotlineTransferNumber]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *ListHotlineTransferNumberRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *ListHotlineTransferNumberRequest) (page[HotlineTransferNumber], error) {
+			resp, err := c.ListHotlineTransferNumber(ctx, r, opts...)
+			if err != nil {
+				return page[HotlineTransferNumber]{}, err
+			}
+			p := resp.Page
+			return page[HotlineTransferNumber]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
+		})
 }
 
 // ListHotlineTransferRegisterFileRequest is the input of
@@ -246,20 +241,15 @@ func (c *Client) ListHotlineTransferRegisterFile(ctx context.Context, req *ListH
 // to the last page. It stops at the listing's Total, at the first error
 // (yielded once), or when ctx is done; req itself is never modified.
 func (c *Client) ListHotlineTransferRegisterFileAll(ctx context.Context, req *ListHotlineTransferRegisterFileRequest, opts ...CallOption) iter.Seq2[HotlineTransferRegistration, error] {
-	var base ListHotlineTransferRegisterFileRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[HotlineTransferRegistration], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.ListHotlineTransferRegisterFile(ctx, &r, opts...)
-		if err != nil {
-			return page[HotlineTransferRegistration]{}, err
-		}
-		p := resp.Page
-		return page[HotlineTransferRegistration]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *ListHotlineTransferRegisterFileRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *ListHotlineTransferRegisterFileRequest) (page[HotlineTransferRegistration], error) {
+			resp, err := c.ListHotlineTransferRegisterFile(ctx, r, opts...)
+			if err != nil {
+				return page[HotlineTransferRegistration]{}, err
+			}
+			p := resp.Page
+			return page[HotlineTransferRegistration]{items: p.Values, total: p.Total, size: pageSizeOr(int64(p.PageSize), int64(r.PageSize))}, nil
+		})
 }
 
 // QueryCallInPoolTransferConfigRequest is the input of
@@ -380,27 +370,18 @@ func (c *Client) QueryCallInTransferRecord(ctx context.Context, req *QueryCallIn
 // the listing's Total, at the first error (yielded once), or when ctx is
 // done; req itself is never modified.
 func (c *Client) QueryCallInTransferRecordAll(ctx context.Context, req *QueryCallInTransferRecordRequest, opts ...CallOption) iter.Seq2[CallInTransferRecord, error] {
-	var base QueryCallInTransferRecordRequest
-	if req != nil {
-		base = *req
-	}
-	if base.PageSize == 0 {
-		base.PageSize = 10
-	}
-	first := int32(1)
-	if base.PageNo > 1 && base.PageNo < maxPages {
-		first = int32(base.PageNo)
-	}
-	return paginate(ctx, first, func(ctx context.Context, pageNo int32) (page[CallInTransferRecord], error) {
-		r := base
-		r.PageNo = int64(pageNo)
-		resp, err := c.QueryCallInTransferRecord(ctx, &r, opts...)
-		if err != nil {
-			return page[CallInTransferRecord]{}, err
-		}
-		p := resp.Page
-		return page[CallInTransferRecord]{items: p.Values, total: p.Total, size: pageSizeOr(p.PageSize, r.PageSize)}, nil
-	})
+	return listAll(ctx, req, func(r *QueryCallInTransferRecordRequest) *int64 { return &r.PageNo },
+		func(ctx context.Context, r *QueryCallInTransferRecordRequest) (page[CallInTransferRecord], error) {
+			if r.PageSize == 0 {
+				r.PageSize = 10
+			}
+			resp, err := c.QueryCallInTransferRecord(ctx, r, opts...)
+			if err != nil {
+				return page[CallInTransferRecord]{}, err
+			}
+			p := resp.Page
+			return page[CallInTransferRecord]{items: p.Values, total: p.Total, size: pageSizeOr(p.PageSize, r.PageSize)}, nil
+		})
 }
 
 // SendVerificationRequest is the input of SendVerification.

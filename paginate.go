@@ -65,3 +65,28 @@ func pageSizeOr(reported, asked int64) int64 {
 	}
 	return asked
 }
+
+// pageNumber is the integer type of a request's page-number field.
+type pageNumber interface{ ~int32 | ~int64 }
+
+// listAll is the body of every XxxAll method. It copies *req once (nil is
+// an empty request) and fetches each page with a fresh copy of that copy
+// whose page number, reached through pageNo, is the page wanted, so the
+// caller's request is never modified. It starts at the request's page
+// number (page 1 when unset) and stops as paginate does.
+func listAll[Req any, N pageNumber, Item any](ctx context.Context, req *Req, pageNo func(*Req) *N,
+	fetch func(ctx context.Context, r *Req) (page[Item], error)) iter.Seq2[Item, error] {
+	var base Req
+	if req != nil {
+		base = *req
+	}
+	first := int32(1)
+	if n := *pageNo(&base); n > 1 && n < maxPages {
+		first = int32(n)
+	}
+	return paginate(ctx, first, func(ctx context.Context, n int32) (page[Item], error) {
+		r := base
+		*pageNo(&r) = N(n)
+		return fetch(ctx, &r)
+	})
+}

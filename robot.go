@@ -594,23 +594,18 @@ func (c *Client) QueryRobotTaskList(ctx context.Context, req *QueryRobotTaskList
 // TotalCount tasks, on an empty page, at the first error (yielded once) or
 // when ctx is done, and starts no goroutine.
 func (c *Client) QueryRobotTaskListAll(ctx context.Context, req *QueryRobotTaskListRequest, opts ...CallOption) iter.Seq2[RobotTask, error] {
-	var base QueryRobotTaskListRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[RobotTask], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.QueryRobotTaskList(ctx, &r, opts...)
-		if err != nil {
-			return page[RobotTask]{}, err
-		}
-		items, err := resp.Tasks()
-		if err != nil {
-			return page[RobotTask]{}, err
-		}
-		return page[RobotTask]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(base.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *QueryRobotTaskListRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *QueryRobotTaskListRequest) (page[RobotTask], error) {
+			resp, err := c.QueryRobotTaskList(ctx, r, opts...)
+			if err != nil {
+				return page[RobotTask]{}, err
+			}
+			items, err := resp.Tasks()
+			if err != nil {
+				return page[RobotTask]{}, err
+			}
+			return page[RobotTask]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(r.PageSize))}, nil
+		})
 }
 
 // RobotCalledFile is one file of called numbers of a robocall task.
@@ -832,23 +827,18 @@ func (c *Client) QueryRobotTaskCallList(ctx context.Context, req *QueryRobotTask
 // ctx is done. It works on a copy of req, which it never modifies, and
 // starts no goroutine.
 func (c *Client) QueryRobotTaskCallListAll(ctx context.Context, req *QueryRobotTaskCallListRequest, opts ...CallOption) iter.Seq2[RobotTaskCall, error] {
-	var base QueryRobotTaskCallListRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[RobotTaskCall], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.QueryRobotTaskCallList(ctx, &r, opts...)
-		if err != nil {
-			return page[RobotTaskCall]{}, err
-		}
-		items, err := resp.Calls()
-		if err != nil {
-			return page[RobotTaskCall]{}, err
-		}
-		return page[RobotTaskCall]{items: items, size: int64(base.PageSize)}, nil
-	})
+	return listAll(ctx, req, func(r *QueryRobotTaskCallListRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *QueryRobotTaskCallListRequest) (page[RobotTaskCall], error) {
+			resp, err := c.QueryRobotTaskCallList(ctx, r, opts...)
+			if err != nil {
+				return page[RobotTaskCall]{}, err
+			}
+			items, err := resp.Calls()
+			if err != nil {
+				return page[RobotTaskCall]{}, err
+			}
+			return page[RobotTaskCall]{items: items, size: int64(r.PageSize)}, nil
+		})
 }
 
 // ListRobotTaskCallsRequest is the input of ListRobotTaskCalls. The
@@ -916,23 +906,18 @@ func (c *Client) ListRobotTaskCalls(ctx context.Context, req *ListRobotTaskCalls
 // page, at the first error (yielded once) or when ctx is done, and starts no
 // goroutine.
 func (c *Client) ListRobotTaskCallsAll(ctx context.Context, req *ListRobotTaskCallsRequest, opts ...CallOption) iter.Seq2[RobotTaskCall, error] {
-	var base ListRobotTaskCallsRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[RobotTaskCall], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.ListRobotTaskCalls(ctx, &r, opts...)
-		if err != nil {
-			return page[RobotTaskCall]{}, err
-		}
-		items, err := resp.Calls()
-		if err != nil {
-			return page[RobotTaskCall]{}, err
-		}
-		return page[RobotTaskCall]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(base.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *ListRobotTaskCallsRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *ListRobotTaskCallsRequest) (page[RobotTaskCall], error) {
+			resp, err := c.ListRobotTaskCalls(ctx, r, opts...)
+			if err != nil {
+				return page[RobotTaskCall]{}, err
+			}
+			items, err := resp.Calls()
+			if err != nil {
+				return page[RobotTaskCall]{}, err
+			}
+			return page[RobotTaskCall]{items: items, total: robotCount(resp.TotalCount), size: pageSizeOr(robotCount(resp.PageSize), int64(r.PageSize))}, nil
+		})
 }
 
 // RobotDialogTurn is one turn of a robocall's dialogue.

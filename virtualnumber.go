@@ -198,23 +198,18 @@ func (c *Client) QueryVirtualNumber(ctx context.Context, req *QueryVirtualNumber
 // listing's total, on an empty page, on the first error (yielded once), or
 // when ctx is done. It starts no goroutine.
 func (c *Client) QueryVirtualNumberAll(ctx context.Context, req *QueryVirtualNumberRequest, opts ...CallOption) iter.Seq2[VirtualNumber, error] {
-	var base QueryVirtualNumberRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[VirtualNumber], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.QueryVirtualNumber(ctx, &r, opts...)
-		if err != nil {
-			return page[VirtualNumber]{}, err
-		}
-		p, err := resp.Page()
-		if err != nil {
-			return page[VirtualNumber]{}, err
-		}
-		return page[VirtualNumber]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *QueryVirtualNumberRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *QueryVirtualNumberRequest) (page[VirtualNumber], error) {
+			resp, err := c.QueryVirtualNumber(ctx, r, opts...)
+			if err != nil {
+				return page[VirtualNumber]{}, err
+			}
+			p, err := resp.Page()
+			if err != nil {
+				return page[VirtualNumber]{}, err
+			}
+			return page[VirtualNumber]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
+		})
 }
 
 // QueryVirtualNumberRelationRequest is the input of
@@ -301,21 +296,16 @@ func (c *Client) QueryVirtualNumberRelation(ctx context.Context, req *QueryVirtu
 // at the listing's total, on an empty page, on the first error (yielded
 // once), or when ctx is done. It starts no goroutine.
 func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVirtualNumberRelationRequest, opts ...CallOption) iter.Seq2[VirtualNumberRelation, error] {
-	var base QueryVirtualNumberRelationRequest
-	if req != nil {
-		base = *req
-	}
-	return paginate(ctx, base.PageNo, func(ctx context.Context, pageNo int32) (page[VirtualNumberRelation], error) {
-		r := base
-		r.PageNo = pageNo
-		resp, err := c.QueryVirtualNumberRelation(ctx, &r, opts...)
-		if err != nil {
-			return page[VirtualNumberRelation]{}, err
-		}
-		p, err := resp.Page()
-		if err != nil {
-			return page[VirtualNumberRelation]{}, err
-		}
-		return page[VirtualNumberRelation]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
-	})
+	return listAll(ctx, req, func(r *QueryVirtualNumberRelationRequest) *int32 { return &r.PageNo },
+		func(ctx context.Context, r *QueryVirtualNumberRelationRequest) (page[VirtualNumberRelation], error) {
+			resp, err := c.QueryVirtualNumberRelation(ctx, r, opts...)
+			if err != nil {
+				return page[VirtualNumberRelation]{}, err
+			}
+			p, err := resp.Page()
+			if err != nil {
+				return page[VirtualNumberRelation]{}, err
+			}
+			return page[VirtualNumberRelation]{items: p.Data, total: p.Total, size: pageSizeOr(p.PageSize, int64(r.PageSize))}, nil
+		})
 }
