@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dyvms/dyvms-go/internal/wiretag"
 )
 
 // Request structs describe their wire form with a `dyvms` struct tag:
@@ -132,40 +134,12 @@ func buildPlan(t reflect.Type) (*structPlan, error) {
 }
 
 func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
-	parts := strings.Split(tag, ",")
-	fp := fieldPlan{index: index, wire: parts[0]}
-	var asJSON, ms, datetime bool
-	for _, opt := range parts[1:] {
-		name, val, _ := strings.Cut(opt, "=")
-		switch name {
-		case "required":
-			fp.required = true
-		case "json":
-			asJSON = true
-		case "ms":
-			ms = true
-		case "datetime":
-			datetime = true
-		case "min", "max":
-			f, err := strconv.ParseFloat(val, 64)
-			if err != nil {
-				return fp, fmt.Errorf("bad %s option %q", name, val)
-			}
-			if name == "min" {
-				fp.min = &f
-			} else {
-				fp.max = &f
-			}
-		case "maxbytes":
-			n, err := strconv.Atoi(val)
-			if err != nil {
-				return fp, fmt.Errorf("bad maxbytes option %q", val)
-			}
-			fp.maxBytes = n
-		default:
-			return fp, fmt.Errorf("unknown tag option %q", opt)
-		}
+	t, err := wiretag.Parse(tag)
+	if err != nil {
+		return fieldPlan{}, err
 	}
+	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes}
+	asJSON, ms, datetime := t.JSON, t.Millis, t.DateTime
 	if ft.Kind() == reflect.Pointer {
 		fp.ptr = true
 		ft = ft.Elem()

@@ -15,10 +15,11 @@ import (
 
 	dyvms "github.com/dyvms/dyvms-go"
 	"github.com/dyvms/dyvms-go/internal/catalog"
+	"github.com/dyvms/dyvms-go/internal/wiretag"
 )
 
 // fieldInfo is one request struct field as its `dyvms` tag describes it
-// (the tag grammar is documented in the SDK's encode.go).
+// (parsed by internal/wiretag, as the SDK parses it).
 type fieldInfo struct {
 	index    int
 	goName   string
@@ -41,30 +42,26 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 		if !ok || tag == "-" || !sf.IsExported() {
 			continue
 		}
-		parts := strings.Split(tag, ",")
-		fi := fieldInfo{index: i, goName: sf.Name, wire: parts[0], typ: sf.Type}
-		for _, opt := range parts[1:] {
-			name, val, _ := strings.Cut(opt, "=")
-			switch name {
-			case "required":
-				fi.required = true
-			case "json":
-				fi.json = true
-			case "ms":
-				fi.ms = true
-			case "datetime":
-				fi.datetime = true
-			case "min":
-				fi.min = val
-			case "max":
-				fi.max = val
-			case "maxbytes":
-				fi.maxBytes = val
-			}
+		t, err := wiretag.Parse(tag)
+		if err != nil {
+			panic("dyvms: " + sf.Name + ": " + err.Error()) // the SDK's own tags; its tests hold them
+		}
+		fi := fieldInfo{index: i, goName: sf.Name, wire: t.Wire, typ: sf.Type, required: t.Required,
+			json: t.JSON, ms: t.Millis, datetime: t.DateTime, min: bound(t.Min), max: bound(t.Max)}
+		if t.MaxBytes > 0 {
+			fi.maxBytes = strconv.Itoa(t.MaxBytes)
 		}
 		out = append(out, fi)
 	}
 	return out
+}
+
+// bound formats a tag's numeric bound for help text; "" when absent.
+func bound(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
 // findField returns the field of fields whose wire name is wire.

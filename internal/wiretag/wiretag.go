@@ -1,0 +1,73 @@
+// Package wiretag parses the `dyvms` struct tag of the SDK's request types,
+// for the SDK's encoder and for the command line, so the grammar lives in
+// one place:
+//
+//	`dyvms:"WireName[,required][,min=N][,max=N][,maxbytes=N][,json][,ms][,datetime]"`
+//
+// The first element is the exact wire name. required: the field must be set;
+// min and max bound a number; maxbytes bounds a string's length in bytes;
+// json sends the value as a JSON document; ms sends a time.Time as Unix
+// milliseconds; datetime sends it as "2006-01-02 15:04:05" in China Standard
+// Time.
+package wiretag
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Tag is a parsed `dyvms` struct tag.
+type Tag struct {
+	// Wire is the parameter's exact wire name.
+	Wire string
+	// Required, JSON, Millis and DateTime are the options of the same names
+	// (required, json, ms, datetime).
+	Required, JSON, Millis, DateTime bool
+	// Min and Max bound a number; nil when absent.
+	Min, Max *float64
+	// MaxBytes bounds a string's length in bytes; 0 when absent.
+	MaxBytes int
+}
+
+// Parse parses a tag's value. An unknown option or a malformed bound is an
+// error.
+func Parse(tag string) (Tag, error) {
+	parts := strings.Split(tag, ",")
+	t := Tag{Wire: parts[0]}
+	if t.Wire == "" {
+		return t, fmt.Errorf("empty wire name in %q", tag)
+	}
+	for _, opt := range parts[1:] {
+		name, val, _ := strings.Cut(opt, "=")
+		switch name {
+		case "required":
+			t.Required = true
+		case "json":
+			t.JSON = true
+		case "ms":
+			t.Millis = true
+		case "datetime":
+			t.DateTime = true
+		case "min", "max":
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				return t, fmt.Errorf("bad %s option %q", name, val)
+			}
+			if name == "min" {
+				t.Min = &f
+			} else {
+				t.Max = &f
+			}
+		case "maxbytes":
+			n, err := strconv.Atoi(val)
+			if err != nil || n <= 0 {
+				return t, fmt.Errorf("bad maxbytes option %q", val)
+			}
+			t.MaxBytes = n
+		default:
+			return t, fmt.Errorf("unknown tag option %q", opt)
+		}
+	}
+	return t, nil
+}
