@@ -71,8 +71,19 @@ func TestMain(m *testing.M) {
 	for _, k := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
 		os.Unsetenv(k)
 	}
+	dir, err := os.MkdirTemp("", "dyvms-bench-tls")
+	if err != nil {
+		panic(err)
+	}
+	caPath, certPath, keyPath, err := tlsFiles(dir)
+	if err != nil {
+		panic(err)
+	}
+	// Trust the test CA the way a program trusts its system's roots, before
+	// anything in this process loads them.
+	os.Setenv("SSL_CERT_FILE", caPath)
 	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), childEnv+"=1")
+	child.Env = append(os.Environ(), childEnv+"=1", tlsCertEnv+"="+certPath, tlsKeyEnv+"="+keyPath)
 	child.Stderr = os.Stderr
 	stdin, err := child.StdinPipe()
 	if err != nil {
@@ -85,15 +96,21 @@ func TestMain(m *testing.M) {
 	if err := child.Start(); err != nil {
 		panic(err)
 	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	lines := bufio.NewReader(stdout)
+	line, err := lines.ReadString('\n')
 	if err != nil {
 		panic(fmt.Sprintf("fake server did not start: %v", err))
 	}
 	srvURL = strings.TrimSpace(line)
+	if line, err = lines.ReadString('\n'); err != nil {
+		panic(fmt.Sprintf("fake TLS server did not start: %v", err))
+	}
+	tlsURL = strings.TrimSpace(line)
 	srvHost = strings.TrimPrefix(srvURL, "http://")
 	code := run(m)
 	stdin.Close() // the child exits when its stdin closes
 	child.Wait()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
@@ -105,8 +122,19 @@ func serveChild() {
 	if err != nil {
 		panic(err)
 	}
+	h := fake.NewHandler(accessKeyID, secret)
+	tlsAddr, err := serveTLSChild(h)
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.HandleFunc(tlsStatsPath, func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, tlsCounter.Load())
+	})
 	fmt.Println("http://" + ln.Addr().String())
-	go http.Serve(ln, fake.NewHandler(accessKeyID, secret))
+	fmt.Println(tlsAddr)
+	go http.Serve(ln, mux)
 	done := make(chan struct{})
 	go func() { io.Copy(io.Discard, os.Stdin); close(done) }()
 	select {
