@@ -123,17 +123,21 @@ func serveChild() {
 		panic(err)
 	}
 	h := fake.NewHandler(accessKeyID, secret)
-	tlsAddr, err := serveTLSChild(h)
-	if err != nil {
-		panic(err)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/", h)
 	mux.HandleFunc(tlsStatsPath, func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, tlsCounter.Load())
 	})
 	fmt.Println("http://" + ln.Addr().String())
-	fmt.Println(tlsAddr)
+	// The TLS endpoint, when the parent made a certificate for it (run.sh
+	// starts a plain server for the one-call programs).
+	if os.Getenv(tlsCertEnv) != "" {
+		tlsAddr, err := serveTLSChild(h)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(tlsAddr)
+	}
 	go http.Serve(ln, mux)
 	done := make(chan struct{})
 	go func() { io.Copy(io.Discard, os.Stdin); close(done) }()
