@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -130,6 +131,7 @@ func (c *Client) sign(stringToSign []byte, secret string) string {
 type options struct {
 	endpoint    string
 	region      string
+	regionSet   bool
 	format      Format
 	userAgent   string
 	httpClient  *http.Client
@@ -202,9 +204,14 @@ func WithAllowHTTP() Option {
 	return func(o *options) { o.allowHTTP = true }
 }
 
-// WithRegion sets the RegionId sent with every request (default cn-hangzhou).
+// EnvRegionID is the region a client uses when WithRegion is not given.
+const EnvRegionID = "ALIBABA_CLOUD_REGION_ID"
+
+// WithRegion sets the RegionId sent with every request. Without it the
+// region is ALIBABA_CLOUD_REGION_ID, else the region_id of the CLI profile
+// the default credentials chain read, else cn-hangzhou.
 func WithRegion(region string) Option {
-	return func(o *options) { o.region = region }
+	return func(o *options) { o.region, o.regionSet = region, true }
 }
 
 // WithHTTPClient sends requests with hc. The client is used as given and is
@@ -304,6 +311,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 		creds = NewStaticCredentialsProvider(env.AccessKeyID, env.AccessKeySecret, env.SecurityToken)
 	}
+	region, err := clientRegion(o, creds)
+	if err != nil {
+		return nil, err
+	}
 	hc := o.httpClient
 	switch {
 	case hc == nil:
@@ -322,7 +333,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	return &Client{
 		endpoint:    endpoint,
-		region:      o.region,
+		region:      region,
 		format:      o.format,
 		httpClient:  hc,
 		creds:       creds,
@@ -339,6 +350,28 @@ func NewClient(opts ...Option) (*Client, error) {
 		rand:           o.rand,
 		sleep:          o.sleep,
 	}, nil
+}
+
+// clientRegion returns the region of WithRegion, else
+// ALIBABA_CLOUD_REGION_ID, else the CLI profile's region_id, else
+// DefaultRegion.
+func clientRegion(o options, creds CredentialsProvider) (string, error) {
+	if o.regionSet {
+		return o.region, nil
+	}
+	if r := os.Getenv(EnvRegionID); r != "" {
+		if !validRegion(r) {
+			return "", errorf("%s=%q is not a region ID", EnvRegionID, r)
+		}
+		return r, nil
+	}
+	if r := credentialsRegion(creds); r != "" {
+		if !validRegion(r) {
+			return "", errorf("the CLI profile's region_id %q is not a region ID", r)
+		}
+		return r, nil
+	}
+	return o.region, nil
 }
 
 // newDefaultTransport is the client's own transport with the default
@@ -467,20 +500,26 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if err != nil {
 		return err
 	}
-	creds, err := c.creds.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("dyvms: %s: credentials: %w", action, err)
-	}
-	if !creds.valid() {
-		return fmt.Errorf("dyvms: %s: %w", action, ErrNoCredentials)
-	}
-	red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
 	outID := paramValue(params, "OutId")
 	var called string
 	if c.attemptLogger != nil {
 		called = paramValue(params, "CalledNumber")
 	}
+	// stale is set for the attempt after the service refused the
+	// security token; refreshed says that happened once already.
+	var stale *Credentials
+	var refreshed bool
+	var last error
 	for n := 1; ; n++ {
+		creds, err := c.retrieveCredentials(ctx, action, stale)
+		if errors.Is(err, errSameCredentials) {
+			return last
+		}
+		if err != nil {
+			return err
+		}
+		stale = nil
+		red := newRedactor(creds.AccessKeySecret, creds.SecurityToken)
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx, action); err != nil {
 				return fmt.Errorf("dyvms: %s: rate limiter: %w", action, err)
@@ -497,10 +536,18 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 			return nil
 		}
 		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, callerDone: ctx.Err() != nil})
-		if rec.outcome == retryable && n < c.retry.MaxAttempts {
+		switch {
+		case rec.outcome == retryable && isStaleTokenError(res.err):
+			// Retried at once and only once, with credentials retrieved
+			// anew: waiting cures nothing here.
+			if !refreshed && n < c.retry.MaxAttempts {
+				refreshed, stale, rec.retry = true, &creds, true
+			}
+		case rec.outcome == retryable && n < c.retry.MaxAttempts:
 			rec.backoff, rec.retry = c.retryDelay(ctx, n, res.err)
 		}
 		c.logAttempt(ctx, res.red, rec)
+		last = res.err
 		switch {
 		case rec.outcome == ambiguous:
 			return &AmbiguousError{Action: action, OutID: outID, Attempts: n, Err: res.err}
@@ -511,6 +558,31 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 			return &TransportError{Action: action, Err: &retryWaitError{ctxErr: err, last: res.err, action: action, attempts: n}}
 		}
 	}
+}
+
+// errSameCredentials: the provider gave again the credentials the
+// service refused; the call ends with the service's error.
+var errSameCredentials = errors.New("same credentials")
+
+// retrieveCredentials returns the credentials of one attempt. After the
+// service refused rejected, it invalidates them first, and returns
+// errSameCredentials when the provider hands the same ones out again.
+func (c *Client) retrieveCredentials(ctx context.Context, action string, rejected *Credentials) (Credentials, error) {
+	if rejected != nil {
+		if inv, ok := c.creds.(CredentialsInvalidator); ok {
+			inv.Invalidate(*rejected)
+		}
+	}
+	creds, err := c.creds.Retrieve(ctx)
+	switch {
+	case err != nil:
+		return Credentials{}, fmt.Errorf("dyvms: %s: credentials: %w", action, err)
+	case !creds.valid():
+		return Credentials{}, fmt.Errorf("dyvms: %s: %w", action, ErrNoCredentials)
+	case rejected != nil && creds.AccessKeyID == rejected.AccessKeyID && creds.SecurityToken == rejected.SecurityToken:
+		return Credentials{}, errSameCredentials
+	}
+	return creds, nil
 }
 
 // retryWaitError is the context ending while the client waited to retry.

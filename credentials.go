@@ -58,9 +58,23 @@ func (c Credentials) LogValue() slog.Value {
 func (c Credentials) valid() bool { return c.AccessKeyID != "" && c.AccessKeySecret != "" }
 
 // CredentialsProvider supplies credentials for each request. Retrieve is
-// called once per call (not per attempt) and must be safe for concurrent use.
+// called before every attempt of a call (so a retry after the credentials
+// expired signs with fresh ones) and must be safe for concurrent use; a
+// provider that asks a remote service belongs in a
+// CachedCredentialsProvider.
 type CredentialsProvider interface {
 	Retrieve(ctx context.Context) (Credentials, error)
+}
+
+// CredentialsInvalidator is implemented by providers that keep
+// credentials (CachedCredentialsProvider, and the chain and profile
+// providers, which pass the call on). When the service refuses a
+// request's SecurityToken (InvalidSecurityToken.Expired and the other
+// InvalidSecurityToken codes), the client calls Invalidate with the
+// credentials it signed with, retrieves again and retries the attempt
+// once. Invalidate must be safe for concurrent use.
+type CredentialsInvalidator interface {
+	Invalidate(rejected Credentials)
 }
 
 // StaticCredentialsProvider always returns the same credentials.

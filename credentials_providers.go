@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -58,16 +59,29 @@ func (*EnvCredentialsProvider) String() string { return "EnvCredentialsProvider"
 
 // ProfileCredentialsProvider reads the configuration file the Alibaba
 // Cloud CLI writes (aliyun configure): ~/.aliyun/config.json by default.
-// Profiles in mode AK (access_key_id, access_key_secret), StsToken (the
-// same and sts_token) and EcsRamRole (ram_role_name, served by the
-// instance metadata service) are supported. The file is read at the first
-// Retrieve and kept; a failed read is tried again at the next Retrieve.
+// These profile modes are supported:
+//   - AK: access_key_id, access_key_secret;
+//   - StsToken: the same and sts_token;
+//   - EcsRamRole: ram_role_name, served by the instance metadata service;
+//   - RamRoleArn: access_key_id and access_key_secret sign an STS
+//     AssumeRole of ram_role_arn (ram_session_name, expired_seconds,
+//     policy, external_id, sts_region, enable_vpc);
+//   - ChainableRamRoleArn: the same role fields, signed with the
+//     credentials of the profile source_profile names (any mode);
+//   - OIDC: ram_role_arn, oidc_provider_arn, oidc_token_file
+//     (AssumeRoleWithOIDC; also ram_session_name, expired_seconds, policy,
+//     sts_region, enable_vpc).
+//
+// The file is read at the first Retrieve and kept; a failed read is tried
+// again at the next Retrieve. Only a regular file is read (a FIFO or a
+// device is refused rather than waited on).
 type ProfileCredentialsProvider struct {
 	path    string
 	profile string
 
-	mu    sync.Mutex
-	inner CredentialsProvider
+	mu     sync.Mutex
+	inner  CredentialsProvider
+	region string
 }
 
 // NewProfileCredentialsProvider reads profile from the CLI configuration
@@ -103,19 +117,49 @@ type cliProfile struct {
 	AccessKeySecret string `json:"access_key_secret"`
 	StsToken        string `json:"sts_token"`
 	RAMRoleName     string `json:"ram_role_name"`
+	RegionID        string `json:"region_id"`
+	RAMRoleARN      string `json:"ram_role_arn"`
+	RAMSessionName  string `json:"ram_session_name"`
+	ExpiredSeconds  int    `json:"expired_seconds"`
+	Policy          string `json:"policy"`
+	ExternalID      string `json:"external_id"`
+	STSRegion       string `json:"sts_region"`
+	EnableVPC       bool   `json:"enable_vpc"`
+	SourceProfile   string `json:"source_profile"`
+	OIDCProviderARN string `json:"oidc_provider_arn"`
+	OIDCTokenFile   string `json:"oidc_token_file"`
 }
 
 // Retrieve implements CredentialsProvider.
 func (p *ProfileCredentialsProvider) Retrieve(ctx context.Context) (Credentials, error) {
-	inner, err := p.load()
+	inner, err := p.load(ctx)
 	if err != nil {
 		return Credentials{}, err
 	}
 	return inner.Retrieve(ctx)
 }
 
+// Region returns the region_id of the profile, or "" when it has none or
+// the file was not read yet.
+func (p *ProfileCredentialsProvider) Region() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.region
+}
+
+// Invalidate passes rejected credentials on to the profile's provider
+// (see CredentialsInvalidator).
+func (p *ProfileCredentialsProvider) Invalidate(rejected Credentials) {
+	p.mu.Lock()
+	inner := p.inner
+	p.mu.Unlock()
+	if inv, ok := inner.(CredentialsInvalidator); ok {
+		inv.Invalidate(rejected)
+	}
+}
+
 // load reads the file once and builds the provider the profile names.
-func (p *ProfileCredentialsProvider) load() (CredentialsProvider, error) {
+func (p *ProfileCredentialsProvider) load(ctx context.Context) (CredentialsProvider, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.inner != nil {
@@ -127,29 +171,9 @@ func (p *ProfileCredentialsProvider) load() (CredentialsProvider, error) {
 			return nil, fmt.Errorf("%w: no home directory for the CLI configuration file", ErrNoCredentials)
 		}
 	}
-	f, err := os.Open(path)
+	cfg, err := readCLIConfig(ctx, path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w: no CLI configuration file %s", ErrNoCredentials, path)
-		}
-		return nil, errorf("CLI configuration file: %v", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxProfileFileBytes+1))
-	if err != nil {
-		return nil, errorf("CLI configuration file %s: %v", path, err)
-	}
-	if len(data) > maxProfileFileBytes {
-		return nil, errorf("CLI configuration file %s is larger than %d bytes", path, maxProfileFileBytes)
-	}
-	var cfg cliConfig
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		// The syntax error's offset only; never the file's content.
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, errorf("CLI configuration file %s is not valid JSON (offset %d)", path, se.Offset)
-		}
-		return nil, errorf("CLI configuration file %s has an unexpected shape", path)
+		return nil, err
 	}
 	name := p.profile
 	if name == "" {
@@ -161,36 +185,150 @@ func (p *ProfileCredentialsProvider) load() (CredentialsProvider, error) {
 	if name == "" {
 		name = "default"
 	}
-	var prof *cliProfile
+	inner, err := cfg.provider(name, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	p.inner, p.region = inner, cfg.profile(name).RegionID
+	return inner, nil
+}
+
+// readCLIConfig reads and parses the configuration file. Its content never
+// appears in an error.
+func readCLIConfig(ctx context.Context, path string) (*cliConfig, error) {
+	data, err := readRegularFile(ctx, path, maxProfileFileBytes)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: no CLI configuration file %s", ErrNoCredentials, path)
+		}
+		return nil, fmt.Errorf("dyvms: CLI configuration file: %w", err)
+	}
+	var cfg cliConfig
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		// The syntax error's offset only; never the file's content.
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, errorf("CLI configuration file %s is not valid JSON (offset %d)", path, se.Offset)
+		}
+		return nil, errorf("CLI configuration file %s has an unexpected shape", path)
+	}
+	return &cfg, nil
+}
+
+// readRegularFile reads at most max bytes of the regular file at path. It
+// refuses anything else (a FIFO, a device, a directory) instead of
+// blocking on it, and gives up when ctx ends.
+func readRegularFile(ctx context.Context, path string, max int64) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: opening a FIFO without a writer must not block; the
+	// mode check below then refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return data, ctx.Err()
+}
+
+// profile returns the named profile, or nil.
+func (cfg *cliConfig) profile(name string) *cliProfile {
 	for i := range cfg.Profiles {
 		if cfg.Profiles[i].Name == name {
-			prof = &cfg.Profiles[i]
-			break
+			return &cfg.Profiles[i]
 		}
 	}
+	return nil
+}
+
+// provider builds the provider of the named profile; seen guards against
+// source_profile cycles.
+func (cfg *cliConfig) provider(name string, seen map[string]bool) (CredentialsProvider, error) {
+	prof := cfg.profile(name)
 	if prof == nil {
-		return nil, errorf("CLI configuration file %s has no profile %q", path, name)
+		return nil, errorf("CLI configuration file has no profile %q", name)
 	}
-	var inner CredentialsProvider
+	if seen[name] {
+		return nil, errorf("CLI profile %q: source_profile loops back to it", name)
+	}
+	seen[name] = true
 	switch prof.Mode {
 	case "AK", "StsToken", "":
-		token := ""
-		if prof.Mode == "StsToken" {
-			if token = prof.StsToken; token == "" {
-				return nil, errorf("CLI profile %q: mode StsToken without sts_token", name)
-			}
-		}
+		return prof.static()
+	case "EcsRamRole":
+		return NewECSRAMRoleCredentialsProvider(prof.RAMRoleName), nil
+	case "RamRoleArn":
 		if prof.AccessKeyID == "" || prof.AccessKeySecret == "" {
 			return nil, errorf("CLI profile %q: access_key_id or access_key_secret is empty", name)
 		}
-		inner = NewStaticCredentialsProvider(prof.AccessKeyID, prof.AccessKeySecret, token)
-	case "EcsRamRole":
-		inner = NewECSRAMRoleCredentialsProvider(prof.RAMRoleName)
-	default:
-		return nil, errorf("CLI profile %q: mode %q is not supported (use AK, StsToken or EcsRamRole)", name, prof.Mode)
+		return prof.ramRole(NewStaticCredentialsProvider(prof.AccessKeyID, prof.AccessKeySecret, ""))
+	case "ChainableRamRoleArn":
+		if prof.SourceProfile == "" {
+			return nil, errorf("CLI profile %q: mode ChainableRamRoleArn without source_profile", name)
+		}
+		src, err := cfg.provider(prof.SourceProfile, seen)
+		if err != nil {
+			return nil, prefixError(fmt.Sprintf("CLI profile %q: source profile", name), err)
+		}
+		return prof.ramRole(src)
+	case "OIDC":
+		p, err := NewOIDCCredentialsProvider(OIDCCredentialsProvider{
+			RoleARN: prof.RAMRoleARN, OIDCProviderARN: prof.OIDCProviderARN, OIDCTokenFile: prof.OIDCTokenFile,
+			RoleSessionName: prof.RAMSessionName, Duration: time.Duration(prof.ExpiredSeconds) * time.Second,
+			Policy: prof.Policy, STS: STSConfig{Region: prof.STSRegion, VPC: prof.EnableVPC},
+		})
+		if err != nil {
+			return nil, prefixError(fmt.Sprintf("CLI profile %q", name), err)
+		}
+		return p, nil
 	}
-	p.inner = inner
-	return inner, nil
+	return nil, errorf("CLI profile %q: mode %q is not supported (use AK, StsToken, EcsRamRole, RamRoleArn, ChainableRamRoleArn or OIDC)", name, prof.Mode)
+}
+
+// static builds the provider of an AK or StsToken profile.
+func (prof *cliProfile) static() (CredentialsProvider, error) {
+	token := ""
+	if prof.Mode == "StsToken" {
+		if token = prof.StsToken; token == "" {
+			return nil, errorf("CLI profile %q: mode StsToken without sts_token", prof.Name)
+		}
+	}
+	if prof.AccessKeyID == "" || prof.AccessKeySecret == "" {
+		return nil, errorf("CLI profile %q: access_key_id or access_key_secret is empty", prof.Name)
+	}
+	return NewStaticCredentialsProvider(prof.AccessKeyID, prof.AccessKeySecret, token), nil
+}
+
+// ramRole builds the AssumeRole provider of a RamRoleArn or
+// ChainableRamRoleArn profile on top of src.
+func (prof *cliProfile) ramRole(src CredentialsProvider) (CredentialsProvider, error) {
+	p, err := NewRAMRoleARNCredentialsProvider(RAMRoleARNCredentialsProvider{
+		Source: src, RoleARN: prof.RAMRoleARN, RoleSessionName: prof.RAMSessionName,
+		Duration: time.Duration(prof.ExpiredSeconds) * time.Second, Policy: prof.Policy, ExternalID: prof.ExternalID,
+		STS: STSConfig{Region: prof.STSRegion, VPC: prof.EnableVPC},
+	})
+	if err != nil {
+		return nil, prefixError(fmt.Sprintf("CLI profile %q", prof.Name), err)
+	}
+	return p, nil
 }
 
 // String describes the provider without revealing credentials.
@@ -300,19 +438,29 @@ func (p *ECSRAMRoleCredentialsProvider) Retrieve(ctx context.Context) (Credentia
 	if err := json.Unmarshal(body, &r); err != nil {
 		return Credentials{}, errorf("ECS RAM role %q credentials: the answer is not JSON", role)
 	}
+	return r.credentials(fmt.Sprintf("ECS RAM role %q credentials", role), time.Now())
+}
+
+// credentials checks an answer of the metadata service or of a
+// credentials URI: Code "Success", a key, a secret and a token, and an
+// Expiration (RFC 3339) that has not passed.
+func (r *ecsCredentialsResponse) credentials(source string, now time.Time) (Credentials, error) {
 	if r.Code != "Success" {
-		return Credentials{}, errorf("ECS RAM role %q credentials: Code %q", role, r.Code)
+		return Credentials{}, errorf("%s: Code %q", source, r.Code)
 	}
 	creds := Credentials{AccessKeyID: r.AccessKeyID, AccessKeySecret: r.AccessKeySecret, SecurityToken: r.SecurityToken}
 	if !creds.valid() || creds.SecurityToken == "" {
-		return Credentials{}, errorf("ECS RAM role %q credentials: the answer lacks a key or token", role)
+		return Credentials{}, errorf("%s: the answer lacks a key or token", source)
 	}
 	if r.Expiration != "" {
 		exp, err := time.Parse(time.RFC3339, r.Expiration)
 		if err != nil {
-			return Credentials{}, errorf("ECS RAM role %q credentials: bad Expiration %q", role, r.Expiration)
+			return Credentials{}, errorf("%s: bad Expiration %q", source, r.Expiration)
 		}
 		creds.Expiration = exp
+	}
+	if err := checkNotExpired(source, creds, now); err != nil {
+		return Credentials{}, err
 	}
 	return creds, nil
 }
@@ -483,6 +631,9 @@ func (c *CachedCredentialsProvider) startRefresh(ctx context.Context) *credentia
 		if err == nil && !creds.valid() {
 			err = ErrNoCredentials
 		}
+		if err == nil {
+			err = checkNotExpired(describeProvider(c.provider), creds, c.now())
+		}
 		c.mu.Lock()
 		if err == nil {
 			c.creds, c.have = creds, true
@@ -494,6 +645,23 @@ func (c *CachedCredentialsProvider) startRefresh(ctx context.Context) *credentia
 		close(r.done)
 	}()
 	return r
+}
+
+// Invalidate drops the cached credentials if they are rejected (the
+// service refused them as expired although their Expiration said
+// otherwise), so that the next Retrieve waits for fresh ones. Credentials
+// that were already replaced are left alone.
+func (c *CachedCredentialsProvider) Invalidate(rejected Credentials) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.have && c.creds.AccessKeyID == rejected.AccessKeyID && c.creds.SecurityToken == rejected.SecurityToken {
+		c.have = false
+		c.creds = Credentials{}
+		c.nextTry = time.Time{}
+	}
+	if inv, ok := c.provider.(CredentialsInvalidator); ok {
+		inv.Invalidate(rejected)
+	}
 }
 
 // String describes the provider without revealing credentials.
@@ -544,6 +712,16 @@ func (c *ChainCredentialsProvider) Retrieve(ctx context.Context) (Credentials, e
 	return Credentials{}, errors.Join(errs...)
 }
 
+// Invalidate passes rejected credentials on to every provider of the
+// chain that caches (see CredentialsInvalidator).
+func (c *ChainCredentialsProvider) Invalidate(rejected Credentials) {
+	for _, p := range c.providers {
+		if inv, ok := p.(CredentialsInvalidator); ok {
+			inv.Invalidate(rejected)
+		}
+	}
+}
+
 // String describes the chain without revealing credentials.
 func (c *ChainCredentialsProvider) String() string {
 	names := make([]string, len(c.providers))
@@ -559,45 +737,91 @@ func (c *ChainCredentialsProvider) GoString() string { return c.String() }
 // LogValue implements slog.LogValuer without revealing credentials.
 func (c *ChainCredentialsProvider) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
-// NewDefaultCredentialsProvider returns the chain a client uses when no
-// credentials are given: the environment (ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN), then the
-// CLI configuration file (~/.aliyun/config.json, profile
-// ALIBABA_CLOUD_PROFILE), then the ECS instance's RAM role when
-// ALIBABA_CLOUD_ECS_METADATA names it. Only sources that are present join
-// the chain, and nothing is sent over the network here; when none is
-// present it returns ErrNoCredentials, and when the configuration file
-// exists but its profile is unusable, that error.
+// NewDefaultCredentialsProvider returns the chain a client uses with
+// WithDefaultCredentialsChain, in the order of the official Alibaba Cloud
+// credentials chain:
+//  1. the environment: ALIBABA_CLOUD_ACCESS_KEY_ID,
+//     ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN;
+//  2. OIDC (RRSA): ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN
+//     and ALIBABA_CLOUD_OIDC_TOKEN_FILE all set;
+//  3. the CLI configuration file (~/.aliyun/config.json, profile
+//     ALIBABA_CLOUD_PROFILE), unless ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true;
+//  4. the ECS instance's RAM role when ALIBABA_CLOUD_ECS_METADATA names it
+//     (unless ALIBABA_CLOUD_ECS_METADATA_DISABLED=true);
+//  5. the credentials endpoint ALIBABA_CLOUD_CREDENTIALS_URI.
+//
+// Only sources that are present join the chain, and nothing is sent over
+// the network here; when none is present it returns ErrNoCredentials, and
+// when a present source is misconfigured (an unusable profile, an
+// incomplete OIDC setup), that error.
 func NewDefaultCredentialsProvider() (CredentialsProvider, error) {
+	return defaultCredentialsChain(context.Background())
+}
+
+// defaultCredentialsChain is NewDefaultCredentialsProvider; ctx bounds the
+// read of the configuration file.
+func defaultCredentialsChain(ctx context.Context) (CredentialsProvider, error) {
 	var chain []CredentialsProvider
-	var profileErr error
+	var errs []error
+	add := func(p CredentialsProvider, err error) {
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		chain = append(chain, p)
+	}
 	if _, ok := EnvCredentials(); ok {
-		chain = append(chain, NewEnvCredentialsProvider())
+		add(NewEnvCredentialsProvider(), nil)
+	}
+	if oidcFromEnv() {
+		add(NewOIDCCredentialsProvider(OIDCCredentialsProvider{}))
 	}
 	if !strings.EqualFold(os.Getenv(EnvCLIProfileDisabled), "true") {
 		if path := DefaultProfilePath(); path != "" {
-			if _, err := os.Stat(path); err == nil {
+			if _, err := os.Lstat(path); err == nil {
 				pp := NewProfileCredentialsProvider(path, "")
-				if _, err := pp.load(); err != nil {
-					profileErr = err
-				} else {
-					chain = append(chain, pp)
-				}
+				_, err := pp.load(ctx)
+				add(pp, err)
 			}
 		}
 	}
 	if role := os.Getenv(EnvECSMetadata); role != "" && !strings.EqualFold(os.Getenv(EnvECSMetadataDisabled), "true") {
-		chain = append(chain, NewECSRAMRoleCredentialsProvider(role))
+		add(NewECSRAMRoleCredentialsProvider(role), nil)
+	}
+	if os.Getenv(EnvCredentialsURI) != "" {
+		add(NewURICredentialsProvider(""))
 	}
 	switch {
 	case len(chain) == 1:
 		return chain[0], nil
 	case len(chain) > 1:
 		return NewChainCredentialsProvider(chain...), nil
-	case profileErr != nil:
-		return nil, profileErr
+	case len(errs) > 0:
+		return nil, errors.Join(errs...)
 	}
 	return nil, ErrNoCredentials
+}
+
+// credentialsRegion returns the region_id of the CLI profile in p (p
+// itself or a member of a chain), or "".
+func credentialsRegion(p CredentialsProvider) string {
+	switch p := p.(type) {
+	case *ProfileCredentialsProvider:
+		return p.Region()
+	case *ChainCredentialsProvider:
+		for _, q := range p.providers {
+			if r := credentialsRegion(q); r != "" {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+// prefixError puts "dyvms: prefix: " before err's message, without
+// repeating err's own "dyvms: ", and keeps err for errors.Is and As.
+func prefixError(prefix string, err error) error {
+	return redactedError{msg: "dyvms: " + prefix + ": " + strings.TrimPrefix(err.Error(), "dyvms: "), err: err}
 }
 
 // describeProvider names a provider without printing its fields, which

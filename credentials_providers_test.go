@@ -71,7 +71,7 @@ func TestProfileProvider(t *testing.T) {
 
 	for profile, want := range map[string]string{
 		"missing": `no profile "missing"`,
-		"arn":     `mode "RamRoleArn" is not supported`,
+		"arn":     `CLI profile "arn": RAM role ARN credentials: RoleARN is empty`,
 		"notoken": "without sts_token",
 	} {
 		_, err = NewProfileCredentialsProvider(path, profile).Retrieve(ctx)
@@ -465,7 +465,7 @@ func TestDefaultChain(t *testing.T) {
 	// An unusable profile is reported clearly.
 	t.Setenv(EnvProfile, "arn")
 	_, err = NewClient(WithDefaultCredentialsChain())
-	assert.ErrorContains(t, err, "RamRoleArn")
+	assert.ErrorContains(t, err, `CLI profile "arn": RAM role ARN credentials: RoleARN is empty`)
 	t.Setenv(EnvCLIProfileDisabled, "true")
 	_, err = NewClient(WithDefaultCredentialsChain())
 	assert.Same(t, ErrNoCredentials, err)

@@ -295,6 +295,13 @@ func classifyServerError(mutates bool, e *Error) outcome {
 	case strings.HasPrefix(e.Code, "Throttling") || e.HTTPStatus == 429:
 		// Flow control rejects a request before it runs.
 		return retryable
+	case isStaleTokenCode(e.Code):
+		// The gateway refused the SecurityToken (expired, or not the one
+		// of this AccessKey): authentication failed, so the Action never
+		// ran and a retry with fresh credentials is safe even for one that
+		// places calls. The client retries such an attempt once, after
+		// invalidating the cached credentials.
+		return retryable
 	case strings.HasPrefix(e.Code, "isv."):
 		return final
 	case e.Code == "SignatureNonceUsed":
@@ -315,6 +322,21 @@ func classifyServerError(mutates bool, e *Error) outcome {
 		return retryable
 	}
 	return final
+}
+
+// isStaleTokenCode reports whether a service error Code says the request's
+// SecurityToken was refused: InvalidSecurityToken.Expired,
+// InvalidSecurityToken.MismatchWithAccessKey, InvalidSecurityToken.Malformed
+// and any other InvalidSecurityToken code.
+func isStaleTokenCode(code string) bool {
+	return strings.HasPrefix(code, "InvalidSecurityToken")
+}
+
+// isStaleTokenError reports whether err is the service refusing the
+// request's SecurityToken.
+func isStaleTokenError(err error) bool {
+	e := asError(err)
+	return e != nil && isStaleTokenCode(e.Code)
 }
 
 // permanentTLS reports whether err is a certificate failure, which no
