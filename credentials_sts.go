@@ -34,6 +34,11 @@ const (
 	// EnvVPCEndpointEnabled, set to "true", makes STS calls go to the VPC
 	// endpoint sts-vpc.<region>.aliyuncs.com.
 	EnvVPCEndpointEnabled = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED"
+	// EnvSTSEndpoint is a full STS base URL (https://host[:port]) that
+	// wins over ALIBABA_CLOUD_STS_REGION: a private or proxied STS
+	// endpoint, or a fake in tests. This SDK reads it; the official
+	// credentials library does not.
+	EnvSTSEndpoint = "ALIBABA_CLOUD_STS_ENDPOINT"
 )
 
 // STS facts.
@@ -52,11 +57,13 @@ const (
 )
 
 // STSConfig says where STS is called. The zero value calls
-// https://sts.aliyuncs.com, or the endpoint that ALIBABA_CLOUD_STS_REGION
-// and ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED name.
+// ALIBABA_CLOUD_STS_ENDPOINT if set, else the endpoint that
+// ALIBABA_CLOUD_STS_REGION and ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED name,
+// else https://sts.aliyuncs.com.
 type STSConfig struct {
-	// Endpoint is STS's base URL, scheme://host[:port]; it wins over
-	// Region and VPC. Plain http is accepted only for loopback hosts.
+	// Endpoint is STS's base URL, scheme://host[:port] (default
+	// ALIBABA_CLOUD_STS_ENDPOINT); it wins over Region and VPC. Plain
+	// http is accepted only for loopback hosts.
 	Endpoint string
 	// Region makes calls go to sts.<Region>.aliyuncs.com (default
 	// ALIBABA_CLOUD_STS_REGION, else the central endpoint).
@@ -75,6 +82,9 @@ type STSConfig struct {
 func (c STSConfig) endpoint() (string, error) {
 	if c.Endpoint != "" {
 		return parseEndpoint(c.Endpoint, false)
+	}
+	if e := os.Getenv(EnvSTSEndpoint); e != "" {
+		return parseEndpoint(e, false)
 	}
 	region := c.Region
 	if region == "" {
@@ -380,7 +390,7 @@ func (p *RAMRoleARNCredentialsProvider) Retrieve(ctx context.Context) (Credentia
 }
 
 // String describes the provider without revealing credentials.
-func (p *RAMRoleARNCredentialsProvider) String() string {
+func (p RAMRoleARNCredentialsProvider) String() string {
 	src := "<nil>"
 	if p.Source != nil {
 		src = describeProvider(p.Source)
@@ -389,15 +399,15 @@ func (p *RAMRoleARNCredentialsProvider) String() string {
 }
 
 // GoString is String, so %#v reveals nothing either.
-func (p *RAMRoleARNCredentialsProvider) GoString() string { return p.String() }
+func (p RAMRoleARNCredentialsProvider) GoString() string { return p.String() }
 
 // Format prints String for every verb, so no verb reveals a field.
-func (p *RAMRoleARNCredentialsProvider) Format(f fmt.State, verb rune) {
+func (p RAMRoleARNCredentialsProvider) Format(f fmt.State, verb rune) {
 	formatRedacted(f, verb, p.String())
 }
 
 // LogValue implements slog.LogValuer without revealing credentials.
-func (p *RAMRoleARNCredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p RAMRoleARNCredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // OIDCCredentialsProvider assumes a RAM role with STS AssumeRoleWithOIDC,
 // presenting an OIDC token read from a file: on ACK with RRSA, the
@@ -518,24 +528,15 @@ func (p *OIDCCredentialsProvider) Retrieve(ctx context.Context) (Credentials, er
 }
 
 // String describes the provider without revealing the token.
-func (p *OIDCCredentialsProvider) String() string {
+func (p OIDCCredentialsProvider) String() string {
 	return fmt.Sprintf("OIDCCredentialsProvider{role: %q, provider: %q, token file: %q}", p.RoleARN, p.OIDCProviderARN, p.OIDCTokenFile)
 }
 
 // GoString is String, so %#v reveals nothing either.
-func (p *OIDCCredentialsProvider) GoString() string { return p.String() }
+func (p OIDCCredentialsProvider) GoString() string { return p.String() }
 
 // Format prints String for every verb, so no verb reveals a field.
-func (p *OIDCCredentialsProvider) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
+func (p OIDCCredentialsProvider) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
 
 // LogValue implements slog.LogValuer without revealing the token.
-func (p *OIDCCredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// formatRedacted writes s, a type's redacted description, for any verb:
-// %v, %+v, %#v, %s, %q and %x alike print nothing but s (quoted for %q).
-func formatRedacted(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	_, _ = io.WriteString(f, s)
-}
+func (p OIDCCredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }

@@ -100,15 +100,15 @@ func (p *URICredentialsProvider) Retrieve(ctx context.Context) (Credentials, err
 
 // String describes the provider without the URI's query, which may hold
 // a token.
-func (p *URICredentialsProvider) String() string {
+func (p URICredentialsProvider) String() string {
 	return fmt.Sprintf("URICredentialsProvider{uri: %q}", redactURL(p.URI))
 }
 
 // GoString is String, so %#v reveals nothing either.
-func (p *URICredentialsProvider) GoString() string { return p.String() }
+func (p URICredentialsProvider) GoString() string { return p.String() }
 
 // Format prints String for every verb, so no verb reveals a field.
-func (p *URICredentialsProvider) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
+func (p URICredentialsProvider) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
 
 // LogValue implements slog.LogValuer.
-func (p *URICredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p URICredentialsProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }

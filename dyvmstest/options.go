@@ -16,6 +16,7 @@ type config struct {
 	retry         []time.Duration
 	pushTimeout   time.Duration
 	outcome       func(Call) CallOutcome
+	sts           *STSServer
 }
 
 // Option configures a Server in NewServer.

@@ -344,13 +344,17 @@ func (s *Server) authenticate(r *http.Request, params url.Values) (*catalog.Acti
 				" and the server time is "+now.UTC().Format("2006-01-02T15:04:05Z")+".")
 	}
 	keyID := params.Get("AccessKeyId")
-	if keyID != s.AccessKeyID {
-		return nil, gatewayErr(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+	secret, tokenErr, aerr := s.secretFor(keyID, params.Get("SecurityToken"))
+	if aerr != nil {
+		return nil, aerr
 	}
 	sts := stringToSign(r.Method, params)
-	if signString(sts, s.AccessKeySecret) != params.Get("Signature") {
+	if signString(sts, secret) != params.Get("Signature") {
 		return nil, gatewayErr(http.StatusBadRequest, "SignatureDoesNotMatch",
 			"Specified signature is not matched with our calculation. server string to sign is:"+sts)
+	}
+	if tokenErr != nil {
+		return nil, tokenErr
 	}
 	if aerr := s.useNonce(keyID, params.Get("SignatureNonce"), now); aerr != nil {
 		return nil, aerr

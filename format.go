@@ -1,0 +1,24 @@
+package dyvms
+
+import (
+	"fmt"
+	"io"
+)
+
+// The types that hold credentials implement fmt.Formatter, so that no
+// print verb (%s %q %d %t %x %v %+v %#v, with any flags) shows the
+// AccessKeySecret or the SecurityToken: every verb prints the redacted
+// description String gives. Without it, fmt prints the struct's fields
+// for verbs such as %d and %t, secret included.
+
+// formatRedacted prints s, a description that holds no secret, for any
+// verb: as a string for the string verbs (so width, precision and %q work)
+// and as it is for the others.
+func formatRedacted(f fmt.State, verb rune, s string) {
+	switch verb {
+	case 's', 'q', 'x', 'X':
+		fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+	default:
+		_, _ = io.WriteString(f, s)
+	}
+}
