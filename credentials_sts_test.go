@@ -129,7 +129,7 @@ func TestRAMRoleARNAssumesRoleAndSignsWithIt(t *testing.T) {
 	assert.Equal(t, "AssumeRole", reqs[0].Action)
 	for k, want := range map[string]string{
 		"RoleArn": testRoleARN, "RoleSessionName": "voice-batch", "DurationSeconds": "1800", "ExternalId": "ext-0042",
-		"Policy": `{"Version":"1","Statement":[{"Effect":"Allow","Action":"dyvms:*","Resource":"*"}]}`,
+		"Policy":  `{"Version":"1","Statement":[{"Effect":"Allow","Action":"dyvms:*","Resource":"*"}]}`,
 		"Version": "2015-04-01", "Format": "JSON", "AccessKeyId": dyvmstest.DefaultAccessKeyID,
 		"SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
 	} {
