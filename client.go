@@ -167,10 +167,15 @@ func WithAccessKey(accessKeyID, accessKeySecret string) Option {
 
 // WithDefaultCredentialsChain takes credentials from
 // NewDefaultCredentialsProvider's chain: the ALIBABA_CLOUD_* environment
-// variables, then the profile file the Alibaba Cloud CLI writes
-// (~/.aliyun/config.json, profile ALIBABA_CLOUD_PROFILE), then the ECS
-// instance's RAM role named by ALIBABA_CLOUD_ECS_METADATA. NewClient
-// returns the chain's error when none of them is present.
+// variables, then OIDC (RRSA) from ALIBABA_CLOUD_ROLE_ARN,
+// ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, then
+// the profile file the Alibaba Cloud CLI writes (~/.aliyun/config.json,
+// profile ALIBABA_CLOUD_PROFILE), then the ECS instance's RAM role named by
+// ALIBABA_CLOUD_ECS_METADATA, then the credentials endpoint
+// ALIBABA_CLOUD_CREDENTIALS_URI. NewClient returns the chain's error when
+// none of them is present. Unless WithRegion is given, the region_id of
+// the profile read sets the client's region (ALIBABA_CLOUD_REGION_ID wins
+// over it).
 //
 // It is an option, not NewClient's default, so that programs which pass
 // their keys do not carry the profile and metadata code.
@@ -244,7 +249,9 @@ func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce 
 // option it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
 // ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and
 // returns ErrNoCredentials when they are unset. WithDefaultCredentialsChain
-// adds the Alibaba Cloud CLI's profile file and the ECS RAM role.
+// adds OIDC, the Alibaba Cloud CLI's profile file, the ECS RAM role and a
+// credentials endpoint. Without WithRegion the region is
+// ALIBABA_CLOUD_REGION_ID, else cn-hangzhou.
 //
 // Calls are retried by default (see RetryPolicy and ErrAmbiguous), each
 // attempt bounded by DefaultAttemptTimeout and the context.
