@@ -375,6 +375,17 @@ func TestSTSErrorIsTypedAndRedacted(t *testing.T) {
 	assert.NotContains(t, err.Error(), "wrong-secret-value-123")
 	assert.NotContains(t, err.Error(), p.sts.Requests()[0].Params.Get("Signature"))
 
+	// The fake's SignatureDoesNotMatch message quotes its string-to-sign,
+	// which holds the SecurityToken encoded twice: redacted too.
+	const token = "base-token/should+not=leak-123"
+	withToken := dyvms.NewStaticCredentialsProvider(dyvmstest.DefaultAccessKeyID, "wrong-secret-value-123", token)
+	_, err = (&dyvms.RAMRoleARNCredentialsProvider{Source: withToken, RoleARN: testRoleARN, STS: dyvms.STSConfig{Endpoint: p.sts.URL}}).Retrieve(context.Background())
+	require.Equal(t, "SignatureDoesNotMatch", dyvms.ErrorCode(err))
+	assert.Contains(t, err.Error(), "server string to sign is:")
+	for _, form := range []string{token, dyvms.SpecialURLEncode(token), dyvms.SpecialURLEncode(dyvms.SpecialURLEncode(token))} {
+		assert.NotContains(t, err.Error(), form)
+	}
+
 	p.sts.FailNext(http.StatusBadRequest, "EntityNotExist.Role", "The role not exists: "+testRoleARN)
 	_, err = (&dyvms.RAMRoleARNCredentialsProvider{Source: dyvms.NewStaticCredentialsProvider(dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, ""),
 		RoleARN: testRoleARN, STS: dyvms.STSConfig{Endpoint: p.sts.URL}}).Retrieve(context.Background())
