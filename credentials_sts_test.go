@@ -240,9 +240,35 @@ func TestProfileRamRoleArnAndChainable(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "cn-beijing", got[0].Params.Get("RegionId"), "the profile's region_id")
 
+	// Refused credentials are invalidated through the profile provider.
+	p.sts.Expire(got[0].Params.Get("AccessKeyId"))
+	require.NoError(t, callTts(context.Background(), c, "o2"))
+	assert.Len(t, p.sts.Requests(), 3, "the chained role is assumed again; its source is still valid")
+	assert.Equal(t, 2, p.api.Count("SingleCallByTts"))
+
 	t.Setenv(dyvms.EnvProfile, "loop")
 	_, err = dyvms.NewClient(dyvms.WithEndpoint(p.api.URL), dyvms.WithDefaultCredentialsChain())
 	assert.ErrorContains(t, err, `CLI profile "loop": source profile: CLI profile "loop": source_profile loops back to it`)
+}
+
+func TestProfileOIDC(t *testing.T) {
+	home := credsEnv(t)
+	p := newSTSPair(t)
+	t.Setenv(dyvms.EnvSTSEndpoint, p.sts.URL)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(dyvmstest.DefaultOIDCToken), 0o600))
+	writeCLIConfig(t, home, fmt.Sprintf(`{"current": "rrsa", "profiles": [
+	  {"name": "rrsa", "mode": "OIDC", "ram_role_arn": %q, "oidc_provider_arn": %q, "oidc_token_file": %q,
+	   "ram_session_name": "profile-pod", "expired_seconds": 1200, "policy": "{}"}]}`, testRoleARN, testOIDCARN, tokenFile))
+	c, err := dyvms.NewClient(dyvms.WithEndpoint(p.api.URL), dyvms.WithDefaultCredentialsChain())
+	require.NoError(t, err)
+	require.NoError(t, callTts(context.Background(), c, "o1"))
+	reqs := p.sts.Requests()
+	require.Len(t, reqs, 1)
+	for k, want := range map[string]string{"RoleArn": testRoleARN, "OIDCProviderArn": testOIDCARN, "OIDCToken": dyvmstest.DefaultOIDCToken,
+		"RoleSessionName": "profile-pod", "DurationSeconds": "1200", "Policy": "{}"} {
+		assert.Equal(t, want, reqs[0].Params.Get(k), k)
+	}
 }
 
 func TestRegionPrecedence(t *testing.T) {
