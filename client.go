@@ -15,7 +15,8 @@
 //
 // Each call follows one path: the request is encoded and validated (a bad
 // request returns a *ValidationError and nothing is sent), signed with the
-// POP HMAC-SHA1 signature, sent as an HTTPS POST, and the XML or JSON answer
+// POP HMAC-SHA1 signature (or with ACS3-HMAC-SHA256, see
+// WithSignatureVersion), sent as an HTTPS POST, and the XML or JSON answer
 // is decoded into the typed response or into *Error, the one error type for
 // everything the service reports.
 package dyvms
@@ -88,6 +89,8 @@ type Client struct {
 	now        func() time.Time
 	nonce      func() string
 	uaHeader   []string // User-Agent, shared by every request
+	// signatureVersion is how requests are signed (WithSignatureVersion).
+	signatureVersion SignatureVersion
 	// attemptInfo puts AttemptInfo in each attempt's context, for
 	// middleware (WithMiddleware).
 	attemptInfo bool
@@ -144,6 +147,8 @@ type options struct {
 	allowHTTP   bool
 	now         func() time.Time
 	nonce       func() string
+
+	signatureVersion SignatureVersion
 
 	retry          RetryPolicy
 	attemptTimeout time.Duration
@@ -349,6 +354,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		nonce:       o.nonce,
 		uaHeader:    []string{ua},
 		attemptInfo: len(o.middleware) > 0,
+
+		signatureVersion: o.signatureVersion,
 
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
@@ -717,8 +724,12 @@ func (t *connTrace) maybeSent() bool {
 // own parameters in an application/x-www-form-urlencoded body. The
 // signature covers both, as the RPC gateway expects. A large parameter
 // (a callee list of hundreds of KB) therefore never meets a URL length limit,
-// and phone numbers stay out of URLs and proxy logs.
+// and phone numbers stay out of URLs and proxy logs. With SignatureV3 the
+// request is built by newRequestV3 instead.
 func (c *Client) newRequest(ctx context.Context, action string, params []param, creds Credentials) (*http.Request, string, error) {
+	if c.signatureVersion == SignatureV3 {
+		return c.newRequestV3(ctx, action, params, creds)
+	}
 	common := make([]param, 0, 10+len(params))
 	common = append(common,
 		param{"AccessKeyId", creds.AccessKeyID},

@@ -36,9 +36,11 @@ type attemptLogger func(ctx context.Context, red redactor, a attemptLog)
 // tracing, metrics or request inspection without a tracing dependency in
 // the SDK. The request's context carries an AttemptInfo.
 //
-// The request URL's query carries the AccessKeyId, the Signature and (with
-// STS credentials) the SecurityToken: record r.URL.Path or the AttemptInfo,
-// never r.URL.String().
+// With SignatureV2 the request URL's query carries the AccessKeyId, the
+// Signature and (with STS credentials) the SecurityToken: record r.URL.Path
+// or the AttemptInfo, never r.URL.String(). With SignatureV3 the signature
+// is in the Authorization header and the STS token in x-acs-security-token:
+// never record those two headers either.
 type Middleware func(next http.RoundTripper) http.RoundTripper
 
 // WithMiddleware wraps the transport in mw, the first given outermost. The
