@@ -217,9 +217,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	rid := strings.ToUpper(uuid.NewString())
 	w.Header().Set("x-acs-request-id", rid)
-	ans := &answer{w: w, requestID: rid, format: "XML"}
+	ans := &answer{w: w, requestID: rid, format: defaultFormat(r)}
 
-	params, perr := readParams(r)
+	params, raw, perr := readParams(r)
 	if f := params.Get("Format"); f != "" {
 		switch strings.ToUpper(f) {
 		case "JSON", "XML":
@@ -233,7 +233,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ans.error(perr)
 		return
 	}
-	action, aerr := s.authenticate(r, params)
+	action, aerr := s.authenticate(r, params, raw)
 	if aerr != nil {
 		ans.error(aerr)
 		return
@@ -266,7 +266,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil && fault.Kind == FaultLatency {
 		fault = nil // the delay is over; answer normally
 	}
-	s.record(action.Name, params, fault)
+	s.record(action.Name, params, fault, signatureAlgorithm(r))
 	if call != nil {
 		s.scheduleReceipts(*call)
 	}
@@ -277,53 +277,73 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	ans.success(body)
 }
 
+// defaultFormat is the answer's format when the request names none: XML
+// for V2, JSON for V3 (the official V3 clients send no Format and read
+// JSON).
+func defaultFormat(r *http.Request) string {
+	if isV3(r) {
+		return "JSON"
+	}
+	return "XML"
+}
+
+// signatureAlgorithm names how r is signed, for Request.SignatureAlgorithm.
+func signatureAlgorithm(r *http.Request) string {
+	if isV3(r) {
+		return algorithmV3
+	}
+	return "HMAC-SHA1"
+}
+
 // readParams merges the query string and, for a form body, the body
-// parameters. Values keep their order: query first, then body.
-func readParams(r *http.Request) (url.Values, *apiError) {
+// parameters. Values keep their order: query first, then body. It returns
+// the raw body too, whose hash a V3 signature covers.
+func readParams(r *http.Request) (url.Values, []byte, *apiError) {
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return url.Values{}, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The query string is not valid.")
+		return url.Values{}, nil, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The query string is not valid.")
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if err != nil {
-		return params, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The request body could not be read.")
+		return params, nil, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The request body could not be read.")
 	}
 	if len(body) > maxRequestBytes {
-		return params, gatewayErr(http.StatusRequestEntityTooLarge, "InvalidParameter", "The request body is too large.")
+		return params, nil, gatewayErr(http.StatusRequestEntityTooLarge, "InvalidParameter", "The request body is too large.")
 	}
 	ct := r.Header.Get("Content-Type")
 	if len(body) > 0 && (ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded")) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
-			return params, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The form body is not valid.")
+			return params, body, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The form body is not valid.")
 		}
 		for k, vs := range form {
 			params[k] = append(params[k], vs...)
 		}
 	}
-	return params, nil
+	return params, body, nil
 }
 
 // authenticate runs the gateway's checks, in the gateway's order, and
-// returns the Action.
-func (s *Server) authenticate(r *http.Request, params url.Values) (*catalog.Action, *apiError) {
+// returns the Action. A request with an Authorization header is checked as
+// signature V3 (ACS3-HMAC-SHA256), any other as the V2 query signature.
+func (s *Server) authenticate(r *http.Request, params url.Values, body []byte) (*catalog.Action, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, gatewayErr(http.StatusBadRequest, "UnsupportedHTTPMethod", "Specified http method "+r.Method+" is not supported.")
 	}
 	if r.URL.Path != "/" && r.URL.Path != "" {
 		return nil, gatewayErr(http.StatusNotFound, "InvalidApi.NotFound", "Specified api is not found, please check your url and method.")
 	}
+	if isV3(r) {
+		return s.authenticateV3(r, r.URL.Query(), params, body)
+	}
 	for _, name := range commonRequired {
 		if params.Get(name) == "" {
 			return nil, missing(name)
 		}
 	}
-	if params.Get("Version") != dyvms.APIVersion {
-		return nil, gatewayErr(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
-	}
-	action := catalog.Lookup(params.Get("Action"))
-	if action == nil {
-		return nil, gatewayErr(http.StatusBadRequest, "UnsupportedOperation", "The specified action is not supported.")
+	action, aerr := checkActionAndVersion(params)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if params.Get("SignatureMethod") != "HMAC-SHA1" {
 		return nil, gatewayErr(http.StatusBadRequest, "InvalidSignatureMethod", "Specified signature method is not supported.")
@@ -331,17 +351,11 @@ func (s *Server) authenticate(r *http.Request, params url.Values) (*catalog.Acti
 	if params.Get("SignatureVersion") != "1.0" {
 		return nil, gatewayErr(http.StatusBadRequest, "InvalidSignatureVersion", "Specified signature version is not supported.")
 	}
-	ts, err := time.Parse("2006-01-02T15:04:05Z", params.Get("Timestamp"))
-	if err != nil {
-		return nil, gatewayErr(http.StatusBadRequest, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
-	}
 	// Clients sign with the wall clock, so Timestamps and nonces are
 	// checked against it, not against the simulated clock of WithClock.
 	now := time.Now()
-	if d := now.Sub(ts); d > MaxClockSkew || d < -MaxClockSkew {
-		return nil, gatewayErr(http.StatusBadRequest, "InvalidTimeStamp.Expired",
-			"Specified time stamp or date value is expired. The request time is "+params.Get("Timestamp")+
-				" and the server time is "+now.UTC().Format("2006-01-02T15:04:05Z")+".")
+	if aerr := checkTimestamp(params.Get("Timestamp"), now); aerr != nil {
+		return nil, aerr
 	}
 	keyID := params.Get("AccessKeyId")
 	secret, tokenErr, aerr := s.secretFor(keyID, params.Get("SecurityToken"))
@@ -363,6 +377,33 @@ func (s *Server) authenticate(r *http.Request, params url.Values) (*catalog.Acti
 		return nil, aerr
 	}
 	return action, nil
+}
+
+// checkActionAndVersion checks the Version and looks the Action up.
+func checkActionAndVersion(params url.Values) (*catalog.Action, *apiError) {
+	if params.Get("Version") != dyvms.APIVersion {
+		return nil, gatewayErr(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
+	}
+	action := catalog.Lookup(params.Get("Action"))
+	if action == nil {
+		return nil, gatewayErr(http.StatusBadRequest, "UnsupportedOperation", "The specified action is not supported.")
+	}
+	return action, nil
+}
+
+// checkTimestamp checks a request time (the V2 Timestamp or the V3
+// x-acs-date, both yyyy-MM-ddTHH:mm:ssZ) against now, within MaxClockSkew.
+func checkTimestamp(ts string, now time.Time) *apiError {
+	t, err := time.Parse("2006-01-02T15:04:05Z", ts)
+	if err != nil {
+		return gatewayErr(http.StatusBadRequest, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
+	}
+	if d := now.Sub(t); d > MaxClockSkew || d < -MaxClockSkew {
+		return gatewayErr(http.StatusBadRequest, "InvalidTimeStamp.Expired",
+			"Specified time stamp or date value is expired. The request time is "+ts+
+				" and the server time is "+now.UTC().Format("2006-01-02T15:04:05Z")+".")
+	}
+	return nil
 }
 
 // useNonce remembers a nonce, or fails if it was seen within nonceTTL.
@@ -441,6 +482,12 @@ type Request struct {
 	// Fault is the injected fault that shaped the answer (FaultCloseAfterRead,
 	// FaultMalformed, ...), or FaultNone.
 	Fault FaultKind
+	// SignatureAlgorithm is how the request was signed: "HMAC-SHA1" (V2,
+	// Signature in the query) or "ACS3-HMAC-SHA256" (V3, Authorization
+	// header; Params then holds Action and Version from the x-acs-action
+	// and x-acs-version headers, and nothing of the Authorization or
+	// x-acs-security-token headers).
+	SignatureAlgorithm string
 }
 
 // Param returns the first value of the parameter called name, or "".
@@ -449,7 +496,7 @@ func (r Request) Param(name string) string { return r.Params.Get(name) }
 // redacted are the parameters never recorded.
 var redacted = []string{"Signature", "SecurityToken", "AccessKeySecret"}
 
-func (s *Server) record(action string, params url.Values, f *Fault) {
+func (s *Server) record(action string, params url.Values, f *Fault, algorithm string) {
 	p := make(url.Values, len(params))
 	for k, vs := range params {
 		p[k] = append([]string(nil), vs...)
@@ -457,7 +504,7 @@ func (s *Server) record(action string, params url.Values, f *Fault) {
 	for _, k := range redacted {
 		delete(p, k)
 	}
-	r := Request{Action: action, Params: p, Time: s.now()}
+	r := Request{Action: action, Params: p, Time: s.now(), SignatureAlgorithm: algorithm}
 	if f != nil {
 		r.Fault = f.Kind
 	}
