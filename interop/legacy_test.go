@@ -13,7 +13,6 @@ import (
 	"github.com/dyvms/dyvms-go/dyvmstest"
 )
 
-
 // TestLegacySDK drives the typed Dyvmsapi client of
 // github.com/aliyun/alibaba-cloud-sdk-go v1 (HMAC-SHA1, parameters in the
 // query string) against the fake, answers in JSON and in XML, each decoded
