@@ -5,9 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // SignatureVersion selects how a Client signs its requests.
@@ -105,23 +107,42 @@ func appendSignedHeaders(dst []byte, headers []headerV3) []byte {
 	return dst
 }
 
+// stringToSignV3Len is len("ACS3-HMAC-SHA256\n") plus a hex SHA-256.
+const stringToSignV3Len = len(algorithmV3) + 1 + 2*sha256.Size
+
 // stringToSignV3 returns "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonicalRequest)).
-func stringToSignV3(canonicalRequest []byte) []byte {
+func stringToSignV3(canonicalRequest []byte) [stringToSignV3Len]byte {
 	sum := sha256.Sum256(canonicalRequest)
-	dst := make([]byte, len(algorithmV3)+1+2*sha256.Size)
-	copy(dst, algorithmV3+"\n")
+	var dst [stringToSignV3Len]byte
+	copy(dst[:], algorithmV3+"\n")
 	hex.Encode(dst[len(algorithmV3)+1:], sum[:])
 	return dst
 }
 
+// macStateV3 is a reusable HMAC-SHA256 keyed with one secret.
+type macStateV3 struct {
+	secret string
+	mac    hash.Hash
+	sum    [sha256.Size]byte
+}
+
+// macsV3 holds HMAC-SHA256 states for reuse across calls.
+var macsV3 sync.Pool
+
 // signV3 returns hex(HMAC-SHA256(secret, stringToSign)): the key is the
-// AccessKeySecret itself, with no '&' appended as in V2.
-func signV3(stringToSign []byte, accessKeySecret string) string {
-	mac := hmac.New(sha256.New, []byte(accessKeySecret))
-	mac.Write(stringToSign)
-	var sum [sha256.Size]byte
+// AccessKeySecret itself, with no '&' appended as in V2. It reuses a pooled
+// HMAC state when one was keyed with the same secret.
+func signV3(stringToSign [stringToSignV3Len]byte, accessKeySecret string) string {
+	st, _ := macsV3.Get().(*macStateV3)
+	if st == nil || st.secret != accessKeySecret {
+		st = &macStateV3{secret: accessKeySecret, mac: hmac.New(sha256.New, []byte(accessKeySecret))}
+	} else {
+		st.mac.Reset()
+	}
+	st.mac.Write(stringToSign[:])
 	var out [2 * sha256.Size]byte
-	hex.Encode(out[:], mac.Sum(sum[:0]))
+	hex.Encode(out[:], st.mac.Sum(st.sum[:0]))
+	macsV3.Put(st)
 	return string(out[:])
 }
 
@@ -181,14 +202,28 @@ func (c *Client) newRequestV3(ctx context.Context, action string, params []param
 		return nil, "", errorf("%s: building request: %v", action, err)
 	}
 	h := make(http.Header, 10)
-	for _, sh := range headers[1:] { // Host is the request's own
-		h[http.CanonicalHeaderKey(sh.name)] = []string{sh.value}
+	values := make([]string, len(headers))
+	for i, sh := range headers[1:] { // Host is the request's own
+		values[i] = sh.value
+		h[wireNameV3[sh.name]] = values[i : i+1 : i+1]
 	}
-	h["Authorization"] = []string{authorizationV3(creds.AccessKeyID, headers, signature)}
+	values[len(values)-1] = authorizationV3(creds.AccessKeyID, headers, signature)
+	h["Authorization"] = values[len(values)-1:]
 	h["Accept"] = acceptJSON
 	h["User-Agent"] = c.uaHeader
 	req.Header = h
 	return req, signature, nil
+}
+
+// wireNameV3 maps the signed x-acs-* header names to their canonical
+// MIME form, so that building a request does not canonicalise them anew.
+var wireNameV3 = map[string]string{
+	"x-acs-action":          "X-Acs-Action",
+	"x-acs-content-sha256":  "X-Acs-Content-Sha256",
+	"x-acs-date":            "X-Acs-Date",
+	"x-acs-security-token":  "X-Acs-Security-Token",
+	"x-acs-signature-nonce": "X-Acs-Signature-Nonce",
+	"x-acs-version":         "X-Acs-Version",
 }
 
 // acceptJSON is the Accept header of V3 requests.

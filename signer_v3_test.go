@@ -71,7 +71,7 @@ func TestSignV3DocumentedExample(t *testing.T) {
 	assert.Equal(t, docV3CanonReq, string(cr))
 	assert.Equal(t, len(cr), cap(cr), "canonical request sized exactly")
 	sts := stringToSignV3(cr)
-	assert.Equal(t, docV3StringToSign, string(sts))
+	assert.Equal(t, docV3StringToSign, string(sts[:]))
 	sig := signV3(sts, docV3Secret)
 	assert.Equal(t, docV3Signature, sig)
 	assert.Equal(t, docV3Authorization, authorizationV3(docV3KeyID, headers, sig))
