@@ -153,12 +153,29 @@ func headerValueV3(r *http.Request, name string) string {
 // its Authorization signs and the x-acs-content-sha256 it declares.
 func canonicalRequestV3(r *http.Request, query url.Values, signed []string) string {
 	var b strings.Builder
-	b.WriteString(r.Method + "\n/\n" + canonicalQuery(query) + "\n")
+	b.WriteString(r.Method + "\n/\n" + canonicalQueryV3(query) + "\n")
 	for _, name := range signed {
 		b.WriteString(name + ":" + headerValueV3(r, name) + "\n")
 	}
 	b.WriteString("\n" + strings.Join(signed, ";") + "\n" + r.Header.Get("x-acs-content-sha256"))
 	return b.String()
+}
+
+// canonicalQueryV3 is the sorted, encoded query string: every parameter,
+// a Signature parameter included (V3 has none of its own).
+func canonicalQueryV3(query url.Values) string {
+	keys := make([]string, 0, len(query))
+	for k := range query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var pairs []string
+	for _, k := range keys {
+		for _, v := range query[k] {
+			pairs = append(pairs, percentEncode(k)+"="+percentEncode(v))
+		}
+	}
+	return strings.Join(pairs, "&")
 }
 
 // stringToSignV3 is "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonicalRequest)).

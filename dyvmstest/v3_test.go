@@ -134,6 +134,8 @@ func TestV3Accepted(t *testing.T) {
 		{query: v3TTS},
 		{query: v3TTS, token: "STS.token-0123456789"},
 		{form: "CalledNumber=13900001234&TtsCode=TTS_100000&OutId=o-2"},
+		// Under V3 a parameter called Signature is an ordinary, signed one.
+		{query: map[string]string{"CalledNumber": "13900001234", "TtsCode": "TTS_100000", "Signature": "not-a-v2-signature"}},
 	} {
 		rep := send(t, v.build(t, srv))
 		if rep.status != 200 || rep.fields["Code"] != "OK" || rep.fields["CallId"] == "" {
@@ -144,7 +146,7 @@ func TestV3Accepted(t *testing.T) {
 		}
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 3 {
+	if len(reqs) != 4 {
 		t.Fatalf("%d requests recorded", len(reqs))
 	}
 	for _, r := range reqs {
