@@ -219,7 +219,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-acs-request-id", rid)
 	ans := &answer{w: w, requestID: rid, format: defaultFormat(r)}
 
-	params, raw, perr := readParams(r)
+	params, raw, perr := readRequest(r)
 	if f := params.Get("Format"); f != "" {
 		switch strings.ToUpper(f) {
 		case "JSON", "XML":
@@ -296,9 +296,15 @@ func signatureAlgorithm(r *http.Request) string {
 }
 
 // readParams merges the query string and, for a form body, the body
-// parameters. Values keep their order: query first, then body. It returns
-// the raw body too, whose hash a V3 signature covers.
-func readParams(r *http.Request) (url.Values, []byte, *apiError) {
+// parameters. Values keep their order: query first, then body.
+func readParams(r *http.Request) (url.Values, *apiError) {
+	params, _, err := readRequest(r)
+	return params, err
+}
+
+// readRequest is readParams that also returns the raw body, whose hash a
+// V3 signature covers.
+func readRequest(r *http.Request) (url.Values, []byte, *apiError) {
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return url.Values{}, nil, gatewayErr(http.StatusBadRequest, "InvalidParameter", "The query string is not valid.")
@@ -354,7 +360,7 @@ func (s *Server) authenticate(r *http.Request, params url.Values, body []byte) (
 	// Clients sign with the wall clock, so Timestamps and nonces are
 	// checked against it, not against the simulated clock of WithClock.
 	now := time.Now()
-	if aerr := checkTimestamp(params.Get("Timestamp"), now); aerr != nil {
+	if aerr := checkRequestTime(params.Get("Timestamp"), now); aerr != nil {
 		return nil, aerr
 	}
 	keyID := params.Get("AccessKeyId")
@@ -391,9 +397,9 @@ func checkActionAndVersion(params url.Values) (*catalog.Action, *apiError) {
 	return action, nil
 }
 
-// checkTimestamp checks a request time (the V2 Timestamp or the V3
+// checkRequestTime checks a request time (the V2 Timestamp or the V3
 // x-acs-date, both yyyy-MM-ddTHH:mm:ssZ) against now, within MaxClockSkew.
-func checkTimestamp(ts string, now time.Time) *apiError {
+func checkRequestTime(ts string, now time.Time) *apiError {
 	t, err := time.Parse("2006-01-02T15:04:05Z", ts)
 	if err != nil {
 		return gatewayErr(http.StatusBadRequest, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")

@@ -254,11 +254,12 @@ func (s *Server) authenticateV3(r *http.Request, query, params url.Values, body 
 		return nil, aerr
 	}
 	now := time.Now()
-	if aerr := checkTimestamp(r.Header.Get("x-acs-date"), now); aerr != nil {
+	if aerr := checkRequestTime(r.Header.Get("x-acs-date"), now); aerr != nil {
 		return nil, aerr
 	}
-	if auth.accessKeyID != s.AccessKeyID {
-		return nil, gatewayErr(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+	secret, tokenErr, aerr := s.secretFor(auth.accessKeyID, r.Header.Get("x-acs-security-token"))
+	if aerr != nil {
+		return nil, aerr
 	}
 	if aerr := checkSignedHeadersV3(r, auth.signedHeaders); aerr != nil {
 		return nil, aerr
@@ -268,9 +269,12 @@ func (s *Server) authenticateV3(r *http.Request, query, params url.Values, body 
 		return nil, incompleteSignature("x-acs-content-sha256 is not the SHA-256 of the body.")
 	}
 	sts := stringToSignV3(canonicalRequestV3(r, query, auth.signedHeaders))
-	if !hmac.Equal([]byte(signStringV3(sts, s.AccessKeySecret)), []byte(auth.signature)) {
+	if !hmac.Equal([]byte(signStringV3(sts, secret)), []byte(auth.signature)) {
 		return nil, gatewayErr(http.StatusBadRequest, "SignatureDoesNotMatch",
 			"Specified signature is not matched with our calculation. server string to sign is:"+sts)
+	}
+	if tokenErr != nil {
+		return nil, tokenErr
 	}
 	if aerr := s.useNonce(auth.accessKeyID, r.Header.Get("x-acs-signature-nonce"), now); aerr != nil {
 		return nil, aerr
