@@ -4,7 +4,8 @@
 // and without an Alibaba Cloud account.
 //
 // The fake checks what the real gateway checks, with its own code: the POP
-// HMAC-SHA1 signature, the Timestamp (within 15 minutes), SignatureNonce
+// HMAC-SHA1 signature or the ACS3-HMAC-SHA256 one (signature V3, in the
+// Authorization header), the Timestamp (within 15 minutes), SignatureNonce
 // replay, Version, the Action, the Action's required parameters and the
 // AccessKeyId; it answers in JSON or XML as the request's Format asks, with
 // the real error codes and HTTP statuses. It answers all 61 Actions with
