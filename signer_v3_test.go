@@ -361,3 +361,25 @@ func TestEveryActionV3(t *testing.T) {
 		})
 	}
 }
+
+// A body that is no envelope (a proxy's page quoting the request headers)
+// is quoted in Error.Body with the V3 signature and the token redacted.
+func TestClientV3RedactsBodySnippet(t *testing.T) {
+	srv := newV3Server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(502)
+		fmt.Fprintf(w, "<html>bad gateway for %s / %s</html>", r.Header.Get("Authorization"), r.Header.Get("x-acs-security-token"))
+	})
+	c := newTestClient(t, srv.srv.URL, WithSignatureVersion(SignatureV3), WithSecurityToken(testToken), WithNoRetries())
+	_, err := c.QueryCallDetailByCallId(context.Background(), &QueryCallDetailByCallIdRequest{CallID: "c1", ProdID: ProductVoiceNotification, QueryDate: fixedTime})
+	var e *Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	auth := srv.requests()[0].Header.Get("Authorization")
+	sig := auth[strings.LastIndex(auth, "=")+1:]
+	assert.Contains(t, e.Body, "ACS3-HMAC-SHA256 Credential="+testKeyID)
+	for _, text := range []string{e.Body, err.Error()} {
+		assert.NotContains(t, text, sig)
+		assert.NotContains(t, text, testToken)
+	}
+}
