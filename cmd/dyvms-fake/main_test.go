@@ -2,9 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +13,15 @@ import (
 	dyvms "github.com/dyvms/dyvms-go"
 )
 
-func TestRunServesUntilStopped(t *testing.T) {
+// serve starts run in the background and returns the banner's key: value
+// lines and a stop function that returns run's exit code.
+func serve(t *testing.T, args ...string) (map[string]string, func() int) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	stop := make(chan os.Signal, 1)
-	done := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
 	go func() {
-		done <- run([]string{"-addr", "127.0.0.1:0", "-access-key-id", "id1", "-access-key-secret", "s1"}, pw, stop)
+		done <- run(ctx, args, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -31,6 +35,20 @@ func TestRunServesUntilStopped(t *testing.T) {
 		}
 	}
 	go io.Copy(io.Discard, pr) //nolint:errcheck
+	return got, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(5 * time.Second):
+			t.Fatal("run did not stop")
+			return -1
+		}
+	}
+}
+
+func TestRunServesUntilStopped(t *testing.T) {
+	got, stop := serve(t, "--addr", "127.0.0.1:0", "--access-key-id", "id1", "--access-key-secret", "s1")
 	if got["AccessKeyId"] != "id1" || got["AccessKeySecret"] != "s1" || !strings.HasPrefix(got["URL"], "http://127.0.0.1:") {
 		t.Fatalf("printed %v", got)
 	}
@@ -41,23 +59,55 @@ func TestRunServesUntilStopped(t *testing.T) {
 	if _, err := c.SingleCallByTts(context.Background(), &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_1"}); err != nil {
 		t.Fatal(err)
 	}
-	stop <- os.Interrupt
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("run did not stop")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
 	}
 }
 
-func TestRunRefusesNonLoopback(t *testing.T) {
-	err := run([]string{"-addr", "0.0.0.0:0"}, io.Discard, nil)
-	if err == nil || !strings.Contains(err.Error(), "loopback") {
-		t.Fatalf("err = %v", err)
+// TestRunInjectsFaults: --fault throttles the named Action twice, then
+// lets it through; other Actions are untouched.
+func TestRunInjectsFaults(t *testing.T) {
+	got, stop := serve(t, "--addr", "127.0.0.1:0", "--fault", "SingleCallByTts=throttle:2")
+	defer stop()
+	if got["Fault"] != "SingleCallByTts: Throttle on the next 2 request(s)" {
+		t.Errorf("banner fault line %q", got["Fault"])
 	}
-	if err := run([]string{"-addr", "127.0.0.1:0", "-retry", "soon"}, io.Discard, nil); err == nil {
-		t.Fatal("bad -retry accepted")
+	c, err := dyvms.NewClient(dyvms.WithEndpoint(got["URL"]), dyvms.WithAccessKey(got["AccessKeyId"], got["AccessKeySecret"]), dyvms.WithMaxAttempts(1))
+	if err != nil {
+		t.Fatal(err)
 	}
+	req := &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_1"}
+	for i := 0; i < 2; i++ {
+		if _, err := c.SingleCallByTts(context.Background(), req); !dyvms.IsThrottling(err) {
+			t.Fatalf("call %d: err = %v, want throttling", i+1, err)
+		}
+	}
+	if _, err := c.SingleCallByTts(context.Background(), req); err != nil {
+		t.Fatalf("third call: %v", err)
+	}
+}
+
+func TestRunRefusesBadCommandLines(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "0.0.0.0:0"}, "not a loopback address"},
+		{[]string{"--addr", "127.0.0.1:0", "--retry", "soon"}, "bad --retry"},
+		{[]string{"-addr", "127.0.0.1:0"}, "write it --addr"},
+		{[]string{"--fault", "NoSuchAction=throttle"}, `unknown Action "NoSuchAction"`},
+		{[]string{"--fault", "SingleCallByTts=explode"}, `unknown kind "explode"`},
+		{[]string{"--fault", "latency:delay=soon"}, `delay: bad value "soon"`},
+		{[]string{"--fault", "throttle:0"}, "count must be 1 or more"},
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), tc.args, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, io.Discard, &stderr); code != 0 || !strings.Contains(stderr.String(), "--fault") {
+		t.Errorf("--help: exit %d\n%s", code, stderr.String())
+	}
+
 }

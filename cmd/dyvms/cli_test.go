@@ -129,7 +129,7 @@ func (r result) want(t *testing.T, code int) {
 func TestHelpListsActionsByGroup(t *testing.T) {
 	r := runCLI(t, nil, "", "help")
 	r.want(t, exitOK)
-	for _, s := range []string{"voice:", "callcenter:", "SingleCallByTts", "CreateCallTask", "--output json|table|raw", "Exit codes"} {
+	for _, s := range []string{"voice:", "callcenter:", "SingleCallByTts", "CreateCallTask", "-o, --output FORMAT", "--dry-run", "Exit codes", "3  outcome unknown", "ALIBABA_CLOUD_REGION_ID"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("help lacks %q", s)
 		}
@@ -195,7 +195,14 @@ func TestUnknownActionAndFlags(t *testing.T) {
 	}{
 		{[]string{"SingleCallByTTS2"}, `did you mean SingleCallByTts?`},
 		{[]string{"SingleCallByTts", "--CaledNumber", "1"}, "did you mean --CalledNumber?"},
-		{[]string{"SingleCallByTts", "--bogus", "1"}, "unknown flag --bogus"},
+		{[]string{"SingleCallByTts", "--bogus", "1"}, "SingleCallByTts has no parameter --bogus"},
+		{[]string{"SingleCallByTts", "-output", "json"}, "write it --output"},
+		{[]string{"SingleCallByTts", "-x", "1"}, "unknown flag -x"},
+		{[]string{"SingleCallByTts", "--query", "Data..x"}, "misplaced dot"},
+		{[]string{"SingleCallByTts", "-o", "raw", "-q", "CallId"}, "does not apply to --output raw"},
+		{[]string{"CreateCallTask", "--BizType", "VMS_VOICE_TTZ"}, `--BizType: "VMS_VOICE_TTZ" is not one of VMS_VOICE_TTS (CallTaskBizVoiceTTS), VMS_VOICE_CODE (CallTaskBizVoiceCode), VMS_TTS (CallTaskBizTTS); did you mean VMS_VOICE_TTS?`},
+		{[]string{"QueryCallDetailByCallId", "--ProdId", "ProductVoiceTTZ"}, "did you mean ProductVoiceTTS?"},
+		{[]string{"QueryCallDetailByCallId", "--ProdId", "123"}, "is not one of 11000000300006 (ProductVoiceNotification), 11010000138001 (ProductVoiceTTS)"},
 		{[]string{"SingleCallByTts", "--output", "yaml"}, "--output must be json, table or raw"},
 		{[]string{"SingleCallByTts", "--CalledNumber"}, "--CalledNumber needs a value"},
 		{[]string{"SingleCallByTts", "extra"}, `unexpected argument "extra"`},
@@ -228,9 +235,9 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"SingleCallByTts", "--TtsCode", "TTS_1"}, "invalid parameter --CalledNumber: is required"},
-		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--PlayTimes", "9"}, "--PlayTimes: is 9; must be in [1, 3]"},
-		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--OutId", "0123456789abcdefg"}, "--OutId: is 17 bytes long"},
+		{[]string{"SingleCallByTts", "--TtsCode", "TTS_1"}, "invalid parameter CalledNumber: is required"},
+		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--PlayTimes", "9"}, "PlayTimes: is 9; must be in [1, 3]"},
+		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--OutId", "0123456789abcdefg"}, "OutId: is 17 bytes long"},
 	}
 	for _, tc := range cases {
 		r := runCLI(t, srv, "", tc.args...)

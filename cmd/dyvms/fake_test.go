@@ -162,14 +162,14 @@ func start(args ...string) (stdout, stderr *syncBuffer, stop func() int) {
 
 func TestFakeSubcommand(t *testing.T) {
 	setEnv(t, "", "", "")
-	stdout, stderr, stop := start("fake", "-addr", "127.0.0.1:0")
+	stdout, stderr, stop := start("fake", "--addr", "127.0.0.1:0")
 	url := waitFor(t, stdout, regexp.MustCompile(`DYVMS_ENDPOINT=(\S+)`))
 	r := runWith(t, url, dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, "", "QueryRobotInfoList")
 	r.want(t, exitOK)
 	if code := stop(); code != exitOK {
 		t.Errorf("fake exited %d: %s", code, stderr)
 	}
-	if r := runCLI(t, nil, "", "fake", "-addr", "0.0.0.0:0"); r.code != exitUsage || !strings.Contains(r.stderr, "not a loopback") {
+	if r := runCLI(t, nil, "", "fake", "--addr", "0.0.0.0:0"); r.code != exitUsage || !strings.Contains(r.stderr, "not a loopback") {
 		t.Errorf("non-loopback fake: %+v", r)
 	}
 }
@@ -315,7 +315,7 @@ func TestProfiles(t *testing.T) {
 	before := srv.Count("")
 	r = run("QueryRobotInfoList", "--profile", "nope")
 	r.want(t, exitUsage)
-	if !strings.Contains(r.stderr, `no profile "nope"`) || srv.Count("") != before {
+	if !strings.Contains(r.stderr, "--profile nope: no such profile") || srv.Count("") != before {
 		t.Errorf("stderr %q, %d requests sent", r.stderr, srv.Count("")-before)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -19,11 +18,7 @@ import (
 func (c *cli) actionHelp(name string) int {
 	act := lookupAction(name)
 	if act == nil {
-		msg := fmt.Sprintf("unknown Action %q", name)
-		if s := suggest(name, actionNames()); s != "" {
-			msg += fmt.Sprintf("; did you mean %s?", s)
-		}
-		return c.usageError(errors.New(msg))
+		return c.usageError(unknownAction(name))
 	}
 	writeActionHelp(c.stdout, act)
 	return exitOK
@@ -37,9 +32,11 @@ type helpParam struct {
 	limits   string
 	cat      *catalog.Param
 	indent   bool
+	goType   reflect.Type // the request field's type; nil when only the catalogue has it
 }
 
-// writeActionHelp writes act's help to w.
+// writeActionHelp writes act's help to w: what it does, how to call it,
+// its parameters, an example and notes on how values are written.
 func writeActionHelp(w io.Writer, act *catalog.Action) {
 	fmt.Fprintf(w, "%s (%s)\n\n", act.Name, act.Group)
 	if act.Summary != "" {
@@ -49,13 +46,34 @@ func writeActionHelp(w io.Writer, act *catalog.Action) {
 		fmt.Fprintf(w, "QPS: %s\n", q)
 	}
 	params, hasTime := helpParams(act)
+	writeUsageLine(w, act, params)
+	fmt.Fprintln(w, "\nParameters:")
+	if len(params) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	for _, p := range params {
+		writeParamHelp(w, p)
+	}
+	fmt.Fprintln(w, "\nExample:")
+	fmt.Fprintf(w, "  %s\n", exampleCommand(act, params))
+	if notes := helpNotes(act, params, hasTime); len(notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
+	}
+}
+
+// writeUsageLine writes the Usage section: the required parameters and
+// the flags that apply to act.
+func writeUsageLine(w io.Writer, act *catalog.Action, params []helpParam) {
 	fmt.Fprintf(w, "\nUsage:\n  dyvms %s", act.Name)
 	for _, p := range params {
 		if p.required && !p.indent {
 			fmt.Fprintf(w, " %s VALUE", p.flag)
 		}
 	}
-	fmt.Fprintf(w, " [--Param value ...] [--output json|table|raw]")
+	fmt.Fprintf(w, " [--Param value ...] [-o json|table|raw] [-q PATH] [--dry-run] [--debug]")
 	if _, ok := allMethod(act.Name); ok {
 		fmt.Fprint(w, " [--all]")
 	}
@@ -63,74 +81,99 @@ func writeActionHelp(w io.Writer, act *catalog.Action) {
 		fmt.Fprint(w, " [--callees-csv FILE]")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "\nParameters:")
-	if len(params) == 0 {
-		fmt.Fprintln(w, "  (none)")
+}
+
+// writeParamHelp writes one parameter: its flag, type, required flag and
+// limits, then the catalogue's description, condition, allowed values
+// (with the SDK's constant names) and example.
+func writeParamHelp(w io.Writer, p helpParam) {
+	indent := "  "
+	if p.indent {
+		indent = "      "
 	}
-	for _, p := range params {
-		indent := "  "
-		if p.indent {
-			indent = "      "
-		}
-		attrs := []string{p.typ}
-		if p.required {
-			attrs = append(attrs, "required")
-		}
-		if p.limits != "" {
-			attrs = append(attrs, p.limits)
-		}
-		fmt.Fprintf(w, "%s%s  (%s)\n", indent, p.flag, strings.Join(attrs, ", "))
-		if p.cat == nil {
-			continue
-		}
-		pad := indent + "    "
-		if p.cat.Description != "" {
-			fmt.Fprintf(w, "%s%s\n", pad, p.cat.Description)
-		}
-		if p.cat.RequiredWhen != "" {
-			fmt.Fprintf(w, "%sRequired when %s.\n", pad, p.cat.RequiredWhen)
-		}
-		if len(p.cat.Enum) > 0 {
-			var vals []string
-			for _, e := range p.cat.Enum {
-				vals = append(vals, jsonText(e))
-			}
-			fmt.Fprintf(w, "%sOne of: %s\n", pad, strings.Join(vals, ", "))
-		}
+	attrs := []string{p.typ}
+	if p.required {
+		attrs = append(attrs, "required")
+	}
+	if p.limits != "" {
+		attrs = append(attrs, p.limits)
+	}
+	fmt.Fprintf(w, "%s%s  (%s)\n", indent, p.flag, strings.Join(attrs, ", "))
+	pad := indent + "    "
+	if p.cat != nil && p.cat.Description != "" {
+		fmt.Fprintf(w, "%s%s\n", pad, p.cat.Description)
+	}
+	if p.cat != nil && p.cat.RequiredWhen != "" {
+		fmt.Fprintf(w, "%sRequired when %s.\n", pad, p.cat.RequiredWhen)
+	}
+	if vals := allowedText(p); vals != "" {
+		fmt.Fprintf(w, "%sOne of: %s\n", pad, vals)
+	} else if names := namesText(p.goType); names != "" {
+		fmt.Fprintf(w, "%sNames: %s\n", pad, names)
+	}
+	if p.cat != nil {
 		if ex := exampleText(p.cat); ex != "" {
 			fmt.Fprintf(w, "%sExample: %s\n", pad, ex)
 		}
 	}
-	fmt.Fprintln(w, "\nExample:")
-	fmt.Fprintf(w, "  %s\n", exampleCommand(act, params))
+}
+
+// allowedText lists the catalogue's allowed values of p, each with the
+// SDK constant that names it, or "".
+func allowedText(p helpParam) string {
+	vals := enumValues(p.cat)
+	for i, v := range vals {
+		if name := constantName(p.goType, v); name != "" {
+			vals[i] = v + " (" + name + ")"
+		}
+	}
+	return strings.Join(vals, ", ")
+}
+
+// namesText lists the SDK constant names a parameter of type t takes, or
+// "".
+func namesText(t reflect.Type) string {
+	if t == nil {
+		return ""
+	}
+	var out []string
+	for _, nv := range namedValues[baseType(t)] {
+		out = append(out, fmt.Sprintf("%s (%v)", nv.name, nv.value))
+	}
+	return strings.Join(out, ", ")
+}
+
+// helpNotes are the notes below an Action's help on how its kinds of
+// values are written.
+func helpNotes(act *catalog.Action, params []helpParam, hasTime bool) []string {
 	var notes []string
 	if hasTime {
 		notes = append(notes, "Times: Unix milliseconds, RFC 3339 (2024-05-01T08:00:00+08:00) or 'yyyy-MM-dd HH:mm:ss' (China Standard Time).")
 	}
-	for _, p := range params {
-		if strings.HasPrefix(p.typ, "JSON") {
-			notes = append(notes, `JSON parameters take a JSON literal: --Name '{"key":"value"}'.`)
-			break
-		}
+	if hasParam(params, func(p helpParam) bool { return strings.HasPrefix(p.typ, "JSON") }) {
+		notes = append(notes, `JSON parameters take a JSON literal: --Name '{"key":"value"}'.`)
 	}
-	for _, p := range params {
-		if p.typ == "list" {
-			notes = append(notes, `Lists: --Name.N.Field value (N from 1) or a JSON array --Name '[{"Field":"value"}]'.`)
-			break
-		}
+	if hasParam(params, func(p helpParam) bool { return p.typ == "list" }) {
+		notes = append(notes, `Lists: --Name.N.Field value (N from 1) or a JSON array --Name '[{"Field":"value"}]'.`)
 	}
+	notes = append(notes, "Parameter names may also be written in any case or kebab-case (--called-number).")
 	if _, ok := allMethod(act.Name); ok {
 		notes = append(notes, "--all walks every page and prints the items as one list.")
 	}
 	if act.Name == "CreateCallTask" {
 		notes = append(notes, "--callees-csv FILE builds Data from a CSV file: a header row (callee,var1,var2,...) then one number and its template values per row; DataType becomes JSON.")
 	}
-	if len(notes) > 0 {
-		fmt.Fprintln(w)
-		for _, n := range notes {
-			fmt.Fprintln(w, n)
+	return notes
+}
+
+// hasParam reports whether any of params satisfies ok.
+func hasParam(params []helpParam, ok func(helpParam) bool) bool {
+	for _, p := range params {
+		if ok(p) {
+			return true
 		}
 	}
+	return false
 }
 
 // helpParams merges the request type's fields with the catalogue's
@@ -142,7 +185,7 @@ func helpParams(act *catalog.Action) (params []helpParam, hasTime bool) {
 		for _, f := range fieldsOf(m.Type.In(2).Elem()) {
 			done[f.wire] = true
 			cat := act.Param(f.wire)
-			p := helpParam{flag: "--" + f.wire, typ: typeText(f), required: f.required, limits: limitsText(f, cat), cat: cat}
+			p := helpParam{flag: "--" + f.wire, typ: typeText(f), required: f.required, limits: limitsText(f, cat), cat: cat, goType: f.typ}
 			hasTime = hasTime || baseType(f.typ) == timeType
 			params = append(params, p)
 			if isStructList(f.typ) {
@@ -157,7 +200,7 @@ func helpParams(act *catalog.Action) (params []helpParam, hasTime bool) {
 					}
 					params = append(params, helpParam{
 						flag: "--" + f.wire + ".N." + inf.wire, typ: typeText(inf), required: inf.required,
-						limits: limitsText(inf, icat), cat: icat, indent: true,
+						limits: limitsText(inf, icat), cat: icat, indent: true, goType: inf.typ,
 					})
 				}
 			}

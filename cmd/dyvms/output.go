@@ -11,25 +11,60 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
+
+	"github.com/dyvms/dyvms-go/internal/catalog"
 )
 
-// print writes v (a typed response, or the items of --all)
-// to stdout in format and returns the exit code.
-func (c *cli) print(format string, v any, capture *bodyCapture) int {
+// print writes v (a typed response, or the items of --all) to stdout as
+// --output and --query say, and returns the exit code.
+func (c *cli) print(inv *invocation, act *catalog.Action, v any, capture *bodyCapture) int {
+	if inv.output == "raw" {
+		if err := capture.write(c.stdout); err != nil {
+			fmt.Fprintln(c.stderr, "dyvms: writing output:", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	tree, err := ordered(withEmptyLists(v))
+	if err != nil {
+		fmt.Fprintln(c.stderr, "dyvms: encoding output:", err)
+		return exitFailure
+	}
+	decodeJSONInStrings(act, tree, inv.all)
+	return c.printTree(inv, tree)
+}
+
+// printTree writes an ordered tree as --output and --query say.
+func (c *cli) printTree(inv *invocation, tree any) int {
+	if inv.query != "" {
+		q, _ := parseQuery(inv.query) // checked with the command line
+		var miss string
+		tree, miss = q.eval(tree)
+		if miss != "" {
+			fmt.Fprintf(c.stderr, "dyvms: --query %s: %s\n", inv.query, miss)
+		}
+	}
 	var err error
-	switch format {
-	case "raw":
-		err = capture.write(c.stdout)
-	case "table":
-		err = writeTable(c.stdout, v)
-	default:
-		err = writeJSON(c.stdout, v)
+	if inv.output == "table" {
+		err = writeTable(c.stdout, tree)
+	} else {
+		err = writeJSON(c.stdout, tree)
 	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "dyvms: writing output:", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// toTree turns a value into an ordered tree; v must marshal.
+func toTree(v any) any {
+	tree, err := ordered(v)
+	if err != nil {
+		panic("dyvms: " + err.Error()) // only the command's own types reach here
+	}
+	return tree
 }
 
 // writeJSON writes v as indented JSON, without HTML escaping so Chinese
@@ -111,6 +146,28 @@ type member struct {
 // object is a JSON object that keeps its key order.
 type object []member
 
+// MarshalJSON writes the object with its keys in order.
+func (o object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := enc.Encode(m.key); err != nil {
+			return nil, err
+		}
+		b.WriteByte(':')
+		if err := enc.Encode(m.value); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
 // ordered turns v into a tree of object, []any, json.Number, string, bool
 // and nil, keeping the field order of the typed response.
 func ordered(v any) (any, error) {
@@ -168,11 +225,7 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 // item, nested values as compact JSON), an object as key/value lines with
 // nested objects flattened to dotted keys and its list field (the first
 // list of objects, up to two levels down) as a table below them.
-func writeTable(w io.Writer, v any) error {
-	tree, err := ordered(v)
-	if err != nil {
-		return err
-	}
+func writeTable(w io.Writer, tree any) error {
 	tw := newTabWriter(w)
 	switch t := tree.(type) {
 	case []any:
@@ -271,7 +324,7 @@ func writeRows(w io.Writer, items []any) {
 		}
 		rows[r] = make([]string, len(cols))
 		for i, c := range cols {
-			rows[r][i] = cell(vals[c])
+			rows[r][i] = clip(cell(vals[c]))
 			used[i] = used[i] || rows[r][i] != ""
 		}
 	}
@@ -308,6 +361,19 @@ func cell(v any) string {
 		s = compact(t)
 	}
 	return strings.NewReplacer("\t", `\t`, "\n", `\n`, "\r", `\r`).Replace(s)
+}
+
+// maxCell bounds a table column's cell, in characters; longer values end
+// in "…" (the json output and --query show them whole).
+const maxCell = 60
+
+// clip shortens s to maxCell characters.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxCell {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxCell-1]) + "…"
 }
 
 // compact writes an ordered tree as compact JSON.
