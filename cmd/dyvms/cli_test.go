@@ -94,6 +94,13 @@ func runCLI(t *testing.T, srv *stubServer, stdin string, args ...string) result 
 func runWith(t *testing.T, endpoint, keyID, secret, stdin string, args ...string) result {
 	t.Helper()
 	setEnv(t, endpoint, keyID, secret)
+	return runEnv(t, secret, stdin, args...)
+}
+
+// runEnv runs the command in-process in the current environment and
+// fails the test if any output shows secret.
+func runEnv(t *testing.T, secret, stdin string, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	code := runContext(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	r := result{code, out.String(), errOut.String()}

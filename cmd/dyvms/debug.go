@@ -159,7 +159,7 @@ func debugRoundTrip(w io.Writer, next http.RoundTripper, r *http.Request) (*http
 	}
 	start := time.Now()
 	resp, err := next.RoundTrip(r)
-	took := time.Since(start).Round(time.Millisecond)
+	took := time.Since(start).Round(time.Microsecond)
 	if err != nil {
 		fmt.Fprintf(w, "%s no response after %s: %s\n", prefix, took, redactText(err.Error()))
 		return resp, err

@@ -117,4 +117,3 @@ func pagedActions() []string {
 	}
 	return out
 }
-

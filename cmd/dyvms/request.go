@@ -191,9 +191,9 @@ func (pc *preparedCall) set(name, value string) error {
 		return setListJSON(v, f, value)
 	}
 	err := setValue(v, f, value)
-	if err != nil && f.json && !json.Valid([]byte(value)) && f.cat != nil && f.cat.Type == "string" {
-		// A string parameter that holds JSON only in one of its forms
-		// (CreateCallTask's Data with DataType LIST): send the text.
+	if err != nil && f.json && !isJSONDocument(value) && f.cat != nil && f.cat.Type == "string" {
+		// A string parameter that holds a JSON document only in one of its
+		// forms (CreateCallTask's Data with DataType LIST): send the text.
 		pc.extra.Set(base, value)
 		return nil
 	}
@@ -316,4 +316,10 @@ func (pc *preparedCall) all(ctx context.Context, client *dyvms.Client, progress 
 		return nil, iterErr
 	}
 	return items, nil
+}
+
+// isJSONDocument reports whether s is a JSON object or array.
+func isJSONDocument(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && (s[0] == '{' || s[0] == '[') && json.Valid([]byte(s))
 }

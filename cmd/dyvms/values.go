@@ -173,7 +173,6 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time: give Unix milliseconds, RFC 3339 (2024-05-01T08:00:00+08:00) or 'yyyy-MM-dd HH:mm:ss' (China Standard Time)", s)
 }
 
-
 // namedValue is one exported constant of package dyvms (constants_gen.go).
 type namedValue struct {
 	name  string
