@@ -134,8 +134,8 @@ func flagCandidates(act *catalog.Action) []string {
 	return out
 }
 
-// withPrefix returns the members of cands that start with prefix; with
-// none, those that start with it ignoring case.
+// withPrefix returns the members of cands that start with prefix, then
+// those that start with it ignoring case.
 func withPrefix(cands []string, prefix string) []string {
 	var out, loose []string
 	for _, c := range cands {
@@ -146,8 +146,5 @@ func withPrefix(cands []string, prefix string) []string {
 			loose = append(loose, c)
 		}
 	}
-	if len(out) == 0 {
-		return loose
-	}
-	return out
+	return append(out, loose...)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -317,5 +319,51 @@ func TestProfiles(t *testing.T) {
 	r.want(t, exitUsage)
 	if !strings.Contains(r.stderr, "--profile nope: no such profile") || srv.Count("") != before {
 		t.Errorf("stderr %q, %d requests sent", r.stderr, srv.Count("")-before)
+	}
+}
+
+// TestReceiptsListenDropsStalledPush: a push that stops mid-body is cut
+// off after --read-timeout instead of holding its connection.
+func TestReceiptsListenDropsStalledPush(t *testing.T) {
+	setEnv(t, "", "", "")
+	_, stderr, stop := start("receipts", "listen", "--addr", "127.0.0.1:0", "--path", "/hook", "--read-timeout", "300ms")
+	defer stop()
+	hook := waitFor(t, stderr, regexp.MustCompile(`receipts at http://(\S+)/hook`))
+	conn, err := net.Dial("tcp", hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"call_id\":")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	began := time.Now()
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the stalled push still holds its connection after %v", time.Since(began))
+	}
+}
+
+// TestFakeSubcommandFaults: dyvms fake --fault injects the fault it
+// names, per Action.
+func TestFakeSubcommandFaults(t *testing.T) {
+	setEnv(t, "", "", "")
+	stdout, stderr, stop := start("fake", "--addr", "127.0.0.1:0", "--fault", "SingleCallByTts=business:1:code=isv.OUT_OF_SERVICE",
+		"--fault", "QueryRobotInfoList=5xx:status=503")
+	defer stop()
+	url := waitFor(t, stdout, regexp.MustCompile(`DYVMS_ENDPOINT=(\S+)`))
+	if !strings.Contains(stdout.String(), "Fault:           SingleCallByTts: Business on the next 1 request(s)") {
+		t.Errorf("banner:\n%s", stdout)
+	}
+	r := runWith(t, url, dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, "", "SingleCallByTts", "--CalledNumber", "13900001234", "--TtsCode", "T")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "isv.OUT_OF_SERVICE") {
+		t.Errorf("business fault: exit %d\n%s", r.code, r.stderr)
+	}
+	runWith(t, url, dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, "", "SingleCallByTts", "--CalledNumber", "13900001234", "--TtsCode", "T").want(t, exitOK)
+	r = runWith(t, url, dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, "", "QueryRobotInfoList")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "ServiceUnavailable") || !strings.Contains(r.stderr, "HTTPStatus:  503") {
+		t.Errorf("5xx fault: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "", "fake", "--fault", "Nope=throttle"); r.code != exitUsage || !strings.Contains(r.stderr, `unknown Action "Nope"`) {
+		t.Errorf("bad fault: %+v (%s)", r, stderr)
 	}
 }
