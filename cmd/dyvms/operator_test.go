@@ -370,3 +370,39 @@ var (
 	reflectString    = reflect.TypeOf("")
 	catalogParamEnum = catalog.Param{Name: "RecallStateCodes", Type: "string", Enum: []json.RawMessage{[]byte(`"200010"`), []byte(`"200011"`)}}
 )
+
+// TestJSONInStringsOfItems: with --all the items of a list are decoded
+// by the catalogue's description of that list, wherever it sits.
+func TestJSONInStringsOfItems(t *testing.T) {
+	act := &catalog.Action{Name: "X", Response: []catalog.Field{
+		{Name: "Data", Type: "object", Fields: []catalog.Field{
+			{Name: "List", Type: "array", Fields: []catalog.Field{
+				{Name: "Id"}, {Name: "Headers", JSONInString: true}, {Name: "Name"},
+			}},
+		}},
+	}}
+	tree := toTree([]any{
+		map[string]any{"Id": 1, "Headers": `{"a":"b"}`, "Name": "n"},
+		map[string]any{"Id": 2, "Headers": `not json`},
+	})
+	decodeJSONInStrings(act, tree, true)
+	if got := compact(tree); got != `[{"Headers":{"a":"b"},"Id":1,"Name":"n"},{"Headers":"not json","Id":2}]` {
+		t.Errorf("items: %s", got)
+	}
+	resp := toTree(map[string]any{"Data": map[string]any{"List": []any{map[string]any{"Headers": `[1,2]`}}}})
+	decodeJSONInStrings(act, resp, false)
+	if got := compact(resp); got != `{"Data":{"List":[{"Headers":[1,2]}]}}` {
+		t.Errorf("nested: %s", got)
+	}
+}
+
+// TestDryRunNeedsCredentials: a dry run signs like a real call, so with
+// no credentials it says so and exits 2.
+func TestDryRunNeedsCredentials(t *testing.T) {
+	srv := newStubServer(t)
+	setEnv(t, srv.URL, "", "")
+	r := runEnv(t, "unused", "", "QueryRobotInfoList", "--dry-run")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no credentials") || len(srv.requests()) != 0 {
+		t.Errorf("exit %d, %d requests\n%s", r.code, len(srv.requests()), r.stderr)
+	}
+}
