@@ -13,6 +13,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +54,11 @@ var readmeRunners = []runner{
 	// serves this checkout as the latest version.
 	{regexp.MustCompile(`^go get ` + regexp.QuoteMeta(module) + `$`), runGoGet},
 	{regexp.MustCompile(`^go install ` + regexp.QuoteMeta(module) + `/cmd/dyvms@latest$`), runGoInstall},
+	// Shell completion: the script sourced by bash, with dyvms on PATH.
+	{regexp.MustCompile(`^source <\(dyvms completion bash\)$`), runSourceCompletion},
+	// The long-running servers, on a free port (":8080" becomes ":0"),
+	// until they say they are up; then SIGINT, which must exit 0.
+	{regexp.MustCompile(`^dyvms (fake|receipts listen)( |$)`), runDyvmsServer},
 	// The command line, built from this checkout, against a fake server.
 	{regexp.MustCompile(`^dyvms( |$)`), runDyvms},
 	// The benchmarks module's script, with one short pass, on a copy of the
@@ -323,7 +330,7 @@ func runGoGet(t *testing.T, e *readmeEnv, args []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(gomod), module+" "+proxyVersion) {
+	if !strings.Contains(string(gomod), module+" "+proxyVersion()) {
 		t.Fatalf("go.mod does not require %s:\n%s", module, gomod)
 	}
 }
@@ -335,13 +342,19 @@ func runGoInstall(t *testing.T, e *readmeEnv, args []string) {
 	}
 }
 
-// runDyvms runs the installed (or, if no README line installed it, the
-// freshly built) dyvms against the fake server.
-func runDyvms(t *testing.T, e *readmeEnv, args []string) {
+// dyvmsBin returns the installed (or, if no README line installed it, the
+// freshly built) dyvms.
+func (e *readmeEnv) dyvmsBin(t *testing.T) string {
 	bin := filepath.Join(e.gobin, "dyvms")
 	if _, err := os.Stat(bin); err != nil {
 		execIn(t, root, e.env, 3*time.Minute, "go", "build", "-o", bin, "./cmd/dyvms")
 	}
+	return bin
+}
+
+// runDyvms runs dyvms against the fake server.
+func runDyvms(t *testing.T, e *readmeEnv, args []string) {
+	bin := e.dyvmsBin(t)
 	out := execIn(t, e.dir, e.fakeEnv(), time.Minute, bin, args[1:]...)
 	if strings.TrimSpace(out) == "" {
 		t.Fatalf("dyvms %s printed nothing", strings.Join(args[1:], " "))
@@ -364,8 +377,36 @@ func runBenchmarksScript(t *testing.T, e *readmeEnv, _ []string) {
 	}
 }
 
-// proxyVersion is the version the on-disk proxy serves this checkout as.
-const proxyVersion = "v0.0.0-readme"
+// proxyVersion is the version the on-disk proxy serves this checkout as:
+// v0.0.0-readme.HASH, HASH a digest of the checkout's files. The module
+// cache is shared by every run on the machine and never re-reads a version
+// it holds, so a fixed version would install whichever checkout was served
+// first.
+var proxyVersion = sync.OnceValue(func() string {
+	h := sha256.New()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && (strings.HasPrefix(d.Name(), ".") || isNestedModule(p)) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(p), len(data))
+		h.Write(data)
+		return err
+	})
+	if err != nil {
+		panic("readmetest: hashing the checkout: " + err.Error())
+	}
+	return fmt.Sprintf("v0.0.0-readme.%x", h.Sum(nil)[:6])
+})
 
 // proxyEnv returns env with GOPROXY pointing only at a module proxy on
 // disk that serves this checkout as the latest version of the module; the
@@ -391,16 +432,16 @@ func writeProxy(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"list":                 proxyVersion + "\n",
-		proxyVersion + ".info": `{"Version":"` + proxyVersion + `","Time":"2026-01-01T00:00:00Z"}`,
-		proxyVersion + ".mod":  string(gomod),
+		"list":                   proxyVersion() + "\n",
+		proxyVersion() + ".info": `{"Version":"` + proxyVersion() + `","Time":"2026-01-01T00:00:00Z"}`,
+		proxyVersion() + ".mod":  string(gomod),
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(base, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	writeModuleZip(t, filepath.Join(base, proxyVersion+".zip"))
+	writeModuleZip(t, filepath.Join(base, proxyVersion()+".zip"))
 	return "file://" + filepath.ToSlash(dir)
 }
 
@@ -414,7 +455,7 @@ func writeModuleZip(t *testing.T, path string) {
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
-	prefix := module + "@" + proxyVersion + "/"
+	prefix := module + "@" + proxyVersion() + "/"
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
