@@ -19,8 +19,6 @@ const (
 	envEndpoint = "DYVMS_ENDPOINT"
 	// envRegion overrides the RegionId.
 	envRegion = "DYVMS_REGION"
-	// envAliyunRegion is the aliyun CLI's RegionId variable.
-	envAliyunRegion = "ALIBABA_CLOUD_REGION_ID"
 )
 
 // settings is where a command line sends and with what credentials, each
@@ -31,6 +29,7 @@ type settings struct {
 	profileSource string
 	profileMode   string
 	profileFound  bool
+	profileRole   string
 	region        string
 	regionSource  string
 	endpoint      string
@@ -117,7 +116,7 @@ func resolveSettings(profileFlag, regionFlag, endpointFlag string) (*settings, e
 	}
 	s.region, s.regionSource = firstSet(
 		source{regionFlag, "--region"}, source{env(envRegion), "$" + envRegion},
-		source{env(envAliyunRegion), "$" + envAliyunRegion}, source{profileRegion, "region_id of profile " + s.profile},
+		source{env(dyvms.EnvRegionID), "$" + dyvms.EnvRegionID}, source{profileRegion, "region_id of profile " + s.profile},
 		source{dyvms.DefaultRegion, "default"})
 	s.endpoint, s.endpointSrc = firstSet(
 		source{endpointFlag, "--endpoint"}, source{env(envEndpoint), "$" + envEndpoint},
@@ -140,6 +139,7 @@ func (s *settings) pickProfile(cfg *configFile, profileFlag string) *profileEntr
 	for i := range cfg.Profiles {
 		if cfg.Profiles[i].Name == s.profile {
 			s.profileFound, s.profileMode = true, orText(cfg.Profiles[i].Mode, "AK")
+			s.profileRole = cfg.Profiles[i].RAMRoleArn
 			return &cfg.Profiles[i]
 		}
 	}
@@ -190,8 +190,9 @@ func (s *settings) clientOptions(ctx context.Context) ([]dyvms.Option, error) {
 	return append(opts, dyvms.WithCredentialsProvider(p)), nil
 }
 
-// credentialsText says which credentials a call would use, as the SDK's
-// chain picks them, naming at most a masked AccessKey ID: never a secret.
+// credentialsText says which credentials a call would use, following
+// the SDK's default chain (environment, OIDC, profile, ECS RAM role,
+// credentials URI), naming at most a masked AccessKey ID: never a secret.
 func (s *settings) credentialsText() string {
 	if s.explicitProfile {
 		return s.profileText()
@@ -203,18 +204,29 @@ func (s *settings) credentialsText() string {
 		}
 		return fmt.Sprintf("%s from the environment ($%s %s)", mode, dyvms.EnvAccessKeyID, maskKeyID(id))
 	}
+	if env(dyvms.EnvRoleARN) != "" && env(dyvms.EnvOIDCProviderARN) != "" && env(dyvms.EnvOIDCTokenFile) != "" {
+		return fmt.Sprintf("OIDC role %s from the environment ($%s)", env(dyvms.EnvRoleARN), dyvms.EnvRoleARN)
+	}
 	if s.profileFound {
 		return s.profileText()
 	}
-	if role := env(dyvms.EnvECSMetadata); role != "" {
+	if role := env(dyvms.EnvECSMetadata); role != "" && !strings.EqualFold(env(dyvms.EnvECSMetadataDisabled), "true") {
 		return fmt.Sprintf("EcsRamRole %s from the instance metadata ($%s)", role, dyvms.EnvECSMetadata)
+	}
+	if env(dyvms.EnvCredentialsURI) != "" {
+		return fmt.Sprintf("from the credentials endpoint $%s", dyvms.EnvCredentialsURI)
 	}
 	return "none found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run aliyun configure"
 }
 
-// profileText describes the profile's credential mode.
+// profileText describes the profile's credential mode (and the role a
+// RamRoleArn, ChainableRamRoleArn or OIDC profile assumes).
 func (s *settings) profileText() string {
-	return fmt.Sprintf("%s from profile %s", s.profileMode, s.profile)
+	text := fmt.Sprintf("%s from profile %s", s.profileMode, s.profile)
+	if s.profileRole != "" {
+		text += " (role " + s.profileRole + ")"
+	}
+	return text
 }
 
 // maskKeyID keeps the first 4 characters of an AccessKey ID.

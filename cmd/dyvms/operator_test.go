@@ -345,7 +345,7 @@ func TestRegionAndConfigureList(t *testing.T) {
 	}
 	r = runConfigure(t, "configure", "list", "--profile", "arn", "-o", "json")
 	var got map[string]string
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got["Credentials"] != "RamRoleArn from profile arn" || got["Region"] != "cn-shenzhen" {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got["Credentials"] != "RamRoleArn from profile arn (role acs:ram::1:role/x)" || got["Region"] != "cn-shenzhen" {
 		t.Errorf("configure list --profile arn (%v):\n%s", err, r.stdout)
 	}
 	if r := runConfigure(t, "configure", "list", "--profile", "nope"); r.code != exitUsage {
@@ -404,5 +404,40 @@ func TestDryRunNeedsCredentials(t *testing.T) {
 	r := runEnv(t, "unused", "", "QueryRobotInfoList", "--dry-run")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "no credentials") || len(srv.requests()) != 0 {
 		t.Errorf("exit %d, %d requests\n%s", r.code, len(srv.requests()), r.stderr)
+	}
+}
+
+// TestRamRoleArnProfile: a RamRoleArn profile assumes its role through
+// STS (the fake's) and the call is signed with the issued credentials,
+// whether the profile is named with --profile or is the current one.
+func TestRamRoleArnProfile(t *testing.T) {
+	sts := dyvmstest.NewSTSServer()
+	defer sts.Close()
+	srv := newFake(t, dyvmstest.WithSTS(sts))
+	setEnv(t, srv.URL, "", "")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "")
+	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", sts.URL)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700)
+	cfg := `{"current":"arn","profiles":[{"name":"arn","mode":"RamRoleArn","access_key_id":"` + sts.AccessKeyID +
+		`","access_key_secret":"` + sts.AccessKeySecret + `","ram_role_arn":"acs:ram::1234567890:role/dyvms","ram_session_name":"cli","region_id":"cn-shanghai"}]}`
+	os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), []byte(cfg), 0o600)
+	for _, args := range [][]string{{"QueryRobotInfoList", "--profile", "arn"}, {"QueryRobotInfoList"}} {
+		r := runEnv(t, sts.AccessKeySecret, "", args...)
+		r.want(t, exitOK)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests reached the fake", len(reqs))
+	}
+	for _, rq := range reqs {
+		if id := rq.Params.Get("AccessKeyId"); id == sts.AccessKeyID || id == "" || rq.Params.Get("RegionId") != "cn-shanghai" {
+			t.Errorf("request signed with AccessKeyId %q, RegionId %q; want the issued credentials and the profile's region", id, rq.Params.Get("RegionId"))
+		}
+	}
+	r := runEnv(t, sts.AccessKeySecret, "", "configure", "list")
+	if !strings.Contains(r.stdout, "RamRoleArn from profile arn (role acs:ram::1234567890:role/dyvms)") {
+		t.Errorf("configure list:\n%s", r.stdout)
 	}
 }

@@ -37,11 +37,14 @@ parameters and the allowed values the API lists; where the SDK names values
 (ProductVoiceTTS for 11010000138001) the name works too.
 
 Configuration, as the aliyun CLI reads it (first found wins):
-  credentials  ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
-               (and ALIBABA_CLOUD_SECURITY_TOKEN); then the profile of
-               ~/.aliyun/config.json (--profile, ALIBABA_CLOUD_PROFILE, or the
-               file's current profile); then the ECS RAM role named by
-               ALIBABA_CLOUD_ECS_METADATA
+  credentials  with --profile, that profile of ~/.aliyun/config.json only;
+               else ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
+               (and ALIBABA_CLOUD_SECURITY_TOKEN); then OIDC (ALIBABA_CLOUD_ROLE_ARN,
+               ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE);
+               then the profile of ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE or
+               the file's current profile; modes AK, StsToken, RamRoleArn,
+               ChainableRamRoleArn, EcsRamRole, OIDC); then the ECS RAM role named
+               by ALIBABA_CLOUD_ECS_METADATA; then ALIBABA_CLOUD_CREDENTIALS_URI
   region       --region, DYVMS_REGION, ALIBABA_CLOUD_REGION_ID, the profile's
                region_id, cn-hangzhou
   endpoint     --endpoint, DYVMS_ENDPOINT, https://dyvmsapi.aliyuncs.com
