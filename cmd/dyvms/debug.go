@@ -164,7 +164,11 @@ func debugRoundTrip(w io.Writer, next http.RoundTripper, r *http.Request) (*http
 		fmt.Fprintf(w, "%s no response after %s: %s\n", prefix, took, redactText(err.Error()))
 		return resp, err
 	}
-	fmt.Fprintf(w, "%s HTTP %d after %s, x-acs-request-id %q\n", prefix, resp.StatusCode, took, resp.Header.Get("x-acs-request-id"))
+	line := fmt.Sprintf("%s HTTP %d after %s", prefix, resp.StatusCode, took)
+	if id := resp.Header.Get("x-acs-request-id"); id != "" {
+		line += ", x-acs-request-id " + redactText(id)
+	}
+	fmt.Fprintln(w, line)
 	return resp, nil
 }
 
