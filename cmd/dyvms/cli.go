@@ -92,9 +92,17 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return c.runAction(inv)
 }
 
-// help prints the command's help, or an Action's.
+// help prints the command's help, or a subcommand's or an Action's.
 func (c *cli) help(args []string) int {
 	if len(args) > 0 {
+		switch args[0] {
+		case "fake":
+			return c.fake([]string{"--help"})
+		case "receipts":
+			return c.receipts([]string{"listen", "--help"})
+		case "configure":
+			return c.configure([]string{"list", "--help"})
+		}
 		return c.actionHelp(args[0])
 	}
 	c.usage(c.stdout)

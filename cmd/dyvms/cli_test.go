@@ -143,6 +143,11 @@ func TestHelpListsActionsByGroup(t *testing.T) {
 	if r := runCLI(t, nil, "", "help", "IvrCal"); r.code != exitUsage || !strings.Contains(r.stderr, "did you mean IvrCall?") {
 		t.Errorf("help of an unknown Action: exit %d, stderr %q", r.code, r.stderr)
 	}
+	for _, sub := range []string{"fake", "receipts", "configure"} {
+		if r := runCLI(t, nil, "", "help", sub); r.code != exitOK || !strings.Contains(r.stderr, "Usage: dyvms "+sub) {
+			t.Errorf("help %s: exit %d\n%s", sub, r.code, r.stderr)
+		}
+	}
 	if r := runCLI(t, nil, "", "version"); r.code != exitOK || !strings.Contains(r.stdout, "2017-05-25") {
 		t.Errorf("version: %+v", r)
 	}

@@ -34,7 +34,11 @@ type preparedCall struct {
 func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.Writer) (*preparedCall, error) {
 	if inv.all {
 		if _, ok := allMethod(act.Name); !ok {
-			return nil, fmt.Errorf("--all: %s is not a paged Action; paged Actions are %s", act.Name, strings.Join(pagedActions(), ", "))
+			msg := fmt.Sprintf("--all: %s is not a paged Action; paged Actions are %s", act.Name, strings.Join(pagedActions(), ", "))
+			if act.Param("All") != nil {
+				msg = fmt.Sprintf("--all walks pages, and %s is not a paged Action; for its parameter All write --All true", act.Name)
+			}
+			return nil, errors.New(msg)
 		}
 	}
 	if inv.calleesCSV != "" && act.Name != "CreateCallTask" {
