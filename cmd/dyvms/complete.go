@@ -1,9 +1,12 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/dyvms/dyvms-go/cmd/internal/fakeserver"
 	"github.com/dyvms/dyvms-go/internal/catalog"
 )
 
@@ -67,12 +70,12 @@ func candidates(before []string, cur string) []string {
 	switch before[0] {
 	case "completion":
 		return withPrefix([]string{"bash", "zsh", "fish"}, cur)
-	case "receipts":
-		return withPrefix([]string{"listen"}, cur)
-	case "configure":
-		return withPrefix([]string{"list"}, cur)
+	case "receipts", "configure":
+		return subcommandCandidates(before, cur)
+	case "fake":
+		return withPrefix(fakeserver.FlagNames(), cur)
 	case "help":
-		return withPrefix(actionNames(), cur)
+		return withPrefix(append(append([]string(nil), subcommandNames...), actionNames()...), cur)
 	}
 	act := lookupAction(before[0])
 	if act == nil {
@@ -87,6 +90,34 @@ func candidates(before []string, cur string) []string {
 		return withPrefix(flagCandidates(act), cur)
 	}
 	return nil
+}
+
+// subcommandCandidates completes receipts listen and configure list: the
+// verb, then its flags.
+func subcommandCandidates(before []string, cur string) []string {
+	verb := map[string]string{"receipts": "listen", "configure": "list"}[before[0]]
+	if len(before) == 1 {
+		return withPrefix([]string{verb}, cur)
+	}
+	if !strings.HasPrefix(cur, "-") {
+		return nil
+	}
+	c := &cli{stderr: io.Discard}
+	var fs *flag.FlagSet
+	if before[0] == "receipts" {
+		var s1, s2 string
+		fs = c.listenFlags(&listenConfig{}, &s1, &s2)
+	} else {
+		var s1, s2, s3, s4 string
+		fs = c.configureFlags(&s1, &s2, &s3, &s4)
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if len(f.Name) > 1 {
+			names = append(names, "--"+f.Name)
+		}
+	})
+	return withPrefix(names, cur)
 }
 
 // valueCandidates returns the values that may follow flag: the output

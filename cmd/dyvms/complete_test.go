@@ -45,6 +45,10 @@ func TestCompleteCandidates(t *testing.T) {
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}, nil},
 		{[]string{"help", "IvrC"}, []string{"IvrCall"}, nil},
 		{[]string{"receipts", ""}, []string{"listen"}, nil},
+		{[]string{"receipts", "listen", "--"}, []string{"--addr", "--path", "--read-timeout", "--token", "--type"}, nil},
+		{[]string{"configure", "list", "--"}, []string{"--profile", "--region", "--endpoint", "--output"}, []string{"--p", "--o"}},
+		{[]string{"fake", "--f"}, []string{"--fault", "--flow-control"}, []string{"--addr"}},
+		{[]string{"help", "fa"}, []string{"fake"}, nil},
 	}
 	for _, tc := range cases {
 		r := runCLI(t, nil, "", append([]string{"__complete"}, tc.words...)...)

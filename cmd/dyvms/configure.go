@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 
 	"github.com/dyvms/dyvms-go/cmd/internal/cliflag"
@@ -17,27 +18,35 @@ func (c *cli) configure(args []string) int {
 	if len(args) == 0 || args[0] != "list" {
 		return c.usageError(errors.New("usage: " + configureUsage))
 	}
-	fs := c.newFlagSet("dyvms configure list", configureUsage)
-	profile := fs.String("profile", "", "the profile of ~/.aliyun/config.json to show")
-	fs.StringVar(profile, "p", "", "short for --profile")
-	region := fs.String("region", "", "RegionId, as --region of an Action call")
-	endpoint := fs.String("endpoint", "", "service endpoint, as --endpoint of an Action call")
-	output := fs.String("output", "table", "table or json")
-	fs.StringVar(output, "o", "table", "short for --output")
+	var profile, region, endpoint, output string
+	fs := c.configureFlags(&profile, &region, &endpoint, &output)
 	if err := cliflag.Parse(fs, args[1:]); err != nil {
 		return flagExit(err)
 	}
 	if fs.NArg() > 0 {
 		return c.usageError(fmt.Errorf("configure list: unexpected argument %q", fs.Arg(0)))
 	}
-	if *output != "table" && *output != "json" {
-		return c.usageError(fmt.Errorf("configure list: --output must be table or json, not %q", *output))
+	if output != "table" && output != "json" {
+		return c.usageError(fmt.Errorf("configure list: --output must be table or json, not %q", output))
 	}
-	set, err := resolveSettings(*profile, *region, *endpoint)
+	set, err := resolveSettings(profile, region, endpoint)
 	if err != nil {
 		return c.usageError(err)
 	}
-	return c.printTree(&invocation{output: *output}, set.listing())
+	return c.printTree(&invocation{output: output}, set.listing())
+}
+
+// configureFlags returns the flags of configure list, bound to the
+// variables given.
+func (c *cli) configureFlags(profile, region, endpoint, output *string) *flag.FlagSet {
+	fs := c.newFlagSet("dyvms configure list", configureUsage)
+	fs.StringVar(profile, "profile", "", "the profile of ~/.aliyun/config.json to show")
+	fs.StringVar(profile, "p", "", "short for --profile")
+	fs.StringVar(region, "region", "", "RegionId, as --region of an Action call")
+	fs.StringVar(endpoint, "endpoint", "", "service endpoint, as --endpoint of an Action call")
+	fs.StringVar(output, "output", "table", "table or json")
+	fs.StringVar(output, "o", "table", "short for --output")
+	return fs
 }
 
 // listing is what configure list prints: each setting and its origin.

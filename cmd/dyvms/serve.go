@@ -106,12 +106,8 @@ func newReceiptServer(h http.Handler, readTimeout time.Duration) *http.Server {
 // nil and the exit code.
 func (c *cli) parseListen(args []string) (*listenConfig, int) {
 	cfg := &listenConfig{}
-	fs := c.newFlagSet("dyvms receipts listen", receiptsUsage)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on (the service must reach it: use a public address or a tunnel)")
-	fs.StringVar(&cfg.path, "path", "/", "URL path the receipts are pushed to")
-	types := fs.String("type", "", "message type(s) pushed to this URL, comma-separated: VoiceReport, VoiceCallReport, VoiceRecordReport, VoiceRTASRReport (default: inferred)")
-	token := fs.String("token", "", "accept only pushes whose URL carries this token (?token= or last path segment)")
-	fs.DurationVar(&cfg.readTimeout, "read-timeout", 10*time.Second, "drop a push whose request is not read in full within this time")
+	var types, token string
+	fs := c.listenFlags(cfg, &types, &token)
 	if err := cliflag.Parse(fs, args); err != nil {
 		return nil, flagExit(err)
 	}
@@ -123,9 +119,9 @@ func (c *cli) parseListen(args []string) (*listenConfig, int) {
 	case cfg.readTimeout <= 0:
 		return nil, c.usageError(fmt.Errorf("receipts listen: --read-timeout must be positive"))
 	}
-	if *types != "" {
+	if types != "" {
 		var ts []dyvms.ReceiptType
-		for _, t := range strings.Split(*types, ",") {
+		for _, t := range strings.Split(types, ",") {
 			rt := dyvms.ReceiptType(strings.TrimSpace(t))
 			if !rt.Valid() {
 				return nil, c.usageError(fmt.Errorf("receipts listen: unknown --type %q", t))
@@ -134,10 +130,22 @@ func (c *cli) parseListen(args []string) (*listenConfig, int) {
 		}
 		cfg.opts = append(cfg.opts, dyvms.WithReceiptTypes(ts...))
 	}
-	if *token != "" {
-		cfg.opts = append(cfg.opts, dyvms.WithReceiptToken(*token))
+	if token != "" {
+		cfg.opts = append(cfg.opts, dyvms.WithReceiptToken(token))
 	}
 	return cfg, exitOK
+}
+
+// listenFlags returns the flags of receipts listen, bound to cfg, types
+// and token.
+func (c *cli) listenFlags(cfg *listenConfig, types, token *string) *flag.FlagSet {
+	fs := c.newFlagSet("dyvms receipts listen", receiptsUsage)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on (the service must reach it: use a public address or a tunnel)")
+	fs.StringVar(&cfg.path, "path", "/", "URL path the receipts are pushed to")
+	fs.StringVar(types, "type", "", "message type(s) pushed to this URL, comma-separated: VoiceReport, VoiceCallReport, VoiceRecordReport, VoiceRTASRReport (default: inferred)")
+	fs.StringVar(token, "token", "", "accept only pushes whose URL carries this token (?token= or last path segment)")
+	fs.DurationVar(&cfg.readTimeout, "read-timeout", 10*time.Second, "drop a push whose request is not read in full within this time")
+	return fs
 }
 
 // receiptPrinter returns the receipt function of receipts listen: one

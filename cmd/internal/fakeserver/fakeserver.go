@@ -85,9 +85,30 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 	return exitOK
 }
 
+// FlagNames returns the fake's flags as --name, for shell completion.
+func FlagNames() []string {
+	var out []string
+	flagSet("", &config{}, io.Discard).VisitAll(func(f *flag.Flag) { out = append(out, "--"+f.Name) })
+	return out
+}
+
 // parse reads the command line; errors are printed to stderr.
 func parse(prog string, args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
+	fs := flagSet(prog, cfg, stderr)
+	if err := cliflag.Parse(fs, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// flagSet returns the fake's flags, bound to cfg.
+func flagSet(prog string, cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cliflag.SetUsage(fs, prog+" "+Usage)
@@ -100,15 +121,7 @@ func parse(prog string, args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.callReport, "voice-call-report-url", "", "push VoiceCallReport receipts to this URL")
 	fs.StringVar(&cfg.retry, "retry", "", "receipt re-push delays, comma-separated (default 100ms,500ms,1s)")
 	fs.Var(&cfg.faults, "fault", "inject a fault, repeatable: "+FaultSyntax)
-	if err := cliflag.Parse(fs, args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return nil, err
-	}
-	return cfg, nil
+	return fs
 }
 
 // options checks the address and builds the server's options.
