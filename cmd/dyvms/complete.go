@@ -28,15 +28,16 @@ complete -o default -F _dyvms dyvms
 # zsh completion for dyvms; load with: source <(dyvms completion zsh)
 _dyvms() {
     local -a candidates
-    candidates=("${(@f)$(dyvms __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+    candidates=(${(f)"$(dyvms __complete "${(@)words[2,CURRENT]}" 2>/dev/null)"})
     compadd -a candidates
 }
 compdef _dyvms dyvms
 `,
 	"fish": `# fish completion for dyvms; load with: dyvms completion fish | source
 function __dyvms_complete
-    set -l words (commandline -opc) (commandline -ct)
-    dyvms __complete $words[2..-1] 2>/dev/null
+    set -l words (commandline -opc)
+    set -l cur (commandline -ct)
+    dyvms __complete $words[2..-1] "$cur" 2>/dev/null
 end
 complete -c dyvms -f -a '(__dyvms_complete)'
 `,
