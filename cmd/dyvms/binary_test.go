@@ -167,3 +167,47 @@ COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _dyvms; printf '%s\n' "${COMPREPLY[@]
 	}
 
 }
+
+// shellComplete runs script in shell with the built dyvms on PATH and
+// returns the words it prints; args are the script's $0, $1, ... (fish
+// has no $0: its args are $argv).
+func shellComplete(t *testing.T, bin, shell, script string, args ...string) []string {
+	t.Helper()
+	path, err := exec.LookPath(shell)
+	if err != nil {
+		t.Skipf("no %s", shell)
+	}
+	cmd := exec.Command(path, append([]string{"-c", script}, args...)...)
+	cmd.Env = cleanEnv(t.TempDir(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	r := exitCode(t, cmd)
+	if r.code != 0 {
+		t.Fatalf("%s: exit %d %s", shell, r.code, r.stderr)
+	}
+	return strings.Fields(r.stdout)
+}
+
+// TestZshCompletion runs the zsh script's function with compadd and
+// compdef stubbed (they exist only inside zsh's completion system).
+func TestZshCompletion(t *testing.T) {
+	bin := buildCLI(t)
+	script := `compdef() { :; }; compadd() { [[ $1 == -a ]] && print -l -- ${(P)2}; }
+source <(dyvms completion zsh); words=(dyvms "$@"); CURRENT=$#words; _dyvms`
+	if got := strings.Join(shellComplete(t, bin, "zsh", script, "zsh", "SingleCallByT"), " "); got != "SingleCallByTts" {
+		t.Errorf("SingleCallByT -> %q", got)
+	}
+	if got := strings.Join(shellComplete(t, bin, "zsh", script, "zsh", "SingleCallByTts", "--CalledN"), " "); got != "--CalledNumber" {
+		t.Errorf("--CalledN -> %q", got)
+	}
+}
+
+// TestFishCompletion asks fish what it would complete (complete -C).
+func TestFishCompletion(t *testing.T) {
+	bin := buildCLI(t)
+	script := `dyvms completion fish | source; complete -C"$argv"`
+	if got := strings.Join(shellComplete(t, bin, "fish", script, "dyvms SingleCallByT"), " "); got != "SingleCallByTts" {
+		t.Errorf("SingleCallByT -> %q", got)
+	}
+	if got := strings.Join(shellComplete(t, bin, "fish", script, "dyvms ListCallTask -o "), " "); got != "json raw table" && got != "json table raw" {
+		t.Errorf("-o -> %q", got)
+	}
+}
