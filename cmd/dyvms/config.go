@@ -25,6 +25,7 @@ const (
 // with where it came from, as dyvms configure list shows them.
 type settings struct {
 	configPath    string
+	configErr     string // why the configuration file could not be read
 	profile       string // the profile in effect ("" when none)
 	profileSource string
 	profileMode   string
@@ -102,7 +103,12 @@ func resolveSettings(profileFlag, regionFlag, endpointFlag string) (*settings, e
 		if s.configPath != "" {
 			var err error
 			if cfg, err = readConfigFile(s.configPath); err != nil {
-				return nil, &usageErr{fmt.Errorf("aliyun CLI configuration: %v", err)}
+				if s.explicitProfile {
+					return nil, &usageErr{fmt.Errorf("aliyun CLI configuration: %v", err)}
+				}
+				// As the SDK's chain does: an unusable file matters only
+				// when no other source has credentials.
+				s.configErr = err.Error()
 			}
 		}
 	}

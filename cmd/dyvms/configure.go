@@ -63,6 +63,14 @@ func (s *settings) listing() object {
 		{"Region", s.region}, {"RegionFrom", s.regionSource},
 		{"Endpoint", s.endpoint}, {"EndpointFrom", s.endpointSrc},
 		{"Credentials", s.credentialsText()},
-		{"ConfigFile", orText(s.configPath, "(not read)")},
+		{"ConfigFile", s.configFileText()},
 	}
+}
+
+// configFileText names the configuration file and whether it was read.
+func (s *settings) configFileText() string {
+	if s.configErr != "" {
+		return s.configPath + " (unusable: " + s.configErr + ")"
+	}
+	return orText(s.configPath, "(not read)")
 }

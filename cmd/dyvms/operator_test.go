@@ -441,3 +441,26 @@ func TestRamRoleArnProfile(t *testing.T) {
 		t.Errorf("configure list:\n%s", r.stdout)
 	}
 }
+
+// TestBrokenConfigFileWithEnvCredentials: as in the SDK's chain, a
+// configuration file that cannot be read does not stop a call whose
+// credentials come from the environment; configure list says why it was
+// not used, and --profile names it as the problem.
+func TestBrokenConfigFileWithEnvCredentials(t *testing.T) {
+	srv := newStubServer(t)
+	setEnv(t, srv.URL, testKeyID, testSecret)
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700)
+	os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), []byte("{not json"), 0o600)
+	runEnv(t, testSecret, "", "QueryRobotInfoList").want(t, exitOK)
+	r := runEnv(t, testSecret, "", "configure", "list")
+	if !strings.Contains(r.stdout, "(unusable: ") || !strings.Contains(r.stdout, "AK from the environment") {
+		t.Errorf("configure list:\n%s", r.stdout)
+	}
+	r = runEnv(t, testSecret, "", "QueryRobotInfoList", "--profile", "x")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "not a valid aliyun CLI configuration file") {
+		t.Errorf("--profile with a broken file: %+v", r)
+	}
+}
