@@ -107,6 +107,15 @@ func (inv *invocation) flag(a string, rest []string) (int, error) {
 		}
 		return 0, fmt.Errorf("unknown flag %s (see dyvms help)", a)
 	}
+	if !own && name == strings.ToLower(name) {
+		// --dryrun, --callees_csv: a misspelt flag of the command, not a
+		// parameter (parameters start with a capital letter).
+		for _, f := range actionFlags {
+			if normalName(f.name) == normalName(name) {
+				return 0, fmt.Errorf("unknown flag %s; did you mean --%s?", a, f.name)
+			}
+		}
+	}
 	if own && f.arg == "" {
 		return 0, inv.setSwitch(f.name, value, hasValue)
 	}

@@ -55,7 +55,7 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	for _, p := range inv.params {
 		name, err := pc.resolve(p.name)
 		if err != nil {
-			return nil, err
+			return nil, ownFlagTypo(p.name, err)
 		}
 		if first, dup := seen[name]; dup {
 			return nil, fmt.Errorf("--%s given twice (as --%s and --%s)", name, first, p.name)
@@ -326,4 +326,21 @@ func (pc *preparedCall) all(ctx context.Context, client *dyvms.Client, progress 
 func isJSONDocument(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && (s[0] == '{' || s[0] == '[') && json.Valid([]byte(s))
+}
+
+// ownFlagTypo turns err, an unknown parameter, into an unknown flag with a
+// suggestion when name is in lower case and close to one of the command's
+// flags (--outptu).
+func ownFlagTypo(name string, err error) error {
+	if name != strings.ToLower(name) {
+		return err // the command's flags are lower case; this is a parameter
+	}
+	var own []string
+	for _, f := range actionFlags {
+		own = append(own, f.name)
+	}
+	if s := suggest(name, own); s != "" {
+		return fmt.Errorf("unknown flag --%s; did you mean --%s?", name, s)
+	}
+	return err
 }
