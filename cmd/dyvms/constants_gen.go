@@ -164,6 +164,10 @@ var namedValues = map[reflect.Type][]namedValue{
 		{"RtcCallTalking", dyvms.RtcCallTalking},
 		{"RtcCallTerminating", dyvms.RtcCallTerminating},
 	},
+	reflect.TypeOf(dyvms.SignatureVersion(0)): {
+		{"SignatureV2", dyvms.SignatureV2},
+		{"SignatureV3", dyvms.SignatureV3},
+	},
 	reflect.TypeOf(dyvms.SmartCallCommand("")): {
 		{"SmartCallParallelBridge", dyvms.SmartCallParallelBridge},
 	},
