@@ -55,6 +55,7 @@ type STSServer struct {
 	closed    bool
 	oidcToken string
 	issued    map[string]*IssuedCredentials
+	order     []string // AccessKeyIds of issued, oldest first
 	requests  []STSRequest
 	nonces    map[string]bool
 	failures  []*apiError
@@ -162,13 +163,13 @@ func (s *STSServer) Requests() []STSRequest {
 	return append([]STSRequest(nil), s.requests...)
 }
 
-// Issued returns the credentials issued so far, in no particular order.
+// Issued returns the credentials issued so far, oldest first.
 func (s *STSServer) Issued() []IssuedCredentials {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]IssuedCredentials, 0, len(s.issued))
-	for _, c := range s.issued {
-		out = append(out, *c)
+	out := make([]IssuedCredentials, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, *s.issued[id])
 	}
 	return out
 }
@@ -377,6 +378,7 @@ func (s *STSServer) issue(params url.Values) (*IssuedCredentials, *apiError) {
 	}
 	s.mu.Lock()
 	s.issued[c.AccessKeyID] = c
+	s.order = append(s.order, c.AccessKeyID)
 	s.mu.Unlock()
 	return c, nil
 }
