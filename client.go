@@ -32,20 +32,14 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"os"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // SDKVersion is the version of this SDK, sent in the User-Agent.
@@ -53,25 +47,6 @@ const SDKVersion = "0.1.0"
 
 // APIVersion is the Dyvmsapi API version this SDK speaks.
 const APIVersion = "2017-05-25"
-
-// DefaultEndpoint is the central Dyvmsapi endpoint.
-const DefaultEndpoint = "https://dyvmsapi.aliyuncs.com"
-
-// DefaultRegion is the region sent as RegionId when none is configured.
-const DefaultRegion = "cn-hangzhou"
-
-// DefaultMaxResponseBytes bounds how much of a response body is read.
-const DefaultMaxResponseBytes = 10 << 20
-
-// Format is the response format asked of the service. Both are decoded
-// whatever was asked for, since a gateway may answer XML to a JSON request.
-type Format string
-
-// Response formats.
-const (
-	FormatJSON Format = "JSON"
-	FormatXML  Format = "XML"
-)
 
 // Ptr returns a pointer to v, for request fields where zero is a meaningful
 // value to send (Speed, Volume, ...): Speed: dyvms.Ptr(0).
@@ -130,126 +105,6 @@ func (c *Client) sign(stringToSign []byte, secret string) string {
 	return string(out[:])
 }
 
-// options is what Option functions set; NewClient copies it into a Client.
-type options struct {
-	endpoint    string
-	region      string
-	regionSet   bool
-	format      Format
-	userAgent   string
-	httpClient  *http.Client
-	creds       CredentialsProvider
-	chain       func() (CredentialsProvider, error)
-	accessKeyID string
-	secret      string
-	token       string
-	maxBody     int64
-	allowHTTP   bool
-	now         func() time.Time
-	nonce       func() string
-
-	signatureVersion SignatureVersion
-
-	retry          RetryPolicy
-	attemptTimeout time.Duration
-	connectTimeout time.Duration
-	limiter        RateLimiter
-	logAttempt     attemptLogger
-	middleware     []Middleware
-	rand           func(int64) int64
-	sleep          func(context.Context, time.Duration) error
-	// err is the first invalid option, reported by NewClient.
-	err error
-}
-
-// Option configures a Client in NewClient.
-type Option func(*options)
-
-// WithAccessKey signs requests with a long-lived AccessKey pair.
-func WithAccessKey(accessKeyID, accessKeySecret string) Option {
-	return func(o *options) { o.accessKeyID, o.secret = accessKeyID, accessKeySecret }
-}
-
-// WithDefaultCredentialsChain takes credentials from
-// NewDefaultCredentialsProvider's chain: the ALIBABA_CLOUD_* environment
-// variables, then OIDC (RRSA) from ALIBABA_CLOUD_ROLE_ARN,
-// ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, then
-// the profile file the Alibaba Cloud CLI writes (~/.aliyun/config.json,
-// profile ALIBABA_CLOUD_PROFILE), then the ECS instance's RAM role named by
-// ALIBABA_CLOUD_ECS_METADATA, then the credentials endpoint
-// ALIBABA_CLOUD_CREDENTIALS_URI. NewClient returns the chain's error when
-// none of them is present. Unless WithRegion is given, the region_id of
-// the profile read sets the client's region (ALIBABA_CLOUD_REGION_ID wins
-// over it).
-//
-// It is an option, not NewClient's default, so that programs which pass
-// their keys do not carry the profile and metadata code.
-func WithDefaultCredentialsChain() Option {
-	return func(o *options) { o.chain = NewDefaultCredentialsProvider }
-}
-
-// WithSecurityToken adds an STS security token to the AccessKey given with
-// WithAccessKey, for temporary credentials.
-func WithSecurityToken(token string) Option {
-	return func(o *options) { o.token = token }
-}
-
-// WithCredentialsProvider takes credentials from p on every call, for
-// credentials that rotate. It overrides WithAccessKey.
-func WithCredentialsProvider(p CredentialsProvider) Option {
-	return func(o *options) { o.creds = p }
-}
-
-// WithEndpoint sets the service endpoint: scheme and host, with an optional
-// port, for example "https://dyvmsapi.aliyuncs.com" (the default) or the URL
-// of a fake server. Plain http is accepted only for loopback hosts unless
-// WithAllowHTTP is given too.
-func WithEndpoint(rawURL string) Option {
-	return func(o *options) { o.endpoint = rawURL }
-}
-
-// WithAllowHTTP accepts a plain-http endpoint on a non-loopback host (a test
-// server on a private network). Requests then cross the network unencrypted.
-func WithAllowHTTP() Option {
-	return func(o *options) { o.allowHTTP = true }
-}
-
-// EnvRegionID is the region a client uses when WithRegion is not given.
-const EnvRegionID = "ALIBABA_CLOUD_REGION_ID"
-
-// WithRegion sets the RegionId sent with every request. Without it the
-// region is ALIBABA_CLOUD_REGION_ID, else the region_id of the CLI profile
-// the default credentials chain read, else cn-hangzhou.
-func WithRegion(region string) Option {
-	return func(o *options) { o.region, o.regionSet = region, true }
-}
-
-// WithHTTPClient sends requests with hc. The client is used as given and is
-// never modified, so httpmock.ActivateNonDefault(hc) works with it.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(o *options) { o.httpClient = hc }
-}
-
-// WithFormat sets the response format asked of the service (JSON by default).
-func WithFormat(f Format) Option {
-	return func(o *options) { o.format = f }
-}
-
-// WithUserAgent appends s to the SDK's User-Agent header.
-func WithUserAgent(s string) Option {
-	return func(o *options) { o.userAgent = s }
-}
-
-// WithMaxResponseBytes bounds how many bytes of a response body are read
-// (default 10 MiB); a longer body fails with ErrResponseTooLarge.
-func WithMaxResponseBytes(n int64) Option {
-	return func(o *options) { o.maxBody = n }
-}
-
-// withClock and withNonce make signatures reproducible in tests.
-func withClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce = nonce } }
-
 // NewClient returns a Client configured by opts. Without a credentials
 // option it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
 // ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and
@@ -261,87 +116,29 @@ func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce 
 // Calls are retried by default (see RetryPolicy and ErrAmbiguous), each
 // attempt bounded by DefaultAttemptTimeout and the context.
 func NewClient(opts ...Option) (*Client, error) {
-	o := options{
-		endpoint:       DefaultEndpoint,
-		region:         DefaultRegion,
-		format:         FormatJSON,
-		maxBody:        DefaultMaxResponseBytes,
-		now:            time.Now,
-		nonce:          uuid.NewString,
-		retry:          DefaultRetryPolicy(),
-		attemptTimeout: DefaultAttemptTimeout,
-		rand:           randInt63n,
-		sleep:          sleepCtx,
-	}
+	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.err != nil {
-		return nil, o.err
-	}
-	retry, err := o.retry.withDefaults()
+	retry, err := o.check()
 	if err != nil {
 		return nil, err
-	}
-	if o.attemptTimeout < 0 {
-		return nil, errorf("attempt timeout must not be negative")
 	}
 	endpoint, err := parseEndpoint(o.endpoint, o.allowHTTP)
 	if err != nil {
 		return nil, err
 	}
-	if o.format != FormatJSON && o.format != FormatXML {
-		return nil, errorf("format must be FormatJSON or FormatXML, not %q", o.format)
-	}
-	if o.region == "" {
-		return nil, errorf("region must not be empty")
-	}
-	if o.maxBody <= 0 {
-		return nil, errorf("max response bytes must be positive")
-	}
-	creds := o.creds
-	switch {
-	case creds != nil:
-	case o.accessKeyID != "" || o.secret != "":
-		if o.accessKeyID == "" || o.secret == "" {
-			return nil, errorf("WithAccessKey needs both an AccessKey ID and a secret")
-		}
-		creds = NewStaticCredentialsProvider(o.accessKeyID, o.secret, o.token)
-	case o.chain != nil:
-		p, err := o.chain()
-		if err != nil {
-			return nil, err
-		}
-		creds = p
-	default:
-		env, ok := EnvCredentials()
-		if !ok {
-			return nil, ErrNoCredentials
-		}
-		if o.token != "" {
-			env.SecurityToken = o.token
-		}
-		creds = NewStaticCredentialsProvider(env.AccessKeyID, env.AccessKeySecret, env.SecurityToken)
-	}
-	region, err := clientRegion(o, creds)
+	creds, err := o.credentials()
 	if err != nil {
 		return nil, err
 	}
-	hc := o.httpClient
-	switch {
-	case hc == nil:
-		connect := o.connectTimeout
-		if connect == 0 {
-			connect = DefaultConnectTimeout
-		}
-		hc = &http.Client{Transport: newTransport(connect)}
-	case o.connectTimeout != 0:
-		return nil, errorf("WithConnectTimeout applies to the client's own transport; set the dial timeout of the transport given with WithHTTPClient instead")
+	region, err := o.clientRegion(creds)
+	if err != nil {
+		return nil, err
 	}
-	hc = wrapHTTPClient(hc, o.middleware)
-	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
-	if o.userAgent != "" {
-		ua += " " + o.userAgent
+	hc, err := o.client()
+	if err != nil {
+		return nil, err
 	}
 	return &Client{
 		endpoint:    endpoint,
@@ -352,7 +149,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxBody:     o.maxBody,
 		now:         o.now,
 		nonce:       o.nonce,
-		uaHeader:    []string{ua},
+		uaHeader:    o.userAgentHeader(),
 		attemptInfo: len(o.middleware) > 0,
 
 		signatureVersion: o.signatureVersion,
@@ -360,95 +157,14 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
 		limiter:        o.limiter,
-		attemptLogger:  o.logAttempt,
+		attemptLogger:  o.attemptLogger,
 		rand:           o.rand,
 		sleep:          o.sleep,
 	}, nil
 }
 
-// clientRegion returns the region of WithRegion, else
-// ALIBABA_CLOUD_REGION_ID, else the CLI profile's region_id, else
-// DefaultRegion.
-func clientRegion(o options, creds CredentialsProvider) (string, error) {
-	if o.regionSet {
-		return o.region, nil
-	}
-	if r := os.Getenv(EnvRegionID); r != "" {
-		if !validRegion(r) {
-			return "", errorf("%s=%q is not a region ID", EnvRegionID, r)
-		}
-		return r, nil
-	}
-	if r := credentialsRegion(creds); r != "" {
-		if !validRegion(r) {
-			return "", errorf("the CLI profile's region_id %q is not a region ID", r)
-		}
-		return r, nil
-	}
-	return o.region, nil
-}
-
-// newDefaultTransport is the client's own transport with the default
-// connect timeout.
-func newDefaultTransport() *http.Transport { return newTransport(DefaultConnectTimeout) }
-
-// newTransport is the client's own transport (never
-// http.DefaultTransport, which other code may change): proxies from the
-// environment, the dial bounded by connect and the TLS handshake by twice
-// that.
-func newTransport(connect time.Duration) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = 2 * connect
-	t.MaxIdleConnsPerHost = 64
-	return t
-}
-
-// parseEndpoint checks an endpoint URL and returns it as scheme://host[:port].
-func parseEndpoint(raw string, allowHTTP bool) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", errorf("invalid endpoint %q: %v", raw, err)
-	}
-	if u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return "", errorf("invalid endpoint %q: want scheme://host[:port]", raw)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !allowHTTP && !isLoopback(u.Hostname()) {
-			return "", errorf("endpoint %q is plain http on a non-loopback host; use https, or WithAllowHTTP", raw)
-		}
-	default:
-		return "", errorf("invalid endpoint %q: scheme must be https or http", raw)
-	}
-	return u.Scheme + "://" + u.Host, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // Endpoint returns the endpoint the client sends to.
 func (c *Client) Endpoint() string { return c.endpoint }
-
-// CallOption changes one call.
-type CallOption func(*callOptions)
-
-type callOptions struct {
-	extra url.Values
-}
-
-// WithExtraParams adds parameters the typed request lacks, signed and sent
-// like the others. They may not replace a common parameter (Action,
-// Signature, ...) or a parameter the request already sets.
-func WithExtraParams(params url.Values) CallOption {
-	return func(o *callOptions) { o.extra = params }
-}
 
 // call runs action with req and decodes a success into a new Resp.
 func call[Resp any](ctx context.Context, c *Client, action string, req any, opts []CallOption) (*Resp, error) {
@@ -483,10 +199,7 @@ func Validate(req any, opts ...CallOption) error {
 	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || !strings.HasSuffix(t.Elem().Name(), "Request") {
 		return errorf("Validate: want a pointer to an XxxRequest struct, not %T", req)
 	}
-	var co callOptions
-	for _, opt := range opts {
-		opt(&co)
-	}
+	co := newCallOptions(opts)
 	_, err := buildParams(strings.TrimSuffix(t.Elem().Name(), "Request"), req, co.extra)
 	return err
 }
@@ -506,10 +219,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if ctx == nil {
 		return errorf("%s: nil context", action)
 	}
-	var co callOptions
-	for _, opt := range opts {
-		opt(&co)
-	}
+	co := newCallOptions(opts)
 	params, err := buildParams(action, req, co.extra)
 	if err != nil {
 		return err
@@ -541,12 +251,12 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 		}
 		start := time.Now()
 		res := c.attempt(ctx, action, n, params, creds, red, out)
-		rec := attemptLog{
+		rec := attemptRecord{
 			action: action, attempt: n, status: res.status, code: res.code, requestID: res.requestID,
 			latency: time.Since(start), err: res.err, called: called, outID: outID,
 		}
 		if res.err == nil {
-			c.logAttempt(ctx, res.red, rec)
+			c.attemptLogger.log(ctx, res.red, rec)
 			return nil
 		}
 		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, callerDone: ctx.Err() != nil})
@@ -558,9 +268,9 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 				refreshed, stale, rec.retry = true, &creds, true
 			}
 		case rec.outcome == retryable && n < c.retry.MaxAttempts:
-			rec.backoff, rec.retry = c.retryDelay(ctx, n, res.err)
+			rec.backoff, rec.retry = c.retry.delay(ctx, n, res.err, c.rand)
 		}
-		c.logAttempt(ctx, res.red, rec)
+		c.attemptLogger.log(ctx, res.red, rec)
 		last = res.err
 		switch {
 		case rec.outcome == ambiguous:
@@ -569,7 +279,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 			return res.err
 		}
 		if err := c.sleep(ctx, rec.backoff); err != nil {
-			return &TransportError{Action: action, Err: &retryWaitError{ctxErr: err, last: res.err, action: action, attempts: n}}
+			return &TransportError{Action: action, Err: &retryWaitError{ctxErr: err, last: res.err, attempts: n}}
 		}
 	}
 }
@@ -598,19 +308,6 @@ func (c *Client) retrieveCredentials(ctx context.Context, action string, rejecte
 	}
 	return creds, nil
 }
-
-// retryWaitError is the context ending while the client waited to retry.
-type retryWaitError struct {
-	ctxErr, last error
-	action       string
-	attempts     int
-}
-
-func (e *retryWaitError) Error() string {
-	return e.ctxErr.Error() + " while waiting to retry after attempt " + strconv.Itoa(e.attempts) + ": " + trimDyvmsPrefix(e.last.Error(), e.action)
-}
-
-func (e *retryWaitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
 
 // buildParams encodes and validates the request and the extra parameters.
 func buildParams(action string, req any, extra url.Values) ([]param, error) {
@@ -641,6 +338,16 @@ func buildParams(action string, req any, extra url.Values) ([]param, error) {
 	return params, nil
 }
 
+// paramValue returns the value of the parameter named key, or "".
+func paramValue(params []param, key string) string {
+	for _, p := range params {
+		if p.key == key {
+			return p.value
+		}
+	}
+	return ""
+}
+
 // attemptResult is what one attempt leaves.
 type attemptResult struct {
 	err error
@@ -660,7 +367,7 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 	res := attemptResult{red: red}
 	actx := ctx
 	if c.attemptInfo {
-		actx = context.WithValue(ctx, attemptInfoKey{}, AttemptInfo{Action: action, Attempt: n})
+		actx = withAttemptInfo(ctx, AttemptInfo{Action: action, Attempt: n})
 	}
 	if c.attemptTimeout > 0 {
 		var cancel context.CancelFunc
@@ -696,27 +403,6 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 		res.requestID = rid
 	}
 	return res
-}
-
-// connTrace records whether the transport asked for a connection and got
-// one. A request that asked and never got one was provably not written
-// (DNS failure, connection refused, TLS handshake failure, dial timeout).
-// A transport that reports nothing (a test double, a custom RoundTripper)
-// proves nothing, so its requests count as possibly sent.
-type connTrace struct {
-	getConn, gotConn atomic.Bool
-}
-
-func (t *connTrace) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn: func(string) { t.getConn.Store(true) },
-		GotConn: func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
-	}
-}
-
-// maybeSent reports whether any byte of the request may have been written.
-func (t *connTrace) maybeSent() bool {
-	return !t.getConn.Load() || t.gotConn.Load()
 }
 
 // newRequest builds the signed HTTP request: POST to the endpoint with the
@@ -783,26 +469,6 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	}
 	req.Header = http.Header{"Content-Type": formContentType, "User-Agent": c.uaHeader}
 	return req, signature, nil
-}
-
-// readBody reads a response body, at most max bytes.
-func readBody(resp *http.Response, max int64) ([]byte, error) {
-	if n := resp.ContentLength; n >= 0 && n <= max {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, fmt.Errorf("reading response body: %w", err)
-		}
-		return buf, nil
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, 512))
-	read, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading response body: %w", err)
-	}
-	if read > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
-	}
-	return buf.Bytes(), nil
 }
 
 // decodeResponse turns a response into out or an *Error.

@@ -62,13 +62,11 @@ type Error struct {
 
 // Error implements error. It names the Action, the Code and Message, the HTTP
 // status and the RequestID.
-func (e *Error) Error() string {
+func (e *Error) Error() string { return prefixed(e.Action, e.detail()) }
+
+// detail is the message after the "dyvms: Action: " prefix.
+func (e *Error) detail() string {
 	var b strings.Builder
-	b.WriteString("dyvms: ")
-	if e.Action != "" {
-		b.WriteString(e.Action)
-		b.WriteString(": ")
-	}
 	switch {
 	case e.unexpected:
 		b.WriteString("unexpected response")
@@ -118,9 +116,10 @@ type ValidationError struct {
 }
 
 // Error implements error.
-func (e *ValidationError) Error() string {
-	return "dyvms: " + e.Action + ": invalid parameter " + e.Field + ": " + e.Reason
-}
+func (e *ValidationError) Error() string { return prefixed(e.Action, e.detail()) }
+
+// detail is the message after the "dyvms: Action: " prefix.
+func (e *ValidationError) detail() string { return "invalid parameter " + e.Field + ": " + e.Reason }
 
 // Is makes errors.Is(err, ErrInvalidParameter) hold.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
@@ -138,9 +137,10 @@ type TransportError struct {
 }
 
 // Error implements error.
-func (e *TransportError) Error() string {
-	return "dyvms: " + e.Action + ": " + e.Err.Error()
-}
+func (e *TransportError) Error() string { return prefixed(e.Action, e.detail()) }
+
+// detail is the message after the "dyvms: Action: " prefix.
+func (e *TransportError) detail() string { return e.Err.Error() }
 
 // Unwrap returns the underlying error.
 func (e *TransportError) Unwrap() error { return e.Err }
@@ -311,7 +311,33 @@ type redactedError struct {
 func (e redactedError) Error() string { return e.msg }
 func (e redactedError) Unwrap() error { return e.err }
 
+// errPrefix begins every message of an error the SDK builds.
+const errPrefix = "dyvms: "
+
 // errorf builds a plain error with the dyvms prefix.
 func errorf(format string, args ...any) error {
-	return fmt.Errorf("dyvms: "+format, args...)
+	return fmt.Errorf(errPrefix+format, args...)
+}
+
+// prefixed returns "dyvms: action: detail", or "dyvms: detail" without an
+// action: the one place an error message gets its prefix.
+func prefixed(action, detail string) string {
+	if action == "" {
+		return errPrefix + detail
+	}
+	return errPrefix + action + ": " + detail
+}
+
+// detailer is an error of this package that can give its message without
+// the prefix, so that an error wrapping it for the same Action builds its
+// own message once instead of repeating "dyvms: Action: ".
+type detailer interface{ detail() string }
+
+// errorDetail returns err's message without the "dyvms: Action: " prefix
+// when err is one of the SDK's Action errors, else err.Error().
+func errorDetail(err error) string {
+	if d, ok := err.(detailer); ok {
+		return d.detail()
+	}
+	return err.Error()
 }

@@ -122,3 +122,7 @@ func requireSigned(t *testing.T, c captured, action, secret string) {
 	require.NotEmpty(t, sig)
 	require.Equal(t, refSign("POST", all, secret), sig, "signature does not match an independent recomputation")
 }
+
+// newDefaultTransport is the client's own transport with the default
+// connect timeout.
+func newDefaultTransport() *http.Transport { return newTransport(DefaultConnectTimeout) }

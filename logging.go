@@ -3,103 +3,17 @@ package dyvms
 import (
 	"context"
 	"log/slog"
-	"net/http"
-	"strings"
 	"time"
 )
 
-// WithLogger makes the client write one record to l for every attempt of
-// every call: the Action, the attempt number, the HTTP status, the service
-// Code, the RequestID and the latency, and for a failure the error, whether
-// it will be retried (and after what pause) and whether its outcome is
-// ambiguous. Successes are logged at Info, failures at Warn.
-//
-// Records never carry the AccessKeySecret, a Signature or a SecurityToken,
-// and phone numbers in them are masked to their last 4 digits. Without
-// WithLogger the client logs nothing.
-func WithLogger(l *slog.Logger) Option {
-	return func(o *options) {
-		if l == nil {
-			o.logAttempt = nil
-			return
-		}
-		// The client holds a function, not the logger, so that programs
-		// which never call WithLogger do not link log/slog's machinery.
-		o.logAttempt = func(ctx context.Context, red redactor, a attemptLog) { writeAttemptLog(l, ctx, red, a) }
-	}
-}
-
 // attemptLogger writes the record of one attempt.
-type attemptLogger func(ctx context.Context, red redactor, a attemptLog)
-
-// Middleware wraps the http.RoundTripper that sends every attempt, for
-// tracing, metrics or request inspection without a tracing dependency in
-// the SDK. The request's context carries an AttemptInfo.
-//
-// With SignatureV2 the request URL's query carries the AccessKeyId, the
-// Signature and (with STS credentials) the SecurityToken: record r.URL.Path
-// or the AttemptInfo, never r.URL.String(). With SignatureV3 the signature
-// is in the Authorization header and the STS token in x-acs-security-token:
-// never record those two headers either.
-type Middleware func(next http.RoundTripper) http.RoundTripper
-
-// WithMiddleware wraps the transport in mw, the first given outermost. The
-// http.Client given with WithHTTPClient is not modified: the SDK sends
-// through a client of its own that delegates to it, keeping its redirect
-// policy, cookie jar and timeout.
-func WithMiddleware(mw ...Middleware) Option {
-	return func(o *options) { o.middleware = append(o.middleware, mw...) }
-}
-
-// AttemptInfo identifies one attempt of a call, for middleware.
-type AttemptInfo struct {
-	// Action is the API Action being called.
-	Action string
-	// Attempt is 1 for the first attempt, 2 for the first retry, ...
-	Attempt int
-}
-
-type attemptInfoKey struct{}
-
-// AttemptInfoFromContext returns the AttemptInfo of the request whose
-// context is ctx (inside a Middleware: r.Context()).
-func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
-	ai, ok := ctx.Value(attemptInfoKey{}).(AttemptInfo)
-	return ai, ok
-}
-
-// wrapHTTPClient returns hc itself without middleware, or a new client
-// sending through the middleware chain around hc's transport. hc is read,
-// never written: its Transport is looked up at each request, so a test
-// double installed on hc later (httpmock.ActivateNonDefault) still applies.
-func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
-	if len(mw) == 0 {
-		return hc
-	}
-	var rt http.RoundTripper = delegateTransport{hc}
-	for i := len(mw) - 1; i >= 0; i-- {
-		if mw[i] != nil {
-			rt = mw[i](rt)
-		}
-	}
-	return &http.Client{Transport: rt, CheckRedirect: hc.CheckRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
-}
-
-// delegateTransport sends through the transport of a user's http.Client.
-type delegateTransport struct{ hc *http.Client }
-
-func (d delegateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if t := d.hc.Transport; t != nil {
-		return t.RoundTrip(r)
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
+type attemptLogger func(ctx context.Context, red redactor, a attemptRecord)
 
 // maxLoggedValue bounds a request value copied into a log record.
 const maxLoggedValue = 64
 
-// attemptLog is what one attempt leaves for its log record.
-type attemptLog struct {
+// attemptRecord is what one attempt leaves for its log record.
+type attemptRecord struct {
 	action    string
 	attempt   int
 	status    int
@@ -114,15 +28,20 @@ type attemptLog struct {
 	outID     string
 }
 
-// logAttempt writes the record of one attempt, if the client has a logger.
-func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
-	if c.attemptLogger != nil {
-		c.attemptLogger(ctx, red, a)
+// log writes the record of one attempt; a nil logger writes nothing.
+func (l attemptLogger) log(ctx context.Context, red redactor, a attemptRecord) {
+	if l != nil {
+		l(ctx, red, a)
 	}
 }
 
-// writeAttemptLog writes the record of one attempt to l.
-func writeAttemptLog(l *slog.Logger, ctx context.Context, red redactor, a attemptLog) {
+// slogAttemptLogger writes each attempt's record to l.
+func slogAttemptLogger(l *slog.Logger) attemptLogger {
+	return func(ctx context.Context, red redactor, a attemptRecord) { writeAttemptRecord(l, ctx, red, a) }
+}
+
+// writeAttemptRecord writes the record of one attempt to l.
+func writeAttemptRecord(l *slog.Logger, ctx context.Context, red redactor, a attemptRecord) {
 	level := slog.LevelInfo
 	if a.err != nil {
 		level = slog.LevelWarn
@@ -160,20 +79,4 @@ func writeAttemptLog(l *slog.Logger, ctx context.Context, red redactor, a attemp
 		}
 	}
 	l.LogAttrs(ctx, level, "dyvms attempt", attrs...)
-}
-
-// paramValue returns the value of the parameter named key, or "".
-func paramValue(params []param, key string) string {
-	for _, p := range params {
-		if p.key == key {
-			return p.value
-		}
-	}
-	return ""
-}
-
-// trimDyvmsPrefix removes the "dyvms: Action: " prefix an error message
-// repeats when it is wrapped.
-func trimDyvmsPrefix(msg, action string) string {
-	return strings.TrimPrefix(msg, "dyvms: "+action+": ")
 }

@@ -25,13 +25,6 @@ type RateLimiterFunc func(ctx context.Context, action string) error
 // Wait implements RateLimiter.
 func (f RateLimiterFunc) Wait(ctx context.Context, action string) error { return f(ctx, action) }
 
-// WithRateLimiter paces every attempt through l. Without it the client
-// does not limit itself (the service's own flow control answers with
-// Throttling, which read-only Actions retry).
-func WithRateLimiter(l RateLimiter) Option {
-	return func(o *options) { o.limiter = l }
-}
-
 // TokenBucketLimiter allows each Action its documented per-user QPS (the
 // API-level QPS where no per-user figure is documented), times a fraction,
 // with a burst of one second's worth. Actions without a documented QPS,

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -86,86 +87,6 @@ func (p RetryPolicy) backoff(n int, rnd func(int64) int64) time.Duration {
 	return time.Duration(rnd(int64(ceiling)))
 }
 
-// WithRetryPolicy sets how often and how patiently calls are attempted.
-// Zero fields take their defaults.
-func WithRetryPolicy(p RetryPolicy) Option {
-	return func(o *options) { o.retry = p }
-}
-
-// WithMaxAttempts sets the most attempts of one call, the first included
-// (default 3). 1 turns retries off; n < 1 is an error.
-func WithMaxAttempts(n int) Option {
-	return func(o *options) {
-		if n < 1 {
-			o.fail(errorf("WithMaxAttempts(%d): a call needs at least 1 attempt", n))
-			return
-		}
-		o.retry.MaxAttempts = n
-	}
-}
-
-// WithNoRetries makes every call a single attempt.
-func WithNoRetries() Option {
-	return func(o *options) { o.retry.MaxAttempts = 1 }
-}
-
-// Timeout defaults.
-const (
-	// DefaultAttemptTimeout bounds one attempt: connecting, sending and
-	// reading the whole answer.
-	DefaultAttemptTimeout = 30 * time.Second
-	// DefaultConnectTimeout bounds the TCP dial of the client's own
-	// transport; its TLS handshake gets twice as long.
-	DefaultConnectTimeout = 5 * time.Second
-)
-
-// WithAttemptTimeout bounds each attempt of a call (default 30 s): the
-// connection, the request and the whole answer. 0 leaves attempts bounded
-// by the context alone. The context's deadline always wins: an attempt
-// never outlives it.
-func WithAttemptTimeout(d time.Duration) Option {
-	return func(o *options) {
-		if d < 0 {
-			o.fail(errorf("WithAttemptTimeout(%v): negative", d))
-			return
-		}
-		o.attemptTimeout = d
-	}
-}
-
-// WithConnectTimeout bounds the TCP dial of the client's own transport
-// (default 5 s; the TLS handshake gets twice as long). It cannot be
-// combined with WithHTTPClient, whose transport the SDK never changes: set
-// the dial timeout there.
-func WithConnectTimeout(d time.Duration) Option {
-	return func(o *options) {
-		if d <= 0 {
-			o.fail(errorf("WithConnectTimeout(%v): must be positive", d))
-			return
-		}
-		o.connectTimeout = d
-	}
-}
-
-// fail records the first invalid option for NewClient to return.
-func (o *options) fail(err error) {
-	if o.err == nil {
-		o.err = err
-	}
-}
-
-// withRetryClock makes jitter and backoff sleeps deterministic in tests.
-func withRetryClock(rnd func(int64) int64, sleep func(context.Context, time.Duration) error) Option {
-	return func(o *options) {
-		if rnd != nil {
-			o.rand = rnd
-		}
-		if sleep != nil {
-			o.sleep = sleep
-		}
-	}
-}
-
 // ErrAmbiguous matches an error after which nobody knows whether the
 // service executed the request: a call-placing or state-changing Action
 // (SingleCallByTts, IvrCall, CreateCallTask, ...) whose request may have
@@ -198,7 +119,7 @@ type AmbiguousError struct {
 // Error implements error.
 func (e *AmbiguousError) Error() string {
 	var b strings.Builder
-	b.WriteString("dyvms: ")
+	b.WriteString(errPrefix)
 	b.WriteString(e.Action)
 	b.WriteString(": outcome unknown, the request may have been executed; not retried")
 	if e.OutID != "" {
@@ -208,7 +129,7 @@ func (e *AmbiguousError) Error() string {
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(trimDyvmsPrefix(e.Err.Error(), e.Action))
+		b.WriteString(errorDetail(e.Err))
 	}
 	return b.String()
 }
@@ -222,6 +143,18 @@ func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 // IsAmbiguous reports whether err means the request may or may not have
 // been executed (errors.Is(err, ErrAmbiguous)).
 func IsAmbiguous(err error) bool { return errors.Is(err, ErrAmbiguous) }
+
+// retryWaitError is the context ending while the client waited to retry.
+type retryWaitError struct {
+	ctxErr, last error
+	attempts     int
+}
+
+func (e *retryWaitError) Error() string {
+	return e.ctxErr.Error() + " while waiting to retry after attempt " + strconv.Itoa(e.attempts) + ": " + errorDetail(e.last)
+}
+
+func (e *retryWaitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
 
 // outcome is what the client concludes from one failed attempt.
 type outcome uint8
@@ -349,14 +282,15 @@ func permanentTLS(err error) bool {
 	return errors.As(err, &cve) || errors.As(err, &uae) || errors.As(err, &he) || errors.As(err, &cie)
 }
 
-// retryDelay returns the pause before retry n after err, and false when
-// the retries should stop instead: the server asked for a longer pause
-// than the policy allows, or the pause would outlast ctx's deadline.
-func (c *Client) retryDelay(ctx context.Context, n int, err error) (time.Duration, bool) {
-	d := c.retry.backoff(n, c.rand)
+// delay returns the pause before retry n after err, and false when the
+// retries should stop instead: the server asked for a longer pause than the
+// policy allows, or the pause would outlast ctx's deadline. rnd is the
+// jitter source (see backoff).
+func (p RetryPolicy) delay(ctx context.Context, n int, err error, rnd func(int64) int64) (time.Duration, bool) {
+	d := p.backoff(n, rnd)
 	if e := asError(err); e != nil && e.RetryAfter > 0 {
 		hint := time.Duration(e.RetryAfter) * time.Millisecond
-		if hint > c.retry.MaxDelay {
+		if hint > p.MaxDelay {
 			return 0, false
 		}
 		if hint > d {

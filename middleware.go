@@ -1,0 +1,66 @@
+package dyvms
+
+import (
+	"context"
+	"net/http"
+)
+
+// Middleware wraps the http.RoundTripper that sends every attempt, for
+// tracing, metrics or request inspection without a tracing dependency in
+// the SDK. The request's context carries an AttemptInfo.
+//
+// With SignatureV2 the request URL's query carries the AccessKeyId, the
+// Signature and (with STS credentials) the SecurityToken: record r.URL.Path
+// or the AttemptInfo, never r.URL.String(). With SignatureV3 the signature
+// is in the Authorization header and the STS token in x-acs-security-token:
+// never record those two headers either.
+type Middleware func(next http.RoundTripper) http.RoundTripper
+
+// AttemptInfo identifies one attempt of a call, for middleware.
+type AttemptInfo struct {
+	// Action is the API Action being called.
+	Action string
+	// Attempt is 1 for the first attempt, 2 for the first retry, ...
+	Attempt int
+}
+
+type attemptInfoKey struct{}
+
+// withAttemptInfo returns ctx carrying ai, for AttemptInfoFromContext.
+func withAttemptInfo(ctx context.Context, ai AttemptInfo) context.Context {
+	return context.WithValue(ctx, attemptInfoKey{}, ai)
+}
+
+// AttemptInfoFromContext returns the AttemptInfo of the request whose
+// context is ctx (inside a Middleware: r.Context()).
+func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
+	ai, ok := ctx.Value(attemptInfoKey{}).(AttemptInfo)
+	return ai, ok
+}
+
+// wrapHTTPClient returns hc itself without middleware, or a new client
+// sending through the middleware chain around hc's transport. hc is read,
+// never written: its Transport is looked up at each request, so a test
+// double installed on hc later (httpmock.ActivateNonDefault) still applies.
+func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
+	if len(mw) == 0 {
+		return hc
+	}
+	var rt http.RoundTripper = delegateTransport{hc}
+	for i := len(mw) - 1; i >= 0; i-- {
+		if mw[i] != nil {
+			rt = mw[i](rt)
+		}
+	}
+	return &http.Client{Transport: rt, CheckRedirect: hc.CheckRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
+}
+
+// delegateTransport sends through the transport of a user's http.Client.
+type delegateTransport struct{ hc *http.Client }
+
+func (d delegateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t := d.hc.Transport; t != nil {
+		return t.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
