@@ -24,13 +24,9 @@ package dyvms
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -38,7 +34,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -69,7 +64,6 @@ type Client struct {
 	// attemptInfo puts AttemptInfo in each attempt's context, for
 	// middleware (WithMiddleware).
 	attemptInfo bool
-	macs        sync.Pool // *macState, reused HMAC-SHA1 states
 
 	retry          RetryPolicy
 	attemptTimeout time.Duration
@@ -81,29 +75,6 @@ type Client struct {
 
 // formContentType is the Content-Type of every request body.
 var formContentType = []string{"application/x-www-form-urlencoded"}
-
-// macState is a reusable HMAC keyed with one secret.
-type macState struct {
-	secret string
-	mac    hash.Hash
-	sum    [sha1.Size]byte
-}
-
-// sign returns base64(HMAC-SHA1(secret + "&", stringToSign)), reusing a
-// pooled HMAC state when it was keyed with the same secret.
-func (c *Client) sign(stringToSign []byte, secret string) string {
-	st, _ := c.macs.Get().(*macState)
-	if st == nil || st.secret != secret {
-		st = &macState{secret: secret, mac: hmac.New(sha1.New, []byte(secret+"&"))}
-	} else {
-		st.mac.Reset()
-	}
-	st.mac.Write(stringToSign)
-	var out [28]byte
-	base64.StdEncoding.Encode(out[:], st.mac.Sum(st.sum[:0]))
-	c.macs.Put(st)
-	return string(out[:])
-}
 
 // NewClient returns a Client configured by opts. Without a credentials
 // option it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
@@ -433,7 +404,7 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	}
 	all := append(common, params...)
 	sortParams(all)
-	signature := c.sign(stringToSign("POST", all), creds.AccessKeySecret)
+	signature := signBytes(stringToSign("POST", all), creds.AccessKeySecret)
 
 	// The query holds the common parameters, the body the others (a
 	// request never sets a common parameter: buildParams refuses it). Size
@@ -553,12 +524,6 @@ func retryAfterHeader(header http.Header) int64 {
 		return 0
 	}
 	return ms
-}
-
-// typedResponse is implemented by every typed response through its
-// embedded ResponseMeta.
-type typedResponse interface {
-	meta() *ResponseMeta
 }
 
 // fastDecode decodes a well-typed JSON success body straight into a typed

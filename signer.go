@@ -4,8 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash"
 	"net/url"
 	"sort"
+	"sync"
 )
 
 // Signature constants of the Alibaba Cloud RPC (POP) signature, version 1.0.
@@ -150,16 +152,34 @@ func escapedTwiceLen(s string) int {
 	return n
 }
 
-// signBytes returns base64(HMAC-SHA1(secret + "&", stringToSign)).
+// macState is a reusable HMAC-SHA1 state keyed with one secret.
+type macState struct {
+	secret string
+	mac    hash.Hash
+	sum    [sha1.Size]byte
+}
+
+// macStates holds *macState values for reuse, so that signing allocates
+// no HMAC state when the same secret signs again.
+var macStates sync.Pool
+
+// signBytes returns base64(HMAC-SHA1(secret + "&", stringToSign)), reusing
+// a pooled HMAC state when it was keyed with the same secret. It is the
+// one signer: every request and Sign use it.
 func signBytes(stringToSign []byte, accessKeySecret string) string {
-	key := make([]byte, 0, len(accessKeySecret)+1)
-	key = append(key, accessKeySecret...)
-	key = append(key, '&')
-	mac := hmac.New(sha1.New, key)
-	mac.Write(stringToSign)
-	var sum [sha1.Size]byte
+	st, _ := macStates.Get().(*macState)
+	if st == nil || st.secret != accessKeySecret {
+		key := make([]byte, 0, len(accessKeySecret)+1)
+		key = append(key, accessKeySecret...)
+		key = append(key, '&')
+		st = &macState{secret: accessKeySecret, mac: hmac.New(sha1.New, key)}
+	} else {
+		st.mac.Reset()
+	}
+	st.mac.Write(stringToSign)
 	var out [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(out[:], mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(out[:], st.mac.Sum(st.sum[:0]))
+	macStates.Put(st)
 	return string(out[:])
 }
 

@@ -2,20 +2,6 @@ package dyvms
 
 import "context"
 
-// ResponseMeta is carried by every response: the request's ID and the
-// service's status Code and Message (a success Code, since any other Code is
-// returned as *Error).
-type ResponseMeta struct {
-	// RequestID identifies the request; quote it to Alibaba Cloud support.
-	RequestID string `json:"RequestId"`
-	// Code is the status code: "OK", or "200" for some Actions.
-	Code string `json:"Code"`
-	// Message describes Code.
-	Message string `json:"Message"`
-}
-
-func (m *ResponseMeta) meta() *ResponseMeta { return m }
-
 // SingleCallByTtsRequest is the input of SingleCallByTts.
 type SingleCallByTtsRequest struct {
 	// CalledNumber is the number to call (required): one mainland China
