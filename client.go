@@ -24,15 +24,12 @@ package dyvms
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -440,150 +437,4 @@ func (c *Client) newRequest(ctx context.Context, action string, params []param, 
 	}
 	req.Header = http.Header{"Content-Type": formContentType, "User-Agent": c.uaHeader}
 	return req, signature, nil
-}
-
-// decodeResponse turns a response into out or an *Error.
-func decodeResponse(action string, status int, header http.Header, body []byte, out any, red redactor) error {
-	_, _, err := decodeEnvelope(action, status, header, body, out, red)
-	return err
-}
-
-// decodeEnvelope is decodeResponse that also returns the envelope's Code
-// and RequestId, for the log.
-func decodeEnvelope(action string, status int, header http.Header, body []byte, out any, red redactor) (code, requestID string, err error) {
-	if fastDecode(action, status, body, out) {
-		m := out.(typedResponse).meta()
-		requestID = m.RequestID
-		if requestID == "" {
-			requestID = header.Get("x-acs-request-id")
-		}
-		return m.Code, requestID, nil
-	}
-	root, tree, perr := parseBody(body)
-	if perr != nil {
-		e := &Error{
-			Action:     action,
-			HTTPStatus: status,
-			RequestID:  red.redact(header.Get("x-acs-request-id")),
-			Message:    "body is not a Dyvmsapi envelope: " + shortReason(perr),
-			Body:       red.snippet(body),
-			RetryAfter: retryAfterHeader(header),
-			unexpected: true,
-		}
-		return "", e.RequestID, e
-	}
-	code = toString(tree["Code"])
-	if status >= 200 && status < 300 && root != "Error" {
-		if !isSuccessEnvelope(action, root, tree) {
-			e := &Error{
-				Action:     action,
-				HTTPStatus: status,
-				RequestID:  red.redact(header.Get("x-acs-request-id")),
-				Message:    "body is not a " + action + " response",
-				Body:       red.snippet(body),
-				RetryAfter: retryAfterHeader(header),
-				unexpected: true,
-			}
-			return code, e.RequestID, e
-		}
-		if successCode(action, code) {
-			decodeInto(tree, out)
-			requestID = toString(tree["RequestId"])
-			if requestID == "" {
-				requestID = header.Get("x-acs-request-id")
-			}
-			return code, requestID, nil
-		}
-	}
-	e := &Error{
-		Action:     action,
-		HTTPStatus: status,
-		Code:       red.redact(code),
-		Message:    red.redact(toString(tree["Message"])),
-		RequestID:  red.redact(toString(tree["RequestId"])),
-		HostID:     red.redact(toString(tree["HostId"])),
-		Recommend:  red.redact(toString(tree["Recommend"])),
-	}
-	if e.RequestID == "" {
-		e.RequestID = red.redact(header.Get("x-acs-request-id"))
-	}
-	e.RetryAfter = retryAfterHeader(header)
-	if code == "" {
-		e.unexpected = true
-		e.Message = "error envelope without a Code"
-		e.Body = red.snippet(body)
-	}
-	return code, e.RequestID, e
-}
-
-// retryAfterHeader returns the x-acs-retry-after hint in milliseconds, or
-// 0 when it is absent or not a positive integer.
-func retryAfterHeader(header http.Header) int64 {
-	ms, err := strconv.ParseInt(strings.TrimSpace(header.Get("x-acs-retry-after")), 10, 64)
-	if err != nil || ms < 0 {
-		return 0
-	}
-	return ms
-}
-
-// fastDecode decodes a well-typed JSON success body straight into a typed
-// response with encoding/json. It reports false, leaving out zeroed, for
-// anything else (XML, an error, a Code that is not success, or any value
-// whose type needs the tolerant rules), and the tolerant path then decodes
-// the body. Both paths give the same result for a body both can decode.
-func fastDecode(action string, status int, body []byte, out any) bool {
-	tr, ok := out.(typedResponse)
-	if !ok || status < 200 || status > 299 || len(body) == 0 || body[0] != '{' {
-		return false
-	}
-	if !decodeStrict(body, out) {
-		return false
-	}
-	if m := tr.meta(); (m.RequestID != "" || m.Code != "") && successCode(action, m.Code) {
-		return true
-	}
-	reflect.ValueOf(out).Elem().SetZero()
-	return false
-}
-
-// isSuccessEnvelope reports whether a parsed 2xx body is the Action's
-// response: XML rooted at <ActionResponse>, or a JSON object carrying a
-// RequestId or a Code (an HTML page that happens to be well-formed XML, or
-// an unrelated JSON document, is not).
-func isSuccessEnvelope(action, root string, tree map[string]any) bool {
-	if root != "" {
-		return root == action+"Response"
-	}
-	_, hasID := tree["RequestId"]
-	_, hasCode := tree["Code"]
-	return hasID || hasCode
-}
-
-// shortReason is a one-line description of a parse error.
-func shortReason(err error) string {
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return "malformed XML"
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "truncated"
-	}
-	if errors.Is(err, errNotEnvelope) {
-		return err.Error()
-	}
-	return "malformed: " + err.Error()
-}
-
-// successCode reports whether code means success for action: the Action's
-// documented success code ("OK" for most, "200" for some). A body without a
-// Code counts as success, as do "OK" and "200" for an Action whose success
-// code is undocumented.
-func successCode(action, code string) bool {
-	if code == "" {
-		return true
-	}
-	if info, ok := actionTable[action]; ok && info.successCode != "" {
-		return code == info.successCode
-	}
-	return code == "OK" || code == "200"
 }

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"math"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Responses are decoded in two steps, the same for XML and JSON bodies:
@@ -22,6 +24,146 @@ import (
 // RPC wrapper object ({"Item": [...]}), and JSON-in-string fields that
 // arrive as an inline object. A value that cannot be converted leaves the
 // field at its zero value rather than failing the call.
+
+// decodeEnvelope turns a response into out, or into an *Error for
+// anything but the Action's success, and returns the envelope's Code and
+// RequestId (for the log).
+func decodeEnvelope(action string, status int, header http.Header, body []byte, out any, red redactor) (code, requestID string, err error) {
+	if fastDecode(action, status, body, out) {
+		m := out.(typedResponse).meta()
+		return m.Code, orHeaderRequestID(m.RequestID, header), nil
+	}
+	root, tree, perr := parseBody(body)
+	if perr != nil {
+		e := newError(action, status, header, red).notEnvelope("body is not a Dyvmsapi envelope: "+shortReason(perr), body, red)
+		return "", e.RequestID, e
+	}
+	code = toString(tree["Code"])
+	if status >= 200 && status < 300 && root != "Error" {
+		if !isSuccessEnvelope(action, root, tree) {
+			e := newError(action, status, header, red).notEnvelope("body is not a "+action+" response", body, red)
+			return code, e.RequestID, e
+		}
+		if isSuccessCode(action, code) {
+			decodeInto(tree, out)
+			return code, orHeaderRequestID(toString(tree["RequestId"]), header), nil
+		}
+	}
+	e := newError(action, status, header, red)
+	e.Code = red.redact(code)
+	e.Message = red.redact(toString(tree["Message"]))
+	e.HostID = red.redact(toString(tree["HostId"]))
+	e.Recommend = red.redact(toString(tree["Recommend"]))
+	if id := toString(tree["RequestId"]); id != "" {
+		e.RequestID = red.redact(id)
+	}
+	if code == "" {
+		e.notEnvelope("error envelope without a Code", body, red)
+	}
+	return code, e.RequestID, e
+}
+
+// newError is the one constructor of the *Error of a response: the Action,
+// the HTTP status, and from the headers the RequestId and the retry hint,
+// redacted. The caller adds what the body says.
+func newError(action string, status int, header http.Header, red redactor) *Error {
+	return &Error{
+		Action:     action,
+		HTTPStatus: status,
+		RequestID:  red.redact(header.Get("x-acs-request-id")),
+		RetryAfter: retryAfterHeader(header),
+	}
+}
+
+// notEnvelope marks e as an answer that is no usable envelope, with the
+// reason as its Message and a redacted snippet of the body.
+func (e *Error) notEnvelope(reason string, body []byte, red redactor) *Error {
+	e.unexpected = true
+	e.Message = reason
+	e.Body = red.snippet(body)
+	return e
+}
+
+// orHeaderRequestID returns id, or the x-acs-request-id header when the
+// body carried none.
+func orHeaderRequestID(id string, header http.Header) string {
+	if id == "" {
+		return header.Get("x-acs-request-id")
+	}
+	return id
+}
+
+// retryAfterHeader returns the x-acs-retry-after hint (milliseconds on the
+// wire), or 0 when it is absent or not a positive integer.
+func retryAfterHeader(header http.Header) time.Duration {
+	ms, err := strconv.ParseInt(strings.TrimSpace(header.Get("x-acs-retry-after")), 10, 64)
+	if err != nil || ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// fastDecode decodes a well-typed JSON success body straight into a typed
+// response with encoding/json. It reports false, leaving out zeroed, for
+// anything else (XML, an error, a Code that is not success, or any value
+// whose type needs the tolerant rules), and the tolerant path then decodes
+// the body. Both paths give the same result for a body both can decode.
+func fastDecode(action string, status int, body []byte, out any) bool {
+	tr, ok := out.(typedResponse)
+	if !ok || status < 200 || status > 299 || len(body) == 0 || body[0] != '{' {
+		return false
+	}
+	if !decodeStrict(body, out) {
+		return false
+	}
+	if m := tr.meta(); (m.RequestID != "" || m.Code != "") && isSuccessCode(action, m.Code) {
+		return true
+	}
+	reflect.ValueOf(out).Elem().SetZero()
+	return false
+}
+
+// isSuccessEnvelope reports whether a parsed 2xx body is the Action's
+// response: XML rooted at <ActionResponse>, or a JSON object carrying a
+// RequestId or a Code (an HTML page that happens to be well-formed XML, or
+// an unrelated JSON document, is not).
+func isSuccessEnvelope(action, root string, tree map[string]any) bool {
+	if root != "" {
+		return root == action+"Response"
+	}
+	_, hasID := tree["RequestId"]
+	_, hasCode := tree["Code"]
+	return hasID || hasCode
+}
+
+// shortReason is a one-line description of a parse error.
+func shortReason(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return "malformed XML"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "truncated"
+	}
+	if errors.Is(err, errNotEnvelope) {
+		return err.Error()
+	}
+	return "malformed: " + err.Error()
+}
+
+// isSuccessCode reports whether code means success for action: the Action's
+// documented success code ("OK" for most, "200" for some). A body without a
+// Code counts as success, as do "OK" and "200" for an Action whose success
+// code is undocumented.
+func isSuccessCode(action, code string) bool {
+	if code == "" {
+		return true
+	}
+	if info, ok := actionTable[action]; ok && info.successCode != "" {
+		return code == info.successCode
+	}
+	return code == "OK" || code == "200"
+}
 
 // errNotEnvelope is returned by parseBody for a body that is neither a JSON
 // object nor an XML document.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -54,8 +55,9 @@ type Error struct {
 	Recommend string
 	// Body is a short snippet of the response body when it was no envelope.
 	Body string
-	// RetryAfter is the server's x-acs-retry-after hint in milliseconds, or 0.
-	RetryAfter int64
+	// RetryAfter is the pause the server asked for before a retry (its
+	// x-acs-retry-after header), or 0.
+	RetryAfter time.Duration
 
 	unexpected bool
 }

@@ -94,14 +94,14 @@ func TestBusinessErrorOn200(t *testing.T) {
 // "OK" is not success for an Action whose success code is "200", and the
 // reverse.
 func TestSuccessCodeIsPerAction(t *testing.T) {
-	assert.True(t, successCode("SingleCallByTts", "OK"))
-	assert.False(t, successCode("SingleCallByTts", "200"))
-	assert.True(t, successCode("CreateCallTask", "200"))
-	assert.False(t, successCode("CreateCallTask", "OK"))
-	assert.True(t, successCode("BindNumberAndVoipId", "OK")) // undocumented: both
-	assert.True(t, successCode("BindNumberAndVoipId", "200"))
-	assert.True(t, successCode("UnknownAction", "OK"))
-	assert.False(t, successCode("UnknownAction", "isv.X"))
+	assert.True(t, isSuccessCode("SingleCallByTts", "OK"))
+	assert.False(t, isSuccessCode("SingleCallByTts", "200"))
+	assert.True(t, isSuccessCode("CreateCallTask", "200"))
+	assert.False(t, isSuccessCode("CreateCallTask", "OK"))
+	assert.True(t, isSuccessCode("BindNumberAndVoipId", "OK")) // undocumented: both
+	assert.True(t, isSuccessCode("BindNumberAndVoipId", "200"))
+	assert.True(t, isSuccessCode("UnknownAction", "OK"))
+	assert.False(t, isSuccessCode("UnknownAction", "isv.X"))
 }
 
 // Bodies that are no envelope are typed errors naming the status, with a

@@ -126,3 +126,9 @@ func requireSigned(t *testing.T, c captured, action, secret string) {
 // newDefaultTransport is the client's own transport with the default
 // connect timeout.
 func newDefaultTransport() *http.Transport { return newTransport(DefaultConnectTimeout) }
+
+// decodeResponse turns a response into out or an *Error, as an attempt does.
+func decodeResponse(action string, status int, header http.Header, body []byte, out any, red redactor) error {
+	_, _, err := decodeEnvelope(action, status, header, body, out, red)
+	return err
+}

@@ -289,7 +289,7 @@ func permanentTLS(err error) bool {
 func (p RetryPolicy) delay(ctx context.Context, n int, err error, rnd func(int64) int64) (time.Duration, bool) {
 	d := p.backoff(n, rnd)
 	if e := asError(err); e != nil && e.RetryAfter > 0 {
-		hint := time.Duration(e.RetryAfter) * time.Millisecond
+		hint := e.RetryAfter
 		if hint > p.MaxDelay {
 			return 0, false
 		}

@@ -233,7 +233,7 @@ func TestRetryAfterLongerThanPolicyStops(t *testing.T) {
 	var e *Error
 	require.ErrorAs(t, err, &e)
 	assert.True(t, IsThrottling(err))
-	assert.Equal(t, int64(60000), e.RetryAfter)
+	assert.Equal(t, 60*time.Second, e.RetryAfter)
 	assert.Len(t, srv.requests(), 1)
 }
 

@@ -49,6 +49,6 @@ func ExampleServer_InjectFault() {
 	_, err = client.SingleCallByTts(context.Background(), req)
 	fmt.Println(err, srv.Count("SingleCallByTts"))
 	// Output:
-	// Throttling.User 400 1000
+	// Throttling.User 400 1s
 	// <nil> 1
 }

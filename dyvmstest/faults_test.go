@@ -36,7 +36,7 @@ func TestFaultThrottle(t *testing.T) {
 			for i := 0; i < 2; i++ {
 				_, err := placeCall(c)
 				e := asError(t, err)
-				if e.Code != "Throttling.User" || e.HTTPStatus != 400 || e.RetryAfter != 1500 || e.HostID != HostID {
+				if e.Code != "Throttling.User" || e.HTTPStatus != 400 || e.RetryAfter != 1500*time.Millisecond || e.HostID != HostID {
 					t.Fatalf("attempt %d: %+v", i, e)
 				}
 			}
