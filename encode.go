@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -32,35 +31,6 @@ import (
 // sent whenever they are non-nil, so zero can be sent through a pointer.
 // A slice of structs is flattened to Name.N.Field with N from 1, and a slice
 // of scalars to Name.N.
-
-// chinaTime is China Standard Time (UTC+8, no daylight saving), the zone of
-// the service's wall-clock date strings.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// ChinaStandardTime returns the UTC+8 zone the service uses for its
-// "yyyy-MM-dd HH:mm:ss" date strings.
-func ChinaStandardTime() *time.Location { return chinaTime }
-
-// chinaDateTime parses a "yyyy-MM-dd HH:mm:ss" string in China Standard
-// Time; the zero time if s is empty or malformed. The response helpers
-// (CreatedAt, StartedAt, ...) use it.
-func chinaDateTime(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, strings.TrimSpace(s), chinaTime)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-// epochMillis parses Unix milliseconds written as a string; the zero time
-// if s is empty, malformed or not positive.
-func epochMillis(s string) time.Time {
-	ms, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || ms <= 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).In(chinaTime)
-}
 
 type encKind uint8
 
@@ -303,7 +273,7 @@ func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error
 	case encTimeMillis:
 		e.add(name, strconv.FormatInt(f.Interface().(time.Time).UnixMilli(), 10))
 	case encTimeDateTime:
-		e.add(name, f.Interface().(time.Time).In(chinaTime).Format(time.DateTime))
+		e.add(name, formatChinaDateTime(f.Interface().(time.Time)))
 	case encStructList:
 		if f.Len() == 0 {
 			if fp.required {

@@ -280,7 +280,7 @@ type TransferCalleePoolConfig struct {
 }
 
 // CreatedAt returns GmtCreate as a time, or the zero time if it is unset.
-func (c TransferCalleePoolConfig) CreatedAt() time.Time { return hotlineMillis(c.GmtCreate) }
+func (c TransferCalleePoolConfig) CreatedAt() time.Time { return millisTime(c.GmtCreate) }
 
 // QueryCallInPoolTransferConfigResponse is the output of
 // QueryCallInPoolTransferConfig.
@@ -334,7 +334,7 @@ type CallInTransferRecord struct {
 }
 
 // CreatedAt returns GmtCreate as a time, or the zero time if it is unset.
-func (r CallInTransferRecord) CreatedAt() time.Time { return hotlineMillis(r.GmtCreate) }
+func (r CallInTransferRecord) CreatedAt() time.Time { return millisTime(r.GmtCreate) }
 
 // CallInTransferRecordPage is one page of QueryCallInTransferRecord.
 type CallInTransferRecordPage struct {
@@ -520,13 +520,4 @@ type SubmitHotlineTransferRegisterResponse struct {
 // ListHotlineTransferRegisterFile first.
 func (c *Client) SubmitHotlineTransferRegister(ctx context.Context, req *SubmitHotlineTransferRegisterRequest, opts ...CallOption) (*SubmitHotlineTransferRegisterResponse, error) {
 	return call[SubmitHotlineTransferRegisterResponse](ctx, c, "SubmitHotlineTransferRegister", req, opts)
-}
-
-// hotlineMillis turns Unix milliseconds into a time in China Standard Time;
-// the zero time for 0 or less.
-func hotlineMillis(ms int64) time.Time {
-	if ms <= 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).In(ChinaStandardTime())
 }

@@ -100,13 +100,13 @@ func (t ReceiptTime) Parse() (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if tm, err := time.ParseInLocation(time.DateTime, s, chinaTime); err == nil {
+	if tm, ok := parseChinaDateTime(s); ok {
 		return tm, nil
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
 		switch len(s) {
 		case 12, 13, 14: // epoch milliseconds, 1973 to 2286 and beyond
-			return time.UnixMilli(n).In(chinaTime), nil
+			return millisTime(n), nil
 		case 9, 10, 11: // epoch seconds
 			return time.Unix(n, 0).In(chinaTime), nil
 		}

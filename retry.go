@@ -305,18 +305,3 @@ func (p RetryPolicy) delay(ctx context.Context, n int, err error, rnd func(int64
 
 // randInt63n is the default jitter source.
 func randInt63n(n int64) int64 { return rand.Int64N(n) }
-
-// sleepCtx pauses for d or until ctx ends, whichever is first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
