@@ -29,8 +29,7 @@ import (
 // Unix milliseconds); datetime (a time.Time sent as "2006-01-02 15:04:05" in
 // China Standard Time, UTC+8). Zero values are not sent; pointer fields are
 // sent whenever they are non-nil, so zero can be sent through a pointer.
-// A slice of structs is flattened to Name.N.Field with N from 1, and a slice
-// of scalars to Name.N.
+// A slice of structs is flattened to Name.N.Field with N from 1.
 
 type encKind uint8
 
@@ -44,7 +43,6 @@ const (
 	encTimeMillis
 	encTimeDateTime
 	encStructList
-	encScalarList
 )
 
 // fieldPlan is how one struct field goes on the wire.
@@ -57,7 +55,6 @@ type fieldPlan struct {
 	min, max *float64
 	maxBytes int
 	elem     *structPlan // for encStructList
-	elemKind encKind     // for encScalarList
 }
 
 // structPlan is the wire plan of one request (or list item) struct type.
@@ -133,13 +130,6 @@ func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
 			return fp, err
 		}
 		fp.elem = elem
-	case ft.Kind() == reflect.Slice:
-		fp.kind = encScalarList
-		k, ok := scalarKind(ft.Elem())
-		if !ok {
-			return fp, fmt.Errorf("unsupported list element %s", ft.Elem())
-		}
-		fp.elemKind = k
 	default:
 		k, ok := scalarKind(ft)
 		if !ok {
@@ -222,7 +212,7 @@ func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error
 			return nil
 		}
 		f = f.Elem()
-	} else if f.IsZero() && fp.kind != encStructList && fp.kind != encScalarList {
+	} else if f.IsZero() && fp.kind != encStructList {
 		if fp.required {
 			return e.invalid(name, "is required")
 		}
@@ -286,16 +276,6 @@ func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error
 				return err
 			}
 		}
-	case encScalarList:
-		if f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "needs at least one item")
-			}
-			return nil
-		}
-		for j := 0; j < f.Len(); j++ {
-			e.add(name+"."+strconv.Itoa(j+1), scalarString(f.Index(j), fp.elemKind))
-		}
 	}
 	return nil
 }
@@ -316,20 +296,6 @@ func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
 
 func (e *encoder) add(key, value string) {
 	e.params = append(e.params, param{key, value})
-}
-
-func scalarString(v reflect.Value, k encKind) string {
-	switch k {
-	case encInt:
-		return strconv.FormatInt(v.Int(), 10)
-	case encUint:
-		return strconv.FormatUint(v.Uint(), 10)
-	case encFloat:
-		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
-	case encBool:
-		return strconv.FormatBool(v.Bool())
-	}
-	return v.String()
 }
 
 // marshalJSON encodes v deterministically (map keys sorted, as encoding/json

@@ -45,3 +45,15 @@ func FuzzMarshalStringMap(f *testing.F) {
 		}
 	})
 }
+
+// No request sends a list of scalars (every list of the API is a list of
+// structs, Name.N.Field), so the encoder refuses one instead of guessing a
+// wire form.
+func TestEncodeRefusesScalarList(t *testing.T) {
+	type scalarListRequest struct {
+		Numbers []string `dyvms:"Numbers"`
+	}
+	_, err := encodeRequest("X", &scalarListRequest{Numbers: []string{"1"}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unsupported field type []string")
+}
