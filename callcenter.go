@@ -233,7 +233,7 @@ type CreateCallTaskResponse struct {
 // service is never retried blindly: look for the task with ListCallTask
 // (by TaskName) before creating it again.
 func (c *Client) CreateCallTask(ctx context.Context, req *CreateCallTaskRequest, opts ...CallOption) (*CreateCallTaskResponse, error) {
-	return call[CreateCallTaskResponse](ctx, c, "CreateCallTask", req, opts)
+	return invokeTyped[CreateCallTaskResponse](ctx, c, "CreateCallTask", req, opts)
 }
 
 // ExecuteCallTaskRequest is the input of ExecuteCallTask.
@@ -264,7 +264,7 @@ type ExecuteCallTaskResponse struct {
 // reached the service is never retried blindly: read the task's state with
 // ListCallTask first.
 func (c *Client) ExecuteCallTask(ctx context.Context, req *ExecuteCallTaskRequest, opts ...CallOption) (*ExecuteCallTaskResponse, error) {
-	return call[ExecuteCallTaskResponse](ctx, c, "ExecuteCallTask", req, opts)
+	return invokeTyped[ExecuteCallTaskResponse](ctx, c, "ExecuteCallTask", req, opts)
 }
 
 // ListCallTaskRequest is the input of ListCallTask. All fields are optional
@@ -351,7 +351,7 @@ type ListCallTaskResponse struct {
 // filters. No field is required. QPS: 1000 per user, 500 for the API.
 // ListCallTaskAll walks every page.
 func (c *Client) ListCallTask(ctx context.Context, req *ListCallTaskRequest, opts ...CallOption) (*ListCallTaskResponse, error) {
-	return call[ListCallTaskResponse](ctx, c, "ListCallTask", req, opts)
+	return invokeTyped[ListCallTaskResponse](ctx, c, "ListCallTask", req, opts)
 }
 
 // ListCallTaskAll iterates over every task ListCallTask returns for req,
@@ -418,7 +418,7 @@ type ListCallTaskDetailResponse struct {
 // one page at a time. Required: TaskID. QPS: 1000 per user, 500 for the
 // API. ListCallTaskDetailAll walks every page.
 func (c *Client) ListCallTaskDetail(ctx context.Context, req *ListCallTaskDetailRequest, opts ...CallOption) (*ListCallTaskDetailResponse, error) {
-	return call[ListCallTaskDetailResponse](ctx, c, "ListCallTaskDetail", req, opts)
+	return invokeTyped[ListCallTaskDetailResponse](ctx, c, "ListCallTaskDetail", req, opts)
 }
 
 // ListCallTaskDetailAll iterates over every per-number result
@@ -513,7 +513,7 @@ func (r *QueryCallDetailByCallIdResponse) Detail() (CallDetail, error) {
 // CallId, the product that placed it and the day it was placed. Required:
 // CallID, ProdID, QueryDate. QPS: 100 per user, 500 for the API.
 func (c *Client) QueryCallDetailByCallId(ctx context.Context, req *QueryCallDetailByCallIdRequest, opts ...CallOption) (*QueryCallDetailByCallIdResponse, error) {
-	return call[QueryCallDetailByCallIdResponse](ctx, c, "QueryCallDetailByCallId", req, opts)
+	return invokeTyped[QueryCallDetailByCallIdResponse](ctx, c, "QueryCallDetailByCallId", req, opts)
 }
 
 // QueryCallDetailByTaskIdRequest is the input of QueryCallDetailByTaskId.
@@ -628,7 +628,7 @@ func (r *QueryCallDetailByTaskIdResponse) Detail() (TaskCallDetail, error) {
 // within a robocall task started with BatchRobotSmartCall. Required:
 // TaskID, Callee, QueryDate. No QPS limit is documented.
 func (c *Client) QueryCallDetailByTaskId(ctx context.Context, req *QueryCallDetailByTaskIdRequest, opts ...CallOption) (*QueryCallDetailByTaskIdResponse, error) {
-	return call[QueryCallDetailByTaskIdResponse](ctx, c, "QueryCallDetailByTaskId", req, opts)
+	return invokeTyped[QueryCallDetailByTaskIdResponse](ctx, c, "QueryCallDetailByTaskId", req, opts)
 }
 
 // DescribeRecordDataRequest is the input of DescribeRecordData. No source
@@ -664,7 +664,7 @@ type DescribeRecordDataResponse struct {
 // documentation: no field is known to be required, and no QPS limit or
 // success code is documented.
 func (c *Client) DescribeRecordData(ctx context.Context, req *DescribeRecordDataRequest, opts ...CallOption) (*DescribeRecordDataResponse, error) {
-	return call[DescribeRecordDataResponse](ctx, c, "DescribeRecordData", req, opts)
+	return invokeTyped[DescribeRecordDataResponse](ctx, c, "DescribeRecordData", req, opts)
 }
 
 // DoubleCallSeatRequest is the input of DoubleCallSeat. No source says
@@ -714,7 +714,7 @@ type DoubleCallSeatResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) DoubleCallSeat(ctx context.Context, req *DoubleCallSeatRequest, opts ...CallOption) (*DoubleCallSeatResponse, error) {
-	return call[DoubleCallSeatResponse](ctx, c, "DoubleCallSeat", req, opts)
+	return invokeTyped[DoubleCallSeatResponse](ctx, c, "DoubleCallSeat", req, opts)
 }
 
 // ListOrderedNumbersRequest is the input of ListOrderedNumbers. No source
@@ -735,7 +735,7 @@ type ListOrderedNumbersResponse struct {
 // product. A legacy Action without public documentation: no field is
 // known to be required, and no QPS limit or success code is documented.
 func (c *Client) ListOrderedNumbers(ctx context.Context, req *ListOrderedNumbersRequest, opts ...CallOption) (*ListOrderedNumbersResponse, error) {
-	return call[ListOrderedNumbersResponse](ctx, c, "ListOrderedNumbers", req, opts)
+	return invokeTyped[ListOrderedNumbersResponse](ctx, c, "ListOrderedNumbers", req, opts)
 }
 
 // ListOutboundStrategiesRequest is the input of ListOutboundStrategies. No
@@ -810,7 +810,7 @@ type ListOutboundStrategiesResponse struct {
 // documentation: no field is known to be required, and no QPS limit or
 // success code is documented.
 func (c *Client) ListOutboundStrategies(ctx context.Context, req *ListOutboundStrategiesRequest, opts ...CallOption) (*ListOutboundStrategiesResponse, error) {
-	return call[ListOutboundStrategiesResponse](ctx, c, "ListOutboundStrategies", req, opts)
+	return invokeTyped[ListOutboundStrategiesResponse](ctx, c, "ListOutboundStrategies", req, opts)
 }
 
 // StartMicroOutboundRequest is the input of StartMicroOutbound. No source
@@ -856,5 +856,5 @@ type StartMicroOutboundResponse struct {
 // It may place a call, so a failure after the request may have reached the
 // service is never retried blindly.
 func (c *Client) StartMicroOutbound(ctx context.Context, req *StartMicroOutboundRequest, opts ...CallOption) (*StartMicroOutboundResponse, error) {
-	return call[StartMicroOutboundResponse](ctx, c, "StartMicroOutbound", req, opts)
+	return invokeTyped[StartMicroOutboundResponse](ctx, c, "StartMicroOutbound", req, opts)
 }

@@ -134,8 +134,9 @@ func NewClient(opts ...Option) (*Client, error) {
 // Endpoint returns the endpoint the client sends to.
 func (c *Client) Endpoint() string { return c.endpoint }
 
-// call runs action with req and decodes a success into a new Resp.
-func call[Resp any](ctx context.Context, c *Client, action string, req any, opts []CallOption) (*Resp, error) {
+// invokeTyped runs action with req and decodes a success into a new Resp:
+// the body of every typed Action method.
+func invokeTyped[Resp any](ctx context.Context, c *Client, action string, req any, opts []CallOption) (*Resp, error) {
 	out := new(Resp)
 	if err := c.invoke(ctx, action, req, out, opts); err != nil {
 		return nil, err

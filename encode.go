@@ -368,7 +368,7 @@ func appendJSONString(b []byte, s string) []byte {
 			case '\f':
 				b = append(b, '\\', 'f')
 			default:
-				b = append(b, '\\', 'u', '0', '0', upperHexLower[c>>4], upperHexLower[c&0xF])
+				b = append(b, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
 			}
 			i++
 			start = i
@@ -384,7 +384,7 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		if r == '\u2028' || r == '\u2029' {
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', upperHexLower[r&0xF])
+			b = append(b, '\\', 'u', '2', '0', '2', lowerHex[r&0xF])
 			i += size
 			start = i
 			continue
@@ -395,6 +395,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// upperHexLower is the lower-case hex alphabet encoding/json uses in \u
+// lowerHex is the lower-case hex alphabet encoding/json uses in \u
 // escapes.
-const upperHexLower = "0123456789abcdef"
+const lowerHex = "0123456789abcdef"

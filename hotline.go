@@ -93,7 +93,7 @@ type GetHotlineQualificationByOrderResponse struct {
 // and state from a qualification order (ticket) ID. Required: OrderID.
 // QPS: 1000 per user, 500 for the API.
 func (c *Client) GetHotlineQualificationByOrder(ctx context.Context, req *GetHotlineQualificationByOrderRequest, opts ...CallOption) (*GetHotlineQualificationByOrderResponse, error) {
-	return call[GetHotlineQualificationByOrderResponse](ctx, c, "GetHotlineQualificationByOrder", req, opts)
+	return invokeTyped[GetHotlineQualificationByOrderResponse](ctx, c, "GetHotlineQualificationByOrder", req, opts)
 }
 
 // ListHotlineTransferNumberRequest is the input of ListHotlineTransferNumber.
@@ -151,7 +151,7 @@ type ListHotlineTransferNumberResponse struct {
 // QualificationID. QPS: 1000 per user, 500 for the API.
 // ListHotlineTransferNumberAll walks every page.
 func (c *Client) ListHotlineTransferNumber(ctx context.Context, req *ListHotlineTransferNumberRequest, opts ...CallOption) (*ListHotlineTransferNumberResponse, error) {
-	return call[ListHotlineTransferNumberResponse](ctx, c, "ListHotlineTransferNumber", req, opts)
+	return invokeTyped[ListHotlineTransferNumberResponse](ctx, c, "ListHotlineTransferNumber", req, opts)
 }
 
 // ListHotlineTransferNumberAll iterates over every number
@@ -233,7 +233,7 @@ type ListHotlineTransferRegisterFileResponse struct {
 // HotlineNumber, QualificationID. QPS: 1000 per user, 500 for the API.
 // ListHotlineTransferRegisterFileAll walks every page.
 func (c *Client) ListHotlineTransferRegisterFile(ctx context.Context, req *ListHotlineTransferRegisterFileRequest, opts ...CallOption) (*ListHotlineTransferRegisterFileResponse, error) {
-	return call[ListHotlineTransferRegisterFileResponse](ctx, c, "ListHotlineTransferRegisterFile", req, opts)
+	return invokeTyped[ListHotlineTransferRegisterFileResponse](ctx, c, "ListHotlineTransferRegisterFile", req, opts)
 }
 
 // ListHotlineTransferRegisterFileAll iterates over every record
@@ -295,7 +295,7 @@ type QueryCallInPoolTransferConfigResponse struct {
 // target numbers. Required: PhoneNumber. QPS: 1000 per user, 500 for the
 // API.
 func (c *Client) QueryCallInPoolTransferConfig(ctx context.Context, req *QueryCallInPoolTransferConfigRequest, opts ...CallOption) (*QueryCallInPoolTransferConfigResponse, error) {
-	return call[QueryCallInPoolTransferConfigResponse](ctx, c, "QueryCallInPoolTransferConfig", req, opts)
+	return invokeTyped[QueryCallInPoolTransferConfigResponse](ctx, c, "QueryCallInPoolTransferConfig", req, opts)
 }
 
 // QueryCallInTransferRecordRequest is the input of QueryCallInTransferRecord.
@@ -361,7 +361,7 @@ type QueryCallInTransferRecordResponse struct {
 // PhoneNumber, QueryDate, PageNo, PageSize. QPS: 100 per user, 500 for the
 // API. QueryCallInTransferRecordAll walks every page.
 func (c *Client) QueryCallInTransferRecord(ctx context.Context, req *QueryCallInTransferRecordRequest, opts ...CallOption) (*QueryCallInTransferRecordResponse, error) {
-	return call[QueryCallInTransferRecordResponse](ctx, c, "QueryCallInTransferRecord", req, opts)
+	return invokeTyped[QueryCallInTransferRecordResponse](ctx, c, "QueryCallInTransferRecord", req, opts)
 }
 
 // QueryCallInTransferRecordAll iterates over every record
@@ -409,7 +409,7 @@ type SendVerificationResponse struct {
 // It sends an SMS, so a failure after the request may have reached the
 // service is never retried blindly: a second code may invalidate the first.
 func (c *Client) SendVerification(ctx context.Context, req *SendVerificationRequest, opts ...CallOption) (*SendVerificationResponse, error) {
-	return call[SendVerificationResponse](ctx, c, "SendVerification", req, opts)
+	return invokeTyped[SendVerificationResponse](ctx, c, "SendVerification", req, opts)
 }
 
 // TransferCallee is one transfer target of SetTransferCalleePoolConfig,
@@ -452,7 +452,7 @@ type SetTransferCalleePoolConfigResponse struct {
 // reached the service is not retried blindly: read the configuration back
 // with QueryCallInPoolTransferConfig.
 func (c *Client) SetTransferCalleePoolConfig(ctx context.Context, req *SetTransferCalleePoolConfigRequest, opts ...CallOption) (*SetTransferCalleePoolConfigResponse, error) {
-	return call[SetTransferCalleePoolConfigResponse](ctx, c, "SetTransferCalleePoolConfig", req, opts)
+	return invokeTyped[SetTransferCalleePoolConfigResponse](ctx, c, "SetTransferCalleePoolConfig", req, opts)
 }
 
 // TransferPhoneNumberInfo is one number to register as a transfer target
@@ -519,5 +519,5 @@ type SubmitHotlineTransferRegisterResponse struct {
 // the service is never retried blindly: check ListHotlineTransferNumber and
 // ListHotlineTransferRegisterFile first.
 func (c *Client) SubmitHotlineTransferRegister(ctx context.Context, req *SubmitHotlineTransferRegisterRequest, opts ...CallOption) (*SubmitHotlineTransferRegisterResponse, error) {
-	return call[SubmitHotlineTransferRegisterResponse](ctx, c, "SubmitHotlineTransferRegister", req, opts)
+	return invokeTyped[SubmitHotlineTransferRegisterResponse](ctx, c, "SubmitHotlineTransferRegister", req, opts)
 }

@@ -68,5 +68,5 @@ type IvrCallResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) IvrCall(ctx context.Context, req *IvrCallRequest, opts ...CallOption) (*IvrCallResponse, error) {
-	return call[IvrCallResponse](ctx, c, "IvrCall", req, opts)
+	return invokeTyped[IvrCallResponse](ctx, c, "IvrCall", req, opts)
 }

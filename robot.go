@@ -226,7 +226,7 @@ type SmartCallResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) SmartCall(ctx context.Context, req *SmartCallRequest, opts ...CallOption) (*SmartCallResponse, error) {
-	return call[SmartCallResponse](ctx, c, "SmartCall", req, opts)
+	return invokeTyped[SmartCallResponse](ctx, c, "SmartCall", req, opts)
 }
 
 // SmartCallOperateRequest is the input of SmartCallOperate.
@@ -251,7 +251,7 @@ type SmartCallOperateResponse struct {
 // progress; today only a bridge to a call-centre agent. Required: CallID,
 // Command. No QPS limit is documented.
 func (c *Client) SmartCallOperate(ctx context.Context, req *SmartCallOperateRequest, opts ...CallOption) (*SmartCallOperateResponse, error) {
-	return call[SmartCallOperateResponse](ctx, c, "SmartCallOperate", req, opts)
+	return invokeTyped[SmartCallOperateResponse](ctx, c, "SmartCallOperate", req, opts)
 }
 
 // --- BatchRobotSmartCall ---------------------------------------------------
@@ -308,7 +308,7 @@ type BatchRobotSmartCallResponse struct {
 // service is never retried blindly: reconcile through the task's records
 // (QueryCallDetailByTaskId) before sending it again.
 func (c *Client) BatchRobotSmartCall(ctx context.Context, req *BatchRobotSmartCallRequest, opts ...CallOption) (*BatchRobotSmartCallResponse, error) {
-	return call[BatchRobotSmartCallResponse](ctx, c, "BatchRobotSmartCall", req, opts)
+	return invokeTyped[BatchRobotSmartCallResponse](ctx, c, "BatchRobotSmartCall", req, opts)
 }
 
 // --- Robocall tasks --------------------------------------------------------
@@ -365,7 +365,7 @@ func (r *CreateRobotTaskResponse) TaskID() (int64, error) {
 // then start it with StartRobotTask. Required: TaskName, DialogID, Caller,
 // NumberStatusIdent, RetryType. No QPS limit is documented.
 func (c *Client) CreateRobotTask(ctx context.Context, req *CreateRobotTaskRequest, opts ...CallOption) (*CreateRobotTaskResponse, error) {
-	return call[CreateRobotTaskResponse](ctx, c, "CreateRobotTask", req, opts)
+	return invokeTyped[CreateRobotTaskResponse](ctx, c, "CreateRobotTask", req, opts)
 }
 
 // UploadRobotTaskCalledFileRequest is the input of UploadRobotTaskCalledFile.
@@ -395,7 +395,7 @@ type UploadRobotTaskCalledFileResponse struct {
 // values) to a robocall task. Required: ID, CalledNumber. No QPS limit is
 // documented.
 func (c *Client) UploadRobotTaskCalledFile(ctx context.Context, req *UploadRobotTaskCalledFileRequest, opts ...CallOption) (*UploadRobotTaskCalledFileResponse, error) {
-	return call[UploadRobotTaskCalledFileResponse](ctx, c, "UploadRobotTaskCalledFile", req, opts)
+	return invokeTyped[UploadRobotTaskCalledFileResponse](ctx, c, "UploadRobotTaskCalledFile", req, opts)
 }
 
 // StartRobotTaskRequest is the input of StartRobotTask.
@@ -425,7 +425,7 @@ type StartRobotTaskResponse struct {
 // service is never retried blindly: check the task's state with
 // QueryRobotTaskDetail first.
 func (c *Client) StartRobotTask(ctx context.Context, req *StartRobotTaskRequest, opts ...CallOption) (*StartRobotTaskResponse, error) {
-	return call[StartRobotTaskResponse](ctx, c, "StartRobotTask", req, opts)
+	return invokeTyped[StartRobotTaskResponse](ctx, c, "StartRobotTask", req, opts)
 }
 
 // StopRobotTaskRequest is the input of StopRobotTask.
@@ -445,7 +445,7 @@ type StopRobotTaskResponse struct {
 // StopRobotTask pauses a running robocall task; StartRobotTask resumes it.
 // Required: TaskID. QPS: 100 per user, 500 for the API.
 func (c *Client) StopRobotTask(ctx context.Context, req *StopRobotTaskRequest, opts ...CallOption) (*StopRobotTaskResponse, error) {
-	return call[StopRobotTaskResponse](ctx, c, "StopRobotTask", req, opts)
+	return invokeTyped[StopRobotTaskResponse](ctx, c, "StopRobotTask", req, opts)
 }
 
 // CancelRobotTaskRequest is the input of CancelRobotTask.
@@ -468,7 +468,7 @@ type CancelRobotTaskResponse struct {
 // cannot be restarted. No field is marked required (see TaskID). QPS: 1000
 // per user, 500 for the API.
 func (c *Client) CancelRobotTask(ctx context.Context, req *CancelRobotTaskRequest, opts ...CallOption) (*CancelRobotTaskResponse, error) {
-	return call[CancelRobotTaskResponse](ctx, c, "CancelRobotTask", req, opts)
+	return invokeTyped[CancelRobotTaskResponse](ctx, c, "CancelRobotTask", req, opts)
 }
 
 // CancelOrderRobotTaskRequest is the input of CancelOrderRobotTask.
@@ -488,7 +488,7 @@ type CancelOrderRobotTaskResponse struct {
 // CancelOrderRobotTask cancels a robocall task scheduled to start later.
 // Required: TaskID. QPS: 100 per user, 500 for the API.
 func (c *Client) CancelOrderRobotTask(ctx context.Context, req *CancelOrderRobotTaskRequest, opts ...CallOption) (*CancelOrderRobotTaskResponse, error) {
-	return call[CancelOrderRobotTaskResponse](ctx, c, "CancelOrderRobotTask", req, opts)
+	return invokeTyped[CancelOrderRobotTaskResponse](ctx, c, "CancelOrderRobotTask", req, opts)
 }
 
 // DeleteRobotTaskRequest is the input of DeleteRobotTask.
@@ -511,7 +511,7 @@ type DeleteRobotTaskResponse struct {
 // DeleteRobotTask deletes a robocall task. Required: TaskID. QPS: 100 per
 // user, 500 for the API.
 func (c *Client) DeleteRobotTask(ctx context.Context, req *DeleteRobotTaskRequest, opts ...CallOption) (*DeleteRobotTaskResponse, error) {
-	return call[DeleteRobotTaskResponse](ctx, c, "DeleteRobotTask", req, opts)
+	return invokeTyped[DeleteRobotTaskResponse](ctx, c, "DeleteRobotTask", req, opts)
 }
 
 // --- Task reports ----------------------------------------------------------
@@ -585,7 +585,7 @@ func (r *QueryRobotTaskListResponse) Tasks() ([]RobotTask, error) {
 // page. No field is required. QPS: 1000 per user (the API reference's
 // figure may also read 100), 500 for the API.
 func (c *Client) QueryRobotTaskList(ctx context.Context, req *QueryRobotTaskListRequest, opts ...CallOption) (*QueryRobotTaskListResponse, error) {
-	return call[QueryRobotTaskListResponse](ctx, c, "QueryRobotTaskList", req, opts)
+	return invokeTyped[QueryRobotTaskListResponse](ctx, c, "QueryRobotTaskList", req, opts)
 }
 
 // QueryRobotTaskListAll iterates over every task QueryRobotTaskList
@@ -682,7 +682,7 @@ func (r *QueryRobotTaskDetailResponse) Detail() (RobotTaskDetail, error) {
 // QueryRobotTaskDetail returns the configuration and state of one robocall
 // task. Required: ID. QPS: 1000 per user, 500 for the API.
 func (c *Client) QueryRobotTaskDetail(ctx context.Context, req *QueryRobotTaskDetailRequest, opts ...CallOption) (*QueryRobotTaskDetailResponse, error) {
-	return call[QueryRobotTaskDetailResponse](ctx, c, "QueryRobotTaskDetail", req, opts)
+	return invokeTyped[QueryRobotTaskDetailResponse](ctx, c, "QueryRobotTaskDetail", req, opts)
 }
 
 // RobotTaskCall is one call of a robocall task, as QueryRobotTaskCallList
@@ -817,7 +817,7 @@ func (r *QueryRobotTaskCallListResponse) Calls() ([]RobotTaskCall, error) {
 // time; QueryRobotTaskCallListAll walks every page. Required: TaskID. QPS:
 // 100 per user, 500 for the API.
 func (c *Client) QueryRobotTaskCallList(ctx context.Context, req *QueryRobotTaskCallListRequest, opts ...CallOption) (*QueryRobotTaskCallListResponse, error) {
-	return call[QueryRobotTaskCallListResponse](ctx, c, "QueryRobotTaskCallList", req, opts)
+	return invokeTyped[QueryRobotTaskCallListResponse](ctx, c, "QueryRobotTaskCallList", req, opts)
 }
 
 // QueryRobotTaskCallListAll iterates over every call QueryRobotTaskCallList
@@ -897,7 +897,7 @@ func (r *ListRobotTaskCallsResponse) Calls() ([]RobotTaskCall, error) {
 // success code (OK and 200 are accepted) and no QPS limit.
 // ListRobotTaskCallsAll walks every page.
 func (c *Client) ListRobotTaskCalls(ctx context.Context, req *ListRobotTaskCallsRequest, opts ...CallOption) (*ListRobotTaskCallsResponse, error) {
-	return call[ListRobotTaskCallsResponse](ctx, c, "ListRobotTaskCalls", req, opts)
+	return invokeTyped[ListRobotTaskCallsResponse](ctx, c, "ListRobotTaskCalls", req, opts)
 }
 
 // ListRobotTaskCallsAll iterates over every call ListRobotTaskCalls
@@ -978,7 +978,7 @@ func (r *QueryRobotTaskCallDetailResponse) Detail() (RobotTaskCallDetail, error)
 // number, with its recording and dialogue transcript. Required: TaskID,
 // Callee, QueryDate. QPS: 100 per user, 500 for the API.
 func (c *Client) QueryRobotTaskCallDetail(ctx context.Context, req *QueryRobotTaskCallDetailRequest, opts ...CallOption) (*QueryRobotTaskCallDetailResponse, error) {
-	return call[QueryRobotTaskCallDetailResponse](ctx, c, "QueryRobotTaskCallDetail", req, opts)
+	return invokeTyped[QueryRobotTaskCallDetailResponse](ctx, c, "QueryRobotTaskCallDetail", req, opts)
 }
 
 // --- Robots ----------------------------------------------------------------
@@ -1030,7 +1030,7 @@ func (r *QueryRobotInfoListResponse) Robots() ([]RobotInfo, error) {
 // account, optionally filtered by review state. No field is required. No
 // QPS limit is documented.
 func (c *Client) QueryRobotInfoList(ctx context.Context, req *QueryRobotInfoListRequest, opts ...CallOption) (*QueryRobotInfoListResponse, error) {
-	return call[QueryRobotInfoListResponse](ctx, c, "QueryRobotInfoList", req, opts)
+	return invokeTyped[QueryRobotInfoListResponse](ctx, c, "QueryRobotInfoList", req, opts)
 }
 
 // RobotScript is one robot communication script of QueryRobotv2AllList.
@@ -1064,7 +1064,7 @@ func (r *QueryRobotv2AllListResponse) Scripts() ([]RobotScript, error) {
 // the account. It takes no parameters; req may be nil. No QPS limit is
 // documented.
 func (c *Client) QueryRobotv2AllList(ctx context.Context, req *QueryRobotv2AllListRequest, opts ...CallOption) (*QueryRobotv2AllListResponse, error) {
-	return call[QueryRobotv2AllListResponse](ctx, c, "QueryRobotv2AllList", req, opts)
+	return invokeTyped[QueryRobotv2AllListResponse](ctx, c, "QueryRobotv2AllList", req, opts)
 }
 
 // --- helpers ---------------------------------------------------------------

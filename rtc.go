@@ -35,7 +35,7 @@ type AddRtcAccountResponse struct {
 // account and returns the account ID. No field is known to be required
 // (DeviceID is almost certainly needed). QPS: 100 per user, 500 for the API.
 func (c *Client) AddRtcAccount(ctx context.Context, req *AddRtcAccountRequest, opts ...CallOption) (*AddRtcAccountResponse, error) {
-	return call[AddRtcAccountResponse](ctx, c, "AddRtcAccount", req, opts)
+	return invokeTyped[AddRtcAccountResponse](ctx, c, "AddRtcAccount", req, opts)
 }
 
 // BindNumberAndVoipIdRequest is the input of BindNumberAndVoipId.
@@ -59,7 +59,7 @@ type BindNumberAndVoipIdResponse struct {
 // is known to be required. No QPS limit is documented. The Action appears
 // only in the legacy SDK.
 func (c *Client) BindNumberAndVoipId(ctx context.Context, req *BindNumberAndVoipIdRequest, opts ...CallOption) (*BindNumberAndVoipIdResponse, error) {
-	return call[BindNumberAndVoipIdResponse](ctx, c, "BindNumberAndVoipId", req, opts)
+	return invokeTyped[BindNumberAndVoipIdResponse](ctx, c, "BindNumberAndVoipId", req, opts)
 }
 
 // UnbindNumberAndVoipIdRequest is the input of UnbindNumberAndVoipId.
@@ -83,7 +83,7 @@ type UnbindNumberAndVoipIdResponse struct {
 // VoIP account ID. No field is known to be required. No QPS limit is
 // documented. The Action appears only in the legacy SDK.
 func (c *Client) UnbindNumberAndVoipId(ctx context.Context, req *UnbindNumberAndVoipIdRequest, opts ...CallOption) (*UnbindNumberAndVoipIdResponse, error) {
-	return call[UnbindNumberAndVoipIdResponse](ctx, c, "UnbindNumberAndVoipId", req, opts)
+	return invokeTyped[UnbindNumberAndVoipIdResponse](ctx, c, "UnbindNumberAndVoipId", req, opts)
 }
 
 // QueryVoipNumberBindInfosRequest is the input of QueryVoipNumberBindInfos.
@@ -107,7 +107,7 @@ type QueryVoipNumberBindInfosResponse struct {
 // VoIP account IDs. No field is known to be required. No QPS limit is
 // documented. The Action appears only in the legacy SDK.
 func (c *Client) QueryVoipNumberBindInfos(ctx context.Context, req *QueryVoipNumberBindInfosRequest, opts ...CallOption) (*QueryVoipNumberBindInfosResponse, error) {
-	return call[QueryVoipNumberBindInfosResponse](ctx, c, "QueryVoipNumberBindInfos", req, opts)
+	return invokeTyped[QueryVoipNumberBindInfosResponse](ctx, c, "QueryVoipNumberBindInfos", req, opts)
 }
 
 // ReportVoipProblemsRequest is the input of ReportVoipProblems.
@@ -137,7 +137,7 @@ type ReportVoipProblemsResponse struct {
 // field is known to be required. No QPS limit is documented. The Action
 // appears only in the legacy SDK.
 func (c *Client) ReportVoipProblems(ctx context.Context, req *ReportVoipProblemsRequest, opts ...CallOption) (*ReportVoipProblemsResponse, error) {
-	return call[ReportVoipProblemsResponse](ctx, c, "ReportVoipProblems", req, opts)
+	return invokeTyped[ReportVoipProblemsResponse](ctx, c, "ReportVoipProblems", req, opts)
 }
 
 // CreateSipAccountRequest is the input of CreateSipAccount.
@@ -171,7 +171,7 @@ type CreateSipAccountResponse struct {
 // password. No field is known to be required. No QPS limit is documented.
 // The Action appears only in the legacy SDK.
 func (c *Client) CreateSipAccount(ctx context.Context, req *CreateSipAccountRequest, opts ...CallOption) (*CreateSipAccountResponse, error) {
-	return call[CreateSipAccountResponse](ctx, c, "CreateSipAccount", req, opts)
+	return invokeTyped[CreateSipAccountResponse](ctx, c, "CreateSipAccount", req, opts)
 }
 
 // CloseSipAccountRequest is the input of CloseSipAccount.
@@ -196,7 +196,7 @@ type CloseSipAccountResponse struct {
 // be required. No QPS limit is documented. The Action appears only in the
 // legacy SDK.
 func (c *Client) CloseSipAccount(ctx context.Context, req *CloseSipAccountRequest, opts ...CallOption) (*CloseSipAccountResponse, error) {
-	return call[CloseSipAccountResponse](ctx, c, "CloseSipAccount", req, opts)
+	return invokeTyped[CloseSipAccountResponse](ctx, c, "CloseSipAccount", req, opts)
 }
 
 // DoRtcNumberAuthRequest is the input of DoRtcNumberAuth.
@@ -217,7 +217,7 @@ type DoRtcNumberAuthResponse struct {
 // calling. No field is known to be required. No QPS limit is documented.
 // The Action appears only in the legacy SDK.
 func (c *Client) DoRtcNumberAuth(ctx context.Context, req *DoRtcNumberAuthRequest, opts ...CallOption) (*DoRtcNumberAuthResponse, error) {
-	return call[DoRtcNumberAuthResponse](ctx, c, "DoRtcNumberAuth", req, opts)
+	return invokeTyped[DoRtcNumberAuthResponse](ctx, c, "DoRtcNumberAuth", req, opts)
 }
 
 // UndoRtcNumberAuthRequest is the input of UndoRtcNumberAuth.
@@ -238,7 +238,7 @@ type UndoRtcNumberAuthResponse struct {
 // number. No field is known to be required. No QPS limit is documented. The
 // Action appears only in the legacy SDK.
 func (c *Client) UndoRtcNumberAuth(ctx context.Context, req *UndoRtcNumberAuthRequest, opts ...CallOption) (*UndoRtcNumberAuthResponse, error) {
-	return call[UndoRtcNumberAuthResponse](ctx, c, "UndoRtcNumberAuth", req, opts)
+	return invokeTyped[UndoRtcNumberAuthResponse](ctx, c, "UndoRtcNumberAuth", req, opts)
 }
 
 // QueryRtcNumberAuthStatusRequest is the input of QueryRtcNumberAuthStatus.
@@ -260,7 +260,7 @@ type QueryRtcNumberAuthStatusResponse struct {
 // a phone number. No field is known to be required. No QPS limit is
 // documented. The Action appears only in the legacy SDK.
 func (c *Client) QueryRtcNumberAuthStatus(ctx context.Context, req *QueryRtcNumberAuthStatusRequest, opts ...CallOption) (*QueryRtcNumberAuthStatusResponse, error) {
-	return call[QueryRtcNumberAuthStatusResponse](ctx, c, "QueryRtcNumberAuthStatus", req, opts)
+	return invokeTyped[QueryRtcNumberAuthStatusResponse](ctx, c, "QueryRtcNumberAuthStatus", req, opts)
 }
 
 // GetCallInfoRequest is the input of GetCallInfo.
@@ -301,7 +301,7 @@ type GetCallInfoResponse struct {
 // account. No field is known to be required (RtcID is almost certainly
 // needed). QPS: 100 per user, 500 for the API.
 func (c *Client) GetCallInfo(ctx context.Context, req *GetCallInfoRequest, opts ...CallOption) (*GetCallInfoResponse, error) {
-	return call[GetCallInfoResponse](ctx, c, "GetCallInfo", req, opts)
+	return invokeTyped[GetCallInfoResponse](ctx, c, "GetCallInfo", req, opts)
 }
 
 // GetRtcTokenRequest is the input of GetRtcToken.
@@ -375,7 +375,7 @@ func (r *GetRtcTokenResponse) Token() (RtcToken, error) {
 // to use the RTC/VoIP client SDK; Token decodes them. No field is known to be
 // required. QPS: 5000 per user (the source may mean 500), 1000 for the API.
 func (c *Client) GetRtcToken(ctx context.Context, req *GetRtcTokenRequest, opts ...CallOption) (*GetRtcTokenResponse, error) {
-	return call[GetRtcTokenResponse](ctx, c, "GetRtcToken", req, opts)
+	return invokeTyped[GetRtcTokenResponse](ctx, c, "GetRtcToken", req, opts)
 }
 
 // VoipAddAccountRequest is the input of VoipAddAccount.
@@ -397,7 +397,7 @@ type VoipAddAccountResponse struct {
 // variant of AddRtcAccount. No field is known to be required. No QPS limit
 // is documented. The Action appears only in the legacy SDK.
 func (c *Client) VoipAddAccount(ctx context.Context, req *VoipAddAccountRequest, opts ...CallOption) (*VoipAddAccountResponse, error) {
-	return call[VoipAddAccountResponse](ctx, c, "VoipAddAccount", req, opts)
+	return invokeTyped[VoipAddAccountResponse](ctx, c, "VoipAddAccount", req, opts)
 }
 
 // VoipGetTokenRequest is the input of VoipGetToken.
@@ -434,7 +434,7 @@ func (r *VoipGetTokenResponse) Token() (RtcToken, error) {
 // older variant of GetRtcToken. No field is known to be required. No QPS
 // limit is documented. The Action appears only in the legacy SDK.
 func (c *Client) VoipGetToken(ctx context.Context, req *VoipGetTokenRequest, opts ...CallOption) (*VoipGetTokenResponse, error) {
-	return call[VoipGetTokenResponse](ctx, c, "VoipGetToken", req, opts)
+	return invokeTyped[VoipGetTokenResponse](ctx, c, "VoipGetToken", req, opts)
 }
 
 // MqttToken is an MQTT token and the connection details of the VoIP client,
@@ -478,7 +478,7 @@ type GetMqttTokenResponse struct {
 // of the VoIP client. It has no parameters; req may be nil. Its success
 // Code is "200". QPS: 100 per user; no API limit is documented.
 func (c *Client) GetMqttToken(ctx context.Context, req *GetMqttTokenRequest, opts ...CallOption) (*GetMqttTokenResponse, error) {
-	return call[GetMqttTokenResponse](ctx, c, "GetMqttToken", req, opts)
+	return invokeTyped[GetMqttTokenResponse](ctx, c, "GetMqttToken", req, opts)
 }
 
 // RefreshMqttTokenRequest is the input of RefreshMqttToken.
@@ -501,7 +501,7 @@ type RefreshMqttTokenResponse struct {
 // is known to be required (ClientID is almost certainly needed). Its success
 // Code is "200". QPS: 100 per user; no API limit is documented.
 func (c *Client) RefreshMqttToken(ctx context.Context, req *RefreshMqttTokenRequest, opts ...CallOption) (*RefreshMqttTokenResponse, error) {
-	return call[RefreshMqttTokenResponse](ctx, c, "RefreshMqttToken", req, opts)
+	return invokeTyped[RefreshMqttTokenResponse](ctx, c, "RefreshMqttToken", req, opts)
 }
 
 // TokenType is the kind of token GetToken issues.
@@ -536,5 +536,5 @@ type GetTokenResponse struct {
 // the voice service's client SDK. No field is required. QPS: 20 per user and
 // 100 for the API (current public docs say 5 per user).
 func (c *Client) GetToken(ctx context.Context, req *GetTokenRequest, opts ...CallOption) (*GetTokenResponse, error) {
-	return call[GetTokenResponse](ctx, c, "GetToken", req, opts)
+	return invokeTyped[GetTokenResponse](ctx, c, "GetToken", req, opts)
 }

@@ -111,7 +111,7 @@ func (r *AddVirtualNumberRelationResponse) FailedNumbers() []string {
 // NumberList, PhoneNum, RouteType. Its success Code is "200". No QPS limit
 // is documented (the source's QPS lines are lost).
 func (c *Client) AddVirtualNumberRelation(ctx context.Context, req *AddVirtualNumberRelationRequest, opts ...CallOption) (*AddVirtualNumberRelationResponse, error) {
-	return call[AddVirtualNumberRelationResponse](ctx, c, "AddVirtualNumberRelation", req, opts)
+	return invokeTyped[AddVirtualNumberRelationResponse](ctx, c, "AddVirtualNumberRelation", req, opts)
 }
 
 // QueryVirtualNumberRequest is the input of QueryVirtualNumber.
@@ -189,7 +189,7 @@ func (r *QueryVirtualNumberResponse) Page() (VirtualNumberPage, error) {
 // QueryVirtualNumberAll iterates over every page. No field is required. Its
 // success Code is "200". QPS: 100 per user, 500 for the API.
 func (c *Client) QueryVirtualNumber(ctx context.Context, req *QueryVirtualNumberRequest, opts ...CallOption) (*QueryVirtualNumberResponse, error) {
-	return call[QueryVirtualNumberResponse](ctx, c, "QueryVirtualNumber", req, opts)
+	return invokeTyped[QueryVirtualNumberResponse](ctx, c, "QueryVirtualNumber", req, opts)
 }
 
 // QueryVirtualNumberAll iterates over every virtual number matching req,
@@ -287,7 +287,7 @@ func (r *QueryVirtualNumberRelationResponse) Page() (VirtualNumberRelationPage, 
 // field is required. Its success Code is "200". QPS: 200 per user, 1000 for
 // the API.
 func (c *Client) QueryVirtualNumberRelation(ctx context.Context, req *QueryVirtualNumberRelationRequest, opts ...CallOption) (*QueryVirtualNumberRelationResponse, error) {
-	return call[QueryVirtualNumberRelationResponse](ctx, c, "QueryVirtualNumberRelation", req, opts)
+	return invokeTyped[QueryVirtualNumberRelationResponse](ctx, c, "QueryVirtualNumberRelation", req, opts)
 }
 
 // QueryVirtualNumberRelationAll iterates over every association matching

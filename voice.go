@@ -48,7 +48,7 @@ type SingleCallByTtsResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) SingleCallByTts(ctx context.Context, req *SingleCallByTtsRequest, opts ...CallOption) (*SingleCallByTtsResponse, error) {
-	return call[SingleCallByTtsResponse](ctx, c, "SingleCallByTts", req, opts)
+	return invokeTyped[SingleCallByTtsResponse](ctx, c, "SingleCallByTts", req, opts)
 }
 
 // SingleCallByVoiceRequest is the input of SingleCallByVoice.
@@ -90,7 +90,7 @@ type SingleCallByVoiceResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) SingleCallByVoice(ctx context.Context, req *SingleCallByVoiceRequest, opts ...CallOption) (*SingleCallByVoiceResponse, error) {
-	return call[SingleCallByVoiceResponse](ctx, c, "SingleCallByVoice", req, opts)
+	return invokeTyped[SingleCallByVoiceResponse](ctx, c, "SingleCallByVoice", req, opts)
 }
 
 // CancelCallRequest is the input of CancelCall.
@@ -110,7 +110,7 @@ type CancelCallResponse struct {
 // CancelCall cancels a call placed by ClickToDial that has not ended.
 // Required: CallID. No QPS limit is documented.
 func (c *Client) CancelCall(ctx context.Context, req *CancelCallRequest, opts ...CallOption) (*CancelCallResponse, error) {
-	return call[CancelCallResponse](ctx, c, "CancelCall", req, opts)
+	return invokeTyped[CancelCallResponse](ctx, c, "CancelCall", req, opts)
 }
 
 // ClickToDialRequest is the input of ClickToDial.
@@ -158,5 +158,5 @@ type ClickToDialResponse struct {
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
 func (c *Client) ClickToDial(ctx context.Context, req *ClickToDialRequest, opts ...CallOption) (*ClickToDialResponse, error) {
-	return call[ClickToDialResponse](ctx, c, "ClickToDial", req, opts)
+	return invokeTyped[ClickToDialResponse](ctx, c, "ClickToDial", req, opts)
 }
