@@ -203,6 +203,8 @@ func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) er
 	return nil
 }
 
+// encodeField adds one field's parameters, after checking that a required
+// field is present.
 func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error {
 	if fp.ptr {
 		if f.IsNil() {
@@ -218,6 +220,17 @@ func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error
 		}
 		return nil
 	}
+	switch fp.kind {
+	case encJSON:
+		return e.encodeJSON(fp, f, name)
+	case encStructList:
+		return e.encodeList(fp, f, name)
+	}
+	return e.encodeScalar(fp, f, name)
+}
+
+// encodeScalar adds a string, number, bool or time field.
+func (e *encoder) encodeScalar(fp *fieldPlan, f reflect.Value, name string) error {
 	switch fp.kind {
 	case encString:
 		s := f.String()
@@ -245,36 +258,44 @@ func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error
 		e.add(name, strconv.FormatFloat(x, 'f', -1, 64))
 	case encBool:
 		e.add(name, strconv.FormatBool(f.Bool()))
-	case encJSON:
-		if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "is required")
-			}
-			return nil
-		}
-		s, err := marshalJSON(f.Interface())
-		if err != nil {
-			return e.invalid(name, "cannot be encoded as JSON: "+err.Error())
-		}
-		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
-			return e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), fp.maxBytes))
-		}
-		e.add(name, s)
 	case encTimeMillis:
 		e.add(name, strconv.FormatInt(f.Interface().(time.Time).UnixMilli(), 10))
 	case encTimeDateTime:
 		e.add(name, formatChinaDateTime(f.Interface().(time.Time)))
-	case encStructList:
-		if f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "needs at least one item")
-			}
-			return nil
+	}
+	return nil
+}
+
+// encodeJSON adds a field sent as a JSON document.
+func (e *encoder) encodeJSON(fp *fieldPlan, f reflect.Value, name string) error {
+	if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
+		if fp.required {
+			return e.invalid(name, "is required")
 		}
-		for j := 0; j < f.Len(); j++ {
-			if err := e.encodeStruct(fp.elem, f.Index(j), name+"."+strconv.Itoa(j+1)+"."); err != nil {
-				return err
-			}
+		return nil
+	}
+	s, err := marshalJSON(f.Interface())
+	if err != nil {
+		return e.invalid(name, "cannot be encoded as JSON: "+err.Error())
+	}
+	if fp.maxBytes > 0 && len(s) > fp.maxBytes {
+		return e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), fp.maxBytes))
+	}
+	e.add(name, s)
+	return nil
+}
+
+// encodeList adds a list of structs as Name.N.Field, N from 1.
+func (e *encoder) encodeList(fp *fieldPlan, f reflect.Value, name string) error {
+	if f.Len() == 0 {
+		if fp.required {
+			return e.invalid(name, "needs at least one item")
+		}
+		return nil
+	}
+	for j := 0; j < f.Len(); j++ {
+		if err := e.encodeStruct(fp.elem, f.Index(j), name+"."+strconv.Itoa(j+1)+"."); err != nil {
+			return err
 		}
 	}
 	return nil

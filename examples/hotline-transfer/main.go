@@ -50,19 +50,9 @@ func run(ctx context.Context, out io.Writer) error {
 	// 1. An SMS code to the handler's mobile. Against the real service,
 	// the first run stops here: the code arrives on the phone.
 	if smsCode == "" || !env.Real() {
-		sent, err := env.Client.SendVerification(ctx, &dyvms.SendVerificationRequest{
-			Target: opMobile, BizType: dyvms.VerificationBizContact, VerifyType: dyvms.VerifyTypeSMS,
-		})
-		if err != nil {
-			// Sends an SMS: a second one may invalidate the first, so no resend.
-			return fmt.Errorf("SendVerification: %w", err)
+		if done, err := sendSMSCode(ctx, out, env, opMobile, smsCode); done || err != nil {
+			return err
 		}
-		fmt.Fprintf(out, "SMS verification code sent to %s: %v\n", exampleenv.Mask(opMobile), sent.Sent)
-		if env.Real() {
-			fmt.Fprintln(out, "run again with DYVMS_EXAMPLE_SMS_CODE set to the code received")
-			return nil
-		}
-		fmt.Fprintf(out, "(offline, %s stands in for the code received)\n", smsCode)
 	}
 
 	// 2. Register the number calls are transferred to.
@@ -85,7 +75,32 @@ func run(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "registered %s as a transfer target of %s: registration %d\n",
 		exampleenv.Mask(target), hotline, reg.RegistrationID)
 
-	// 3. Put it in the hotline's callee pool.
+	// 3. Put it in the hotline's callee pool, and read the pool back.
+	return configurePool(ctx, out, env, hotline, qualification, target)
+}
+
+// sendSMSCode sends an SMS verification code to mobile. done is true when
+// the program should stop and be run again with the code received.
+func sendSMSCode(ctx context.Context, out io.Writer, env *exampleenv.Env, mobile, smsCode string) (done bool, err error) {
+	sent, err := env.Client.SendVerification(ctx, &dyvms.SendVerificationRequest{
+		Target: mobile, BizType: dyvms.VerificationBizContact, VerifyType: dyvms.VerifyTypeSMS,
+	})
+	if err != nil {
+		// Sends an SMS: a second one may invalidate the first, so no resend.
+		return false, fmt.Errorf("SendVerification: %w", err)
+	}
+	fmt.Fprintf(out, "SMS verification code sent to %s: %v\n", exampleenv.Mask(mobile), sent.Sent)
+	if env.Real() {
+		fmt.Fprintln(out, "run again with DYVMS_EXAMPLE_SMS_CODE set to the code received")
+		return true, nil
+	}
+	fmt.Fprintf(out, "(offline, %s stands in for the code received)\n", smsCode)
+	return false, nil
+}
+
+// configurePool puts target in the callee pool of hotline and prints the
+// pool as the service reads it back.
+func configurePool(ctx context.Context, out io.Writer, env *exampleenv.Env, hotline, qualification, target string) error {
 	set, err := env.Client.SetTransferCalleePoolConfig(ctx, &dyvms.SetTransferCalleePoolConfigRequest{
 		PhoneNumber:     hotline,
 		QualificationID: qualification,

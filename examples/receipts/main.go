@@ -39,22 +39,14 @@ const receiptWait = 5 * time.Second
 func main() { exampleenv.Main("receipts", run) }
 
 func run(ctx context.Context, out io.Writer) error {
-	addr, token := "127.0.0.1:0", ""
-	if exampleenv.Offline() {
-		token = randomToken()
-	} else {
-		addr, token = os.Getenv("DYVMS_EXAMPLE_LISTEN"), os.Getenv("DYVMS_EXAMPLE_RECEIPT_TOKEN")
-		if addr == "" || len(token) < 16 {
-			return errors.New("with ALIBABA_CLOUD_* credentials set this example serves receipts from the real service: " +
-				"set DYVMS_EXAMPLE_LISTEN (the address to listen on, for example :8080) and " +
-				"DYVMS_EXAMPLE_RECEIPT_TOKEN (a secret of at least 16 characters, the last segment of the push URLs)")
-		}
+	addr, token, err := listenConfig()
+	if err != nil {
+		return err
 	}
-
 	// The receipt function gets each batch once (re-pushes are
 	// de-duplicated). It must answer within the service's 700 ms: hand the
-	// receipts on and return. Here they go to the printing loop below; an
-	// error (ctx done) makes the service push the batch again.
+	// receipts on and return. Here they go to the printing loop; an error
+	// (ctx done) makes the service push the batch again.
 	received := make(chan dyvms.Receipt, 16)
 	fn := func(ctx context.Context, receipts []dyvms.Receipt) error {
 		for _, rc := range receipts {
@@ -66,32 +58,11 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 		return nil
 	}
-	// One handler per message type, each at the URL the console has for it.
-	voiceReports := dyvms.NewReceiptHandler(fn, dyvms.WithReceiptTypes(dyvms.ReceiptVoiceReport), dyvms.WithReceiptToken(token))
-	callReports := dyvms.NewReceiptHandler(fn, dyvms.WithReceiptTypes(dyvms.ReceiptVoiceCallReport), dyvms.WithReceiptToken(token))
-	mux := http.NewServeMux()
-	mux.Handle("POST /dyvms/voice-report/", voiceReports)
-	mux.Handle("POST /dyvms/voice-call-report/", callReports)
-
-	ln, err := net.Listen("tcp", addr)
+	ln, stop, err := serveReceipts(addr, token, fn)
 	if err != nil {
-		voiceReports.Close()
-		callReports.Close()
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	defer func() {
-		// Stop taking pushes, then let the handlers finish what they hold.
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-served
-		_ = voiceReports.Shutdown(sctx)
-		_ = callReports.Shutdown(sctx)
-	}()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	if !exampleenv.Offline() {
 		fmt.Fprintf(out, "serving receipts on %s at /dyvms/voice-report/<token> and /dyvms/voice-call-report/<token>; Ctrl+C to stop\n", ln.Addr())
@@ -104,8 +75,59 @@ func run(ctx context.Context, out io.Writer) error {
 			}
 		}
 	}
+	return callOffline(ctx, out, "http://"+ln.Addr().String(), token, received)
+}
 
-	// Offline: the fake pushes to the handlers after each call it places.
+// listenConfig returns the address to listen on and the push URLs' token:
+// a free loopback port and a random token offline, the DYVMS_EXAMPLE_*
+// settings against the real service.
+func listenConfig() (addr, token string, err error) {
+	if exampleenv.Offline() {
+		return "127.0.0.1:0", randomToken(), nil
+	}
+	addr, token = os.Getenv("DYVMS_EXAMPLE_LISTEN"), os.Getenv("DYVMS_EXAMPLE_RECEIPT_TOKEN")
+	if addr == "" || len(token) < 16 {
+		return "", "", errors.New("with ALIBABA_CLOUD_* credentials set this example serves receipts from the real service: " +
+			"set DYVMS_EXAMPLE_LISTEN (the address to listen on, for example :8080) and " +
+			"DYVMS_EXAMPLE_RECEIPT_TOKEN (a secret of at least 16 characters, the last segment of the push URLs)")
+	}
+	return addr, token, nil
+}
+
+// serveReceipts serves one receipt handler per message type on addr, each
+// at the URL the console has for it, and returns the listener and a
+// function that stops the server and then the handlers.
+func serveReceipts(addr, token string, fn func(context.Context, []dyvms.Receipt) error) (net.Listener, func(), error) {
+	voiceReports := dyvms.NewReceiptHandler(fn, dyvms.WithReceiptTypes(dyvms.ReceiptVoiceReport), dyvms.WithReceiptToken(token))
+	callReports := dyvms.NewReceiptHandler(fn, dyvms.WithReceiptTypes(dyvms.ReceiptVoiceCallReport), dyvms.WithReceiptToken(token))
+	mux := http.NewServeMux()
+	mux.Handle("POST /dyvms/voice-report/", voiceReports)
+	mux.Handle("POST /dyvms/voice-call-report/", callReports)
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		voiceReports.Close()
+		callReports.Close()
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	stop := func() {
+		// Stop taking pushes, then let the handlers finish what they hold.
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		<-served
+		_ = voiceReports.Shutdown(sctx)
+		_ = callReports.Shutdown(sctx)
+	}
+	return ln, stop, nil
+}
+
+// callOffline places a call on the fake, which pushes its receipts to the
+// handlers at base, and prints them.
+func callOffline(ctx context.Context, out io.Writer, base, token string, received <-chan dyvms.Receipt) error {
 	voiceURL := base + "/dyvms/voice-report/" + token
 	callURL := base + "/dyvms/voice-call-report/" + token
 	env, err := exampleenv.Setup(out,
@@ -115,7 +137,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer env.Close() // runs first: the fake stops pushing before the server stops
+	defer env.Close() // runs before the server stops: the fake stops pushing first
 	fmt.Fprintf(out, "receipt handlers at %s/dyvms/voice-report/<token> and /dyvms/voice-call-report/<token>\n", base)
 
 	resp, err := env.Client.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{
@@ -128,10 +150,13 @@ func run(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("SingleCallByTts: %w", err)
 	}
 	fmt.Fprintf(out, "call placed: CallId %s\n", resp.CallID)
+	return awaitCallReceipts(ctx, out, received, resp.CallID)
+}
 
-	// Print receipts until the call's final record is in and its
-	// intermediate states have ended. The two types come in separate
-	// pushes, in either order.
+// awaitCallReceipts prints receipts until the final record of call callID
+// is in and its intermediate states have ended. The two types come in
+// separate pushes, in either order.
+func awaitCallReceipts(ctx context.Context, out io.Writer, received <-chan dyvms.Receipt, callID string) error {
 	timer := time.NewTimer(receiptWait)
 	defer timer.Stop()
 	var gotReport, gotEnd bool
@@ -139,7 +164,7 @@ func run(ctx context.Context, out io.Writer) error {
 		select {
 		case rc := <-received:
 			printReceipt(out, rc)
-			if rc.CallID() != resp.CallID {
+			if rc.CallID() != callID {
 				continue
 			}
 			switch r := rc.Report().(type) {
@@ -149,7 +174,7 @@ func run(ctx context.Context, out io.Writer) error {
 				gotEnd = gotEnd || r.StatusCode == dyvms.StatusCallEnded
 			}
 		case <-timer.C:
-			return fmt.Errorf("the receipts of call %s did not all arrive within %s", resp.CallID, receiptWait)
+			return fmt.Errorf("the receipts of call %s did not all arrive within %s", callID, receiptWait)
 		case <-ctx.Done():
 			return ctx.Err()
 		}

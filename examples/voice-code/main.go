@@ -70,13 +70,28 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	// 1. Place the call.
-	code, err := randomCode()
+	resp, placed, err := placeCall(ctx, out, env.Client, to, showNumber, ttsCode)
 	if err != nil {
 		return err
 	}
+	// 2. Look up the call's record.
+	if err := printDetail(ctx, out, env.Client, resp.CallID, placed); err != nil {
+		return err
+	}
+	// 3. Receive the receipt.
+	return awaitReport(ctx, out, reports)
+}
+
+// placeCall sends a random verification code to the number to and returns
+// the answer and when the call was placed.
+func placeCall(ctx context.Context, out io.Writer, client *dyvms.Client, to, showNumber, ttsCode string) (*dyvms.SingleCallByTtsResponse, time.Time, error) {
+	code, err := randomCode()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
 	placed := time.Now()
 	outID := fmt.Sprintf("vc%d", placed.Unix()) // your reference, at most 15 bytes; receipts carry it back
-	resp, err := env.Client.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{
+	resp, err := client.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{
 		CalledNumber:     to,
 		CalledShowNumber: showNumber,
 		TtsCode:          ttsCode,
@@ -87,14 +102,17 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		// A call-placing Action is never resent blindly: the call may have
 		// been placed. Reconcile by OutID first.
-		return fmt.Errorf("SingleCallByTts: %w", err)
+		return nil, time.Time{}, fmt.Errorf("SingleCallByTts: %w", err)
 	}
 	fmt.Fprintf(out, "call placed: CallId %s (code %s to %s, OutId %s, RequestId %s)\n",
 		resp.CallID, code, exampleenv.Mask(to), outID, resp.RequestID)
+	return resp, placed, nil
+}
 
-	// 2. Look up the call's record.
-	detail, err := env.Client.QueryCallDetailByCallId(ctx, &dyvms.QueryCallDetailByCallIdRequest{
-		CallID:    resp.CallID,
+// printDetail looks up and prints the record of the call callID.
+func printDetail(ctx context.Context, out io.Writer, client *dyvms.Client, callID string, placed time.Time) error {
+	detail, err := client.QueryCallDetailByCallId(ctx, &dyvms.QueryCallDetailByCallIdRequest{
+		CallID:    callID,
 		ProdID:    dyvms.ProductVoiceTTS,
 		QueryDate: placed,
 	})
@@ -111,8 +129,12 @@ func run(ctx context.Context, out io.Writer) error {
 		fmt.Fprintf(out, "call detail: state %s (%s), callee %s, talked %ds, %s to %s\n",
 			d.State, d.StateDesc, exampleenv.Mask(d.Callee), d.Duration, d.GmtCreate, d.EndDate)
 	}
+	return nil
+}
 
-	// 3. Receive the receipt.
+// awaitReport prints the VoiceReport receipt received on reports (nil when
+// the real service pushes it to the console-configured URL instead).
+func awaitReport(ctx context.Context, out io.Writer, reports <-chan *dyvms.VoiceReport) error {
 	if reports == nil {
 		fmt.Fprintln(out, "receipt: the service pushes the VoiceReport to the callback URL configured in the console; see examples/receipts")
 		return nil
