@@ -1,24 +1,3 @@
-// Package dyvms is a Go client for Alibaba Cloud's Voice Messaging Service
-// (product Dyvmsapi, API version 2017-05-25): voice verification codes and
-// notifications, IVR calls, robot outbound campaigns, call tasks and call
-// records, 400-hotline transfer, virtual numbers and RTC/VoIP/MQTT tokens.
-//
-// Every Action is a method on *Client that takes a context and a typed
-// request and returns a typed response or an error:
-//
-//	client, err := dyvms.NewClient(dyvms.WithAccessKey(id, secret))
-//	resp, err := client.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{
-//		CalledNumber: "13900001234",
-//		TtsCode:      "TTS_100000",
-//		TtsParam:     map[string]string{"code": "1234"},
-//	})
-//
-// Each call follows one path: the request is encoded and validated (a bad
-// request returns a *ValidationError and nothing is sent), signed with the
-// POP HMAC-SHA1 signature (or with ACS3-HMAC-SHA256, see
-// WithSignatureVersion), sent as an HTTPS POST, and the XML or JSON answer
-// is decoded into the typed response or into *Error, the one error type for
-// everything the service reports.
 package dyvms
 
 import (
@@ -33,12 +12,6 @@ import (
 	"strings"
 	"time"
 )
-
-// SDKVersion is the version of this SDK, sent in the User-Agent.
-const SDKVersion = "0.1.0"
-
-// APIVersion is the Dyvmsapi API version this SDK speaks.
-const APIVersion = "2017-05-25"
 
 // Ptr returns a pointer to v, for request fields where zero is a meaningful
 // value to send (Speed, Volume, ...): Speed: dyvms.Ptr(0).
