@@ -130,7 +130,7 @@ type QueryVirtualNumberRequest struct {
 // VirtualNumber is one virtual number of the account.
 type VirtualNumber struct {
 	// CreateTime is when the number was created, "yyyy-MM-dd HH:mm:ss" in
-	// China Standard Time; Created parses it.
+	// China Standard Time; CreatedAt parses it.
 	CreateTime string `json:"createTime"`
 	// QualificationCount is the number of qualifications.
 	QualificationCount int64 `json:"qualificationCount"`
@@ -245,11 +245,12 @@ type VirtualNumberRelation struct {
 	// RelatedNum is the real number.
 	RelatedNum string `json:"relatedNum"`
 	// CreateTime is when the association was made, "yyyy-MM-dd HH:mm:ss" in
-	// China Standard Time; Created parses it.
+	// China Standard Time; CreatedAt parses it.
 	CreateTime string `json:"createTime"`
 }
 
-// Created returns CreateTime as a time, and false if it does not parse.
+// CreatedAt returns CreateTime as a time in China Standard Time, or the
+// zero time if it does not parse.
 func (v VirtualNumberRelation) CreatedAt() time.Time { return chinaDateTime(v.CreateTime) }
 
 // VirtualNumberRelationPage is one page of associations: the decoded Data

@@ -425,9 +425,9 @@ func paginate(p url.Values, pageName, sizeName string, defSize int64, items *[]a
 
 // splitList splits a comma- or newline-separated list of numbers.
 func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' }) {
-		out = append(out, f)
+	out := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' })
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
