@@ -411,7 +411,7 @@ func TestCallcenterSamples(t *testing.T) {
 func TestCallcenterSuccessCodes(t *testing.T) {
 	c, _ := ccClient(t, func(string, url.Values) string { return `{"Code":"OK","RequestId":"R","Data":1}` })
 	_, err := c.CreateCallTask(context.Background(), &CreateCallTaskRequest{TaskName: "t"})
-	assert.Equal(t, "OK", ErrorCode(err))
+	assert.Equal(t, ErrorCode("OK"), CodeOf(err))
 	_, err = c.ListCallTaskDetail(context.Background(), &ListCallTaskDetailRequest{TaskID: 1})
 	assert.NoError(t, err)
 }

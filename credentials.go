@@ -114,8 +114,13 @@ const (
 )
 
 // EnvCredentials reads ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN. ok is
-// false when the ID or the secret is unset.
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN once. ok
+// is false when the ID or the secret is unset.
+//
+// EnvCredentialsProvider reads the same variables on every call, for a
+// Client; EnvCredentials is the one-shot read, without a context or an
+// error, for a program that decides at start-up what to do (use the real
+// service or a fake, say) by whether credentials are set.
 func EnvCredentials() (creds Credentials, ok bool) {
 	creds = Credentials{
 		AccessKeyID:     os.Getenv(EnvAccessKeyID),

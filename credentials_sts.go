@@ -234,7 +234,7 @@ func (s stsCall) decode(resp *http.Response, body []byte, red redactor, now time
 			Message: "STS answer is not JSON", unexpected: true}
 	}
 	if resp.StatusCode != http.StatusOK || a.Code != "" || a.Credentials == nil {
-		e := &Error{Action: s.action, HTTPStatus: resp.StatusCode, Code: red.redact(a.Code), Message: red.redact(a.Message),
+		e := &Error{Action: s.action, HTTPStatus: resp.StatusCode, Code: ErrorCode(red.redact(a.Code)), Message: red.redact(a.Message),
 			RequestID: red.redact(a.RequestID), HostID: red.redact(a.HostID), Recommend: red.redact(a.Recommend)}
 		if e.Code == "" {
 			e.Message, e.unexpected = "STS answer without Credentials", true

@@ -395,7 +395,7 @@ func TestSTSErrorIsTypedAndRedacted(t *testing.T) {
 	var e *dyvms.Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "AssumeRole", e.Action)
-	assert.Equal(t, "SignatureDoesNotMatch", e.Code)
+	assert.Equal(t, dyvms.ErrorCodeSignatureDoesNotMatch, e.Code)
 	assert.Equal(t, 400, e.HTTPStatus)
 	assert.NotEmpty(t, e.RequestID)
 	assert.NotContains(t, err.Error(), "wrong-secret-value-123")
@@ -406,7 +406,7 @@ func TestSTSErrorIsTypedAndRedacted(t *testing.T) {
 	const token = "base-token/should+not=leak-123"
 	withToken := dyvms.NewStaticCredentialsProvider(dyvmstest.DefaultAccessKeyID, "wrong-secret-value-123", token)
 	_, err = (&dyvms.RAMRoleARNCredentialsProvider{Source: withToken, RoleARN: testRoleARN, STS: dyvms.STSConfig{Endpoint: p.sts.URL}}).Retrieve(context.Background())
-	require.Equal(t, "SignatureDoesNotMatch", dyvms.ErrorCode(err))
+	require.Equal(t, dyvms.ErrorCodeSignatureDoesNotMatch, dyvms.CodeOf(err))
 	assert.Contains(t, err.Error(), "server string to sign is:")
 	for _, form := range []string{token, dyvms.SpecialURLEncode(token), dyvms.SpecialURLEncode(dyvms.SpecialURLEncode(token))} {
 		assert.NotContains(t, err.Error(), form)
@@ -415,7 +415,7 @@ func TestSTSErrorIsTypedAndRedacted(t *testing.T) {
 	p.sts.FailNext(http.StatusBadRequest, "EntityNotExist.Role", "The role not exists: "+testRoleARN)
 	_, err = (&dyvms.RAMRoleARNCredentialsProvider{Source: dyvms.NewStaticCredentialsProvider(dyvmstest.DefaultAccessKeyID, dyvmstest.DefaultAccessKeySecret, ""),
 		RoleARN: testRoleARN, STS: dyvms.STSConfig{Endpoint: p.sts.URL}}).Retrieve(context.Background())
-	assert.Equal(t, "EntityNotExist.Role", dyvms.ErrorCode(err))
+	assert.Equal(t, dyvms.ErrorCode("EntityNotExist.Role"), dyvms.CodeOf(err))
 }
 
 func TestExpiredTokenRetriedOnceWithFreshCredentials(t *testing.T) {
@@ -456,7 +456,7 @@ func TestExpiredTokenWithoutFreshCredentialsIsFinal(t *testing.T) {
 	// A static provider has nothing newer: one attempt, the service's error.
 	client := p.client(t, dyvms.NewStaticCredentialsProvider(creds.AccessKeyID, creds.AccessKeySecret, creds.SecurityToken))
 	err = callTts(context.Background(), client, "o1")
-	assert.Equal(t, "InvalidSecurityToken.Expired", dyvms.ErrorCode(err))
+	assert.Equal(t, dyvms.ErrorCodeInvalidSecurityTokenExpired, dyvms.CodeOf(err))
 	assert.False(t, dyvms.IsAmbiguous(err))
 	assert.Len(t, p.sent(), 1)
 	assert.NotContains(t, err.Error(), creds.SecurityToken)
@@ -476,13 +476,13 @@ func TestExpiredTokenWithoutFreshCredentialsIsFinal(t *testing.T) {
 		return c, err
 	})
 	err = callTts(context.Background(), p.client(t, rotating), "o2")
-	assert.Equal(t, "InvalidSecurityToken.Expired", dyvms.ErrorCode(err))
+	assert.Equal(t, dyvms.ErrorCodeInvalidSecurityTokenExpired, dyvms.CodeOf(err))
 	assert.Equal(t, 2, n)
 	assert.Equal(t, 0, p.api.Count("SingleCallByTts"))
 
 	// With retries off, no retry either.
 	err = callTts(context.Background(), p.client(t, rotating, dyvms.WithNoRetries()), "o3")
-	assert.Equal(t, "InvalidSecurityToken.Expired", dyvms.ErrorCode(err))
+	assert.Equal(t, dyvms.ErrorCodeInvalidSecurityTokenExpired, dyvms.CodeOf(err))
 	assert.Equal(t, 3, n)
 }
 

@@ -50,7 +50,7 @@ func decodeEnvelope(action string, status int, header http.Header, body []byte, 
 		}
 	}
 	e := newError(action, status, header, red)
-	e.Code = red.redact(code)
+	e.Code = ErrorCode(red.redact(code))
 	e.Message = red.redact(toString(tree["Message"]))
 	e.HostID = red.redact(toString(tree["HostId"]))
 	e.Recommend = red.redact(toString(tree["Recommend"]))

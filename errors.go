@@ -42,9 +42,10 @@ type Error struct {
 	Action string
 	// HTTPStatus is the HTTP status code of the response.
 	HTTPStatus int
-	// Code is the service's error code, for example "isv.BUSINESS_LIMIT_CONTROL"
-	// or "Throttling.User"; empty when the body was no envelope.
-	Code string
+	// Code is the service's error code, for example
+	// ErrorCodeBusinessLimit ("isv.BUSINESS_LIMIT_CONTROL") or
+	// ErrorCodeThrottlingUser; empty when the body was no envelope.
+	Code ErrorCode
 	// Message is the service's description of Code.
 	Message string
 	// RequestID identifies the request; quote it to Alibaba Cloud support.
@@ -78,7 +79,7 @@ func (e *Error) detail() string {
 			b.WriteString(")")
 		}
 	case e.Code != "":
-		b.WriteString(e.Code)
+		b.WriteString(string(e.Code))
 		if e.Message != "" {
 			b.WriteString(": ")
 			b.WriteString(e.Message)
@@ -156,8 +157,51 @@ func asError(err error) *Error {
 	return nil
 }
 
-// ErrorCode returns the service error Code carried by err, or "".
-func ErrorCode(err error) string {
+// ErrorCode is a service error code, as *Error.Code carries it. The
+// constants below are the codes a program usually branches on; the service
+// has many more (isv.* business rejections above all), which arrive as they
+// are spelled.
+type ErrorCode string
+
+// Error codes the service and its gateway answer with.
+const (
+	// ErrorCodeThrottling, ErrorCodeThrottlingUser and ErrorCodeThrottlingAPI
+	// are gateway flow control: the request was rejected before it ran.
+	// IsThrottling matches every Throttling* code.
+	ErrorCodeThrottling     ErrorCode = "Throttling"
+	ErrorCodeThrottlingUser ErrorCode = "Throttling.User"
+	ErrorCodeThrottlingAPI  ErrorCode = "Throttling.Api"
+	// ErrorCodeBusinessLimit is the per-callee flow control (IsBusinessLimit).
+	ErrorCodeBusinessLimit ErrorCode = "isv.BUSINESS_LIMIT_CONTROL"
+	// ErrorCodeInvalidParameters is a request the service found invalid.
+	ErrorCodeInvalidParameters ErrorCode = "isv.INVALID_PARAMETERS"
+	// ErrorCodeAmountNotEnough is an account without enough balance.
+	ErrorCodeAmountNotEnough ErrorCode = "isv.AMOUNT_NOT_ENOUGH"
+	// ErrorCodeSignatureDoesNotMatch and ErrorCodeIncompleteSignature are a
+	// rejected signature, usually a wrong AccessKeySecret
+	// (IsSignatureMismatch).
+	ErrorCodeSignatureDoesNotMatch ErrorCode = "SignatureDoesNotMatch"
+	ErrorCodeIncompleteSignature   ErrorCode = "IncompleteSignature"
+	// ErrorCodeSignatureNonceUsed is a SignatureNonce the gateway has seen:
+	// the very request was sent before.
+	ErrorCodeSignatureNonceUsed ErrorCode = "SignatureNonceUsed"
+	// ErrorCodeInvalidAccessKeyNotFound and ErrorCodeInvalidAccessKeyInactive
+	// are an unknown or disabled AccessKeyId (IsInvalidAccessKey).
+	ErrorCodeInvalidAccessKeyNotFound ErrorCode = "InvalidAccessKeyId.NotFound"
+	ErrorCodeInvalidAccessKeyInactive ErrorCode = "InvalidAccessKeyId.Inactive"
+	// ErrorCodeInvalidSecurityToken begins every code of a refused STS
+	// SecurityToken (InvalidSecurityToken.Expired, ...); the client
+	// retrieves credentials anew and retries once.
+	ErrorCodeInvalidSecurityToken        ErrorCode = "InvalidSecurityToken"
+	ErrorCodeInvalidSecurityTokenExpired ErrorCode = "InvalidSecurityToken.Expired"
+	// ErrorCodeInternalError and ErrorCodeServiceUnavailable are failures
+	// inside the service.
+	ErrorCodeInternalError      ErrorCode = "InternalError"
+	ErrorCodeServiceUnavailable ErrorCode = "ServiceUnavailable"
+)
+
+// CodeOf returns the service error code carried by err, or "".
+func CodeOf(err error) ErrorCode {
 	if e := asError(err); e != nil {
 		return e.Code
 	}
@@ -172,45 +216,53 @@ func RequestID(err error) string {
 	return ""
 }
 
+// hasCodePrefix reports whether err carries a code in the family prefix
+// (Throttling, Throttling.User, ...).
+func hasCodePrefix(err error, prefix ErrorCode) bool {
+	return strings.HasPrefix(string(CodeOf(err)), string(prefix))
+}
+
 // IsThrottling reports whether err is gateway flow control (Code Throttling,
 // Throttling.User, Throttling.Api, ...). The request was rejected before it
 // ran, so it is safe to send again after a pause.
 func IsThrottling(err error) bool {
-	return strings.HasPrefix(ErrorCode(err), "Throttling")
+	return hasCodePrefix(err, ErrorCodeThrottling)
 }
 
 // IsBusinessLimit reports whether err is isv.BUSINESS_LIMIT_CONTROL: the
 // per-callee flow control (documented as 1 call a minute, 5 an hour, 20 a
 // day). Retrying soon is pointless.
 func IsBusinessLimit(err error) bool {
-	return ErrorCode(err) == "isv.BUSINESS_LIMIT_CONTROL"
+	return CodeOf(err) == ErrorCodeBusinessLimit
 }
 
 // IsBusinessError reports whether err is a Dyvmsapi business rejection
 // (Code isv.*). Such errors are never retried automatically.
 func IsBusinessError(err error) bool {
-	return strings.HasPrefix(ErrorCode(err), "isv.")
+	return hasCodePrefix(err, "isv.")
 }
 
 // IsSignatureMismatch reports whether the server rejected the signature
 // (SignatureDoesNotMatch or IncompleteSignature): usually a wrong
 // AccessKeySecret.
 func IsSignatureMismatch(err error) bool {
-	c := ErrorCode(err)
-	return c == "SignatureDoesNotMatch" || c == "IncompleteSignature"
+	c := CodeOf(err)
+	return c == ErrorCodeSignatureDoesNotMatch || c == ErrorCodeIncompleteSignature
 }
 
 // IsInvalidAccessKey reports whether the AccessKeyId is unknown or disabled
 // (InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive, ...).
 func IsInvalidAccessKey(err error) bool {
-	return strings.HasPrefix(ErrorCode(err), "InvalidAccessKeyId")
+	return hasCodePrefix(err, "InvalidAccessKeyId")
 }
 
 // IsNotFound reports whether the service answered HTTP 404 or a *.NotFound
-// code.
+// code for what the request asked about. An unknown AccessKeyId, which the
+// gateway also answers with 404 and InvalidAccessKeyId.NotFound, is not a
+// missing resource: IsInvalidAccessKey reports it, and IsNotFound does not.
 func IsNotFound(err error) bool {
 	e := asError(err)
-	return e != nil && (e.HTTPStatus == 404 || strings.HasSuffix(e.Code, "NotFound"))
+	return e != nil && !IsInvalidAccessKey(err) && (e.HTTPStatus == 404 || strings.HasSuffix(string(e.Code), "NotFound"))
 }
 
 // redactor removes secrets from text that may leave the SDK (error

@@ -136,7 +136,7 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 			msg := err.Error()
 			for _, s := range []string{relSecret, relToken} {
-				if strings.Contains(msg, s) || strings.Contains(e.Code, s) || strings.Contains(e.RequestID, s) ||
+				if strings.Contains(msg, s) || strings.Contains(string(e.Code), s) || strings.Contains(e.RequestID, s) ||
 					strings.Contains(e.Body, s) || strings.Contains(e.Message, s) || strings.Contains(e.Recommend, s) {
 					t.Fatalf("secret in error: %q", msg)
 				}

@@ -294,7 +294,10 @@ func WithMaxAttempts(n int) Option {
 	}
 }
 
-// WithNoRetries makes every call a single attempt.
+// WithNoRetries makes every call a single attempt. It is
+// WithMaxAttempts(1) under a name that says the intent where it matters
+// most to a reader: a tool or a test that must see each failure exactly as
+// the service answered it.
 func WithNoRetries() Option {
 	return func(o *options) { o.retry.MaxAttempts = 1 }
 }

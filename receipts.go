@@ -820,6 +820,12 @@ func parseTyped[T any](body []byte) ([]T, error) {
 
 // ParseVoiceReports parses an HTTP push body sent to a VoiceReport URL.
 // Errors match ErrMalformedReceipt.
+//
+// It and the other ParseVoiceXxxReports functions are for a handler bound
+// to one message type that wants the typed slice: each element is decoded
+// straight into the report, with no Receipt around it (no Raw JSON, no
+// type detection). ParseReceipts serves a URL that receives several types,
+// and keeps each element's raw JSON.
 func ParseVoiceReports(body []byte) ([]VoiceReport, error) { return parseTyped[VoiceReport](body) }
 
 // ParseVoiceCallReports parses an HTTP push body sent to a VoiceCallReport

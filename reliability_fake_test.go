@@ -262,3 +262,22 @@ func TestFakeCancelDuringBackoff(t *testing.T) {
 	assert.ErrorAs(t, err, &e)
 	assert.False(t, errors.Is(err, dyvms.ErrAmbiguous))
 }
+
+// An unknown AccessKeyId reaches the caller as an *Error the predicates
+// name: IsInvalidAccessKey holds, and it is not a missing resource, although
+// the gateway answers it with HTTP 404.
+func TestInvalidAccessKeyIsReachable(t *testing.T) {
+	srv := dyvmstest.NewServer()
+	defer srv.Close()
+	client, err := dyvms.NewClient(dyvms.WithEndpoint(srv.URL), dyvms.WithAccessKey("LTAIunknown", "some-secret-value"))
+	require.NoError(t, err)
+	_, err = client.QueryCallDetailByCallId(context.Background(), &dyvms.QueryCallDetailByCallIdRequest{
+		CallID: "1^2", ProdID: dyvms.ProductVoiceTTS, QueryDate: time.Now(),
+	})
+	require.Error(t, err)
+	assert.Equal(t, dyvms.ErrorCodeInvalidAccessKeyNotFound, dyvms.CodeOf(err))
+	assert.True(t, dyvms.IsInvalidAccessKey(err))
+	assert.False(t, dyvms.IsNotFound(err))
+	assert.False(t, dyvms.IsAmbiguous(err))
+	assert.Zero(t, srv.Count("QueryCallDetailByCallId"), "the fake carried out nothing for a rejected key")
+}

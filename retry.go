@@ -171,8 +171,8 @@ const (
 
 // serverFaultCodes are Codes of a failure inside the service: for a
 // mutating Action the request may have been executed.
-var serverFaultCodes = map[string]bool{
-	"InternalError": true, "ServiceUnavailable": true, "isp.SYSTEM_ERROR": true,
+var serverFaultCodes = map[ErrorCode]bool{
+	ErrorCodeInternalError: true, ErrorCodeServiceUnavailable: true, "isp.SYSTEM_ERROR": true,
 	"isp.GATEWAY_ERROR": true, "isp.UNKNOWN": true,
 }
 
@@ -225,7 +225,7 @@ func classify(action string, f attemptFailure) outcome {
 // classifyServerError classifies an answer from the service.
 func classifyServerError(mutates bool, e *Error) outcome {
 	switch {
-	case strings.HasPrefix(e.Code, "Throttling") || e.HTTPStatus == 429:
+	case IsThrottling(e) || e.HTTPStatus == 429:
 		// Flow control rejects a request before it runs.
 		return retryable
 	case isStaleTokenCode(e.Code):
@@ -235,9 +235,9 @@ func classifyServerError(mutates bool, e *Error) outcome {
 		// places calls. The client retries such an attempt once, after
 		// invalidating the cached credentials.
 		return retryable
-	case strings.HasPrefix(e.Code, "isv."):
+	case IsBusinessError(e):
 		return final
-	case e.Code == "SignatureNonceUsed":
+	case e.Code == ErrorCodeSignatureNonceUsed:
 		// Every attempt has a fresh nonce, so the gateway has seen this
 		// very request before: something replayed it, and that copy may
 		// have run.
@@ -261,8 +261,8 @@ func classifyServerError(mutates bool, e *Error) outcome {
 // SecurityToken was refused: InvalidSecurityToken.Expired,
 // InvalidSecurityToken.MismatchWithAccessKey, InvalidSecurityToken.Malformed
 // and any other InvalidSecurityToken code.
-func isStaleTokenCode(code string) bool {
-	return strings.HasPrefix(code, "InvalidSecurityToken")
+func isStaleTokenCode(code ErrorCode) bool {
+	return strings.HasPrefix(string(code), string(ErrorCodeInvalidSecurityToken))
 }
 
 // isStaleTokenError reports whether err is the service refusing the

@@ -933,7 +933,7 @@ func TestQueryRobotTaskListAllStopsEarly(t *testing.T) {
 		}
 		assert.Equal(t, []int64{1, 2}, ids)
 		require.Len(t, errs, 1)
-		assert.Equal(t, "ServiceUnavailable", ErrorCode(errs[0]))
+		assert.Equal(t, ErrorCodeServiceUnavailable, CodeOf(errs[0]))
 		assert.Equal(t, 1+DefaultMaxAttempts, f.requests(), "page 1, then page 2 attempted until retries ran out")
 	})
 	t.Run("malformed Data is an error", func(t *testing.T) {

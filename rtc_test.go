@@ -310,7 +310,7 @@ func TestRtcSuccessCodes(t *testing.T) {
 		}
 		var e *Error
 		require.True(t, errors.As(err, &e), "Code %s: %v", tc.code, err)
-		assert.Equal(t, tc.code, e.Code)
+		assert.Equal(t, ErrorCode(tc.code), e.Code)
 		assert.Equal(t, "r", e.RequestID)
 	}
 }

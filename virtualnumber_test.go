@@ -198,7 +198,7 @@ func TestQueryVirtualNumberRelationAllStops(t *testing.T) {
 		for _, err := range c.QueryVirtualNumberRelationAll(context.Background(), &QueryVirtualNumberRelationRequest{PageSize: 10}) {
 			if err != nil {
 				errs++
-				assert.Equal(t, "isv.SYSTEM_ERROR", ErrorCode(err))
+				assert.Equal(t, ErrorCode("isv.SYSTEM_ERROR"), CodeOf(err))
 				continue
 			}
 			items++
