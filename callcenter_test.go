@@ -81,58 +81,10 @@ func ccClient(t *testing.T, respond func(action string, body url.Values) string)
 	return c, f
 }
 
-// ccOK answers every Action with its documented success code.
-func ccOK(action string, _ url.Values) string {
-	code := "OK"
-	if info := actionTable[action]; info.successCode != "" {
-		code = info.successCode
-	}
-	return `{"RequestId":"R1","Code":"` + code + `"}`
-}
-
-// ccFlat flattens url.Values with one value each.
-func ccFlat(t *testing.T, v url.Values) map[string]string {
-	t.Helper()
-	m := make(map[string]string, len(v))
-	for k, vs := range v {
-		require.Len(t, vs, 1, "parameter %s sent more than once", k)
-		m[k] = vs[0]
-	}
-	return m
-}
-
-// ccWireCase is one fully filled request and the exact form body it must
-// produce.
-type ccWireCase struct {
-	action string
-	call   func(ctx context.Context, c *Client) error
-	want   map[string]string
-}
-
-func ccRunWire(t *testing.T, cases []ccWireCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.action, func(t *testing.T) {
-			c, f := ccClient(t, ccOK)
-			require.NoError(t, tc.call(context.Background(), c))
-			q, body := f.last()
-			assert.Equal(t, tc.action, q.Get("Action"))
-			assert.NotEmpty(t, q.Get("Signature"))
-			for k := range body {
-				assert.False(t, commonParams[k], "common parameter %s in the body", k)
-			}
-			for k := range tc.want {
-				assert.False(t, q.Has(k), "Action parameter %s in the query", k)
-			}
-			assert.Equal(t, tc.want, ccFlat(t, body))
-		})
-	}
-}
-
 var ccDay = time.Date(2022, 12, 21, 0, 0, 0, 0, ChinaStandardTime()) // 1671552000000 ms
 
 func TestCallcenterWire(t *testing.T) {
-	ccRunWire(t, []ccWireCase{
+	checkWire(t, []wireCase{
 		{"CreateCallTask", func(ctx context.Context, c *Client) error {
 			_, err := c.CreateCallTask(ctx, &CreateCallTaskRequest{
 				TaskName: "Aliyun", BizType: CallTaskBizVoiceTTS, TemplateCode: "TTS_2122****",
@@ -218,7 +170,7 @@ func ccRunInvalid(t *testing.T, cases []ccInvalidCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, f := ccClient(t, ccOK)
+			c, f := ccClient(t, okReply)
 			err := tc.call(context.Background(), c)
 			var ve *ValidationError
 			require.ErrorAs(t, err, &ve)

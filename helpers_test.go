@@ -1,16 +1,26 @@
 package dyvms
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dyvms/dyvms-go/internal/catalog"
 )
+
+// The test helpers every group's tests use: a recording loopback server
+// (recorder), a client with test keys and a fixed clock (newTestClient),
+// success bodies (okBody, okReply), the wire check with the signature
+// recomputed independently (requireSigned, checkWire), and flatValues.
 
 const (
 	testKeyID  = "testId"
@@ -131,4 +141,130 @@ func newDefaultTransport() *http.Transport { return newTransport(DefaultConnectT
 func decodeResponse(action string, status int, header http.Header, body []byte, out any, red redactor) error {
 	_, _, err := decodeEnvelope(action, status, header, body, out, red)
 	return err
+}
+
+// okBody is a success envelope for action: its documented success code
+// ("OK" or "200"), a RequestId, and any extra JSON members given
+// (`"CallId":"1^2"`).
+func okBody(action string, extra ...string) string {
+	code := "OK"
+	if info := actionTable[action]; info.successCode != "" {
+		code = info.successCode
+	}
+	body := `{"RequestId":"REQ-OK-1","Code":"` + code + `","Message":"OK"`
+	for _, e := range extra {
+		body += "," + e
+	}
+	return body + "}"
+}
+
+// okReply answers every Action with okBody, for fakes that take a
+// respond(action, form) function.
+func okReply(action string, _ url.Values) string { return okBody(action) }
+
+// flatValues turns url.Values into single values, failing on a repeated
+// parameter.
+func flatValues(t *testing.T, v url.Values) map[string]string {
+	t.Helper()
+	m := make(map[string]string, len(v))
+	for k, vs := range v {
+		require.Len(t, vs, 1, "parameter %s sent %d times", k, len(vs))
+		m[k] = vs[0]
+	}
+	return m
+}
+
+// firstValues is v with the first value of each parameter.
+func firstValues(v url.Values) map[string]string {
+	m := make(map[string]string, len(v))
+	for k, vs := range v {
+		m[k] = vs[0]
+	}
+	return m
+}
+
+// wireCase is one Action called with a fully filled request, and the exact
+// parameters it must put in the form body.
+type wireCase struct {
+	action string
+	call   func(ctx context.Context, c *Client) error
+	want   map[string]string
+}
+
+// wireCall binds a method expression such as (*Client).GetRtcToken to a
+// request, for a wireCase.
+func wireCall[Req, Resp any](m func(*Client, context.Context, *Req, ...CallOption) (*Resp, error), req *Req) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error {
+		_, err := m(c, ctx, req)
+		return err
+	}
+}
+
+// checkWire runs each case against a recording server answering okBody and
+// checks the one request it sends: the form body is exactly want, the query
+// holds only the common parameters, and requireSigned recomputes the
+// Signature over both independently.
+func checkWire(t *testing.T, cases []wireCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.action, func(t *testing.T) {
+			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				replyBody(http.StatusOK, "application/json", okBody(r.URL.Query().Get("Action")))(w, r)
+			})
+			require.NoError(t, tc.call(context.Background(), newTestClient(t, rec.srv.URL)))
+			reqs := rec.requests()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, tc.want, flatValues(t, reqs[0].form), "form body")
+			for k := range reqs[0].query {
+				assert.True(t, k == "Signature" || commonParams[k], "query carries the non-common parameter %s", k)
+			}
+			requireSigned(t, reqs[0], tc.action, testSecret)
+		})
+	}
+}
+
+// checkWireCatalogue is checkWire, and also holds each case to the
+// catalogue: every wire name sent is a request parameter of the Action,
+// and every catalogue parameter was sent (a list's item fields at least
+// once), so a case fills the request completely.
+func checkWireCatalogue(t *testing.T, cases []wireCase) {
+	t.Helper()
+	checkWire(t, cases)
+	for _, tc := range cases {
+		a := catalog.Lookup(tc.action)
+		require.NotNil(t, a, tc.action)
+		for k := range tc.want {
+			assert.True(t, catalogueHasParam(a, k), "%s: %s is not a catalogue parameter", tc.action, k)
+		}
+		for _, p := range a.Request {
+			if p.Type != "list" {
+				assert.Contains(t, tc.want, p.Name, "%s: catalogue parameter not sent", tc.action)
+				continue
+			}
+			for _, it := range p.ItemFields {
+				assert.Contains(t, tc.want, p.Name+".1."+it.Name, "%s: catalogue list field not sent", tc.action)
+			}
+		}
+	}
+}
+
+// catalogueHasParam reports whether wire name k (possibly flattened,
+// Name.N.Field) is a request parameter of a.
+func catalogueHasParam(a *catalog.Action, k string) bool {
+	if a.Param(k) != nil {
+		return true
+	}
+	for _, p := range a.Request {
+		if p.Type != "list" {
+			continue
+		}
+		for _, it := range p.ItemFields {
+			for n := 1; n <= 20; n++ {
+				if k == p.Name+"."+strconv.Itoa(n)+"."+it.Name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

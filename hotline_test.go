@@ -13,7 +13,7 @@ import (
 )
 
 func TestHotlineWire(t *testing.T) {
-	ccRunWire(t, []ccWireCase{
+	checkWire(t, []wireCase{
 		{"GetHotlineQualificationByOrder", func(ctx context.Context, c *Client) error {
 			_, err := c.GetHotlineQualificationByOrder(ctx, &GetHotlineQualificationByOrderRequest{OrderID: "22456****"})
 			return err

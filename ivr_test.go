@@ -10,9 +10,9 @@ import (
 )
 
 func TestIvrCallWire(t *testing.T) {
-	robotCheckWire(t, []robotWireCase{{
+	checkWireCatalogue(t, []wireCase{{
 		action: "IvrCall",
-		call: func(c *Client) error {
+		call: func(_ context.Context, c *Client) error {
 			_, err := c.IvrCall(context.Background(), &IvrCallRequest{
 				CalledNumber:     "1590****000",
 				CalledShowNumber: "0571****5678",

@@ -31,7 +31,10 @@ func (f RateLimiterFunc) Wait(ctx context.Context, action string) error { return
 // and Actions the SDK does not know, are not limited.
 type TokenBucketLimiter struct {
 	fraction float64
-	now      func() time.Time
+	// now and sleep are the clock and the pause, replaced in tests as the
+	// retrier's are (withRetryClock).
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 
 	mu      sync.Mutex
 	buckets map[string]*tokenBucket
@@ -49,7 +52,7 @@ func NewTokenBucketLimiter(fraction float64) *TokenBucketLimiter {
 	if !(fraction > 0 && fraction <= 1) {
 		fraction = 1
 	}
-	return &TokenBucketLimiter{fraction: fraction, now: time.Now, buckets: map[string]*tokenBucket{}}
+	return &TokenBucketLimiter{fraction: fraction, now: time.Now, sleep: sleepCtx, buckets: map[string]*tokenBucket{}}
 }
 
 // Limit returns the rate applied to action in requests per second, or 0
@@ -105,7 +108,7 @@ func (l *TokenBucketLimiter) Wait(ctx context.Context, action string) error {
 		l.giveBack(b)
 		return fmt.Errorf("rate limit of %g/s for %s needs a wait of %v, past the context deadline: %w", rate, action, wait, context.DeadlineExceeded)
 	}
-	if err := sleepCtx(ctx, wait); err != nil {
+	if err := l.sleep(ctx, wait); err != nil {
 		l.giveBack(b)
 		return err
 	}

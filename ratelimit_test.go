@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,53 +25,67 @@ func TestTokenBucketLimits(t *testing.T) {
 	assert.Equal(t, 1000.0, NewTokenBucketLimiter(7).Limit("SingleCallByTts"), "bad fraction: 1")
 }
 
-func TestTokenBucketPaces(t *testing.T) {
+// newPacedLimiter is a limiter on a clock that stands still unless the test
+// moves it, whose pauses are recorded instead of slept.
+func newPacedLimiter(fraction float64) (*TokenBucketLimiter, *relClock, *relSleeps) {
 	clock := &relClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := NewTokenBucketLimiter(0.5) // GetToken: 20/s → 10/s, burst 10
-	l.now = clock.now
+	sleeps := &relSleeps{}
+	l := NewTokenBucketLimiter(fraction)
+	l.now, l.sleep = clock.now, sleeps.sleep
+	return l, clock, sleeps
+}
+
+func TestTokenBucketPaces(t *testing.T) {
+	l, clock, sleeps := newPacedLimiter(0.5) // GetToken: 20/s → 10/s, burst 10
 	ctx := context.Background()
 	for i := 0; i < 10; i++ {
-		start := time.Now()
 		require.NoError(t, l.Wait(ctx, "GetToken"))
-		require.Less(t, time.Since(start), 50*time.Millisecond, "the burst passes at once")
 	}
-	// The 11th waits about 100 ms of real time (the fake clock stands still).
-	start := time.Now()
+	assert.Empty(t, sleeps.recorded(), "the burst passes at once")
+	// The 11th waits for one token at 10/s.
 	require.NoError(t, l.Wait(ctx, "GetToken"))
-	assert.InDelta(t, 100*time.Millisecond, time.Since(start), float64(80*time.Millisecond))
+	assert.Equal(t, []time.Duration{100 * time.Millisecond}, sleeps.recorded())
 
-	// Refill by the clock.
+	// Refill by the clock: a second later 9 more pass at once (the 11th
+	// borrowed one token).
 	clock.advance(time.Second)
 	for i := 0; i < 9; i++ {
-		start := time.Now()
 		require.NoError(t, l.Wait(ctx, "GetToken"))
-		require.Less(t, time.Since(start), 50*time.Millisecond)
 	}
+	assert.Len(t, sleeps.recorded(), 1)
 
-	// A wait past the deadline fails at once and gives its token back.
+	// A wait past the deadline fails without pausing and gives its token
+	// back.
 	dctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	l.mu.Lock()
 	l.buckets["GetToken"].tokens = -5 // half a second behind
 	l.mu.Unlock()
-	start = time.Now()
 	err := l.Wait(dctx, "GetToken")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), 15*time.Millisecond)
+	assert.Len(t, sleeps.recorded(), 1, "no pause for a wait that cannot end in time")
 	l.mu.Lock()
 	assert.Equal(t, -5.0, l.buckets["GetToken"].tokens)
 	l.mu.Unlock()
+
+	// A pause the context cuts short gives its token back too.
+	cctx, cancelNow := context.WithCancel(ctx)
+	cancelNow()
+	l.mu.Lock()
+	l.buckets["GetToken"].tokens = 0
+	l.mu.Unlock()
+	assert.ErrorIs(t, l.Wait(cctx, "GetToken"), context.Canceled)
 
 	// Unlimited Actions never wait.
 	for i := 0; i < 1000; i++ {
 		require.NoError(t, l.Wait(ctx, "BatchRobotSmartCall"))
 	}
+	assert.Len(t, sleeps.recorded(), 1)
 }
 
 func TestTokenBucketConcurrentRate(t *testing.T) {
-	l := NewTokenBucketLimiter(0.05) // QueryCallDetailByCallId: 100/s → 5/s, burst 5
+	l, _, sleeps := newPacedLimiter(0.05) // QueryCallDetailByCallId: 100/s → 5/s, burst 5
 	var wg sync.WaitGroup
-	start := time.Now()
 	for i := 0; i < 10; i++ {
 		wg.Add(1)
 		go func() {
@@ -79,10 +94,12 @@ func TestTokenBucketConcurrentRate(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	// 5 pass at once, the next 5 at 200 ms intervals: about 1 s in all.
-	elapsed := time.Since(start)
-	assert.Greater(t, elapsed, 800*time.Millisecond)
-	assert.Less(t, elapsed, 2*time.Second)
+	// 5 pass at once; the next 5 are paced 200 ms apart, whatever order
+	// the goroutines ran in.
+	got := sleeps.recorded()
+	slices.Sort(got)
+	assert.Equal(t, []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 600 * time.Millisecond,
+		800 * time.Millisecond, 1000 * time.Millisecond}, got)
 }
 
 func TestClientCallsLimiterPerAttempt(t *testing.T) {

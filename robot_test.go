@@ -106,91 +106,6 @@ func robotSample(t *testing.T, action, format string) string {
 	return a.Samples.JSON
 }
 
-// robotWireCase is one Action called with a fully filled request, and the
-// exact parameters it must put in the form body.
-type robotWireCase struct {
-	action string
-	call   func(*Client) error
-	want   map[string]string
-}
-
-// robotCheckWire runs the cases: the Action's own parameters arrive in the
-// POST body exactly as wanted; the query string holds only the common
-// parameters and a Signature that covers both.
-func robotCheckWire(t *testing.T, cases []robotWireCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.action, func(t *testing.T) {
-			c, f := newRobotFake(t, robotOK(`{"RequestId":"r","Code":"OK","Message":"OK"}`))
-			require.NoError(t, tc.call(c))
-			require.Equal(t, 1, f.requests())
-			form, query := f.form(0), f.query(0)
-
-			got := map[string]string{}
-			for k, v := range form {
-				require.Len(t, v, 1, k)
-				got[k] = v[0]
-			}
-			assert.Equal(t, tc.want, got)
-
-			all := map[string]string{}
-			for k, v := range query {
-				require.Len(t, v, 1, k)
-				if k != "Signature" {
-					require.True(t, commonParams[k], "query carries a non-common parameter %s", k)
-				}
-				all[k] = v[0]
-			}
-			assert.Equal(t, tc.action, all["Action"])
-			sig := all["Signature"]
-			delete(all, "Signature")
-			for k, v := range got {
-				all[k] = v
-			}
-			assert.Equal(t, refSign("POST", all, robotTestSecret), sig, "signature covers query and body")
-
-			// Every wire name is one the catalogue lists for the Action.
-			a := catalog.Lookup(tc.action)
-			require.NotNil(t, a)
-			for k := range got {
-				assert.True(t, robotCatalogHas(a, k), "%s: %s is not a catalogue parameter", tc.action, k)
-			}
-			// And the request was fully filled: every catalogue parameter
-			// was sent (a list's item fields at least once).
-			for _, p := range a.Request {
-				if p.Type != "list" {
-					assert.Contains(t, got, p.Name, "%s: catalogue parameter not sent", tc.action)
-					continue
-				}
-				for _, it := range p.ItemFields {
-					assert.Contains(t, got, p.Name+".1."+it.Name, "%s: catalogue list field not sent", tc.action)
-				}
-			}
-		})
-	}
-}
-
-// robotCatalogHas reports whether wire name k (possibly flattened,
-// Name.N.Field) is a request parameter of a.
-func robotCatalogHas(a *catalog.Action, k string) bool {
-	if a.Param(k) != nil {
-		return true
-	}
-	for _, p := range a.Request {
-		if p.Type != "list" {
-			continue
-		}
-		for _, it := range p.ItemFields {
-			for n := 1; n <= 20; n++ {
-				if k == p.Name+"."+strconv.Itoa(n)+"."+it.Name {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // robotInvalidCase is a request that must be refused before anything is
 // sent, naming field.
 type robotInvalidCase struct {
@@ -220,10 +135,10 @@ func robotCheckInvalid(t *testing.T, cases []robotInvalidCase) {
 
 func TestRobotWire(t *testing.T) {
 	ctx := context.Background()
-	robotCheckWire(t, []robotWireCase{
+	checkWireCatalogue(t, []wireCase{
 		{
 			action: "SmartCall",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.SmartCall(ctx, &SmartCallRequest{
 					CalledNumber:        "1590****0000",
 					CalledShowNumber:    "0571****5678",
@@ -269,7 +184,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "SmartCallOperate",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.SmartCallOperate(ctx, &SmartCallOperateRequest{CallID: "116012854210^1028142****", Command: SmartCallParallelBridge, Param: "Param"})
 				return err
 			},
@@ -277,7 +192,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "BatchRobotSmartCall",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.BatchRobotSmartCall(ctx, &BatchRobotSmartCallRequest{
 					TaskName:         "Batch Tasks",
 					DialogID:         "1234567",
@@ -303,7 +218,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "CreateRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.CreateRobotTask(ctx, &CreateRobotTaskRequest{
 					TaskName:          "Test Template",
 					DialogID:          10000231234,
@@ -326,7 +241,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "UploadRobotTaskCalledFile",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{
 					ID:           1045001,
 					CalledNumber: "1370****000,1370****111",
@@ -342,7 +257,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "StartRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				// 06:55:23 UTC is 14:55:23 China Standard Time.
 				_, err := c.StartRobotTask(ctx, &StartRobotTaskRequest{TaskID: 1045001, ScheduleTime: time.Date(2019, 6, 14, 6, 55, 23, 0, time.UTC)})
 				return err
@@ -351,7 +266,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "StopRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.StopRobotTask(ctx, &StopRobotTaskRequest{TaskID: 1045001})
 				return err
 			},
@@ -359,7 +274,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "CancelRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.CancelRobotTask(ctx, &CancelRobotTaskRequest{TaskID: 1045001})
 				return err
 			},
@@ -367,7 +282,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "CancelOrderRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.CancelOrderRobotTask(ctx, &CancelOrderRobotTaskRequest{TaskID: 1045001})
 				return err
 			},
@@ -375,7 +290,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "DeleteRobotTask",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.DeleteRobotTask(ctx, &DeleteRobotTaskRequest{TaskID: 1045001})
 				return err
 			},
@@ -383,7 +298,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotTaskList",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotTaskList(ctx, &QueryRobotTaskListRequest{TaskName: "Test Template", Status: RobotTaskExecuting, Time: "2019-06-14", PageNo: 1, PageSize: 20})
 				return err
 			},
@@ -391,7 +306,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotTaskDetail",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotTaskDetail(ctx, &QueryRobotTaskDetailRequest{ID: 1045001})
 				return err
 			},
@@ -399,7 +314,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotTaskCallList",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotTaskCallList(ctx, &QueryRobotTaskCallListRequest{
 					TaskID: "1045001", Called: "1300****0000", CallResult: RobotCallBusy, HangupDirection: RobotHangupRobot,
 					DurationFrom: "0", DurationTo: "60", DialogCountFrom: "0", DialogCountTo: "5", PageNo: 1, PageSize: 20,
@@ -413,7 +328,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "ListRobotTaskCalls",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.ListRobotTaskCalls(ctx, &ListRobotTaskCallsRequest{
 					TaskID: "1045001", Called: "1300****0000", CallResult: RobotCallPoweredOff, HangupDirection: RobotHangupCalled,
 					DurationFrom: "1", DurationTo: "60", DialogCountFrom: "1", DialogCountTo: "5", PageNo: 2, PageSize: 50,
@@ -427,7 +342,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotTaskCallDetail",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotTaskCallDetail(ctx, &QueryRobotTaskCallDetailRequest{TaskID: 1045001, Callee: "130****0000", QueryDate: time.UnixMilli(1562297550000)})
 				return err
 			},
@@ -435,7 +350,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotInfoList",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotInfoList(ctx, &QueryRobotInfoListRequest{AuditStatus: RobotAuditAuditing})
 				return err
 			},
@@ -443,7 +358,7 @@ func TestRobotWire(t *testing.T) {
 		},
 		{
 			action: "QueryRobotv2AllList",
-			call: func(c *Client) error {
+			call: func(_ context.Context, c *Client) error {
 				_, err := c.QueryRobotv2AllList(ctx, &QueryRobotv2AllListRequest{})
 				return err
 			},

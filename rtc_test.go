@@ -35,16 +35,6 @@ func newRtcFake(t *testing.T, reply rtcReply) (*Client, *recorder) {
 	return newTestClient(t, rec.srv.URL), rec
 }
 
-// rtcOK answers every request with an empty success envelope, with the
-// Action's own success code.
-func rtcOK(action string, _ url.Values) string {
-	code := "OK"
-	if info := actionTable[action]; info.successCode != "" {
-		code = info.successCode
-	}
-	return `{"RequestId":"req-1","Code":"` + code + `","Message":"OK"}`
-}
-
 // rtcSample answers with the catalogue's sample body of the Action.
 func rtcSample(xml bool) rtcReply {
 	return func(action string, _ url.Values) string {
@@ -56,18 +46,6 @@ func rtcSample(xml bool) rtcReply {
 	}
 }
 
-// rtcFlat turns a url.Values into a map of single values, failing on
-// repeated keys.
-func rtcFlat(t *testing.T, v url.Values) map[string]string {
-	t.Helper()
-	m := make(map[string]string, len(v))
-	for k, vs := range v {
-		require.Len(t, vs, 1, "parameter %s sent %d times", k, len(vs))
-		m[k] = vs[0]
-	}
-	return m
-}
-
 // rtcCaller calls one typed Action and returns its response as any.
 type rtcCaller func(ctx context.Context, c *Client) (any, error)
 
@@ -77,81 +55,53 @@ func rtcCall[Req, Resp any](m func(*Client, context.Context, *Req, ...CallOption
 	return func(ctx context.Context, c *Client) (any, error) { return m(c, ctx, req) }
 }
 
-// rtcWireCase is a fully filled request and the exact form body it must
-// produce.
-type rtcWireCase struct {
-	action string
-	call   rtcCaller
-	want   map[string]string
-}
-
 // rtcWireCases covers every rtc Action; catalogue examples are used where the
 // catalogue has them.
-var rtcWireCases = []rtcWireCase{
-	{"AddRtcAccount", rtcCall((*Client).AddRtcAccount, &AddRtcAccountRequest{DeviceID: "2256****"}),
+var rtcWireCases = []wireCase{
+	{"AddRtcAccount", wireCall((*Client).AddRtcAccount, &AddRtcAccountRequest{DeviceID: "2256****"}),
 		map[string]string{"DeviceId": "2256****"}},
-	{"BindNumberAndVoipId", rtcCall((*Client).BindNumberAndVoipId, &BindNumberAndVoipIdRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
+	{"BindNumberAndVoipId", wireCall((*Client).BindNumberAndVoipId, &BindNumberAndVoipIdRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
 		map[string]string{"PhoneNumber": "1390000****", "VoipId": "voip-1"}},
-	{"CloseSipAccount", rtcCall((*Client).CloseSipAccount, &CloseSipAccountRequest{PartnerID: 1234567890123, SipAccountID: "sip-1"}),
+	{"CloseSipAccount", wireCall((*Client).CloseSipAccount, &CloseSipAccountRequest{PartnerID: 1234567890123, SipAccountID: "sip-1"}),
 		map[string]string{"PartnerId": "1234567890123", "SipAccountID": "sip-1"}},
-	{"CreateSipAccount", rtcCall((*Client).CreateSipAccount, &CreateSipAccountRequest{BusinessKey: "biz-1", PartnerID: 42}),
+	{"CreateSipAccount", wireCall((*Client).CreateSipAccount, &CreateSipAccountRequest{BusinessKey: "biz-1", PartnerID: 42}),
 		map[string]string{"BusinessKey": "biz-1", "PartnerId": "42"}},
-	{"DoRtcNumberAuth", rtcCall((*Client).DoRtcNumberAuth, &DoRtcNumberAuthRequest{PhoneNumber: "1390000****"}),
+	{"DoRtcNumberAuth", wireCall((*Client).DoRtcNumberAuth, &DoRtcNumberAuthRequest{PhoneNumber: "1390000****"}),
 		map[string]string{"PhoneNumber": "1390000****"}},
-	{"GetCallInfo", rtcCall((*Client).GetCallInfo, &GetCallInfoRequest{RtcID: "2235****"}),
+	{"GetCallInfo", wireCall((*Client).GetCallInfo, &GetCallInfoRequest{RtcID: "2235****"}),
 		map[string]string{"RtcId": "2235****"}},
-	{"GetMqttToken", rtcCall((*Client).GetMqttToken, &GetMqttTokenRequest{}),
+	{"GetMqttToken", wireCall((*Client).GetMqttToken, &GetMqttTokenRequest{}),
 		map[string]string{}},
-	{"GetRtcToken", rtcCall((*Client).GetRtcToken, &GetRtcTokenRequest{DeviceID: "2256****", IsCustomAccount: Ptr(false), UserID: "500700****"}),
+	{"GetRtcToken", wireCall((*Client).GetRtcToken, &GetRtcTokenRequest{DeviceID: "2256****", IsCustomAccount: Ptr(false), UserID: "500700****"}),
 		map[string]string{"DeviceId": "2256****", "IsCustomAccount": "false", "UserId": "500700****"}},
-	{"GetToken", rtcCall((*Client).GetToken, &GetTokenRequest{TokenType: TokenTypeDyvms}),
+	{"GetToken", wireCall((*Client).GetToken, &GetTokenRequest{TokenType: TokenTypeDyvms}),
 		map[string]string{"TokenType": "dyvms"}},
-	{"QueryRtcNumberAuthStatus", rtcCall((*Client).QueryRtcNumberAuthStatus, &QueryRtcNumberAuthStatusRequest{PhoneNumber: "1390000****"}),
+	{"QueryRtcNumberAuthStatus", wireCall((*Client).QueryRtcNumberAuthStatus, &QueryRtcNumberAuthStatusRequest{PhoneNumber: "1390000****"}),
 		map[string]string{"PhoneNumber": "1390000****"}},
-	{"QueryVoipNumberBindInfos", rtcCall((*Client).QueryVoipNumberBindInfos, &QueryVoipNumberBindInfosRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
+	{"QueryVoipNumberBindInfos", wireCall((*Client).QueryVoipNumberBindInfos, &QueryVoipNumberBindInfosRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
 		map[string]string{"PhoneNumber": "1390000****", "VoipId": "voip-1"}},
-	{"RefreshMqttToken", rtcCall((*Client).RefreshMqttToken, &RefreshMqttTokenRequest{ClientID: "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****"}),
+	{"RefreshMqttToken", wireCall((*Client).RefreshMqttToken, &RefreshMqttTokenRequest{ClientID: "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****"}),
 		map[string]string{"ClientId": "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****"}},
-	{"ReportVoipProblems", rtcCall((*Client).ReportVoipProblems, &ReportVoipProblemsRequest{ChannelID: "ch-1", Desc: "一直有回声 & noise+1", Title: "echo", VoipID: "voip-1"}),
+	{"ReportVoipProblems", wireCall((*Client).ReportVoipProblems, &ReportVoipProblemsRequest{ChannelID: "ch-1", Desc: "一直有回声 & noise+1", Title: "echo", VoipID: "voip-1"}),
 		map[string]string{"ChannelId": "ch-1", "Desc": "一直有回声 & noise+1", "Title": "echo", "VoipId": "voip-1"}},
-	{"UnbindNumberAndVoipId", rtcCall((*Client).UnbindNumberAndVoipId, &UnbindNumberAndVoipIdRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
+	{"UnbindNumberAndVoipId", wireCall((*Client).UnbindNumberAndVoipId, &UnbindNumberAndVoipIdRequest{PhoneNumber: "1390000****", VoipID: "voip-1"}),
 		map[string]string{"PhoneNumber": "1390000****", "VoipId": "voip-1"}},
-	{"UndoRtcNumberAuth", rtcCall((*Client).UndoRtcNumberAuth, &UndoRtcNumberAuthRequest{PhoneNumber: "1390000****"}),
+	{"UndoRtcNumberAuth", wireCall((*Client).UndoRtcNumberAuth, &UndoRtcNumberAuthRequest{PhoneNumber: "1390000****"}),
 		map[string]string{"PhoneNumber": "1390000****"}},
-	{"VoipAddAccount", rtcCall((*Client).VoipAddAccount, &VoipAddAccountRequest{DeviceID: "dev-1"}),
+	{"VoipAddAccount", wireCall((*Client).VoipAddAccount, &VoipAddAccountRequest{DeviceID: "dev-1"}),
 		map[string]string{"DeviceId": "dev-1"}},
-	{"VoipGetToken", rtcCall((*Client).VoipGetToken, &VoipGetTokenRequest{DeviceID: "dev-1", IsCustomAccount: Ptr(true), VoipID: "voip-1"}),
+	{"VoipGetToken", wireCall((*Client).VoipGetToken, &VoipGetTokenRequest{DeviceID: "dev-1", IsCustomAccount: Ptr(true), VoipID: "voip-1"}),
 		map[string]string{"DeviceId": "dev-1", "IsCustomAccount": "true", "VoipId": "voip-1"}},
 }
 
-// rtcCheckWire runs each case against a fake server and checks the form
-// body is exactly want, the query carries only the common parameters, and
-// the Signature covers both (requireSigned recomputes it independently).
-func rtcCheckWire(t *testing.T, cases []rtcWireCase) {
-	for _, tc := range cases {
-		t.Run(tc.action, func(t *testing.T) {
-			c, rec := newRtcFake(t, rtcOK)
-			_, err := tc.call(context.Background(), c)
-			require.NoError(t, err)
-			reqs := rec.requests()
-			require.Len(t, reqs, 1)
-			assert.Equal(t, tc.want, rtcFlat(t, reqs[0].form), "form body")
-			for k := range reqs[0].query {
-				assert.True(t, commonParams[k], "query carries non-common parameter %s", k)
-			}
-			requireSigned(t, reqs[0], tc.action, testSecret)
-		})
-	}
-}
-
 func TestRtcWire(t *testing.T) {
-	rtcCheckWire(t, rtcWireCases)
+	checkWire(t, rtcWireCases)
 }
 
 // TestRtcEmptyRequests: no rtc parameter is known to be required, so nil and
 // empty requests are sent, with an empty body.
 func TestRtcEmptyRequests(t *testing.T) {
-	c, rec := newRtcFake(t, rtcOK)
+	c, rec := newRtcFake(t, okReply)
 	ctx := context.Background()
 	_, err := c.GetMqttToken(ctx, nil)
 	require.NoError(t, err)

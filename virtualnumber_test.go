@@ -15,18 +15,18 @@ import (
 )
 
 func TestVirtualNumberWire(t *testing.T) {
-	rtcCheckWire(t, []rtcWireCase{
-		{"AddVirtualNumberRelation", rtcCall((*Client).AddVirtualNumberRelation, &AddVirtualNumberRelationRequest{
+	checkWire(t, []wireCase{
+		{"AddVirtualNumberRelation", wireCall((*Client).AddVirtualNumberRelation, &AddVirtualNumberRelationRequest{
 			CorpNameList: "Company 1", NumberList: "1321111****,1322222****", PhoneNum: "05516214****",
 			ProdCode: ProdCodeDyvms, RouteType: Ptr(RouteTypeLocationFirst),
 		}), map[string]string{
 			"CorpNameList": "Company 1", "NumberList": "1321111****,1322222****", "PhoneNum": "05516214****",
 			"ProdCode": "dyvms", "RouteType": "0",
 		}},
-		{"QueryVirtualNumber", rtcCall((*Client).QueryVirtualNumber, &QueryVirtualNumberRequest{
+		{"QueryVirtualNumber", wireCall((*Client).QueryVirtualNumber, &QueryVirtualNumberRequest{
 			PageNo: 1, PageSize: 10, ProdCode: ProdCodeDyvms, RouteType: Ptr(RouteTypeRandom),
 		}), map[string]string{"PageNo": "1", "PageSize": "10", "ProdCode": "dyvms", "RouteType": "1"}},
-		{"QueryVirtualNumberRelation", rtcCall((*Client).QueryVirtualNumberRelation, &QueryVirtualNumberRelationRequest{
+		{"QueryVirtualNumberRelation", wireCall((*Client).QueryVirtualNumberRelation, &QueryVirtualNumberRelationRequest{
 			PageNo: 1, PageSize: 10, PhoneNum: "05516214****", ProdCode: ProdCodeDyvms, QualificationID: 10000005421234,
 			RegionNameCity: "hangzhou", RelatedNum: "1705559****", RouteType: Ptr(RouteTypeLocationFirst), SpecID: SpecVirtualOperator,
 		}), map[string]string{
@@ -54,7 +54,7 @@ func TestVirtualNumberValidation(t *testing.T) {
 		{rtcCall((*Client).QueryVirtualNumber, &QueryVirtualNumberRequest{RouteType: Ptr(RouteType(-1))}), "RouteType"},
 		{rtcCall((*Client).QueryVirtualNumberRelation, &QueryVirtualNumberRelationRequest{SpecID: 4}), "SpecId"},
 	}
-	c, rec := newRtcFake(t, rtcOK)
+	c, rec := newRtcFake(t, okReply)
 	for _, tc := range cases {
 		_, err := tc.call(context.Background(), c)
 		var ve *ValidationError
