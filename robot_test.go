@@ -47,12 +47,6 @@ func (f *robotFake) form(i int) url.Values {
 	return f.forms[i]
 }
 
-func (f *robotFake) query(i int) url.Values {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.queries[i]
-}
-
 // newRobotFake starts a fake server and a client that talks to it with a
 // fixed clock and nonce.
 func newRobotFake(t *testing.T, respond func(n int, form url.Values) (int, string)) (*Client, *robotFake) {
