@@ -43,9 +43,6 @@ type Client struct {
 	sleep          func(context.Context, time.Duration) error
 }
 
-// formContentType is the Content-Type of every request body.
-var formContentType = []string{"application/x-www-form-urlencoded"}
-
 // NewClient returns a Client configured by opts. Without a credentials
 // option it reads ALIBABA_CLOUD_ACCESS_KEY_ID,
 // ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, and

@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// formContentType is the Content-Type of every request body.
+var formContentType = []string{"application/x-www-form-urlencoded"}
+
 // newTransport is the client's own transport (never
 // http.DefaultTransport, which other code may change): proxies from the
 // environment, the dial bounded by connect and the TLS handshake by twice
