@@ -276,6 +276,19 @@ func WithMaxResponseBytes(n int64) Option {
 	return func(o *options) { o.maxBody = n }
 }
 
+// WithSignatureVersion makes the client sign with v: SignatureV2 (the
+// default) or SignatureV3. Everything else about a call (validation,
+// retries, redaction, decoding) is the same for both.
+func WithSignatureVersion(v SignatureVersion) Option {
+	return func(o *options) {
+		if v != SignatureV2 && v != SignatureV3 {
+			o.fail(errorf("WithSignatureVersion(%v): want SignatureV2 or SignatureV3", v))
+			return
+		}
+		o.signatureVersion = v
+	}
+}
+
 // WithRetryPolicy sets how often and how patiently calls are attempted.
 // Zero fields take their defaults.
 func WithRetryPolicy(p RetryPolicy) Option {
