@@ -447,16 +447,19 @@ func (h *ReceiptHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byt
 	rc := http.NewResponseController(w)
 	deadline := h.cfg.readTimeout > 0 && rc.SetReadDeadline(time.Now().Add(h.cfg.readTimeout)) == nil
 	body, err := readAllSized(http.MaxBytesReader(w, r.Body, h.cfg.maxBytes), r.ContentLength)
-	if deadline {
-		// The body is in: lift the deadline, or the server's watch for a
-		// closed connection would time out and cancel the request's context
-		// while fn runs.
-		_ = rc.SetReadDeadline(time.Time{})
+	if err == nil {
+		if deadline {
+			// The body is in: lift the deadline, or the server's watch for
+			// a closed connection would time out and cancel the request's
+			// context while fn runs. (After a failed read it stays, so the
+			// server's drain of the unread body cannot hang either.)
+			_ = rc.SetReadDeadline(time.Time{})
+		}
+		return body, http.StatusOK
 	}
+	w.Header().Set("Connection", "close")
 	var tooLarge *http.MaxBytesError
 	switch {
-	case err == nil:
-		return body, http.StatusOK
 	case errors.As(err, &tooLarge):
 		return nil, http.StatusRequestEntityTooLarge
 	case errors.Is(err, os.ErrDeadlineExceeded):
