@@ -313,8 +313,9 @@ func WithReceiptLogger(l *slog.Logger) ReceiptHandlerOption {
 type ReceiptStats struct {
 	// Delivered is how many receipts the function returned nil for.
 	Delivered uint64
-	// Duplicates is how many receipts were not given to the function
-	// because they had been delivered already.
+	// Duplicates is how many receipts a push did not give to the function
+	// because they had been delivered already, were repeated within the
+	// push, or were being delivered by an overlapping push.
 	Duplicates uint64
 	// Failed is how many receipts were in batches the function failed on.
 	// In synchronous mode the service pushes them again; in asynchronous

@@ -59,6 +59,9 @@ func TestReceiptOverlappingDuplicateWaitsForDelivery(t *testing.T) {
 				return nil
 			}, WithReceiptTypes(ReceiptVoiceReport), WithReceiptTimeout(5*time.Second))
 			defer h.Close()
+			var once sync.Once
+			unblock := func() { once.Do(func() { close(release) }) }
+			defer unblock()
 
 			body := `[{"call_id":"1^1","status_code":"200000"}]`
 			first := pushAsync(h, body)
@@ -69,7 +72,7 @@ func TestReceiptOverlappingDuplicateWaitsForDelivery(t *testing.T) {
 				t.Fatalf("the overlapping re-push was answered %d while the first delivery was still running", code)
 			case <-time.After(50 * time.Millisecond):
 			}
-			close(release)
+			unblock()
 			if !firstOK {
 				assert.Equal(t, http.StatusInternalServerError, <-first)
 				assert.Equal(t, http.StatusServiceUnavailable, <-second, "refused: the receipts were not delivered")
