@@ -198,3 +198,38 @@ func sampleHeap(peak *atomic.Uint64) (stop func()) {
 	}()
 	return func() { close(done); wg.Wait() }
 }
+
+// BenchmarkParseReceipts parses the same 1 MiB body with the typed decoder
+// and with the generic-tree decoder it replaced (kept in the tests), in the
+// same run: compare B/op and alloc/body.
+func BenchmarkParseReceipts(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		shape func(string) string
+		types []ReceiptType
+	}{
+		{"small-untyped", smallReceipt, nil},
+		{"callreport-typed", callReportReceipt, []ReceiptType{ReceiptVoiceCallReport}},
+	} {
+		gen := receiptBodies{shape: shape.shape}
+		body, _ := gen.body()
+		for _, dec := range []struct {
+			name  string
+			parse func([]byte, ...ReceiptType) ([]Receipt, error)
+		}{{"tree", legacyParseReceipts}, {"typed", ParseReceipts}} {
+			b.Run(shape.name+"/"+dec.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				before := ms.TotalAlloc
+				for i := 0; i < b.N; i++ {
+					if _, err := dec.parse(body, shape.types...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.TotalAlloc-before)/float64(b.N)/float64(len(body)), "alloc/body")
+			})
+		}
+	}
+}
