@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"go/parser"
+	"go/token"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -309,4 +312,23 @@ func TestReceiptReadDeadlineNotSupported(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, 1, rec.calls())
+}
+
+// The README's receipts snippet is valid Go and checks RECEIPT_TOKEN before
+// WithReceiptToken, which panics on an empty token.
+func TestReadmeReceiptsSnippet(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "\n## Receipts\n")
+	require.True(t, ok)
+	_, block, ok := strings.Cut(section, "```go\n")
+	require.True(t, ok)
+	snippet, _, ok := strings.Cut(block, "```")
+	require.True(t, ok)
+	_, err = parser.ParseFile(token.NewFileSet(), "snippet.go", "package p\nfunc f() {\n"+snippet+"}\n", 0)
+	require.NoError(t, err, "the snippet is valid Go")
+	assert.NotContains(t, snippet, "WithReceiptToken(os.Getenv", "an unset variable would make NewReceiptHandler panic")
+	check := strings.Index(snippet, `os.Getenv("RECEIPT_TOKEN")`)
+	require.GreaterOrEqual(t, check, 0)
+	assert.Less(t, strings.Index(snippet, "log.Fatal"), strings.Index(snippet, "NewReceiptHandler"), "the token is checked first")
 }

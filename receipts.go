@@ -38,7 +38,9 @@ import (
 // Decoding is lenient, like the rest of the SDK (UnmarshalLenient): the
 // service documents almost every field as a string but sends some as
 // numbers (duration "10" next to b_duration 7), so numbers and strings are
-// accepted either way and an empty string is the zero value.
+// accepted either way and an empty string is the zero value. A body is
+// decoded in one pass straight into the typed reports (no generic tree), and
+// string values are kept byte for byte as received, invalid UTF-8 included.
 
 // ErrMalformedReceipt matches every error the receipt parsers return for a
 // body that is not a receipt batch: not JSON, not an array of objects, bad
