@@ -355,13 +355,16 @@ func eachObject(b []byte, fn func(i int, obj []byte)) {
 	_ = forEachElement(b, func(i int, obj []byte) error { fn(i, obj); return nil })
 }
 
-// parseReceipts parses a push body. Each Receipt's Raw is a slice of body,
-// so body must not change afterwards: the handler passes the buffer it
-// read, ParseReceipts a copy.
-func parseReceipts(body []byte, types []ReceiptType) ([]Receipt, error) {
+// parseReceipts parses a push body. Each Receipt's Raw is a slice of the
+// body, or of a copy of it when clone is set: the handler parses the buffer
+// it read and owns, ParseReceipts a copy of its caller's.
+func parseReceipts(body []byte, types []ReceiptType, clone bool) ([]Receipt, error) {
 	b, n, err := checkBatch(body)
 	if err != nil {
 		return nil, err
+	}
+	if clone {
+		b = bytes.Clone(b)
 	}
 	out := make([]Receipt, n)
 	eachObject(b, func(i int, obj []byte) { out[i] = newReceipt(obj, types) })

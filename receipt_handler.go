@@ -426,7 +426,7 @@ func (h *ReceiptHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReceiptFailure(w, status)
 		return
 	}
-	receipts, err := parseReceipts(body, h.cfg.types)
+	receipts, err := parseReceipts(body, h.cfg.types, false)
 	if err != nil {
 		h.log(r.Context(), slog.LevelWarn, "dyvms: receipt push rejected", "error", maskDigitRuns(err.Error()))
 		writeReceiptFailure(w, http.StatusBadRequest)

@@ -332,3 +332,15 @@ func TestReadmeReceiptsSnippet(t *testing.T) {
 	require.GreaterOrEqual(t, check, 0)
 	assert.Less(t, strings.Index(snippet, "log.Fatal"), strings.Index(snippet, "NewReceiptHandler"), "the token is checked first")
 }
+
+// ParseReceipts does not keep its caller's buffer: Raw survives the buffer's
+// reuse.
+func TestParseReceiptsCopiesBody(t *testing.T) {
+	body := []byte(`[{"call_id":"1^2","status_code":"200000"}]`)
+	rs, err := ParseReceipts(body, ReceiptVoiceReport)
+	require.NoError(t, err)
+	for i := range body {
+		body[i] = ' '
+	}
+	assert.JSONEq(t, `{"call_id":"1^2","status_code":"200000"}`, string(rs[0].Raw))
+}

@@ -765,10 +765,7 @@ func newReport(t ReceiptType) any {
 // element is not an object. Field values never cause an error: they are
 // decoded leniently.
 func ParseReceipts(body []byte, types ...ReceiptType) ([]Receipt, error) {
-	if _, _, err := checkBatch(body); err != nil {
-		return nil, err
-	}
-	return parseReceipts(bytes.Clone(body), types)
+	return parseReceipts(body, types, true)
 }
 
 // ParseVoiceReports parses an HTTP push body sent to a VoiceReport URL.
