@@ -737,16 +737,15 @@ func (t *flightTable) hold(b *receiptBatch, keys []ReceiptKey, receipts []Receip
 	defer t.mu.Unlock()
 	n := 0
 	for i, k := range keys {
-		switch g, _ := t.m.get(k); {
+		switch g, held := t.m.getOrSet(k, b); {
+		case !held:
+			keys[n], receipts[n] = k, receipts[i]
+			n++
 		case g == b: // repeated within the push
-		case g != nil:
+		default:
 			if !slices.Contains(others, g) {
 				others = append(others, g)
 			}
-		default:
-			t.m.set(k, b)
-			keys[n], receipts[n] = k, receipts[i]
-			n++
 		}
 	}
 	return n, others

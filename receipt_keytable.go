@@ -59,6 +59,22 @@ func (t *keyTable[V]) get(k ReceiptKey) (V, bool) {
 
 // set stores v under k.
 func (t *keyTable[V]) set(k ReceiptKey, v V) {
+	i, _ := t.slot(k)
+	t.slots[i].val = v
+}
+
+// getOrSet returns k's value and true if k is in the table, else stores v
+// under k and returns v and false: one probe for both.
+func (t *keyTable[V]) getOrSet(k ReceiptKey, v V) (V, bool) {
+	i, found := t.slot(k)
+	if !found {
+		t.slots[i].val = v
+	}
+	return t.slots[i].val, found
+}
+
+// slot returns k's slot, adding k (with a zero value) if it is missing.
+func (t *keyTable[V]) slot(k ReceiptKey) (int, bool) {
 	if (t.used+1)*16 > len(t.hashes)*13 {
 		t.resize(max(2*len(t.hashes), minKeySlots))
 	}
@@ -68,7 +84,7 @@ func (t *keyTable[V]) set(k ReceiptKey, v V) {
 		t.used++
 		t.hashes[i], t.slots[i].key = h, k
 	}
-	t.slots[i].val = v
+	return i, ok
 }
 
 // delIf removes k if its value is v, shifting back the entries probed

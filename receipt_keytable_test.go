@@ -18,8 +18,16 @@ func TestKeyTableMatchesMap(t *testing.T) {
 	key := func(i int) ReceiptKey { return sha256.Sum256(binary.AppendUvarint(nil, uint64(i))) }
 	for op := 0; op < 200_000; op++ {
 		k := key(rand.IntN(300))
-		switch rand.IntN(3) {
-		case 0, 1:
+		switch rand.IntN(4) {
+		case 0:
+			v, held := tab.getOrSet(k, op)
+			want, wantHeld := ref[k]
+			require.Equal(t, wantHeld, held)
+			if !held {
+				want, ref[k] = op, op
+			}
+			require.Equal(t, want, v)
+		case 1, 2:
 			tab.set(k, op)
 			ref[k] = op
 		default:
