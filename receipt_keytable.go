@@ -1,6 +1,9 @@
 package dyvms
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"time"
+)
 
 // keyTable is a hash table of ReceiptKeys with open addressing, linear
 // probing and backward-shift deletion: with no tombstones, a table that
@@ -13,6 +16,7 @@ type keyTable[V comparable] struct {
 	hashes []uint64 // per slot, 0 when empty; probes scan these, densely packed
 	slots  []keySlot[V]
 	used   int
+	grown  time.Time // when the table last grew
 }
 
 type keySlot[V comparable] struct {
@@ -21,11 +25,14 @@ type keySlot[V comparable] struct {
 }
 
 // minKeySlots is the smallest table. A table that empties keeps up to
-// keepKeySlots slots, enough for a full push of small receipts, and drops
-// larger ones rather than hold a burst's peak.
+// keepKeySlots slots, enough for a full push of small receipts; a larger
+// one is dropped when it empties after keepIdle without growing, so a
+// receiver under repeated bursts keeps its table and one past a burst does
+// not hold its peak for ever.
 const (
 	minKeySlots  = 64
 	keepKeySlots = 1 << 17
+	keepIdle     = time.Minute
 )
 
 func (t *keyTable[V]) hashOf(k *ReceiptKey) uint64 {
@@ -107,7 +114,7 @@ func (t *keyTable[V]) delIf(k ReceiptKey, v V) {
 		}
 	}
 	t.hashes[i], t.slots[i] = 0, keySlot[V]{}
-	if t.used--; t.used == 0 && len(t.hashes) > keepKeySlots {
+	if t.used--; t.used == 0 && len(t.hashes) > keepKeySlots && time.Since(t.grown) > keepIdle {
 		t.hashes, t.slots = nil, nil
 	}
 }
@@ -119,6 +126,7 @@ func (t *keyTable[V]) resize(n int) {
 		t.seed = maphash.MakeSeed()
 	}
 	t.hashes, t.slots = make([]uint64, n), make([]keySlot[V], n)
+	t.grown = time.Now()
 	mask := n - 1
 	for j, h := range oldHashes {
 		if h == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,4 +48,26 @@ func TestKeyTableMatchesMap(t *testing.T) {
 		}
 	}
 	assert.LessOrEqual(t, len(tab.hashes), 512, "the table holds at most 300 keys")
+}
+
+// A table past keepKeySlots that empties is kept while it is still growing
+// in bursts, and dropped once it has not grown for keepIdle.
+func TestKeyTableDropsIdlePeak(t *testing.T) {
+	var tab keyTable[int]
+	fill := func(n int) {
+		for i := 0; i < n; i++ {
+			tab.set(sha256.Sum256(binary.AppendUvarint(nil, uint64(i))), i)
+		}
+		for i := 0; i < n; i++ {
+			tab.delIf(sha256.Sum256(binary.AppendUvarint(nil, uint64(i))), i)
+		}
+	}
+	fill(keepKeySlots)
+	assert.Greater(t, len(tab.hashes), keepKeySlots, "kept: it just grew")
+	tab.grown = time.Now().Add(-2 * keepIdle)
+	fill(1)
+	assert.Nil(t, tab.hashes, "dropped: idle past keepIdle")
+	fill(100)
+	assert.Equal(t, 0, tab.used)
+	assert.LessOrEqual(t, len(tab.hashes), 256, "a small table is kept")
 }
