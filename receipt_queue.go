@@ -132,7 +132,7 @@ func WithReceiptQueueDrain(d time.Duration) ReceiptQueueOption {
 }
 
 // WithReceiptQueueDeduper replaces the default de-duplication (an
-// in-memory LRU of 100,000 keys kept for an hour). Share one Deduper
+// in-memory record of 100,000 keys kept for an hour). Share one Deduper
 // between consumers of one process; pass nil to turn de-duplication off.
 func WithReceiptQueueDeduper(d Deduper) ReceiptQueueOption {
 	return func(c *receiptQueueConfig) { c.dedup = d }
@@ -297,7 +297,9 @@ func (q *ReceiptQueueConsumer) deliver(ctx context.Context, msgs []mnsMessage) {
 	defer stop()
 
 	var fresh []Receipt
-	var freshKeys, freshHandles, done []string
+	var freshKeys []ReceiptKey
+	var freshHandles, done []string
+	inBatch := map[ReceiptKey]bool{}
 	for _, m := range msgs {
 		rc, err := ParseMNSReceipt([]byte(m.MessageBody), q.typ)
 		if err != nil {
@@ -307,22 +309,29 @@ func (q *ReceiptQueueConsumer) deliver(ctx context.Context, msgs []mnsMessage) {
 			continue
 		}
 		key := rc.DedupKey()
-		if q.cfg.dedup != nil && q.cfg.dedup.Seen(key) {
+		if q.cfg.dedup != nil && (inBatch[key] || q.cfg.dedup.Delivered(key)) {
+			// A repeat within the batch is deleted with the batch's
+			// delivered messages, and only if they are.
 			q.stats.duplicates.Add(1)
-			done = append(done, m.ReceiptHandle)
+			if inBatch[key] {
+				freshHandles = append(freshHandles, m.ReceiptHandle)
+			} else {
+				done = append(done, m.ReceiptHandle)
+			}
 			continue
 		}
+		inBatch[key] = true
 		fresh = append(fresh, rc)
 		freshKeys = append(freshKeys, key)
 		freshHandles = append(freshHandles, m.ReceiptHandle)
 	}
 	if len(fresh) > 0 {
 		if err := q.call(dctx, fresh); err != nil {
-			q.forget(freshKeys)
 			q.stats.failed.Add(int64(len(fresh)))
 			q.log(dctx, slog.LevelError, "dyvms: receipt function failed; messages left in the queue",
 				"count", len(fresh), "first", fresh[0], "error", maskDigitRuns(err.Error()))
 		} else {
+			q.markDelivered(freshKeys)
 			q.stats.delivered.Add(int64(len(fresh)))
 			done = append(done, freshHandles...)
 		}
@@ -340,12 +349,14 @@ func (q *ReceiptQueueConsumer) call(ctx context.Context, receipts []Receipt) (er
 	return q.fn(ctx, receipts)
 }
 
-func (q *ReceiptQueueConsumer) forget(keys []string) {
+// markDelivered records the keys of receipts the function accepted: only
+// then, so a receipt whose delivery failed is never taken for a duplicate.
+func (q *ReceiptQueueConsumer) markDelivered(keys []ReceiptKey) {
 	if q.cfg.dedup == nil {
 		return
 	}
 	for _, k := range keys {
-		q.cfg.dedup.Forget(k)
+		q.cfg.dedup.MarkDelivered(k)
 	}
 }
 
