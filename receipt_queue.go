@@ -273,8 +273,7 @@ func (q *ReceiptQueueConsumer) receive(ctx context.Context) ([]mnsMessage, error
 	rctx, cancel := context.WithTimeout(ctx, time.Duration(q.cfg.wait)*time.Second+15*time.Second)
 	defer cancel()
 	msgs, err := q.mns.receive(rctx, creds, q.cfg.batch, q.cfg.wait)
-	var e *Error
-	if errors.As(err, &e) && (e.HTTPStatus == 401 || e.HTTPStatus == 403) {
+	if isAuthRejection(err) {
 		q.tokens.invalidate(creds)
 	}
 	if err == nil {
@@ -367,9 +366,13 @@ func (q *ReceiptQueueConsumer) delete(ctx context.Context, handles []string) {
 	if len(handles) == 0 {
 		return
 	}
-	creds, err := q.tokens.get(ctx)
-	if err == nil {
-		err = q.mns.delete(ctx, creds, handles)
+	err := q.deleteOnce(ctx, handles)
+	if isAuthRejection(err) {
+		// The credentials expired (or were revoked) since the receive: the
+		// handles are still good, so delete again with new ones rather
+		// than let the delivered messages come back.
+		q.stats.errors.Add(1)
+		err = q.deleteOnce(ctx, handles)
 	}
 	if err != nil {
 		q.stats.errors.Add(1)
@@ -377,6 +380,26 @@ func (q *ReceiptQueueConsumer) delete(ctx context.Context, handles []string) {
 		return
 	}
 	q.stats.deleted.Add(int64(len(handles)))
+}
+
+// deleteOnce deletes with the current credentials, dropping them when
+// the queue refuses them.
+func (q *ReceiptQueueConsumer) deleteOnce(ctx context.Context, handles []string) error {
+	creds, err := q.tokens.get(ctx)
+	if err != nil {
+		return err
+	}
+	err = q.mns.delete(ctx, creds, handles)
+	if isAuthRejection(err) {
+		q.tokens.invalidate(creds)
+	}
+	return err
+}
+
+// isAuthRejection reports whether the queue refused the credentials.
+func isAuthRejection(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden)
 }
 
 // backoff sleeps before the next receive after n failures in a row:
