@@ -464,3 +464,52 @@ func TestBrokenConfigFileWithEnvCredentials(t *testing.T) {
 		t.Errorf("--profile with a broken file: %+v", r)
 	}
 }
+
+// TestListCallTaskDataDecoded: a call task created with a JSON callee
+// list lists with that list as JSON inside its Data string; json and
+// table output print it decoded (no escaped 150-character column), raw
+// leaves it alone, and a LIST task's comma-separated Data stays a string.
+func TestListCallTaskDataDecoded(t *testing.T) {
+	srv := newStubServer(t)
+	inner := `{"paramNames":["name"],"calleeList":[{"callee":"13900001234","params":["Zhang"]}]}`
+	innerJSON, _ := json.Marshal(inner)
+	body := `{"RequestId":"r","Code":"200","PageNumber":1,"PageSize":10,"Total":2,"Data":[` +
+		`{"Id":1,"TaskName":"a","DataType":"JSON","Data":` + string(innerJSON) + `},` +
+		`{"Id":2,"TaskName":"b","DataType":"LIST","Data":"13900001234,13900005678"}]}`
+	srv.answer("ListCallTask", func(url.Values) (int, string) { return 200, body })
+	r := runCLI(t, srv, "", "ListCallTask")
+	r.want(t, exitOK)
+	var got struct {
+		Data []struct {
+			Data any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Data) != 2 {
+		t.Fatalf("json output (%v):\n%s", err, r.stdout)
+	}
+	task, _ := got.Data[0].Data.(map[string]any)
+	list, _ := task["calleeList"].([]any)
+	if first, _ := firstItem(list).(map[string]any); len(list) != 1 || first["callee"] != "13900001234" {
+		t.Errorf("JSON task's Data not decoded:\n%s", r.stdout)
+	}
+	if got.Data[1].Data != "13900001234,13900005678" {
+		t.Errorf("LIST task's Data: %#v", got.Data[1].Data)
+	}
+	r = runCLI(t, srv, "", "ListCallTask", "-o", "table")
+	if strings.Contains(r.stdout, `\"`) || !strings.Contains(r.stdout, `{"paramNames":["name"],"calleeList":`) {
+		t.Errorf("table output:\n%s", r.stdout)
+	}
+	if r := runCLI(t, srv, "", "ListCallTask", "-q", "Data[0].Data.calleeList[].callee", "-o", "table"); r.stdout != "13900001234\n" {
+		t.Errorf("query into the decoded Data: %q", r.stdout)
+	}
+	if r := runCLI(t, srv, "", "ListCallTask", "-o", "raw"); r.stdout != body+"\n" {
+		t.Errorf("raw output %q", r.stdout)
+	}
+}
+
+func firstItem(list []any) any {
+	if len(list) == 0 {
+		return nil
+	}
+	return list[0]
+}
