@@ -513,3 +513,53 @@ func firstItem(list []any) any {
 	}
 	return list[0]
 }
+
+// TestCallPlacingActionsAlwaysCarryAnOutId: a call placed without --OutId
+// is sent with one the command made (at most 15 bytes, a new one each
+// run), shown by --dry-run and named on stderr when the outcome is
+// unknown, so there is always an OutId to reconcile by. A given --OutId
+// is sent as it is; an Action that places no call gets none.
+func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
+	srv := newFake(t)
+	placing := [][]string{
+		{"SingleCallByTts", "--CalledNumber", "13900001234", "--TtsCode", "TTS_1"},
+		{"SingleCallByVoice", "--CalledNumber", "13900001234", "--VoiceCode", "v.wav"},
+		{"IvrCall", "--CalledNumber", "13900001234", "--CalledShowNumber", "057100000000", "--StartCode", "TTS_1"},
+	}
+	seen := map[string]bool{}
+	for _, args := range placing {
+		runFake(t, srv, "", args...).want(t, exitOK)
+		reqs := srv.Requests()
+		id := reqs[len(reqs)-1].Params.Get("OutId")
+		if id == "" || len(id) > 15 || seen[id] {
+			t.Errorf("%s sent OutId %q (seen before: %v)", args[0], id, seen[id])
+		}
+		seen[id] = true
+	}
+	runFake(t, srv, "", append(placing[0], "--OutId", "mine-1")...).want(t, exitOK)
+	reqs := srv.Requests()
+	if id := reqs[len(reqs)-1].Params.Get("OutId"); id != "mine-1" {
+		t.Errorf("given --OutId sent as %q", id)
+	}
+	runFake(t, srv, "", "QueryRobotInfoList").want(t, exitOK)
+	reqs = srv.Requests()
+	if p := reqs[len(reqs)-1].Params; p.Has("OutId") {
+		t.Errorf("QueryRobotInfoList sent OutId %q", p.Get("OutId"))
+	}
+
+	r := runFake(t, srv, "", append(placing[0], "--dry-run")...)
+	r.want(t, exitOK)
+	var dry struct{ Parameters map[string]string }
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Parameters["OutId"] == "" {
+		t.Errorf("dry run shows no OutId (%v):\n%s", err, r.stdout)
+	}
+
+	srv.InjectFault(dyvmstest.Fault{Action: "SingleCallByTts", Kind: dyvmstest.FaultCloseAfterRead, Times: 1})
+	r = runFake(t, srv, "", placing[0]...)
+	r.want(t, exitUnknown)
+	reqs = srv.Requests()
+	id := reqs[len(reqs)-1].Params.Get("OutId")
+	if id == "" || !strings.Contains(r.stderr, "OutId:     "+id) || !strings.Contains(r.stderr, "Look for OutId "+id) || strings.Contains(r.stderr, "none was sent") {
+		t.Errorf("unknown outcome, OutId %q sent:\n%s", id, r.stderr)
+	}
+}

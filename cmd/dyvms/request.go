@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,6 +63,13 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 		}
 		seen[name] = p.name
 		if err := pc.set(name, p.value); err != nil {
+			return nil, err
+		}
+	}
+	if act.Param("OutId") != nil && seen["OutId"] == "" {
+		// A call placed without an OutId could not be reconciled when its
+		// outcome is unknown (exit 3): every call carries one.
+		if err := pc.set("OutId", newOutID()); err != nil {
 			return nil, err
 		}
 	}
@@ -343,4 +351,16 @@ func ownFlagTypo(name string, err error) error {
 		return fmt.Errorf("unknown flag --%s; did you mean --%s?", name, s)
 	}
 	return err
+}
+
+// newOutID returns a new OutId for a call placed without one: "dyvms-"
+// and 9 random characters, 15 bytes, the most OutId takes.
+func newOutID() string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 9)
+	rand.Read(b)
+	for i := range b {
+		b[i] = digits[int(b[i])%len(digits)]
+	}
+	return "dyvms-" + string(b)
 }
