@@ -115,9 +115,12 @@ func (c *cli) version([]string) int {
 	return exitOK
 }
 
-// usageError prints err and returns exitUsage.
+// usageError prints err, one "dyvms: " line per problem, and returns
+// exitUsage.
 func (c *cli) usageError(err error) int {
-	fmt.Fprintln(c.stderr, "dyvms:", err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(c.stderr, "dyvms:", strings.TrimPrefix(line, "dyvms: "))
+	}
 	return exitUsage
 }
 

@@ -563,3 +563,31 @@ func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
 		t.Errorf("unknown outcome, OutId %q sent:\n%s", id, r.stderr)
 	}
 }
+
+// TestEveryProblemListed: a command line with several bad parameters is
+// answered with every problem, each on its own line, before anything is
+// sent: unknown names, values of the wrong type or outside the allowed
+// ones, and what the SDK's validation finds (a missing required
+// parameter, a value out of range).
+func TestEveryProblemListed(t *testing.T) {
+	srv := newStubServer(t)
+	r := runCLI(t, srv, "", "SingleCallByTts", "--Volume", "abc", "--PlayTimes", "9", "--CaledNumber", "1")
+	r.want(t, exitUsage)
+	for _, want := range []string{
+		`dyvms: --Volume: "abc" is not an integer`,
+		"dyvms: SingleCallByTts has no parameter --CaledNumber; did you mean --CalledNumber?",
+		"dyvms: SingleCallByTts: invalid parameter CalledNumber: is required",
+	} {
+		if !strings.Contains(r.stderr, want+"") {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	r = runCLI(t, srv, "", "CreateCallTask", "--BizType", "VMS_VOICE_TTZ", "--DataType", "CALLEE")
+	r.want(t, exitUsage)
+	if !strings.Contains(r.stderr, "dyvms: --BizType:") || !strings.Contains(r.stderr, "dyvms: --DataType:") {
+		t.Errorf("both bad values not named:\n%s", r.stderr)
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

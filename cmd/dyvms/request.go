@@ -52,19 +52,9 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	}
 	pc := &preparedCall{act: act, extra: url.Values{}, method: m, req: reflect.New(m.Type.In(2).Elem())}
 	pc.fields = fieldsOf(pc.req.Elem().Type())
-	seen := map[string]string{}
-	for _, p := range inv.params {
-		name, err := pc.resolve(p.name)
-		if err != nil {
-			return nil, ownFlagTypo(p.name, err)
-		}
-		if first, dup := seen[name]; dup {
-			return nil, fmt.Errorf("--%s given twice (as --%s and --%s)", name, first, p.name)
-		}
-		seen[name] = p.name
-		if err := pc.set(name, p.value); err != nil {
-			return nil, err
-		}
+	seen, err := pc.setParams(inv.params)
+	if err != nil {
+		return nil, err
 	}
 	if act.Param("OutId") != nil && seen["OutId"] == "" {
 		// A call placed without an OutId could not be reconciled when its
@@ -79,6 +69,39 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 		}
 	}
 	return pc, nil
+}
+
+// setParams sets the --Param flags and returns the flag each parameter
+// was given as. Every problem is listed, not only the first: unknown names,
+// values that do not parse, and what the SDK's validation then finds in
+// the parameters that were read.
+func (pc *preparedCall) setParams(params []paramArg) (map[string]string, error) {
+	seen := map[string]string{}
+	var problems []error
+	bad := map[string]bool{}
+	for _, p := range params {
+		name, err := pc.resolve(p.name)
+		if err != nil {
+			problems = append(problems, ownFlagTypo(p.name, err))
+			continue
+		}
+		if first, dup := seen[name]; dup {
+			problems = append(problems, fmt.Errorf("--%s given twice (as --%s and --%s)", name, first, p.name))
+			continue
+		}
+		seen[name] = p.name
+		if err := pc.set(name, p.value); err != nil {
+			problems, bad[strings.Split(name, ".")[0]] = append(problems, err), true
+		}
+	}
+	if len(problems) == 0 {
+		return seen, nil
+	}
+	var verr *dyvms.ValidationError
+	if errors.As(pc.validate(), &verr) && !bad[strings.Split(verr.Field, ".")[0]] {
+		problems = append(problems, verr)
+	}
+	return nil, errors.Join(problems...)
 }
 
 // setCalleesCSV sets CreateCallTask's Data and DataType from a CSV file.
