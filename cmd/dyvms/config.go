@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -127,7 +128,27 @@ func resolveSettings(profileFlag, regionFlag, endpointFlag string) (*settings, e
 	s.endpoint, s.endpointSrc = firstSet(
 		source{endpointFlag, "--endpoint"}, source{env(envEndpoint), "$" + envEndpoint},
 		source{dyvms.DefaultEndpoint, "default"})
+	if err := checkEndpoint(s.endpoint, s.endpointSrc); err != nil {
+		return nil, &usageErr{err}
+	}
 	return s, nil
+}
+
+// checkEndpoint refuses an endpoint the SDK would refuse, before anything
+// is shown or sent, naming it without the password of a user:password@
+// part.
+func checkEndpoint(endpoint, from string) error {
+	_, err := dyvms.NewClient(dyvms.WithEndpoint(endpoint), dyvms.WithAccessKey("check", "check"))
+	if err == nil {
+		return nil
+	}
+	shown := endpoint
+	if u, perr := url.Parse(endpoint); perr == nil && u.User != nil {
+		shown = u.Redacted()
+	} else if perr != nil && strings.Contains(endpoint, "@") {
+		shown = "(not shown: it may hold a password)"
+	}
+	return fmt.Errorf("invalid endpoint %q (from %s): want scheme://host[:port]", shown, from)
 }
 
 // pickProfile chooses the profile as the aliyun CLI does: --profile, then

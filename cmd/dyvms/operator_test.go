@@ -591,3 +591,26 @@ func TestEveryProblemListed(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestInvalidEndpointRefusedWithoutItsPassword: an endpoint the SDK would
+// refuse is refused by configure list too (it used to show it as the
+// endpoint a call would use), and no message repeats the password of an
+// endpoint written with user:password@.
+func TestInvalidEndpointRefusedWithoutItsPassword(t *testing.T) {
+	srv := newStubServer(t)
+	bad := strings.Replace(srv.URL, "://", "://user:endpointPassword@", 1)
+	for _, args := range [][]string{
+		{"configure", "list", "--endpoint", bad},
+		{"QueryRobotInfoList", "--endpoint", bad},
+		{"QueryRobotInfoList", "--endpoint", bad, "--dry-run"},
+		{"configure", "list", "--endpoint", srv.URL + "/?x=1"},
+	} {
+		r := runCLI(t, srv, "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "invalid endpoint") || strings.Contains(r.stdout+r.stderr, "endpointPassword") {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
