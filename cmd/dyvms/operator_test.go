@@ -614,3 +614,38 @@ func TestInvalidEndpointRefusedWithoutItsPassword(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestDryRunFetchesNoCredentials: --dry-run sends nothing anywhere, STS
+// included: with a RamRoleArn profile it signs with placeholders (shown
+// as an STS key and a redacted token) instead of assuming the role.
+func TestDryRunFetchesNoCredentials(t *testing.T) {
+	sts := dyvmstest.NewSTSServer()
+	defer sts.Close()
+	srv := newFake(t, dyvmstest.WithSTS(sts))
+	setEnv(t, srv.URL, "", "")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "")
+	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", sts.URL)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700)
+	cfg := `{"current":"arn","profiles":[{"name":"arn","mode":"RamRoleArn","access_key_id":"` + sts.AccessKeyID +
+		`","access_key_secret":"` + sts.AccessKeySecret + `","ram_role_arn":"acs:ram::1234567890:role/dyvms","ram_session_name":"cli","region_id":"cn-shanghai"}]}`
+	os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), []byte(cfg), 0o600)
+	for _, args := range [][]string{{"QueryRobotInfoList", "--dry-run"}, {"QueryRobotInfoList", "--dry-run", "--profile", "arn"}} {
+		r := runEnv(t, sts.AccessKeySecret, "", args...)
+		r.want(t, exitOK)
+		var got sentRequest
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, r.stdout)
+		}
+		if got.CommonParameters["AccessKeyId"] != "STS.****" || got.CommonParameters["SecurityToken"] != redacted || got.CommonParameters["RegionId"] != "cn-shanghai" {
+			t.Errorf("%v: common parameters %v", args, got.CommonParameters)
+		}
+	}
+	if n := len(sts.Requests()); n != 0 {
+		t.Errorf("the dry runs sent %d requests to STS", n)
+	}
+	if n := srv.Count(""); n != 0 {
+		t.Errorf("the dry runs sent %d requests", n)
+	}
+}
