@@ -545,7 +545,12 @@ func TestCallcenterHotlineMatchCatalogue(t *testing.T) {
 	add("SubmitHotlineTransferRegister", &SubmitHotlineTransferRegisterRequest{}, &SubmitHotlineTransferRegisterResponse{})
 
 	groups := catalog.Groups()
-	want := append(append([]string{}, groups["callcenter"]...), groups["hotline"]...)
+	var want []string
+	for _, name := range append(append([]string{}, groups["callcenter"]...), groups["hotline"]...) {
+		if _, ok := actionTable[name]; ok {
+			want = append(want, name)
+		}
+	}
 	require.Len(t, want, 19)
 	for _, name := range want {
 		tt, ok := types[name]

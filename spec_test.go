@@ -21,17 +21,30 @@ import (
 
 func TestCatalogueLoads(t *testing.T) {
 	c := catalog.Load()
-	require.Len(t, c.Actions, 61)
+	require.Len(t, c.Actions, 184)
 	assert.Equal(t, "2017-05-25", c.Version)
 	assert.Equal(t, APIVersion, c.Version)
 }
 
-// The action table agrees with the catalogue: all 61 Actions, their
+// typedCatalogue returns the catalogue entries the SDK types: every one
+// the action table lists. Every Action of catalogue version 1 is among them.
+func typedCatalogue(t *testing.T) []catalog.Action {
+	var out []catalog.Action
+	for _, a := range catalog.Load().Actions {
+		if _, ok := actionTable[a.Name]; ok {
+			out = append(out, a)
+		} else if a.ParamPosition == "" {
+			t.Errorf("%s (catalogue version 1) is not in the action table", a.Name)
+		}
+	}
+	require.Len(t, out, len(actionTable), "the action table lists Actions the catalogue does not")
+	return out
+}
+
+// The action table agrees with the catalogue: every typed Action, its
 // success codes, QPS and retry class.
 func TestActionTableMatchesCatalogue(t *testing.T) {
-	cat := catalog.Load()
-	require.Len(t, actionTable, len(cat.Actions))
-	for _, a := range cat.Actions {
+	for _, a := range typedCatalogue(t) {
 		info, ok := actionTable[a.Name]
 		require.True(t, ok, a.Name)
 		want := ""
@@ -78,7 +91,7 @@ func actionMethod(name string) (m reflect.Method, req, resp reflect.Type, ok boo
 
 func TestEveryActionIsTyped(t *testing.T) {
 	var missing []string
-	for _, a := range catalog.Load().Actions {
+	for _, a := range typedCatalogue(t) {
 		if _, req, resp, ok := actionMethod(a.Name); !ok {
 			missing = append(missing, a.Name)
 		} else {

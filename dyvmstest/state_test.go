@@ -324,8 +324,8 @@ func TestAllActionsAnswer(t *testing.T) {
 		"StartRobotTask": true, "StopRobotTask": true, "CancelRobotTask": true, "DeleteRobotTask": true,
 		"QueryRobotTaskDetail": true,
 	}
-	if n := len(Actions()); n != 61 {
-		t.Fatalf("%d Actions, want 61", n)
+	if n := len(Actions()); n != 184 {
+		t.Fatalf("%d Actions, want 184", n)
 	}
 	for _, f := range formats {
 		srv := newServer(t)
