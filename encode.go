@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -54,6 +55,7 @@ type fieldPlan struct {
 	required bool
 	min, max *float64
 	maxBytes int
+	enum     []string    // allowed wire values; nil means any
 	elem     *structPlan // for encStructList
 }
 
@@ -105,7 +107,7 @@ func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
 	if err != nil {
 		return fieldPlan{}, err
 	}
-	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes}
+	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes, enum: t.Enum}
 	asJSON, ms, datetime := t.JSON, t.Millis, t.DateTime
 	if ft.Kind() == reflect.Pointer {
 		fp.ptr = true
@@ -237,10 +239,16 @@ func (e *encoder) encodeScalar(fp *fieldPlan, f reflect.Value, name string) erro
 		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
 			return e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), fp.maxBytes))
 		}
+		if err := e.checkEnum(fp, name, s); err != nil {
+			return err
+		}
 		e.add(name, s)
 	case encInt:
 		n := f.Int()
 		if err := e.checkRange(fp, name, float64(n)); err != nil {
+			return err
+		}
+		if err := e.checkEnum(fp, name, strconv.FormatInt(n, 10)); err != nil {
 			return err
 		}
 		e.add(name, strconv.FormatInt(n, 10))
@@ -253,6 +261,9 @@ func (e *encoder) encodeScalar(fp *fieldPlan, f reflect.Value, name string) erro
 	case encFloat:
 		x := f.Float()
 		if err := e.checkRange(fp, name, x); err != nil {
+			return err
+		}
+		if err := e.checkEnum(fp, name, strconv.FormatFloat(x, 'f', -1, 64)); err != nil {
 			return err
 		}
 		e.add(name, strconv.FormatFloat(x, 'f', -1, 64))
@@ -317,6 +328,19 @@ func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
 
 func (e *encoder) add(key, value string) {
 	e.params = append(e.params, param{key, value})
+}
+
+// checkEnum rejects a value that is not one of the field's enum values.
+func (e *encoder) checkEnum(fp *fieldPlan, name, value string) error {
+	if fp.enum == nil {
+		return nil
+	}
+	for _, v := range fp.enum {
+		if v == value {
+			return nil
+		}
+	}
+	return e.invalid(name, fmt.Sprintf("is %q; must be one of %s", value, strings.Join(fp.enum, ", ")))
 }
 
 // marshalJSON encodes v deterministically (map keys sorted, as encoding/json

@@ -90,3 +90,34 @@ func listAll[Req any, N pageNumber, Item any](ctx context.Context, req *Req, pag
 		return fetch(ctx, &r)
 	})
 }
+
+// offsetAll is listAll for listings paged by an offset and a limit (Offset
+// or Start, and Limit): it copies *req once (nil is an empty request) and
+// fetches page n with a copy whose offset is the request's offset plus n-1
+// times the limit (the request's, or defLimit when it sets none). It stops
+// as paginate does; the caller's request is never modified.
+func offsetAll[Req any, Item any](ctx context.Context, req *Req, offset, limit func(*Req) *int64, defLimit int64,
+	fetch func(ctx context.Context, r *Req) (page[Item], error)) iter.Seq2[Item, error] {
+	var base Req
+	if req != nil {
+		base = *req
+	}
+	start, size := *offset(&base), *limit(&base)
+	if start < 0 {
+		start = 0
+	}
+	if size <= 0 {
+		size = defLimit
+	}
+	return paginate(ctx, 1, func(ctx context.Context, n int32) (page[Item], error) {
+		r := base
+		*offset(&r) = start + int64(n-1)*size
+		*limit(&r) = size
+		p, err := fetch(ctx, &r)
+		if p.total > 0 {
+			p.total -= start
+		}
+		p.size = size
+		return p, err
+	})
+}

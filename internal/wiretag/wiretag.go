@@ -2,10 +2,11 @@
 // for the SDK's encoder and for the command line, so the grammar lives in
 // one place:
 //
-//	`dyvms:"WireName[,required][,min=N][,max=N][,maxbytes=N][,json][,ms][,datetime]"`
+//	`dyvms:"WireName[,required][,min=N][,max=N][,maxbytes=N][,enum=A|B|C][,json][,ms][,datetime]"`
 //
 // The first element is the exact wire name. required: the field must be set;
 // min and max bound a number; maxbytes bounds a string's length in bytes;
+// enum lists the values a string or number may take (as sent on the wire);
 // json sends the value as a JSON document; ms sends a time.Time as Unix
 // milliseconds; datetime sends it as "2006-01-02 15:04:05" in China Standard
 // Time.
@@ -28,6 +29,8 @@ type Tag struct {
 	Min, Max *float64
 	// MaxBytes bounds a string's length in bytes; 0 when absent.
 	MaxBytes int
+	// Enum lists the allowed values as sent on the wire; nil when absent.
+	Enum []string
 }
 
 // Parse parses a tag's value. An unknown option or a malformed bound is an
@@ -65,6 +68,11 @@ func Parse(tag string) (Tag, error) {
 				return t, fmt.Errorf("bad maxbytes option %q", val)
 			}
 			t.MaxBytes = n
+		case "enum":
+			if val == "" {
+				return t, fmt.Errorf("empty enum option")
+			}
+			t.Enum = strings.Split(val, "|")
 		default:
 			return t, fmt.Errorf("unknown tag option %q", opt)
 		}
