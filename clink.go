@@ -338,7 +338,7 @@ type ClinkCreateClientClidArea struct {
 	// AreaGroupName: Name of the region group.
 	AreaGroupName string `json:"AreaGroupName,omitempty"`
 	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// 0 (number), 1 (dynamic number group).
 	AssignType *int64 `json:"AssignType,omitempty"`
 	// DynamicTelGroupName: Name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType of the item is 1.
@@ -350,38 +350,36 @@ type ClinkCreateClientClidArea struct {
 // ClinkCreateClientPermission is agent permissions.
 type ClinkCreateClientPermission struct {
 	// Asr: Speech transcription: 0 off (default), 1 inbound, 2 outbound, 3 all.
-	// One of 0 (off), 1 (inbound), 2 (outbound), 3 (all). Use Ptr(0) to send 0.
+	// One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Asr *int64 `json:"Asr,omitempty"`
 	// Call: Outbound permission: 0 off, 1 unrestricted (default), 2 domestic long
 	// distance, 3 domestic local. One of 0 (off), 1 (unrestricted), 2 (domestic
-	// long distance), 3 (domestic local). Use Ptr(0) to send 0.
+	// long distance), 3 (domestic local).
 	Call *int64 `json:"Call,omitempty"`
 	// Cdr: Call-record visibility: 1 all (default), 2 own queues, 3 own records.
 	// One of 1 (all), 2 (own queues), 3 (own records).
-	Cdr int64 `json:"Cdr,omitempty"`
+	Cdr *int64 `json:"Cdr,omitempty"`
 	// Chat: Online-chat record visibility: 0 all (default), 1 own queues, 2 own.
-	// One of 0 (all), 1 (own queues), 2 (own). Use Ptr(0) to send 0.
+	// One of 0 (all), 1 (own queues), 2 (own).
 	Chat *int64 `json:"Chat,omitempty"`
 	// OtherData: Visibility of other data: 1 all, 2 own staff group (default), 3
 	// own, 4 specified staff groups. One of 1 (all), 2 (own staff group), 3 (own),
 	// 4 (specified staff groups).
-	OtherData int64 `json:"OtherData,omitempty"`
+	OtherData *int64 `json:"OtherData,omitempty"`
 	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
-	// (default). One of 0 (off), 1 (inbound), 2 (outbound), 3 (all). Use Ptr(0) to
-	// send 0.
+	// (default). One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Record *int64 `json:"Record,omitempty"`
 	// RecordDownload: Recording playback and download: 0 off, 1 play and download
 	// (default), 2 play only. One of 0 (off), 1 (play and download), 2 (play
-	// only). Use Ptr(0) to send 0.
+	// only).
 	RecordDownload *int64 `json:"RecordDownload,omitempty"`
 	// SMS: SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1 (on).
-	// Use Ptr(0) to send 0.
 	SMS *int64 `json:"Sms,omitempty"`
 	// TaskInventory: Outbound task visibility: 1 all (default), 3 own. One of 1
 	// (all), 3 (own).
-	TaskInventory int64 `json:"TaskInventory,omitempty"`
+	TaskInventory *int64 `json:"TaskInventory,omitempty"`
 	// Transfer: Transfer and consult scope: 0 all, 1 own staff group (default).
-	// One of 0 (all), 1 (own staff group). Use Ptr(0) to send 0.
+	// One of 0 (all), 1 (own staff group).
 	Transfer *int64 `json:"Transfer,omitempty"`
 }
 
@@ -625,8 +623,8 @@ type ClinkCreateEnterprisePauseRequest struct {
 	// EnterpriseID: Call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 	// IsDefault: Whether this is the default status: 0 no, 1 yes. Required. One of
-	// 0 (no), 1 (yes).
-	IsDefault int64 `dyvms:"IsDefault,required,enum=0|1"`
+	// 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	IsDefault *int64 `dyvms:"IsDefault,required,enum=0|1"`
 	// IsRest: Whether this is a rest status: 0 no, 1 yes. Required. One of 0 (no),
 	// 1 (yes).
 	IsRest string `dyvms:"IsRest,required,enum=0|1"`
@@ -703,7 +701,7 @@ type ClinkCreateExtenRequest struct {
 	IsDirect *int64 `dyvms:"IsDirect,enum=1|0"`
 	// JittBuffer: Network jitter buffer: 0 off (default), 1 on; when on, codec set
 	// 5 is used. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
-	JittBuffer *int64 `dyvms:"JittBuffer,enum=0|1"`
+	JittBuffer *int64 `dyvms:"JittBuffer"`
 	// Password: Phone password, following the enterprise's password rules.
 	// Required.
 	Password string `dyvms:"Password,required"`
@@ -738,7 +736,7 @@ type ClinkCreateQueueQueueMembers struct {
 	// Cno: Agent number in the queue.
 	Cno string `json:"Cno,omitempty"`
 	// Penalty: Priority of the agent in the queue.
-	Penalty int64 `json:"Penalty,omitempty"`
+	Penalty *int64 `json:"Penalty,omitempty"`
 }
 
 // ClinkCreateQueueData is response data.
@@ -1677,7 +1675,7 @@ type ClinkDescribeRecordFileUrlRequest struct {
 	RecordType string `dyvms:"RecordType,enum=record|voicemail"`
 	// Timeout: Validity of the returned URL, in seconds; default one hour, from
 	// one to 24 hours.
-	Timeout int64 `dyvms:"Timeout,min=3600,max=86400"`
+	Timeout int64 `dyvms:"Timeout"`
 }
 
 // ClinkDescribeRecordFileUrlResponse is the output of
@@ -2760,7 +2758,7 @@ type ClinkListCdrObsRequest struct {
 	Hotline string `dyvms:"Hotline"`
 	// IDType: Type of the business ID: 1 ticket, 2 business record. One of 1
 	// (ticket), 2 (business record).
-	IDType int64 `dyvms:"IdType,enum=1|2"`
+	IDType int64 `dyvms:"IdType"`
 	// Limit: Number of records, 10-100 (default 10); Limit + Offset may not exceed
 	// 100000.
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
@@ -3394,7 +3392,7 @@ type ClinkUpdateClientClidArea struct {
 	// AreaGroupName: Name of the region group.
 	AreaGroupName string `json:"AreaGroupName,omitempty"`
 	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// 0 (number), 1 (dynamic number group).
 	AssignType *int64 `json:"AssignType,omitempty"`
 	// DynamicTelGroupName: Name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType of the item is 1.
@@ -3406,37 +3404,35 @@ type ClinkUpdateClientClidArea struct {
 // ClinkUpdateClientPermission is agent permissions.
 type ClinkUpdateClientPermission struct {
 	// Asr: Speech transcription: 0 off, 1 inbound, 2 outbound, 3 all. One of 0
-	// (off), 1 (inbound), 2 (outbound), 3 (all). Use Ptr(0) to send 0.
+	// (off), 1 (inbound), 2 (outbound), 3 (all).
 	Asr *int64 `json:"Asr,omitempty"`
 	// Call: Outbound permission: 0 off, 1 unrestricted, 2 domestic long distance,
 	// 3 domestic local. One of 0 (off), 1 (unrestricted), 2 (domestic long
-	// distance), 3 (domestic local). Use Ptr(0) to send 0.
+	// distance), 3 (domestic local).
 	Call *int64 `json:"Call,omitempty"`
 	// Cdr: Call-record visibility: 1 all, 2 own queues, 3 own records. One of 1
 	// (all), 2 (own queues), 3 (own records).
-	Cdr int64 `json:"Cdr,omitempty"`
+	Cdr *int64 `json:"Cdr,omitempty"`
 	// Chat: Online-chat record visibility: 0 all, 1 own queues, 2 own. One of 0
-	// (all), 1 (own queues), 2 (own). Use Ptr(0) to send 0.
+	// (all), 1 (own queues), 2 (own).
 	Chat *int64 `json:"Chat,omitempty"`
 	// OtherData: Visibility of other data: 1 all, 2 own staff group, 3 own, 4
 	// specified staff groups. One of 1 (all), 2 (own staff group), 3 (own), 4
 	// (specified staff groups).
-	OtherData int64 `json:"OtherData,omitempty"`
+	OtherData *int64 `json:"OtherData,omitempty"`
 	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all. One
-	// of 0 (off), 1 (inbound), 2 (outbound), 3 (all). Use Ptr(0) to send 0.
+	// of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Record *int64 `json:"Record,omitempty"`
 	// RecordDownload: Recording playback and download: 0 off, 1 play only, 2 play
-	// and download. One of 0 (off), 1 (play only), 2 (play and download). Use
-	// Ptr(0) to send 0.
+	// and download. One of 0 (off), 1 (play only), 2 (play and download).
 	RecordDownload *int64 `json:"RecordDownload,omitempty"`
 	// SMS: SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1 (on).
-	// Use Ptr(0) to send 0.
 	SMS *int64 `json:"Sms,omitempty"`
 	// TaskInventory: Outbound task visibility: 1 all, 3 own. One of 1 (all), 3
 	// (own).
-	TaskInventory int64 `json:"TaskInventory,omitempty"`
+	TaskInventory *int64 `json:"TaskInventory,omitempty"`
 	// Transfer: Transfer and consult scope: 0 all, 1 own staff group. One of 0
-	// (all), 1 (own staff group). Use Ptr(0) to send 0.
+	// (all), 1 (own staff group).
 	Transfer *int64 `json:"Transfer,omitempty"`
 }
 

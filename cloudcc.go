@@ -4,8 +4,10 @@ package dyvms
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
+	"strings"
 )
 
 // This file holds the cloudcc group: the hosted cloud call centre. Agents
@@ -786,8 +788,8 @@ type CloudAgentWorkloadReportRequest struct {
 	StartTime string `dyvms:"StartTime,required"`
 	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals, 10
 	// totals per queue. Required. One of 0 (per time slot), 1 (per day), 2
-	// (totals), 10 (totals per queue).
-	StatisticMethod int64 `dyvms:"StatisticMethod,required,enum=0|1|2|10"`
+	// (totals), 10 (totals per queue). Use Ptr(0) to send 0.
+	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2|10"`
 	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
 	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
@@ -873,9 +875,9 @@ func (c *Client) CloudAssignAgentGroup(ctx context.Context, req *CloudAssignAgen
 type CloudBatchCreateAgentObClidProperty struct {
 	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
 	// yes, 0 no (used with caller-ID rule 4).
-	IsMatchCapital int64 `json:"isMatchCapital,omitempty"`
+	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
 	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
-	AreaCodeRule int64 `json:"areaCodeRule,omitempty"`
+	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudBatchCreateAgentData is response data.
@@ -1030,9 +1032,9 @@ func (c *Client) CloudBatchGetAgentStatus(ctx context.Context, req *CloudBatchGe
 type CloudBatchUpdateAgentObClidProperty struct {
 	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
 	// yes, 0 no (used with caller-ID rule 4).
-	IsMatchCapital int64 `json:"isMatchCapital,omitempty"`
+	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
 	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
-	AreaCodeRule int64 `json:"areaCodeRule,omitempty"`
+	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudBatchUpdateAgentData is response data.
@@ -1142,11 +1144,11 @@ func (c *Client) CloudBatchUpdateAgent(ctx context.Context, req *CloudBatchUpdat
 type CloudCreateAgentObClidProperty struct {
 	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
 	// yes, 0 no (used with caller-ID rule 4).
-	IsMatchCapital int64 `json:"isMatchCapital,omitempty"`
+	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
 	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
-	AreaCodeRule int64 `json:"areaCodeRule,omitempty"`
+	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 	// IsRandom: Whether to pick the caller ID at random: 1 yes, 0 no.
-	IsRandom int64 `json:"isRandom,omitempty"`
+	IsRandom *int64 `json:"isRandom,omitempty"`
 }
 
 // CloudCreateAgentData is response data.
@@ -1408,8 +1410,8 @@ type CloudCreateAsrRequest struct {
 	RecordFile string `dyvms:"RecordFile,required"`
 	// RecordSide: Recording channel: 0 mixed, 1 customer side of a split
 	// recording, 2 agent side, 3 both sides. Required. One of 0 (mixed), 1
-	// (customer side), 2 (agent side), 3 (both sides).
-	RecordSide int64 `dyvms:"RecordSide,required,enum=0|1|2|3"`
+	// (customer side), 2 (agent side), 3 (both sides). Use Ptr(0) to send 0.
+	RecordSide *int64 `dyvms:"RecordSide,required,enum=0|1|2|3"`
 	// RecordType: Audio file type: record (call recording) or voicemail. Required.
 	// One of record (call recording), voicemail (voicemail).
 	RecordType string `dyvms:"RecordType,required,enum=record|voicemail"`
@@ -1629,68 +1631,67 @@ type CloudCreateQueueQueue struct {
 	// AnnouncePosition: Position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many. One of 0
 	// (off), 1 (when more than AnnouncePositionParam ahead), 2 (when at most
-	// AnnouncePositionParam ahead). Use Ptr(0) to send 0.
+	// AnnouncePositionParam ahead).
 	AnnouncePosition *int64 `json:"AnnouncePosition,omitempty"`
 	// AnnouncePositionFrequency: Position announcement interval, in seconds.
-	AnnouncePositionFrequency int64 `json:"AnnouncePositionFrequency,omitempty"`
+	AnnouncePositionFrequency *int64 `json:"AnnouncePositionFrequency,omitempty"`
 	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
-	AnnouncePositionParam int64 `json:"AnnouncePositionParam,omitempty"`
+	AnnouncePositionParam *int64 `json:"AnnouncePositionParam,omitempty"`
 	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on. One of 0
-	// (off), 1 (on). Use Ptr(0) to send 0.
+	// (off), 1 (on).
 	AnnouncePositionYouarenext *int64 `json:"AnnouncePositionYouarenext,omitempty"`
 	// AnnounceSound: Play a fixed announcement: 0 off, 1 on. Required. One of 0
-	// (off), 1 (on). Use Ptr(0) to send 0.
+	// (off), 1 (on).
 	AnnounceSound *int64 `json:"AnnounceSound,omitempty"`
 	// AnnounceSoundFile: Fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile,omitempty"`
 	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
-	AnnounceSoundFrequency int64 `json:"AnnounceSoundFrequency,omitempty"`
+	AnnounceSoundFrequency *int64 `json:"AnnounceSoundFrequency,omitempty"`
 	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime,omitempty"`
 	// Description: Queue name. Required.
 	Description string `json:"Description,omitempty"`
 	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
 	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up. Required.
-	JoinEmpty int64 `json:"JoinEmpty,omitempty"`
+	JoinEmpty *int64 `json:"JoinEmpty,omitempty"`
 	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit). Required.
-	MaxLen int64 `json:"MaxLen,omitempty"`
+	MaxLen *int64 `json:"MaxLen,omitempty"`
 	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25. Required.
-	MemberTimeout int64 `json:"MemberTimeout,omitempty"`
+	MemberTimeout *int64 `json:"MemberTimeout,omitempty"`
 	// MusicClass: Music-on-hold class. Required.
 	MusicClass string `json:"MusicClass,omitempty"`
 	// Qno: Queue number. Required.
 	Qno string `json:"Qno,omitempty"`
 	// QueueTimeout: Queue timeout, 20-600 seconds; default 600. Required.
-	QueueTimeout int64 `json:"QueueTimeout,omitempty"`
+	QueueTimeout *int64 `json:"QueueTimeout,omitempty"`
 	// Retry: Delay in seconds before ringing the next agent after an agent does
 	// not answer. Required.
-	Retry int64 `json:"Retry,omitempty"`
+	Retry *int64 `json:"Retry,omitempty"`
 	// SayAgentno: Announce the agent number: true yes, false no. Required.
-	SayAgentno bool `json:"SayAgentno,omitempty"`
+	SayAgentno *bool `json:"SayAgentno,omitempty"`
 	// ServiceLevel: Service-level threshold in seconds; calls answered within it
 	// count as well served. Required.
-	ServiceLevel int64 `json:"ServiceLevel,omitempty"`
+	ServiceLevel *int64 `json:"ServiceLevel,omitempty"`
 	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
 	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
 	// Required. One of rrordered (skill first), rrmemory (rotation), fewestcalls
 	// (balanced), random (random), linear (sequential), leastrecent (longest
 	// idle).
 	Strategy string `json:"Strategy,omitempty"`
-	// VipSupport: VIP support: 1 yes, 0 no. Required. One of 1 (yes), 0 (no). Use
-	// Ptr(0) to send 0.
+	// VipSupport: VIP support: 1 yes, 0 no. Required. One of 1 (yes), 0 (no).
 	VipSupport *int64 `json:"VipSupport,omitempty"`
 	// Weight: Queue priority, 1-10; higher means more important. Required.
-	Weight int64 `json:"Weight,omitempty"`
+	Weight *int64 `json:"Weight,omitempty"`
 	// WrapupTime: Wrap-up time, 3-3600 seconds. Required.
-	WrapupTime int64 `json:"WrapupTime,omitempty"`
+	WrapupTime *int64 `json:"WrapupTime,omitempty"`
 }
 
 // CloudCreateQueueQueueSkills is skills required by the queue.
 type CloudCreateQueueQueueSkills struct {
 	// SkillID: Skill ID. Required.
-	SkillID int64 `json:"SkillId,omitempty"`
+	SkillID *int64 `json:"SkillId,omitempty"`
 	// SkillLevel: Skill level. Required.
-	SkillLevel int64 `json:"SkillLevel,omitempty"`
+	SkillLevel *int64 `json:"SkillLevel,omitempty"`
 }
 
 // CloudCreateQueueData is response data.
@@ -1909,15 +1910,15 @@ type CloudCreateTaskCallLimitStrategy struct {
 // in calling order.
 type CloudCreateTaskCallPriorityStrategyStrategy struct {
 	// Sort: Calling order of this kind of number.
-	Sort int64 `json:"sort,omitempty"`
+	Sort *int64 `json:"sort,omitempty"`
 	// Type: Kind of number: retryCall (numbers to retry) or firstCall (numbers not
 	// yet called).
 	Type string `json:"type,omitempty"`
 	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
 	// first.
-	Desc int64 `json:"desc,omitempty"`
+	Desc *int64 `json:"desc,omitempty"`
 	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
-	OrderType int64 `json:"orderType,omitempty"`
+	OrderType *int64 `json:"orderType,omitempty"`
 }
 
 // CloudCreateTaskCallPriorityStrategy is order of retry and first-time numbers,
@@ -1967,7 +1968,7 @@ type CloudCreateTaskCustomerClidWeight struct {
 // CloudCreateTaskRetryStrategyBasicStrategy is retry rounds.
 type CloudCreateTaskRetryStrategyBasicStrategy struct {
 	// Round: Retry round number.
-	Round int64 `json:"round,omitempty"`
+	Round *int64 `json:"round,omitempty"`
 	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time,omitempty"`
 }
@@ -1976,7 +1977,7 @@ type CloudCreateTaskRetryStrategyBasicStrategy struct {
 // CloudCreateTaskRetryStrategy.
 type CloudCreateTaskRetryStrategyBasic struct {
 	// Retry: Number of retries.
-	Retry int64 `json:"retry,omitempty"`
+	Retry *int64 `json:"retry,omitempty"`
 	// Strategy: Retry rounds.
 	Strategy []CloudCreateTaskRetryStrategyBasicStrategy `json:"strategy,omitempty"`
 }
@@ -1992,7 +1993,7 @@ type CloudCreateTaskRetryStrategyAdvancedCondition struct {
 // mode.
 type CloudCreateTaskRetryStrategyAdvancedStrategy struct {
 	// Round: Retry round number.
-	Round int64 `json:"round,omitempty"`
+	Round *int64 `json:"round,omitempty"`
 	// Time: Interval as days-hours-minutes, e.g. 0-0-10.
 	Time string `json:"time,omitempty"`
 }
@@ -2003,9 +2004,9 @@ type CloudCreateTaskRetryStrategyAdvanced struct {
 	// Condition: Condition that triggers this retry rule.
 	Condition *CloudCreateTaskRetryStrategyAdvancedCondition `json:"condition,omitempty"`
 	// Retry: Number of retries.
-	Retry int64 `json:"retry,omitempty"`
+	Retry *int64 `json:"retry,omitempty"`
 	// Sort: Order in which the rules are evaluated.
-	Sort int64 `json:"sort,omitempty"`
+	Sort *int64 `json:"sort,omitempty"`
 	// Strategy: Retry rounds, as in the basic mode.
 	Strategy []CloudCreateTaskRetryStrategyAdvancedStrategy `json:"strategy,omitempty"`
 }
@@ -2039,10 +2040,14 @@ func (v CloudCreateTaskRetryStrategy) MarshalJSON() ([]byte, error) {
 	return nil, fmt.Errorf("CloudCreateTaskRetryStrategy: set one of Basic, Advanced")
 }
 
-// CloudCreateTaskUserFields is custom task fields as a JSON array of single
-// key-value objects (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at
-// most 1000 characters.
-type CloudCreateTaskUserFields struct{}
+// UnmarshalJSON reads either shape: a JSON object is Basic, an array Advanced.
+func (v *CloudCreateTaskRetryStrategy) UnmarshalJSON(b []byte) error {
+	*v = CloudCreateTaskRetryStrategy{}
+	if t := strings.TrimSpace(string(b)); strings.HasPrefix(t, "[") {
+		return json.Unmarshal(b, &v.Advanced)
+	}
+	return json.Unmarshal(b, &v.Basic)
+}
 
 // CloudCreateTaskData is response data.
 type CloudCreateTaskData struct {
@@ -2288,7 +2293,7 @@ type CloudCreateTaskRequest struct {
 	// UserFields: Custom task fields as a JSON array of single key-value objects
 	// (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
 	// characters.
-	UserFields []CloudCreateTaskUserFields `dyvms:"UserFields,json"`
+	UserFields []map[string]any `dyvms:"UserFields,json"`
 	// WarmUpDuration: Warm-up time in seconds, 60-600; default 300.
 	WarmUpDuration int64 `dyvms:"WarmUpDuration,min=60,max=600"`
 	// Wrapup: Agent wrap-up time in seconds, 1-10800 (default 30); longer wrap-up
@@ -3665,7 +3670,7 @@ type CloudImportTaskTelTaskTelList struct {
 	// Clid.
 	ClidGroup string `json:"ClidGroup,omitempty"`
 	// Priority: Priority, 0 (default) to 999999; larger is higher.
-	Priority int64 `json:"Priority,omitempty"`
+	Priority *int64 `json:"Priority,omitempty"`
 	// Property: Properties, as a JSON object.
 	Property string `json:"Property,omitempty"`
 	// Tel: Phone number; the parameter's comment says it is the only field an item
@@ -5042,8 +5047,8 @@ type CloudOutboundObClidReportRequest struct {
 	StartTime string `dyvms:"StartTime,required"`
 	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals, 11
 	// totals per trunk group. Required. One of 0 (per time slot), 1 (per day), 2
-	// (totals), 11 (totals per trunk group).
-	StatisticMethod int64 `dyvms:"StatisticMethod,required,enum=0|1|2|11"`
+	// (totals), 11 (totals per trunk group). Use Ptr(0) to send 0.
+	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2|11"`
 	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
 	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
@@ -5187,8 +5192,9 @@ type CloudOutboundPreviewObReportRequest struct {
 	// StartTime: First day of the report, yyyy-MM-dd. Required.
 	StartTime string `dyvms:"StartTime,required"`
 	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals.
-	// Required. One of 0 (per time slot), 1 (per day), 2 (totals).
-	StatisticMethod int64 `dyvms:"StatisticMethod,required,enum=0|1|2"`
+	// Required. One of 0 (per time slot), 1 (per day), 2 (totals). Use Ptr(0) to
+	// send 0.
+	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2"`
 	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
 	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
@@ -5287,7 +5293,7 @@ type CloudPreviewoutcallClidList struct {
 	// Clid: Caller-ID number (required).
 	Clid string `json:"clid,omitempty"`
 	// Priority: Priority of the number (optional).
-	Priority int64 `json:"priority,omitempty"`
+	Priority *int64 `json:"priority,omitempty"`
 }
 
 // CloudPreviewoutcallData is response data.
@@ -5511,7 +5517,7 @@ type CloudQueryAgentRequest struct {
 	Qno string `dyvms:"Qno"`
 	// ReturnQueue: Whether to return the agents' queue information: 0 no, 1 yes
 	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
-	ReturnQueue *int64 `dyvms:"ReturnQueue,enum=0|1"`
+	ReturnQueue *int64 `dyvms:"ReturnQueue"`
 	// Start: Offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
 	// StartTime: Start of the creation-time range, e.g. "2019-10-11 00:00:00".
@@ -7009,9 +7015,9 @@ func (c *Client) CloudUnassignAgentGroup(ctx context.Context, req *CloudUnassign
 type CloudUpdateAgentObClidProperty struct {
 	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
 	// yes, 0 no (used with caller-ID rule 4).
-	IsMatchCapital int64 `json:"isMatchCapital,omitempty"`
+	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
 	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
-	AreaCodeRule int64 `json:"areaCodeRule,omitempty"`
+	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudUpdateAgentData is response data.
@@ -7224,15 +7230,15 @@ type CloudUpdateTaskCallLimitStrategy struct {
 // in calling order.
 type CloudUpdateTaskCallPriorityStrategyStrategy struct {
 	// Sort: Calling order of this kind of number.
-	Sort int64 `json:"sort,omitempty"`
+	Sort *int64 `json:"sort,omitempty"`
 	// Type: Kind of number: retryCall (numbers to retry) or firstCall (numbers not
 	// yet called).
 	Type string `json:"type,omitempty"`
 	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
 	// first.
-	Desc int64 `json:"desc,omitempty"`
+	Desc *int64 `json:"desc,omitempty"`
 	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
-	OrderType int64 `json:"orderType,omitempty"`
+	OrderType *int64 `json:"orderType,omitempty"`
 }
 
 // CloudUpdateTaskCallPriorityStrategy is order of retry and first-time numbers,
@@ -7282,7 +7288,7 @@ type CloudUpdateTaskCustomerClidWeight struct {
 // CloudUpdateTaskRetryStrategyBasicStrategy is retry rounds.
 type CloudUpdateTaskRetryStrategyBasicStrategy struct {
 	// Round: Retry round number.
-	Round int64 `json:"round,omitempty"`
+	Round *int64 `json:"round,omitempty"`
 	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time,omitempty"`
 }
@@ -7291,7 +7297,7 @@ type CloudUpdateTaskRetryStrategyBasicStrategy struct {
 // CloudUpdateTaskRetryStrategy.
 type CloudUpdateTaskRetryStrategyBasic struct {
 	// Retry: Number of retries.
-	Retry int64 `json:"retry,omitempty"`
+	Retry *int64 `json:"retry,omitempty"`
 	// Strategy: Retry rounds.
 	Strategy []CloudUpdateTaskRetryStrategyBasicStrategy `json:"strategy,omitempty"`
 }
@@ -7307,7 +7313,7 @@ type CloudUpdateTaskRetryStrategyAdvancedCondition struct {
 // mode.
 type CloudUpdateTaskRetryStrategyAdvancedStrategy struct {
 	// Round: Retry round number.
-	Round int64 `json:"round,omitempty"`
+	Round *int64 `json:"round,omitempty"`
 	// Time: Interval as days-hours-minutes, e.g. 0-0-10.
 	Time string `json:"time,omitempty"`
 }
@@ -7318,9 +7324,9 @@ type CloudUpdateTaskRetryStrategyAdvanced struct {
 	// Condition: Condition that triggers this retry rule.
 	Condition *CloudUpdateTaskRetryStrategyAdvancedCondition `json:"condition,omitempty"`
 	// Retry: Number of retries.
-	Retry int64 `json:"retry,omitempty"`
+	Retry *int64 `json:"retry,omitempty"`
 	// Sort: Order in which the rules are evaluated.
-	Sort int64 `json:"sort,omitempty"`
+	Sort *int64 `json:"sort,omitempty"`
 	// Strategy: Retry rounds, as in the basic mode.
 	Strategy []CloudUpdateTaskRetryStrategyAdvancedStrategy `json:"strategy,omitempty"`
 }
@@ -7354,10 +7360,14 @@ func (v CloudUpdateTaskRetryStrategy) MarshalJSON() ([]byte, error) {
 	return nil, fmt.Errorf("CloudUpdateTaskRetryStrategy: set one of Basic, Advanced")
 }
 
-// CloudUpdateTaskUserFields is custom task fields as a JSON array of single
-// key-value objects (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at
-// most 1000 characters.
-type CloudUpdateTaskUserFields struct{}
+// UnmarshalJSON reads either shape: a JSON object is Basic, an array Advanced.
+func (v *CloudUpdateTaskRetryStrategy) UnmarshalJSON(b []byte) error {
+	*v = CloudUpdateTaskRetryStrategy{}
+	if t := strings.TrimSpace(string(b)); strings.HasPrefix(t, "[") {
+		return json.Unmarshal(b, &v.Advanced)
+	}
+	return json.Unmarshal(b, &v.Basic)
+}
 
 // CloudUpdateTaskData is response data.
 type CloudUpdateTaskData struct {
@@ -7590,7 +7600,7 @@ type CloudUpdateTaskRequest struct {
 	// UserFields: Custom task fields as a JSON array of single key-value objects
 	// (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
 	// characters.
-	UserFields []CloudUpdateTaskUserFields `dyvms:"UserFields,json"`
+	UserFields []map[string]any `dyvms:"UserFields,json"`
 	// WarmUpDuration: Warm-up time in seconds, 60-600; default 300.
 	WarmUpDuration int64 `dyvms:"WarmUpDuration,min=60,max=600"`
 	// Wrapup: Agent wrap-up time in seconds, 1-10800 (default 30); longer wrap-up

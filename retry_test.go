@@ -22,21 +22,19 @@ import (
 // The retry table: every Action is classified, by the naming rule the
 // issue gives, and every call-placing Action is mutating.
 func TestActionTableRetryClasses(t *testing.T) {
-	require.Len(t, actionTable, 61)
+	require.Len(t, actionTable, 184)
 	for name, info := range actionTable {
-		ro := false
-		for _, p := range []string{"Query", "List", "Get", "Describe", "VoipGet"} {
-			ro = ro || strings.HasPrefix(name, p)
-		}
 		want := mutating
-		if ro {
+		if expectReadOnly(name) {
 			want = readOnly
 		}
 		assert.Equal(t, want, info.class, name)
 	}
 	for _, name := range []string{"SingleCallByTts", "SingleCallByVoice", "IvrCall", "ClickToDial", "SmartCall",
 		"BatchRobotSmartCall", "CreateCallTask", "ExecuteCallTask", "StartRobotTask", "SendVerification",
-		"StartMicroOutbound", "DoubleCallSeat", "CreateRobotTask"} {
+		"StartMicroOutbound", "DoubleCallSeat", "CreateRobotTask", "SingleCallByVideo", "CloudWebcall",
+		"CloudPreviewoutcall", "CloudCreateAgent", "CloudDeleteAgent", "CloudAgentLogin", "CloudCreateQueue",
+		"CloudCreateTask", "CloudStartTask", "CloudImportTaskTel", "ClinkCreateClient", "ClinkCreateQueue"} {
 		assert.Equal(t, mutating, actionTable[name].class, name)
 	}
 	// An Action the SDK does not know (Do with a new name) is treated as

@@ -38,6 +38,7 @@ func typedCatalogue(t *testing.T) []catalog.Action {
 		}
 	}
 	require.Len(t, out, len(actionTable), "the action table lists Actions the catalogue does not")
+	require.Len(t, out, 184, "every Action of the catalogue is typed")
 	return out
 }
 
@@ -60,12 +61,68 @@ func TestActionTableMatchesCatalogue(t *testing.T) {
 		}
 		assert.Equal(t, qps(a.QPS.User), info.userQPS, a.Name)
 		assert.Equal(t, qps(a.QPS.API), info.apiQPS, a.Name)
-		readOnlyName := false
-		for _, prefix := range []string{"Query", "List", "Get", "Describe", "VoipGet"} {
-			readOnlyName = readOnlyName || strings.HasPrefix(a.Name, prefix)
-		}
-		assert.Equal(t, readOnlyName, info.class == readOnly, "%s class", a.Name)
+		assert.Equal(t, expectReadOnly(a.Name), info.class == readOnly, "%s class", a.Name)
+		assert.Equal(t, callPlacing[a.Name], info.placesCall, "%s placesCall", a.Name)
 	}
+}
+
+// readOnlyReports are the Actions that only read although their name
+// does not start with Query, List, Get or Describe: status, statistics and
+// reports of the call centres.
+var readOnlyReports = map[string]bool{
+	"ClinkAgentStatus": true, "ClinkAgentStatusDetail": true, "ClinkCdrObDetails": true, "ClinkDetailCdrIb": true,
+	"ClinkStatIb": true, "CloudAgentMonitorStatistics": true, "CloudAgentWorkloadReport": true,
+	"CloudBatchGetAgentStatus": true, "CloudMonitorTask": true, "CloudOutboundObClidReport": true,
+	"CloudOutboundPreviewObReport": true,
+}
+
+// expectReadOnly is the retry class an Action must have: listings and
+// queries (Query, List, Get, Describe, also after a Clink or Cloud prefix)
+// and the reports above only read; everything else mutates.
+func expectReadOnly(name string) bool {
+	if readOnlyReports[name] {
+		return true
+	}
+	base := strings.TrimPrefix(strings.TrimPrefix(name, "Clink"), "Cloud")
+	for _, prefix := range []string{"Query", "List", "Get", "Describe", "VoipGet"} {
+		if strings.HasPrefix(base, prefix) || strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// callPlacing are the Actions that place a call and take an OutId.
+var callPlacing = map[string]bool{
+	"SingleCallByTts": true, "SingleCallByVoice": true, "ClickToDial": true, "IvrCall": true,
+	"SmartCall": true, "DoubleCallSeat": true, "SingleCallByVideo": true,
+}
+
+// Every call-placing Action takes an OutId, and its response carries the
+// OutID the call was placed with (not decoded from the body) and the
+// setOutID method the client fills it through.
+func TestCallPlacingActionsCarryOutID(t *testing.T) {
+	type outIDSetter interface{ setOutID(string) }
+	n := 0
+	for name, info := range actionTable {
+		if !info.placesCall {
+			continue
+		}
+		n++
+		a := catalog.Lookup(name)
+		require.NotNil(t, a.Param("OutId"), name)
+		_, _, resp, ok := actionMethod(name)
+		require.True(t, ok, name)
+		f, ok := resp.FieldByName("OutID")
+		require.True(t, ok, "%s: no OutID field", name)
+		assert.Equal(t, "-", f.Tag.Get("json"), name)
+		s, ok := reflect.New(resp).Interface().(outIDSetter)
+		require.True(t, ok, "%s: no setOutID", name)
+		s.setOutID("out-1")
+		assert.Equal(t, "out-1", reflect.ValueOf(s).Elem().FieldByName("OutID").String(), name)
+		assert.Equal(t, mutating, info.class, name)
+	}
+	assert.Equal(t, len(callPlacing), n)
 }
 
 var (
@@ -254,6 +311,10 @@ func exampleText(p catalog.Param) string {
 	case "bool":
 		return "true"
 	case "json-string":
+		if p.InnerSchema != nil {
+			b, _ := json.Marshal(schemaExample(p.InnerSchema))
+			return string(b)
+		}
 		return `{"k":"v"}`
 	}
 	return "x-" + p.Name
@@ -296,6 +357,9 @@ func fillFromExamples(t *testing.T, v reflect.Value, params []catalog.Param, pre
 		switch {
 		case ti.opts["json"] != "" || hasOpt(ti, "json"):
 			require.NoError(t, json.Unmarshal([]byte(text), f.Addr().Interface()), "%s: example %s must fit the Go type %s", name, text, f.Type())
+			if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
+				continue // an empty document ({} or []) is not sent
+			}
 		case f.Type() == timeType && hasOpt(ti, "ms"):
 			ms, err := strconv.ParseInt(text, 10, 64)
 			require.NoError(t, err, name)
@@ -306,6 +370,16 @@ func fillFromExamples(t *testing.T, v reflect.Value, params []catalog.Param, pre
 			f.Set(reflect.ValueOf(tm))
 		default:
 			setScalar(t, f, text, name)
+			if f.Kind() == reflect.Float32 || f.Kind() == reflect.Float64 {
+				text = strconv.FormatFloat(f.Float(), 'f', -1, 64) // 19.0 is sent as 19
+			}
+			if f.IsZero() && ti.field.Type.Kind() != reflect.Pointer {
+				// The example is the zero value of a plain field: zero
+				// means unset, so nothing is sent (a field where zero is
+				// meaningful is a pointer).
+				require.False(t, p.IsRequired(), "%s: a required field whose example is zero must be a pointer", name)
+				continue
+			}
 		}
 		want[name] = text
 	}
@@ -540,3 +614,66 @@ func synthesizeValue(f catalog.Field) any {
 }
 
 var _ = http.StatusOK
+
+// schemaExample builds a JSON value of the shape an inner schema
+// describes, from its examples (or made-up values of the right type).
+func schemaExample(s *catalog.Schema) any {
+	if len(s.Variants) > 0 {
+		return schemaExample(&s.Variants[0])
+	}
+	if s.Type == "array" {
+		if s.Items == "object" {
+			return []any{schemaObject(s.Fields)}
+		}
+		return []any{scalarExample(s.Items, nil)}
+	}
+	return schemaObject(s.Fields)
+}
+
+func schemaObject(fields []catalog.SchemaField) map[string]any {
+	m := map[string]any{}
+	for _, f := range fields {
+		switch {
+		case f.Type == "object" && len(f.Fields) > 0:
+			m[f.Name] = schemaObject(f.Fields)
+		case f.Type == "object":
+			m[f.Name] = map[string]any{"k": "v"}
+		case f.Type == "array" && f.Items == "object":
+			m[f.Name] = []any{schemaObject(f.Fields)}
+		case f.Type == "array":
+			m[f.Name] = []any{scalarExample(f.Items, nil)}
+		default:
+			m[f.Name] = scalarExample(f.Type, f.Example)
+		}
+	}
+	return m
+}
+
+// scalarExample is ex when it is a non-zero value of type typ, else a
+// made-up non-zero value (zero values are left out of the documents).
+func scalarExample(typ string, ex json.RawMessage) any {
+	var v any
+	if len(ex) > 0 && json.Unmarshal(ex, &v) == nil && v != nil && v != "" && v != float64(0) && v != false {
+		switch v.(type) {
+		case string:
+			if typ == "string" {
+				return v
+			}
+		case float64:
+			if typ != "string" && typ != "bool" {
+				return v
+			}
+		case bool:
+			if typ == "bool" {
+				return v
+			}
+		}
+	}
+	switch typ {
+	case "int32", "int64", "float":
+		return float64(7)
+	case "bool":
+		return true
+	}
+	return "x"
+}

@@ -292,9 +292,9 @@ func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVi
 // ListServiceInstanceForPagePager is paging settings.
 type ListServiceInstanceForPagePager struct {
 	// PageIndex: Page number.
-	PageIndex int64 `json:"PageIndex,omitempty"`
+	PageIndex *int64 `json:"PageIndex,omitempty"`
 	// PageSize: Entries per page; default 10, at most 100.
-	PageSize int64 `json:"PageSize,omitempty"`
+	PageSize *int64 `json:"PageSize,omitempty"`
 }
 
 // ListServiceInstanceForPageModel is page of service instances.

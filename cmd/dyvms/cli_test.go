@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/dyvms/dyvms-go/internal/catalog"
 )
 
 const (
@@ -194,8 +192,7 @@ func TestEveryActionHasHelpAndIsTyped(t *testing.T) {
 		if !strings.Contains(r.stdout, "Example:\n  dyvms "+name) {
 			t.Errorf("%s: help lacks an example", name)
 		}
-		// Catalogue version 1 Actions (no param_position) must be typed.
-		if _, ok := typedMethod(name); !ok && catalog.Lookup(name).ParamPosition == "" {
+		if _, ok := typedMethod(name); !ok {
 			t.Errorf("%s: no typed method (the command would send it through Client.Do)", name)
 		}
 	}

@@ -358,7 +358,11 @@ func exampleCommand(act *catalog.Action, params []helpParam) string {
 			// The catalogue masks digits of some IDs ("104500****").
 			ex = strings.ReplaceAll(ex, "*", "0")
 		}
-		if ex == "" {
+		switch {
+		case ex != "":
+		case strings.HasPrefix(p.typ, "int") || strings.HasPrefix(p.typ, "uint") || strings.HasPrefix(p.typ, "float"):
+			ex = "1" // a required number without an example
+		default:
 			ex = "VALUE"
 		}
 		parts = append(parts, p.flag, shellQuote(ex))

@@ -81,17 +81,20 @@ func (d *deriver) param(p catalog.Param) FieldOverlay {
 		f.Type = "[]string"
 	default:
 		f.Type = scalarType(p.Type)
+		// A range or enum that the catalogue's own example breaks is
+		// documented but not enforced: the SDK never rejects a value the
+		// API reference shows.
 		lo, hi, bytes := parseRange(p.Range, p.Type)
-		if lo != "" {
+		if lo != "" && inRange(p.Example, lo, hi) {
 			opts = append(opts, "min="+lo, "max="+hi)
 		}
 		if bytes > 0 {
 			opts = append(opts, fmt.Sprintf("maxbytes=%d", bytes))
 		}
-		if e := enumOpt(p.Enum); e != "" && p.Type != "bool" {
+		if e := enumOpt(p.Enum); e != "" && p.Type != "bool" && inEnum(p.Example, p.Enum) {
 			opts = append(opts, "enum="+e)
 		}
-		if !p.IsRequired() && !pagingParams[p.Name] && zeroMeaningful(p.Type, p.Enum, lo) {
+		if !pagingParams[p.Name] && zeroMeaningful(p.Type, p.Enum, lo) {
 			f.Type = "*" + f.Type
 		}
 	}
@@ -228,6 +231,8 @@ func (d *deriver) schemaType(name string, s *catalog.Schema, desc string) string
 		}
 		d.addType(name, t)
 		return name
+	case s.Type == "array" && s.Items == "object" && len(s.Fields) == 0:
+		return "[]map[string]any"
 	case s.Type == "array" && s.Items == "object":
 		d.structType(name, s.Fields, desc, `json:"%s,omitempty"`)
 		return "[]" + name
@@ -265,13 +270,15 @@ func (d *deriver) structType(name string, fields []catalog.SchemaField, desc, ta
 		case f.Type == "array":
 			typ = "[]" + scalarType(f.Items)
 		default:
+			// Numbers and booleans of a JSON document are pointers, as
+			// in the official SDKs: a key is sent when set, zero included.
 			typ = scalarType(f.Type)
-			if zeroMeaningful(f.Type, f.Enum, "") {
+			if typ != "string" {
 				typ = "*" + typ
 			}
 		}
 		t.Fields = append(t.Fields, FieldOverlay{Go: gn, Type: typ, Tag: fmt.Sprintf(tagFmt, f.Name),
-			Doc: paramDoc(gn, f.Description, f.Enum, f.EnumMeanings, f.RequiredWhen, f.IsRequired(), strings.HasPrefix(typ, "*") && typ != "*"+name+gn)})
+			Doc: paramDoc(gn, f.Description, f.Enum, f.EnumMeanings, f.RequiredWhen, f.IsRequired(), false)})
 	}
 	d.addType(name, t)
 }
@@ -508,4 +515,46 @@ func qpsDoc(q catalog.QPS) string {
 		return fmt.Sprintf("QPS: %d for the API.", *q.API)
 	}
 	return "No QPS limit is documented."
+}
+
+// inRange reports whether a catalogue example (absent counts as fitting)
+// lies in [lo, hi].
+func inRange(ex json.RawMessage, lo, hi string) bool {
+	x, ok := exampleNumber(ex)
+	if !ok {
+		return true
+	}
+	l, _ := strconv.ParseFloat(lo, 64)
+	h, _ := strconv.ParseFloat(hi, 64)
+	return x >= l && x <= h
+}
+
+// inEnum reports whether a catalogue example (absent counts as fitting)
+// is one of the enum values.
+func inEnum(ex json.RawMessage, enum []json.RawMessage) bool {
+	if len(ex) == 0 || string(ex) == "null" {
+		return true
+	}
+	want := strings.Trim(string(ex), `"`)
+	for _, v := range enum {
+		if strings.Trim(string(v), `"`) == want {
+			return true
+		}
+	}
+	return false
+}
+
+func exampleNumber(ex json.RawMessage) (float64, bool) {
+	var v any
+	if len(ex) == 0 || json.Unmarshal(ex, &v) != nil {
+		return 0, false
+	}
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case string:
+		x, err := strconv.ParseFloat(n, 64)
+		return x, err == nil
+	}
+	return 0, false
 }

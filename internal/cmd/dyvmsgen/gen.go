@@ -325,6 +325,20 @@ func (g *generator) printOneOf(p *printer, name string, t *TypeOverlay) {
 		p.f("\tif v.%s != nil {\n\t\ts, err := marshalJSON(v.%s)\n\t\treturn []byte(s), err\n\t}\n", f.Go, f.Go)
 	}
 	p.f("\treturn nil, fmt.Errorf(\"%s: set one of %s\")\n}\n\n", name, strings.Join(names, ", "))
+	var obj, arr string
+	for _, f := range t.Fields {
+		if strings.HasPrefix(f.Type, "[]") {
+			arr = f.Go
+		} else {
+			obj = f.Go
+		}
+	}
+	if obj == "" || arr == "" {
+		return
+	}
+	p.f("// UnmarshalJSON reads either shape: a JSON object is %s, an array %s.\n", obj, arr)
+	p.f("func (v *%s) UnmarshalJSON(b []byte) error {\n", name)
+	p.f("\t*v = %s{}\n\tif t := strings.TrimSpace(string(b)); strings.HasPrefix(t, \"[\") {\n\t\treturn json.Unmarshal(b, &v.%s)\n\t}\n\treturn json.Unmarshal(b, &v.%s)\n}\n\n", name, arr, obj)
 }
 
 // printStruct prints a struct type; tagKey is "dyvms" for a request,
