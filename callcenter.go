@@ -522,9 +522,8 @@ type TaskCallDetail struct {
 	StartDate string `json:"startDate"`
 	// EndDate is when the call ended.
 	EndDate string `json:"endDate"`
-	// HangupDirection says which side hung up. The sources disagree on
-	// which value means the robot (catalogue contradiction #10).
-	HangupDirection int64 `json:"hangupDirection"`
+	// HangupDirection says who hung up (RobotHangupCalled or RobotHangupRobot).
+	HangupDirection HangupDirection `json:"hangupDirection"`
 	// Tags are the call's tags.
 	Tags string `json:"tags"`
 	// DialogCount is the number of dialogue rounds.

@@ -328,7 +328,7 @@ func TestCallcenterSamples(t *testing.T) {
 				return r.Detail()
 			}, want: TaskCallDetail{CallID: "c1", Callee: "1390000****", CalleeShowNumber: "0571****", State: "200000",
 				StatusCode: "200000", StateDesc: "ok", Duration: 12, GmtCreate: "2020-10-09 09:02:03",
-				StartDate: "2020-10-09 09:02:10", EndDate: "2020-10-09 09:02:22", HangupDirection: 1, Tags: "a,b",
+				StartDate: "2020-10-09 09:02:10", EndDate: "2020-10-09 09:02:22", HangupDirection: RobotHangupRobot, Tags: "a,b",
 				DialogCount: 3, SureCount: 1, CustomCount: 2, KnowledgeCount: 1, KnowledgeCommonCount: 1,
 				RecordFile: "https://x/r.wav", RecordStatus: 1,
 				DialogDetail: []TaskCallDialogTurn{{Role: "robot", Content: "hello", Time: "1602205330000"}}}},

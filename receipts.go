@@ -331,11 +331,12 @@ func (s SmartStatus) Busy() bool {
 	return strings.EqualFold(strings.TrimSpace(string(s)), string(SmartUserBusy))
 }
 
-// HangupDirection says who hung up (hangup_direction). The service sends
-// Chinese words; a double call may send a leg name such as "aleg".
+// HangupDirection says who hung up. Receipts (hangup_direction) carry
+// Chinese words, or a leg name such as "aleg" for a double call; the robot
+// Actions use the codes RobotHangupCalled and RobotHangupRobot.
 type HangupDirection string
 
-// Documented hang-up directions.
+// Hang-up directions of receipts.
 const (
 	HangupByUser    HangupDirection = "用户" // the callee (user) hung up
 	HangupByMachine HangupDirection = "机器" // the platform (machine) hung up

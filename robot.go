@@ -60,20 +60,22 @@ const (
 	RobotCallLost         RobotCallResult = "200012" // call lost
 )
 
-// RobotHangupDirection says which side hung up, as a filter of
-// QueryRobotTaskCallList and ListRobotTaskCalls.
+// RobotHangupDirection is HangupDirection; it is kept so that code written
+// against earlier versions compiles.
 //
-// The sources disagree on the codes: the request filter is documented as
-// 0 = called party, 1 = robot, while the newer SDK's descriptions of the
-// hangupDirection field in the responses give the opposite mapping for
-// QueryRobotTaskCallList. The constants follow the request documentation;
-// check against your own data before relying on the meaning.
-type RobotHangupDirection string
+// Deprecated: use HangupDirection.
+type RobotHangupDirection = HangupDirection
 
-// Hang-up sides, as documented for the request filter.
+// Hang-up sides of the robot Actions: the HangupDirection filter of
+// QueryRobotTaskCallList and ListRobotTaskCalls, and the hangupDirection of
+// their results.
 const (
-	RobotHangupCalled RobotHangupDirection = "0" // the called party hung up
-	RobotHangupRobot  RobotHangupDirection = "1" // the robot hung up
+	// RobotHangupCalled ("0"): the called party hung up.
+	RobotHangupCalled HangupDirection = "0"
+	// RobotHangupRobot ("1"): the robot hung up. Results of
+	// QueryRobotTaskCallList have been seen to use the opposite codes; check
+	// against your own data before relying on the meaning.
+	RobotHangupRobot HangupDirection = "1"
 )
 
 // RobotAuditStatus is the review state of a robot (communication script).
@@ -686,9 +688,8 @@ type RobotTaskCall struct {
 	DialogCount string `json:"dialogCount"`
 	// CallResult is the call's result.
 	CallResult string `json:"callResult"`
-	// HangupDirection says who hung up; the sources disagree on the codes
-	// (see RobotHangupDirection).
-	HangupDirection string `json:"hangupDirection"`
+	// HangupDirection says who hung up (RobotHangupCalled or RobotHangupRobot).
+	HangupDirection HangupDirection `json:"hangupDirection"`
 	// TransferResult is the agent-transfer result: "1" transferred, "0"
 	// failed, "3" not transferred.
 	TransferResult string `json:"transferResult"`

@@ -292,10 +292,27 @@ func (g *generator) printType(p *printer, name string) {
 			p.f("\t%s %s = %s\n", v.Name, name, v.Value)
 		}
 		p.f(")\n\n")
+	case "alias":
+		p.comment("", t.Doc)
+		p.f("type %s = %s\n\n", name, t.Base)
+	case "consts":
+		// Constants of a type declared elsewhere; the entry's name is only
+		// the overlay's key.
+		p.comment("", t.BlockDoc)
+		p.f("const (\n")
+		for _, v := range t.Values {
+			p.comment("\t", v.Doc)
+			p.f("\t%s %s = %s\n", v.Name, t.Base, v.Value)
+		}
+		p.f(")\n\n")
 	case "struct", "oneof":
 		p.comment("", t.Doc)
 		g.printStruct(p, name, t.Fields, "", nil)
-		for _, m := range t.Methods {
+		methods := t.Methods
+		if t.MethodSet != "" {
+			methods = append(append([]MethodOverlay(nil), g.ov.MethodSets[t.MethodSet]...), methods...)
+		}
+		for _, m := range methods {
 			p.comment("", m.Doc)
 			ret := m.Returns
 			if ret == "" {

@@ -18,6 +18,9 @@ type Overlay struct {
 	Groups map[string]*GroupOverlay `json:"groups"`
 	// Types are named types by Go name: enums and structs.
 	Types map[string]*TypeOverlay `json:"types"`
+	// MethodSets are conversion methods shared by several struct types,
+	// defined once here and named by a type's MethodSet.
+	MethodSets map[string][]MethodOverlay `json:"method_sets"`
 	// Actions are the per-Action decisions by Action name.
 	Actions map[string]*ActionOverlay `json:"actions"`
 }
@@ -31,16 +34,19 @@ type GroupOverlay struct {
 	Order []string `json:"order"`
 }
 
-// TypeOverlay is a named type: an enum (Kind "enum": Base and Values) or
-// a struct (Kind "struct": Fields and Methods).
+// TypeOverlay is a named type: an enum (Kind "enum": Base and Values), a
+// struct (Kind "struct": Fields, Methods and MethodSet), an alias (Kind
+// "alias": Base is the target) or constants of a type declared elsewhere
+// (Kind "consts": Base is that type).
 type TypeOverlay struct {
-	Kind     string          `json:"kind"`
-	Doc      string          `json:"doc"`
-	Base     string          `json:"base,omitempty"`
-	BlockDoc string          `json:"block_doc,omitempty"`
-	Values   []EnumValue     `json:"values,omitempty"`
-	Fields   []FieldOverlay  `json:"fields,omitempty"`
-	Methods  []MethodOverlay `json:"methods,omitempty"`
+	Kind      string          `json:"kind"`
+	MethodSet string          `json:"method_set,omitempty"`
+	Doc       string          `json:"doc"`
+	Base      string          `json:"base,omitempty"`
+	BlockDoc  string          `json:"block_doc,omitempty"`
+	Values    []EnumValue     `json:"values,omitempty"`
+	Fields    []FieldOverlay  `json:"fields,omitempty"`
+	Methods   []MethodOverlay `json:"methods,omitempty"`
 }
 
 // EnumValue is one constant of an enum; Value is a Go literal.
