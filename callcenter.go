@@ -17,7 +17,7 @@ import (
 // CallTaskBizType is the template type of a batch voice task.
 type CallTaskBizType string
 
-// Batch voice task template types, as the catalogue documents them.
+// Batch voice task template types.
 const (
 	// CallTaskBizVoiceTTS ("VMS_VOICE_TTS") is a text-to-speech notification.
 	CallTaskBizVoiceTTS CallTaskBizType = "VMS_VOICE_TTS"
@@ -78,9 +78,8 @@ const (
 	CallTaskSystemCancel CallTaskStatus = "SYSTEM_CANCEL"
 	// CallTaskDone ("DONE") is a finished task.
 	CallTaskDone CallTaskStatus = "DONE"
-	// CallTaskTiming ("TIMING") is a scheduled task. Only the printed API
-	// reference lists it as an ExecuteCallTask state; the newer SDK does
-	// not, so the service may reject it.
+	// CallTaskTiming ("TIMING") is a scheduled task. As an ExecuteCallTask state
+	// the service may reject it.
 	CallTaskTiming CallTaskStatus = "TIMING"
 )
 
@@ -111,8 +110,7 @@ const (
 	ProductVoiceTTS CallProductID = 11010000138001
 	// ProductIVR is an interactive voice response call (IvrCall).
 	ProductIVR CallProductID = 11000000300005
-	// ProductClickToDial is, probably, a two-party call (ClickToDial). Only
-	// the printed API reference lists it, and its label there is illegible.
+	// ProductClickToDial is a two-party call (ClickToDial).
 	ProductClickToDial CallProductID = 11000000300004
 	// ProductSIP is a SIP call.
 	ProductSIP CallProductID = 11000000300009
@@ -143,20 +141,18 @@ type CallTaskCallee struct {
 
 // CreateCallTaskRequest is the input of CreateCallTask.
 //
-// The catalogue marks no field required (its contradiction #12): the newer
-// SDK marks none, although a task can hardly be created without TaskName,
-// BizType, TemplateCode and the called numbers. The SDK therefore requires
-// none and leaves the check to the service.
+// The SDK requires no field and leaves the check to the service, although a
+// task can hardly be created without TaskName, BizType, TemplateCode and the
+// called numbers.
 type CreateCallTaskRequest struct {
-	// TaskName is the task's name, for example "Aliyun". Not marked
-	// required by the catalogue, but the service most likely needs it.
+	// TaskName is the task's name, for example "Aliyun". The SDK does not require
+	// it, but the service needs it.
 	TaskName string `dyvms:"TaskName"`
-	// BizType is the template type. Not marked required by the catalogue,
-	// but the service most likely needs it.
+	// BizType is the template type. The SDK does not require it, but the service
+	// needs it.
 	BizType CallTaskBizType `dyvms:"BizType"`
 	// TemplateCode is the ID of the approved template to use, for example
-	// "TTS_2122****". Not marked required by the catalogue, but the service
-	// most likely needs it.
+	// "TTS_2122****". The SDK does not require it, but the service needs it.
 	TemplateCode string `dyvms:"TemplateCode"`
 	// TemplateName is the template's name.
 	TemplateName string `dyvms:"TemplateName"`
@@ -174,11 +170,11 @@ type CreateCallTaskRequest struct {
 	Resource string `dyvms:"Resource"`
 	// ResourceType is the type of Resource; only CallTaskResourceList.
 	ResourceType CallTaskResourceType `dyvms:"ResourceType"`
-	// FireTime is reserved ("not available" in the catalogue).
+	// FireTime is reserved.
 	FireTime string `dyvms:"FireTime"`
-	// ScheduleType is reserved ("not available" in the catalogue).
+	// ScheduleType is reserved.
 	ScheduleType string `dyvms:"ScheduleType"`
-	// StopTime is reserved ("not available" in the catalogue).
+	// StopTime is reserved.
 	StopTime string `dyvms:"StopTime"`
 }
 
@@ -191,14 +187,14 @@ type CreateCallTaskResponse struct {
 }
 
 // CreateCallTask creates a batch voice task — a TTS notification, voice
-// notification or voice verification code sent to many numbers — and
-// returns its ID. The task does not run until ExecuteCallTask starts it.
-// No field is required by the catalogue (see CreateCallTaskRequest).
-// QPS: 100 per user, 500 for the API.
+// notification or voice verification code sent to many numbers — and returns
+// its ID. The task does not run until ExecuteCallTask starts it. The SDK
+// requires no field (see CreateCallTaskRequest). QPS: 100 per user, 500 for the
+// API.
 //
 // It creates a task, so a failure after the request may have reached the
-// service is never retried blindly: look for the task with ListCallTask
-// (by TaskName) before creating it again.
+// service is never retried blindly: look for the task with ListCallTask (by
+// TaskName) before creating it again.
 func (c *Client) CreateCallTask(ctx context.Context, req *CreateCallTaskRequest, opts ...CallOption) (*CreateCallTaskResponse, error) {
 	return invokeTyped[CreateCallTaskResponse](ctx, c, "CreateCallTask", req, opts)
 }
@@ -242,9 +238,8 @@ type ListCallTaskRequest struct {
 	PageNumber int32 `dyvms:"PageNumber"`
 	// PageSize is the number of tasks per page (default 10).
 	PageSize int32 `dyvms:"PageSize"`
-	// TaskID filters by task ID. The catalogue types it as a string here,
-	// unlike the int64 TaskId of the other task Actions: use
-	// strconv.FormatInt(id, 10).
+	// TaskID filters by task ID. It is a string here, unlike the int64 TaskId of
+	// the other task Actions: use strconv.FormatInt(id, 10).
 	TaskID string `dyvms:"TaskId"`
 	// TaskName filters by task name.
 	TaskName string `dyvms:"TaskName"`
@@ -362,7 +357,7 @@ type CallTaskCallResult struct {
 	Duration int64 `json:"Duration"`
 	// Status is the result.
 	Status CallTaskCalleeStatus `json:"Status"`
-	// ID is reserved; only the newer SDK documents it.
+	// ID is reserved.
 	ID int64 `json:"Id"`
 }
 
@@ -491,16 +486,13 @@ type QueryCallDetailByTaskIdRequest struct {
 	TaskID string `dyvms:"TaskId,required"`
 	// Callee is the one called number whose record is wanted (required).
 	Callee string `dyvms:"Callee,required"`
-	// QueryDate is the task's start time (required), sent as Unix
-	// milliseconds. (The newer SDK's example shows a date string, which
-	// contradicts its int64 type; milliseconds are sent.)
+	// QueryDate is the task's start time (required), sent as Unix milliseconds.
 	QueryDate time.Time `dyvms:"QueryDate,ms,required"`
 }
 
-// TaskCallDetail is the record of one number's call within a robocall
-// task (QueryCallDetailByTaskId). The catalogue calls its fields
-// indicative. Date strings are "yyyy-MM-dd HH:mm:ss" in China Standard
-// Time.
+// TaskCallDetail is the record of one number's call within a robocall task
+// (QueryCallDetailByTaskId). Date strings are "yyyy-MM-dd HH:mm:ss" in China
+// Standard Time.
 type TaskCallDetail struct {
 	// CallID is the call's ID.
 	CallID string `json:"callId"`
@@ -564,9 +556,8 @@ func (d TaskCallDetail) StartedAt() time.Time { return chinaDateTime(d.StartDate
 // malformed.
 func (d TaskCallDetail) EndedAt() time.Time { return chinaDateTime(d.EndDate) }
 
-// TaskCallDialogTurn is one turn of a robocall dialogue. The catalogue
-// names its fields (role, content, time) without typing them, so all are
-// kept as strings.
+// TaskCallDialogTurn is one turn of a robocall dialogue. Its fields are kept as
+// strings, as sent.
 type TaskCallDialogTurn struct {
 	// Role says who spoke (the robot or the callee).
 	Role string `json:"role"`
@@ -598,20 +589,18 @@ func (c *Client) QueryCallDetailByTaskId(ctx context.Context, req *QueryCallDeta
 	return invokeTyped[QueryCallDetailByTaskIdResponse](ctx, c, "QueryCallDetailByTaskId", req, opts)
 }
 
-// DescribeRecordDataRequest is the input of DescribeRecordData. No source
-// says which fields are required (the Action is undocumented), so none is
-// checked here and the service decides.
+// DescribeRecordDataRequest is the input of DescribeRecordData. The SDK
+// requires no field; the service checks what it needs.
 type DescribeRecordDataRequest struct {
 	// AccountID is the account the call belongs to.
 	AccountID string `dyvms:"AccountId"`
-	// AccountType is the type of AccountID (values undocumented).
+	// AccountType is the type of AccountID.
 	AccountType string `dyvms:"AccountType"`
 	// Acid is the call ID of the recorded call.
 	Acid string `dyvms:"Acid"`
 	// ProdCode is the product code.
 	ProdCode string `dyvms:"ProdCode"`
-	// SecLevel is the security level of the returned link (values
-	// undocumented).
+	// SecLevel is the security level of the returned link.
 	SecLevel int32 `dyvms:"SecLevel"`
 }
 
@@ -634,9 +623,8 @@ func (c *Client) DescribeRecordData(ctx context.Context, req *DescribeRecordData
 	return invokeTyped[DescribeRecordDataResponse](ctx, c, "DescribeRecordData", req, opts)
 }
 
-// DoubleCallSeatRequest is the input of DoubleCallSeat. No source says
-// which fields are required (the Action is undocumented), so none is
-// checked here; the service surely needs the four numbers.
+// DoubleCallSeatRequest is the input of DoubleCallSeat. The SDK requires no
+// field; the service needs the four numbers.
 type DoubleCallSeatRequest struct {
 	// CallerNumber is the agent's (seat's) number, rung first.
 	CallerNumber string `dyvms:"CallerNumber"`
@@ -646,14 +634,13 @@ type DoubleCallSeatRequest struct {
 	CalledNumber string `dyvms:"CalledNumber"`
 	// CalledShowNumber is the number shown to the customer.
 	CalledShowNumber string `dyvms:"CalledShowNumber"`
-	// CallType is the kind of double call (values undocumented).
+	// CallType is the kind of double call.
 	CallType string `dyvms:"CallType"`
-	// VoiceCode is a voice file to play, for example while connecting
-	// (semantics undocumented).
+	// VoiceCode is a voice file to play, for example while connecting.
 	VoiceCode string `dyvms:"VoiceCode"`
 	// RecordFlag records the call.
 	RecordFlag bool `dyvms:"RecordFlag"`
-	// RecordPoint is where recording starts (values undocumented).
+	// RecordPoint is where recording starts.
 	RecordPoint int32 `dyvms:"RecordPoint"`
 	// AsrFlag turns on real-time speech recognition.
 	AsrFlag bool `dyvms:"AsrFlag"`
@@ -689,8 +676,8 @@ func (c *Client) DoubleCallSeat(ctx context.Context, req *DoubleCallSeatRequest,
 	return invokeTyped[DoubleCallSeatResponse](ctx, c, "DoubleCallSeat", req, opts)
 }
 
-// ListOrderedNumbersRequest is the input of ListOrderedNumbers. No source
-// says whether ProdCode is required (the Action is undocumented).
+// ListOrderedNumbersRequest is the input of ListOrderedNumbers. The SDK does
+// not require ProdCode.
 type ListOrderedNumbersRequest struct {
 	// ProdCode is the product whose purchased numbers are listed.
 	ProdCode string `dyvms:"ProdCode"`
@@ -710,8 +697,8 @@ func (c *Client) ListOrderedNumbers(ctx context.Context, req *ListOrderedNumbers
 	return invokeTyped[ListOrderedNumbersResponse](ctx, c, "ListOrderedNumbers", req, opts)
 }
 
-// ListOutboundStrategiesRequest is the input of ListOutboundStrategies. No
-// source says which fields are required (the Action is undocumented).
+// ListOutboundStrategiesRequest is the input of ListOutboundStrategies. The SDK
+// requires no field.
 type ListOutboundStrategiesRequest struct {
 	// BuID is the business unit's ID.
 	BuID int64 `dyvms:"BuId"`
@@ -722,7 +709,6 @@ type ListOutboundStrategiesRequest struct {
 }
 
 // OutboundStrategy is one outbound-call strategy of ListOutboundStrategies.
-// The Action is undocumented; the field meanings are the legacy SDK's names.
 type OutboundStrategy struct {
 	// ID is the strategy's ID.
 	ID int64 `json:"Id"`
@@ -785,8 +771,8 @@ func (c *Client) ListOutboundStrategies(ctx context.Context, req *ListOutboundSt
 	return invokeTyped[ListOutboundStrategiesResponse](ctx, c, "ListOutboundStrategies", req, opts)
 }
 
-// StartMicroOutboundRequest is the input of StartMicroOutbound. No source
-// says which fields are required (the Action is undocumented).
+// StartMicroOutboundRequest is the input of StartMicroOutbound. The SDK
+// requires no field.
 type StartMicroOutboundRequest struct {
 	// AccountID is the account identifier.
 	AccountID string `dyvms:"AccountId"`
@@ -800,8 +786,7 @@ type StartMicroOutboundRequest struct {
 	CallingNumber string `dyvms:"CallingNumber"`
 	// CommandCode is the code of the command to execute.
 	CommandCode string `dyvms:"CommandCode"`
-	// ExtInfo is extra information passed through; its format is
-	// undocumented, so it is sent as given.
+	// ExtInfo is extra information passed through; it is sent as given.
 	ExtInfo string `dyvms:"ExtInfo"`
 	// ProdCode is the product code.
 	ProdCode string `dyvms:"ProdCode"`
@@ -810,8 +795,7 @@ type StartMicroOutboundRequest struct {
 // StartMicroOutboundResponse is the output of StartMicroOutbound.
 type StartMicroOutboundResponse struct {
 	ResponseMeta
-	// CustomerInfo is customer information returned by the command (format
-	// undocumented).
+	// CustomerInfo is customer information returned by the command.
 	CustomerInfo string `json:"CustomerInfo"`
 	// InvokeCmdID is the ID of the invoked command.
 	InvokeCmdID string `json:"InvokeCmdId"`

@@ -771,7 +771,7 @@ type ClinkCreateQueueQueue struct {
 	MaxWait int64 `json:"MaxWait"`
 	// MemberTimeout: Agent ring timeout, 20-60 seconds.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// Name: Queue name (the SDK's comment says agent name).
+	// Name: Queue name.
 	Name string `json:"Name"`
 	// Qno: Queue number (4 digits, unique).
 	Qno string `json:"Qno"`

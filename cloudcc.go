@@ -3165,8 +3165,8 @@ type CloudGetObCdrList struct {
 	MainUniqueID string `json:"MainUniqueId"`
 	// Qno: Queue number.
 	Qno string `json:"Qno"`
-	// QueueName: Time the call entered the queue, according to the SDK's comment
-	// and example (the field name suggests the queue name).
+	// QueueName: Time the call entered the queue (the field name suggests the
+	// queue name; check against your data).
 	QueueName string `json:"QueueName"`
 	// RecordFile: Recording files.
 	RecordFile []string `json:"RecordFile"`

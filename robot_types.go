@@ -59,9 +59,9 @@ func (r *QueryRobotTaskCallListResponse) Calls() ([]RobotTaskCall, error) {
 	return robotCalls("QueryRobotTaskCallList", r.Data)
 }
 
-// Calls decodes Data, presumably the rows of QueryRobotTaskCallList (the
-// Action is undocumented). A malformed Data returns an error here without
-// having failed the call; an empty Data is no calls.
+// Calls decodes Data, rows shaped like those of QueryRobotTaskCallList. A
+// malformed Data returns an error here without having failed the call; an
+// empty Data is no calls.
 func (r *ListRobotTaskCallsResponse) Calls() ([]RobotTaskCall, error) {
 	return robotCalls("ListRobotTaskCalls", r.Data)
 }

@@ -7,20 +7,19 @@ import (
 	"time"
 )
 
-// This file holds the rtc group: real-time-communication (RTC/VoIP)
-// accounts and tokens, the MQTT tokens of the VoIP client, VoIP number
-// bindings, SIP accounts, RTC number authorisation and GetToken.
+// This file holds the rtc group: real-time-communication (RTC/VoIP) accounts
+// and tokens, the MQTT tokens of the VoIP client, VoIP number bindings, SIP
+// accounts, RTC number authorisation and GetToken.
 //
-// Most of these Actions are documented only by the legacy SDK, which gives
-// wire names and types but not whether a parameter is required. Their
-// fields are therefore optional here and say so; the service rejects a
-// request that lacks what it needs.
+// For most of these Actions it is not known which parameters the service
+// requires, so the SDK requires none and the service rejects a request that
+// lacks what it needs.
 
 // AddRtcAccountRequest is the input of AddRtcAccount.
 type AddRtcAccountRequest struct {
-	// DeviceID identifies the device to register, for example "2256****";
-	// one device maps to one account. The catalogue does not say whether it
-	// is required, though the service almost certainly needs it.
+	// DeviceID identifies the device to register, for example "2256****"; one
+	// device maps to one account. The SDK does not require it, but the service
+	// needs it.
 	DeviceID string `dyvms:"DeviceId"`
 }
 
@@ -42,11 +41,10 @@ func (c *Client) AddRtcAccount(ctx context.Context, req *AddRtcAccountRequest, o
 
 // BindNumberAndVoipIdRequest is the input of BindNumberAndVoipId.
 type BindNumberAndVoipIdRequest struct {
-	// PhoneNumber is the phone number to bind. The catalogue does not say
-	// whether it is required.
+	// PhoneNumber is the phone number to bind. Optional as far as the SDK checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
-	// VoipID is the VoIP account ID to bind it to. The catalogue does not
-	// say whether it is required.
+	// VoipID is the VoIP account ID to bind it to. Optional as far as the SDK
+	// checks.
 	VoipID string `dyvms:"VoipId"`
 }
 
@@ -57,20 +55,20 @@ type BindNumberAndVoipIdResponse struct {
 	Module string `json:"Module"`
 }
 
-// BindNumberAndVoipId binds a phone number to a VoIP account ID. No field
-// is known to be required. No QPS limit is documented. The Action appears
-// only in the legacy SDK.
+// BindNumberAndVoipId binds a phone number to a VoIP account ID. No field is
+// known to be required. No QPS limit is documented. It is an older Action that
+// the service may no longer offer.
 func (c *Client) BindNumberAndVoipId(ctx context.Context, req *BindNumberAndVoipIdRequest, opts ...CallOption) (*BindNumberAndVoipIdResponse, error) {
 	return invokeTyped[BindNumberAndVoipIdResponse](ctx, c, "BindNumberAndVoipId", req, opts)
 }
 
 // UnbindNumberAndVoipIdRequest is the input of UnbindNumberAndVoipId.
 type UnbindNumberAndVoipIdRequest struct {
-	// PhoneNumber is the phone number to unbind. The catalogue does not say
-	// whether it is required.
+	// PhoneNumber is the phone number to unbind. Optional as far as the SDK
+	// checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
-	// VoipID is the VoIP account ID to unbind it from. The catalogue does
-	// not say whether it is required.
+	// VoipID is the VoIP account ID to unbind it from. Optional as far as the SDK
+	// checks.
 	VoipID string `dyvms:"VoipId"`
 }
 
@@ -81,20 +79,19 @@ type UnbindNumberAndVoipIdResponse struct {
 	Module string `json:"Module"`
 }
 
-// UnbindNumberAndVoipId removes the binding between a phone number and a
-// VoIP account ID. No field is known to be required. No QPS limit is
-// documented. The Action appears only in the legacy SDK.
+// UnbindNumberAndVoipId removes the binding between a phone number and a VoIP
+// account ID. No field is known to be required. No QPS limit is documented. It
+// is an older Action that the service may no longer offer.
 func (c *Client) UnbindNumberAndVoipId(ctx context.Context, req *UnbindNumberAndVoipIdRequest, opts ...CallOption) (*UnbindNumberAndVoipIdResponse, error) {
 	return invokeTyped[UnbindNumberAndVoipIdResponse](ctx, c, "UnbindNumberAndVoipId", req, opts)
 }
 
 // QueryVoipNumberBindInfosRequest is the input of QueryVoipNumberBindInfos.
 type QueryVoipNumberBindInfosRequest struct {
-	// PhoneNumber is the phone number to look up. The catalogue does not
-	// say whether it is required.
+	// PhoneNumber is the phone number to look up. Optional as far as the SDK
+	// checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
-	// VoipID is the VoIP account ID to look up. The catalogue does not say
-	// whether it is required.
+	// VoipID is the VoIP account ID to look up. Optional as far as the SDK checks.
 	VoipID string `dyvms:"VoipId"`
 }
 
@@ -105,26 +102,24 @@ type QueryVoipNumberBindInfosResponse struct {
 	Module string `json:"Module"`
 }
 
-// QueryVoipNumberBindInfos looks up the bindings between phone numbers and
-// VoIP account IDs. No field is known to be required. No QPS limit is
-// documented. The Action appears only in the legacy SDK.
+// QueryVoipNumberBindInfos looks up the bindings between phone numbers and VoIP
+// account IDs. No field is known to be required. No QPS limit is documented. It
+// is an older Action that the service may no longer offer.
 func (c *Client) QueryVoipNumberBindInfos(ctx context.Context, req *QueryVoipNumberBindInfosRequest, opts ...CallOption) (*QueryVoipNumberBindInfosResponse, error) {
 	return invokeTyped[QueryVoipNumberBindInfosResponse](ctx, c, "QueryVoipNumberBindInfos", req, opts)
 }
 
 // ReportVoipProblemsRequest is the input of ReportVoipProblems.
 type ReportVoipProblemsRequest struct {
-	// ChannelID is the ID of the call channel concerned, as GetCallInfo
-	// reports it. The catalogue does not say whether it is required.
+	// ChannelID is the ID of the call channel concerned, as GetCallInfo reports
+	// it. Optional as far as the SDK checks.
 	ChannelID string `dyvms:"ChannelId"`
-	// Desc describes the problem. The catalogue does not say whether it is
-	// required.
+	// Desc describes the problem. Optional as far as the SDK checks.
 	Desc string `dyvms:"Desc"`
-	// Title is a short title of the problem. The catalogue does not say
-	// whether it is required.
+	// Title is a short title of the problem. Optional as far as the SDK checks.
 	Title string `dyvms:"Title"`
-	// VoipID is the VoIP account ID that saw the problem. The catalogue does
-	// not say whether it is required.
+	// VoipID is the VoIP account ID that saw the problem. Optional as far as the
+	// SDK checks.
 	VoipID string `dyvms:"VoipId"`
 }
 
@@ -136,19 +131,19 @@ type ReportVoipProblemsResponse struct {
 }
 
 // ReportVoipProblems reports a quality problem observed on a VoIP call. No
-// field is known to be required. No QPS limit is documented. The Action
-// appears only in the legacy SDK.
+// field is known to be required. No QPS limit is documented. It is an older
+// Action that the service may no longer offer.
 func (c *Client) ReportVoipProblems(ctx context.Context, req *ReportVoipProblemsRequest, opts ...CallOption) (*ReportVoipProblemsResponse, error) {
 	return invokeTyped[ReportVoipProblemsResponse](ctx, c, "ReportVoipProblems", req, opts)
 }
 
 // CreateSipAccountRequest is the input of CreateSipAccount.
 type CreateSipAccountRequest struct {
-	// BusinessKey is a business key of your choice for the SIP account. The
-	// catalogue does not say whether it is required.
+	// BusinessKey is a business key of your choice for the SIP account. Optional
+	// as far as the SDK checks.
 	BusinessKey string `dyvms:"BusinessKey"`
-	// PartnerID is the partner that owns the SIP account. The catalogue does
-	// not say whether it is required.
+	// PartnerID is the partner that owns the SIP account. Optional as far as the
+	// SDK checks.
 	PartnerID int64 `dyvms:"PartnerId"`
 }
 
@@ -170,20 +165,20 @@ type CreateSipAccountResponse struct {
 }
 
 // CreateSipAccount creates a SIP account and returns its ID, user name and
-// password. No field is known to be required. No QPS limit is documented.
-// The Action appears only in the legacy SDK.
+// password. No field is known to be required. No QPS limit is documented. It is
+// an older Action that the service may no longer offer.
 func (c *Client) CreateSipAccount(ctx context.Context, req *CreateSipAccountRequest, opts ...CallOption) (*CreateSipAccountResponse, error) {
 	return invokeTyped[CreateSipAccountResponse](ctx, c, "CreateSipAccount", req, opts)
 }
 
 // CloseSipAccountRequest is the input of CloseSipAccount.
 type CloseSipAccountRequest struct {
-	// PartnerID is the partner that owns the SIP account. The catalogue does
-	// not say whether it is required.
+	// PartnerID is the partner that owns the SIP account. Optional as far as the
+	// SDK checks.
 	PartnerID int64 `dyvms:"PartnerId"`
 	// SipAccountID is the ID of the SIP account to close, as returned by
-	// CreateSipAccount. The catalogue does not say whether it is required.
-	// The wire name really is "SipAccountID", with a capital D.
+	// CreateSipAccount. Optional as far as the SDK checks. The wire name is
+	// "SipAccountID", with a capital D.
 	SipAccountID string `dyvms:"SipAccountID"`
 }
 
@@ -194,17 +189,17 @@ type CloseSipAccountResponse struct {
 	Data bool `json:"Data"`
 }
 
-// CloseSipAccount closes (deactivates) a SIP account. No field is known to
-// be required. No QPS limit is documented. The Action appears only in the
-// legacy SDK.
+// CloseSipAccount closes (deactivates) a SIP account. No field is known to be
+// required. No QPS limit is documented. It is an older Action that the service
+// may no longer offer.
 func (c *Client) CloseSipAccount(ctx context.Context, req *CloseSipAccountRequest, opts ...CallOption) (*CloseSipAccountResponse, error) {
 	return invokeTyped[CloseSipAccountResponse](ctx, c, "CloseSipAccount", req, opts)
 }
 
 // DoRtcNumberAuthRequest is the input of DoRtcNumberAuth.
 type DoRtcNumberAuthRequest struct {
-	// PhoneNumber is the phone number to authorise. The catalogue does not
-	// say whether it is required.
+	// PhoneNumber is the phone number to authorise. Optional as far as the SDK
+	// checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
 }
 
@@ -215,17 +210,17 @@ type DoRtcNumberAuthResponse struct {
 	Module string `json:"Module"`
 }
 
-// DoRtcNumberAuth starts the authorisation of a phone number for RTC
-// calling. No field is known to be required. No QPS limit is documented.
-// The Action appears only in the legacy SDK.
+// DoRtcNumberAuth starts the authorisation of a phone number for RTC calling.
+// No field is known to be required. No QPS limit is documented. It is an older
+// Action that the service may no longer offer.
 func (c *Client) DoRtcNumberAuth(ctx context.Context, req *DoRtcNumberAuthRequest, opts ...CallOption) (*DoRtcNumberAuthResponse, error) {
 	return invokeTyped[DoRtcNumberAuthResponse](ctx, c, "DoRtcNumberAuth", req, opts)
 }
 
 // UndoRtcNumberAuthRequest is the input of UndoRtcNumberAuth.
 type UndoRtcNumberAuthRequest struct {
-	// PhoneNumber is the phone number whose authorisation is revoked. The
-	// catalogue does not say whether it is required.
+	// PhoneNumber is the phone number whose authorisation is revoked. Optional as
+	// far as the SDK checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
 }
 
@@ -236,17 +231,17 @@ type UndoRtcNumberAuthResponse struct {
 	Module string `json:"Module"`
 }
 
-// UndoRtcNumberAuth revokes the RTC calling authorisation of a phone
-// number. No field is known to be required. No QPS limit is documented. The
-// Action appears only in the legacy SDK.
+// UndoRtcNumberAuth revokes the RTC calling authorisation of a phone number. No
+// field is known to be required. No QPS limit is documented. It is an older
+// Action that the service may no longer offer.
 func (c *Client) UndoRtcNumberAuth(ctx context.Context, req *UndoRtcNumberAuthRequest, opts ...CallOption) (*UndoRtcNumberAuthResponse, error) {
 	return invokeTyped[UndoRtcNumberAuthResponse](ctx, c, "UndoRtcNumberAuth", req, opts)
 }
 
 // QueryRtcNumberAuthStatusRequest is the input of QueryRtcNumberAuthStatus.
 type QueryRtcNumberAuthStatusRequest struct {
-	// PhoneNumber is the phone number concerned. The catalogue does not say
-	// whether it is required.
+	// PhoneNumber is the phone number concerned. Optional as far as the SDK
+	// checks.
 	PhoneNumber string `dyvms:"PhoneNumber"`
 }
 
@@ -258,9 +253,9 @@ type QueryRtcNumberAuthStatusResponse struct {
 	Module string `json:"Module"`
 }
 
-// QueryRtcNumberAuthStatus queries the RTC calling authorisation status of
-// a phone number. No field is known to be required. No QPS limit is
-// documented. The Action appears only in the legacy SDK.
+// QueryRtcNumberAuthStatus queries the RTC calling authorisation status of a
+// phone number. No field is known to be required. No QPS limit is documented.
+// It is an older Action that the service may no longer offer.
 func (c *Client) QueryRtcNumberAuthStatus(ctx context.Context, req *QueryRtcNumberAuthStatusRequest, opts ...CallOption) (*QueryRtcNumberAuthStatusResponse, error) {
 	return invokeTyped[QueryRtcNumberAuthStatusResponse](ctx, c, "QueryRtcNumberAuthStatus", req, opts)
 }
@@ -268,8 +263,7 @@ func (c *Client) QueryRtcNumberAuthStatus(ctx context.Context, req *QueryRtcNumb
 // GetCallInfoRequest is the input of GetCallInfo.
 type GetCallInfoRequest struct {
 	// RtcID is the RTC account ID returned by AddRtcAccount, for example
-	// "2235****". The catalogue does not say whether it is required, though
-	// the service almost certainly needs it.
+	// "2235****". The SDK does not require it, but the service needs it.
 	RtcID string `dyvms:"RtcId"`
 }
 
@@ -309,17 +303,17 @@ func (c *Client) GetCallInfo(ctx context.Context, req *GetCallInfoRequest, opts 
 // GetRtcTokenRequest is the input of GetRtcToken.
 type GetRtcTokenRequest struct {
 	// DeviceID identifies the device, for example "2256****"; a UUID is
-	// recommended. Tokens differ per device, so one account may log in on
-	// several devices. The catalogue does not say whether it is required.
+	// recommended. Tokens differ per device, so one account may log in on several
+	// devices. Optional as far as the SDK checks.
 	DeviceID string `dyvms:"DeviceId"`
-	// IsCustomAccount says whether UserID is your own account ID (true) or
-	// an RTC account ID from AddRtcAccount (false, the service's default).
-	// It is a pointer so that false can be sent explicitly:
-	// dyvms.Ptr(false). The catalogue does not say whether it is required.
+	// IsCustomAccount says whether UserID is your own account ID (true) or an RTC
+	// account ID from AddRtcAccount (false, the service's default). It is a
+	// pointer so that false can be sent explicitly: dyvms.Ptr(false). Optional as
+	// far as the SDK checks.
 	IsCustomAccount *bool `dyvms:"IsCustomAccount"`
 	// UserID is the user: your own account ID when IsCustomAccount is set,
 	// otherwise the RTC account ID returned by AddRtcAccount, for example
-	// "500700****". The catalogue does not say whether it is required.
+	// "500700****". Optional as far as the SDK checks.
 	UserID string `dyvms:"UserId"`
 }
 
@@ -382,8 +376,8 @@ func (c *Client) GetRtcToken(ctx context.Context, req *GetRtcTokenRequest, opts 
 
 // VoipAddAccountRequest is the input of VoipAddAccount.
 type VoipAddAccountRequest struct {
-	// DeviceID identifies the device to register. The catalogue does not say
-	// whether it is required.
+	// DeviceID identifies the device to register. Optional as far as the SDK
+	// checks.
 	DeviceID string `dyvms:"DeviceId"`
 }
 
@@ -395,33 +389,31 @@ type VoipAddAccountResponse struct {
 	Module string `json:"Module"`
 }
 
-// VoipAddAccount registers a device as a VoIP account; it is the older
-// variant of AddRtcAccount. No field is known to be required. No QPS limit
-// is documented. The Action appears only in the legacy SDK.
+// VoipAddAccount registers a device as a VoIP account; it is the older variant
+// of AddRtcAccount. No field is known to be required. No QPS limit is
+// documented. It is an older Action that the service may no longer offer.
 func (c *Client) VoipAddAccount(ctx context.Context, req *VoipAddAccountRequest, opts ...CallOption) (*VoipAddAccountResponse, error) {
 	return invokeTyped[VoipAddAccountResponse](ctx, c, "VoipAddAccount", req, opts)
 }
 
 // VoipGetTokenRequest is the input of VoipGetToken.
 type VoipGetTokenRequest struct {
-	// DeviceID identifies the device. The catalogue does not say whether it
-	// is required.
+	// DeviceID identifies the device. Optional as far as the SDK checks.
 	DeviceID string `dyvms:"DeviceId"`
-	// IsCustomAccount says whether VoipID is your own account ID. It is a
-	// pointer so that false can be sent explicitly: dyvms.Ptr(false). The
-	// catalogue does not say whether it is required.
+	// IsCustomAccount says whether VoipID is your own account ID. It is a pointer
+	// so that false can be sent explicitly: dyvms.Ptr(false). Optional as far as
+	// the SDK checks.
 	IsCustomAccount *bool `dyvms:"IsCustomAccount"`
-	// VoipID is the VoIP account ID, or your own ID for a custom account.
-	// The catalogue does not say whether it is required.
+	// VoipID is the VoIP account ID, or your own ID for a custom account. Optional
+	// as far as the SDK checks.
 	VoipID string `dyvms:"VoipId"`
 }
 
 // VoipGetTokenResponse is the output of VoipGetToken.
 type VoipGetTokenResponse struct {
 	ResponseMeta
-	// Module is the token payload for the VoIP client. No source shows it;
-	// it is presumably the same JSON document as GetRtcToken's Module, which
-	// Token decodes.
+	// Module is the token payload for the VoIP client: the same JSON document as
+	// GetRtcToken's Module, which Token decodes.
 	Module string `json:"Module"`
 }
 
@@ -432,9 +424,9 @@ func (r *VoipGetTokenResponse) Token() (RtcToken, error) {
 	return decodeInner[RtcToken]("VoipGetToken", "Module", r.Module)
 }
 
-// VoipGetToken returns the VoIP connection token of a device; it is the
-// older variant of GetRtcToken. No field is known to be required. No QPS
-// limit is documented. The Action appears only in the legacy SDK.
+// VoipGetToken returns the VoIP connection token of a device; it is the older
+// variant of GetRtcToken. No field is known to be required. No QPS limit is
+// documented. It is an older Action that the service may no longer offer.
 func (c *Client) VoipGetToken(ctx context.Context, req *VoipGetTokenRequest, opts ...CallOption) (*VoipGetTokenResponse, error) {
 	return invokeTyped[VoipGetTokenResponse](ctx, c, "VoipGetToken", req, opts)
 }
@@ -486,9 +478,8 @@ func (c *Client) GetMqttToken(ctx context.Context, req *GetMqttTokenRequest, opt
 // RefreshMqttTokenRequest is the input of RefreshMqttToken.
 type RefreshMqttTokenRequest struct {
 	// ClientID is the MQTT client ID returned by GetMqttToken, for example
-	// "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****". The catalogue does
-	// not say whether it is required, though the service almost certainly
-	// needs it.
+	// "GID_VOIP_CRC@@@709923dcd8fa41ef9cdbabdd49c****". The SDK does not require
+	// it, but the service needs it.
 	ClientID string `dyvms:"ClientId"`
 }
 
@@ -509,8 +500,7 @@ func (c *Client) RefreshMqttToken(ctx context.Context, req *RefreshMqttTokenRequ
 // TokenType is the kind of token GetToken issues.
 type TokenType string
 
-// Token types. The catalogue gives only "dyvms" as an example; other values
-// may be accepted.
+// Token types. Other values may be accepted.
 const (
 	// TokenTypeDyvms asks for a token of the voice service's client SDK.
 	TokenTypeDyvms TokenType = "dyvms"
@@ -518,9 +508,8 @@ const (
 
 // GetTokenRequest is the input of GetToken.
 type GetTokenRequest struct {
-	// TokenType is the type of token requested, for example TokenTypeDyvms.
-	// The catalogue marks it optional, although the service probably needs
-	// it.
+	// TokenType is the type of token requested, for example TokenTypeDyvms. The
+	// SDK does not require it, but the service needs it.
 	TokenType TokenType `dyvms:"TokenType"`
 }
 

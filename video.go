@@ -50,8 +50,7 @@ type DegradeVideoFileRequest struct {
 	CallID string `dyvms:"CallId"`
 	// CalledNumber: Called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// MediaType: Media type parameter of the downgrade (voice or video; the SDK's
-	// example is video).
+	// MediaType: Media type parameter of the downgrade (voice or video).
 	MediaType string `dyvms:"MediaType"`
 	// OutID: Caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
@@ -63,7 +62,7 @@ type DegradeVideoFileResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; keys not documented by the SDK).
+	// Data: Result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -92,8 +91,7 @@ type GetCallMediaTypeResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Media type of the call (free-form object; keys not documented by the
-	// SDK).
+	// Data: Media type of the call (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -121,8 +119,7 @@ type GetCallProgressResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Progress of the call (free-form object; keys not documented by the
-	// SDK).
+	// Model: Progress of the call (free-form object; its keys are free).
 	Model map[string]any `json:"Model"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -148,8 +145,7 @@ type GetTemporaryFileUrlResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Temporary URL of the file (free-form object; keys not documented by
-	// the SDK).
+	// Data: Temporary URL of the file (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -175,8 +171,8 @@ type GetVideoFieldUrlResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Result holding the video file URL (free-form object; keys not
-	// documented by the SDK).
+	// Model: Result holding the video file URL (free-form object; its keys are
+	// free).
 	Model map[string]any `json:"Model"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -204,7 +200,7 @@ type PauseVideoFileResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; keys not documented by the SDK).
+	// Data: Result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -268,7 +264,7 @@ type QueryVideoPlayProgressResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Playback progress (free-form object; keys not documented by the SDK).
+	// Data: Playback progress (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -296,7 +292,7 @@ type ResumeVideoFileResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; keys not documented by the SDK).
+	// Data: Result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -327,7 +323,7 @@ type SeekVideoFileResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; keys not documented by the SDK).
+	// Data: Result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`
@@ -425,7 +421,7 @@ type UpgradeVideoFileRequest struct {
 	CallID string `dyvms:"CallId"`
 	// CalledNumber: Called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// MediaType: Media type to upgrade the call to (the SDK's example is video).
+	// MediaType: Media type to upgrade the call to.
 	MediaType string `dyvms:"MediaType"`
 	// OutID: Caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
@@ -437,7 +433,7 @@ type UpgradeVideoFileResponse struct {
 	// AccessDeniedDetail: Details of the access denial when the caller lacks a
 	// permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; keys not documented by the SDK).
+	// Data: Result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
 	// Success: Whether the request succeeded.
 	Success bool `json:"Success"`

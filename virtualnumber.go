@@ -389,8 +389,7 @@ type QueryVmsRealNumberCallConnectionRateInfoModel struct {
 	RequestCount int64 `json:"RequestCount"`
 	// ResourceID: Resource ID (generic field).
 	ResourceID string `json:"ResourceId"`
-	// ResourceType: Resource type (generic field; the SDK's description lists
-	// unrelated cloud resource types).
+	// ResourceType: Resource type (generic field).
 	ResourceType string `json:"ResourceType"`
 	// RingingCount: Calls that rang.
 	RingingCount int64 `json:"RingingCount"`

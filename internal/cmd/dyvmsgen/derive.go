@@ -200,7 +200,22 @@ func paramDoc(goName, desc string, enum []json.RawMessage, meanings map[string]s
 	return b.String()
 }
 
+// sourceNotes rewrite the catalogue's remarks about where a description
+// comes from into what a user needs to know.
+var sourceNotes = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`; keys not documented by the SDK\)`), "; its keys are free)"},
+	{regexp.MustCompile(`, according to the SDK's comment and example \(the field name suggests ([^)]*)\)`), " (the field name suggests $1; check against your data)"},
+	{regexp.MustCompile(`; the SDK's [^()]*\)`), ")"},
+	{regexp.MustCompile(`\s*\(the SDK's [^()]*\)`), ""},
+}
+
 func sentence(s string) string {
+	for _, n := range sourceNotes {
+		s = n.re.ReplaceAllString(s, n.with)
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "not documented."
