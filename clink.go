@@ -13,114 +13,115 @@ import (
 
 // ClinkAgentStatusData is response data.
 type ClinkAgentStatusData struct {
-	// AgentStatus: Status details of the agents.
+	// AgentStatus is the status details of the agents.
 	AgentStatus []ClinkAgentStatusAgentStatus `json:"AgentStatus"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
 // ClinkAgentStatusAgentStatus is status details of the agents.
 type ClinkAgentStatusAgentStatus struct {
-	// AgentStatus: Agent status.
+	// AgentStatus is the agent status.
 	AgentStatus string `json:"AgentStatus"`
-	// AgentStatusDetail: Agent status details.
+	// AgentStatusDetail is the agent status details.
 	AgentStatusDetail string `json:"AgentStatusDetail"`
-	// BindTel: Bound phone number.
+	// BindTel is the bound phone number.
 	BindTel string `json:"BindTel"`
-	// BindType: Phone type: 1 phone, 2 IP phone, 3 softphone.
+	// BindType is the phone type: 1 phone, 2 IP phone, 3 softphone.
 	BindType int64 `json:"BindType"`
-	// BridgeCallCount: Number of incoming calls the agent answered.
+	// BridgeCallCount is the number of incoming calls the agent answered.
 	BridgeCallCount int64 `json:"BridgeCallCount"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// Code: Agent code.
+	// Code is the agent code.
 	Code string `json:"Code"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerStatus: Customer status: idle, calling, ringing or talking.
+	// CustomerStatus is the customer status: idle, calling, ringing or talking.
 	CustomerStatus string `json:"CustomerStatus"`
-	// IbAnsweredRingingDuration: Total ringing time of answered inbound calls.
+	// IbAnsweredRingingDuration is the total ringing time of answered inbound
+	// calls.
 	IbAnsweredRingingDuration int64 `json:"IbAnsweredRingingDuration"`
-	// IbClientAnsweredCount: Inbound customer calls answered.
+	// IbClientAnsweredCount is the inbound customer calls answered.
 	IbClientAnsweredCount int64 `json:"IbClientAnsweredCount"`
-	// IbClientAnsweredRate: Answer rate of inbound customer calls.
+	// IbClientAnsweredRate is the answer rate of inbound customer calls.
 	IbClientAnsweredRate float64 `json:"IbClientAnsweredRate"`
-	// IbClientTotalCount: Inbound customer calls.
+	// IbClientTotalCount is the inbound customer calls.
 	IbClientTotalCount int64 `json:"IbClientTotalCount"`
-	// IbClientUnansweredCount: Inbound customer calls not answered.
+	// IbClientUnansweredCount is the inbound customer calls not answered.
 	IbClientUnansweredCount int64 `json:"IbClientUnansweredCount"`
-	// IdleTimeOut: Idle timeout, in minutes.
+	// IdleTimeOut is the idle timeout, in minutes.
 	IdleTimeOut int64 `json:"IdleTimeOut"`
-	// IncomingCallCount: Number of calls offered to the agent.
+	// IncomingCallCount is the number of calls offered to the agent.
 	IncomingCallCount int64 `json:"IncomingCallCount"`
-	// LoginDuration: Time logged in.
+	// LoginDuration is the time logged in.
 	LoginDuration int64 `json:"LoginDuration"`
-	// ObAvgBridgeDuration: Average talk time of outbound calls.
+	// ObAvgBridgeDuration is the average talk time of outbound calls.
 	ObAvgBridgeDuration int64 `json:"ObAvgBridgeDuration"`
-	// ObBridgeDuration: Talk time of outbound calls.
+	// ObBridgeDuration is the talk time of outbound calls.
 	ObBridgeDuration int64 `json:"ObBridgeDuration"`
-	// ObBridgeRate: Answer rate of outbound calls.
+	// ObBridgeRate is the answer rate of outbound calls.
 	ObBridgeRate float64 `json:"ObBridgeRate"`
-	// ObCallCount: Outbound calls made by the agent.
+	// ObCallCount is the outbound calls made by the agent.
 	ObCallCount int64 `json:"ObCallCount"`
-	// ObClientUnbridgeCount: Outbound calls the agent did not answer.
+	// ObClientUnbridgeCount is the outbound calls the agent did not answer.
 	ObClientUnbridgeCount int64 `json:"ObClientUnbridgeCount"`
-	// ObCustomerBridgeCount: Outbound calls the customer answered.
+	// ObCustomerBridgeCount is the outbound calls the customer answered.
 	ObCustomerBridgeCount int64 `json:"ObCustomerBridgeCount"`
-	// ObCustomerUnbridgeCount: Outbound calls the customer did not answer.
+	// ObCustomerUnbridgeCount is the outbound calls the customer did not answer.
 	ObCustomerUnbridgeCount int64 `json:"ObCustomerUnbridgeCount"`
-	// PauseDescription: Description of the busy (pause) status.
+	// PauseDescription is the description of the busy (pause) status.
 	PauseDescription string `json:"PauseDescription"`
-	// PauseType: Busy (pause) type.
+	// PauseType is the busy (pause) type.
 	PauseType int64 `json:"PauseType"`
-	// PredictToCall: Whether the agent is in predictive outbound mode: 1 yes, 0
-	// no.
+	// PredictToCall says whether the agent is in predictive outbound mode: 1 yes,
+	// 0 no.
 	PredictToCall int64 `json:"PredictToCall"`
-	// QueueIncomingCallCount: Queue calls answered.
+	// QueueIncomingCallCount is the queue calls answered.
 	QueueIncomingCallCount int64 `json:"QueueIncomingCallCount"`
-	// QueueInfo: Queue information.
+	// QueueInfo is the queue information.
 	QueueInfo string `json:"QueueInfo"`
-	// Queues: Queue numbers.
+	// Queues is the queue numbers.
 	Queues string `json:"Queues"`
-	// QuickUnlinkCount: Calls the customer hung up quickly.
+	// QuickUnlinkCount is the calls the customer hung up quickly.
 	QuickUnlinkCount int64 `json:"QuickUnlinkCount"`
-	// StateDuration: Time spent in the current state.
+	// StateDuration is the time spent in the current state.
 	StateDuration int64 `json:"StateDuration"`
-	// TagNames: Agent tags.
+	// TagNames is the agent tags.
 	TagNames []string `json:"TagNames"`
 }
 
 // ClinkAgentStatusRequest is the input of ClinkAgentStatus.
 type ClinkAgentStatusRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records to return; default 10, at most 100.
+	// Limit is the number of records to return; default 10, at most 100.
 	Limit int64 `dyvms:"Limit,min=1,max=100"`
-	// Offset: Offset of the first record; default 0, at most 10000.
+	// Offset is the offset of the first record; default 0, at most 10000.
 	Offset int64 `dyvms:"Offset,min=0,max=10000"`
 }
 
 // ClinkAgentStatusResponse is the output of ClinkAgentStatus.
 type ClinkAgentStatusResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkAgentStatusData `json:"Data"`
 }
 
-// ClinkAgentStatus: Returns real-time status and call statistics of the agents
+// ClinkAgentStatus returns real-time status and call statistics of the agents
 // of a Clink call centre, page by page. Required: EnterpriseID. No QPS limit is
 // documented. ClinkAgentStatusAll walks every page.
 //
@@ -146,56 +147,56 @@ func (c *Client) ClinkAgentStatusAll(ctx context.Context, req *ClinkAgentStatusR
 
 // ClinkAgentStatusDetailData is response data.
 type ClinkAgentStatusDetailData struct {
-	// AgentStatusDetail: Agent status details.
+	// AgentStatusDetail is the agent status details.
 	AgentStatusDetail ClinkAgentStatusDetailAgentStatusDetail `json:"AgentStatusDetail"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkAgentStatusDetailAgentStatusDetail is agent status details.
 type ClinkAgentStatusDetailAgentStatusDetail struct {
-	// BindTel: Bound phone number.
+	// BindTel is the bound phone number.
 	BindTel string `json:"BindTel"`
-	// BindType: Phone type: 1 phone, 2 IP phone, 3 softphone.
+	// BindType is the phone type: 1 phone, 2 IP phone, 3 softphone.
 	BindType int64 `json:"BindType"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// LoginType: Login terminal: 1 toolbar, 2 agent, 3 administrator, 4 API, 6
-	// app, 9 mobile SDK.
+	// LoginType is the login terminal: 1 toolbar, 2 agent, 3 administrator, 4 API,
+	// 6 app, 9 mobile SDK.
 	LoginType int64 `json:"LoginType"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// Status: Agent status: IDLE, PAUSE (busy), WRAPUP, CALLING, RINGING or BUSY
-	// (talking).
+	// Status is the agent status: IDLE, PAUSE (busy), WRAPUP, CALLING, RINGING or
+	// BUSY (talking).
 	Status string `json:"Status"`
-	// StatusDetails: Detailed agent status: idle, busy, wrap-up, calling, ringing,
-	// inbound or outbound ringing, talking, inbound or outbound talking, or a
-	// custom busy state.
+	// StatusDetails is the detailed agent status: idle, busy, wrap-up, calling,
+	// ringing, inbound or outbound ringing, talking, inbound or outbound talking,
+	// or a custom busy state.
 	StatusDetails string `json:"StatusDetails"`
 }
 
 // ClinkAgentStatusDetailRequest is the input of ClinkAgentStatusDetail.
 type ClinkAgentStatusDetailRequest struct {
-	// Cno: Agent number (work ID). Required.
+	// Cno is the agent number (work ID). Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // ClinkAgentStatusDetailResponse is the output of ClinkAgentStatusDetail.
 type ClinkAgentStatusDetailResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkAgentStatusDetailData `json:"Data"`
 }
 
-// ClinkAgentStatusDetail: Returns the current status details of one Clink
-// agent. Required: Cno, EnterpriseID. No QPS limit is documented.
+// ClinkAgentStatusDetail returns the current status details of one Clink agent.
+// Required: Cno, EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) ClinkAgentStatusDetail(ctx context.Context, req *ClinkAgentStatusDetailRequest, opts ...CallOption) (*ClinkAgentStatusDetailResponse, error) {
@@ -204,37 +205,37 @@ func (c *Client) ClinkAgentStatusDetail(ctx context.Context, req *ClinkAgentStat
 
 // ClinkBindClientTelData is response data.
 type ClinkBindClientTelData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkBindClientTelRequest is the input of ClinkBindClientTel.
 type ClinkBindClientTelRequest struct {
-	// Cno: Agent number. Required.
+	// Cno is the agent number. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IsBind: Whether to bind the phone: 1 yes, 0 no. One of 1 (yes), 0 (no). Use
-	// Ptr(0) to send 0.
+	// IsBind says whether to bind the phone: 1 yes, 0 no. One of 1 (yes), 0 (no).
+	// Use Ptr(0) to send 0.
 	IsBind *int64 `dyvms:"IsBind,enum=1|0"`
-	// IsReserveTel: Whether to also make it the backup mobile number: 1 yes, 0 no.
-	// One of 1 (yes), 0 (no). Use Ptr(0) to send 0.
+	// IsReserveTel says whether to also make it the backup mobile number: 1 yes, 0
+	// no. One of 1 (yes), 0 (no). Use Ptr(0) to send 0.
 	IsReserveTel *int64 `dyvms:"IsReserveTel,enum=1|0"`
-	// Tel: Phone number. Required.
+	// Tel is the phone number. Required.
 	Tel string `dyvms:"Tel,required"`
 }
 
 // ClinkBindClientTelResponse is the output of ClinkBindClientTel.
 type ClinkBindClientTelResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkBindClientTelData `json:"Data"`
 }
 
-// ClinkBindClientTel: Binds a phone number to a Clink agent, optionally also as
+// ClinkBindClientTel binds a phone number to a Clink agent, optionally also as
 // its backup mobile. Required: Cno, EnterpriseID, Tel. No QPS limit is
 // documented.
 //
@@ -246,85 +247,86 @@ func (c *Client) ClinkBindClientTel(ctx context.Context, req *ClinkBindClientTel
 
 // ClinkCdrObDetailsData is response data.
 type ClinkCdrObDetailsData struct {
-	// CdrObDetails: Outbound call details.
-	CdrObDetails []ClinkCdrObDetailsCdrObDetails `json:"CdrObDetails"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// CdrObDetails is the outbound call details.
+	CdrObDetails []ClinkCdrObDetailsCdrObDetail `json:"CdrObDetails"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
-// ClinkCdrObDetailsCdrObDetails is outbound call details.
-type ClinkCdrObDetailsCdrObDetails struct {
-	// AnswerTime: Time the customer answered.
+// ClinkCdrObDetailsCdrObDetail is outbound call details.
+type ClinkCdrObDetailsCdrObDetail struct {
+	// AnswerTime is the time the customer answered.
 	AnswerTime int64 `json:"AnswerTime"`
-	// BridgeDuration: Talk time.
+	// BridgeDuration is the talk time.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// CallID: Call ID.
+	// CallID is the call ID.
 	CallID string `json:"CallId"`
-	// CallType: Call type code (see the call centre's common field definitions).
-	CallType int64 `json:"CallType"`
-	// CallTypeDesc: Description of the call type.
-	CallTypeDesc string `json:"CallTypeDesc"`
-	// CalleeRingingTime: Time the customer's phone started ringing.
-	CalleeRingingTime int64 `json:"CalleeRingingTime"`
-	// ClientName: Agent name.
-	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
-	ClientNumber string `json:"ClientNumber"`
-	// Cno: Agent number (work ID).
-	Cno string `json:"Cno"`
-	// DetailCallType: Detailed call type code (see the call centre's common field
+	// CallType is the call type code (see the call centre's common field
 	// definitions).
+	CallType int64 `json:"CallType"`
+	// CallTypeDesc is the description of the call type.
+	CallTypeDesc string `json:"CallTypeDesc"`
+	// CalleeRingingTime is the time the customer's phone started ringing.
+	CalleeRingingTime int64 `json:"CalleeRingingTime"`
+	// ClientName is the agent name.
+	ClientName string `json:"ClientName"`
+	// ClientNumber is the agent phone number.
+	ClientNumber string `json:"ClientNumber"`
+	// Cno is the agent number (work ID).
+	Cno string `json:"Cno"`
+	// DetailCallType is the detailed call type code (see the call centre's common
+	// field definitions).
 	DetailCallType int64 `json:"DetailCallType"`
-	// DetailCallTypeDesc: Description of the detailed call type.
+	// DetailCallTypeDesc is the description of the detailed call type.
 	DetailCallTypeDesc string `json:"DetailCallTypeDesc"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// MainUniqueID: Call ID (main unique ID).
+	// MainUniqueID is the call ID (main unique ID).
 	MainUniqueID string `json:"MainUniqueId"`
-	// ObSipCause: Call result.
+	// ObSipCause is the call result.
 	ObSipCause string `json:"ObSipCause"`
-	// ObSipCauseRaw: Called-party status.
+	// ObSipCauseRaw is the called-party status.
 	ObSipCauseRaw string `json:"ObSipCauseRaw"`
-	// RecordFile: Recording.
+	// RecordFile is the recording.
 	RecordFile string `json:"RecordFile"`
-	// SipCause: Call outcome code.
+	// SipCause is the call outcome code.
 	SipCause int64 `json:"SipCause"`
-	// SipCauseDesc: Description of the call outcome.
+	// SipCauseDesc is the description of the call outcome.
 	SipCauseDesc string `json:"SipCauseDesc"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// TsiFile: Recording of the customer's ringback tone.
+	// TsiFile is the recording of the customer's ringback tone.
 	TsiFile string `json:"TsiFile"`
-	// UniqueID: Unique ID of the call leg.
+	// UniqueID is the unique ID of the call leg.
 	UniqueID string `json:"UniqueId"`
-	// WebrtcCallID: WebRTC call ID.
+	// WebrtcCallID is the webRTC call ID.
 	WebrtcCallID string `json:"WebrtcCallId"`
 }
 
 // ClinkCdrObDetailsRequest is the input of ClinkCdrObDetails.
 type ClinkCdrObDetailsRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// MainUniqueID: Unique ID of the call record. Required.
+	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
 }
 
 // ClinkCdrObDetailsResponse is the output of ClinkCdrObDetails.
 type ClinkCdrObDetailsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkCdrObDetailsData `json:"Data"`
 }
 
-// ClinkCdrObDetails: Returns the leg-by-leg details of one Clink outbound call
+// ClinkCdrObDetails returns the leg-by-leg details of one Clink outbound call
 // record. Required: EnterpriseID, MainUniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -335,262 +337,273 @@ func (c *Client) ClinkCdrObDetails(ctx context.Context, req *ClinkCdrObDetailsRe
 // ClinkCreateClientClidArea is caller-ID numbers per region; used when ClidType
 // is 3 and ClidRule is 2 (custom).
 type ClinkCreateClientClidArea struct {
-	// AreaGroupName: Name of the region group.
+	// AreaGroupName is the name of the region group.
 	AreaGroupName string `json:"AreaGroupName,omitempty"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group).
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
+	// One of 0 (number), 1 (dynamic number group).
 	AssignType *int64 `json:"AssignType,omitempty"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType of the item is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName,omitempty"`
-	// ObClids: Caller-ID numbers to display.
+	// ObClids is the caller-ID numbers to display.
 	ObClids []string `json:"ObClids,omitempty"`
 }
 
 // ClinkCreateClientPermission is agent permissions.
 type ClinkCreateClientPermission struct {
-	// Asr: Speech transcription: 0 off (default), 1 inbound, 2 outbound, 3 all.
-	// One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
+	// Asr is the speech transcription: 0 off (default), 1 inbound, 2 outbound, 3
+	// all. One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Asr *int64 `json:"Asr,omitempty"`
-	// Call: Outbound permission: 0 off, 1 unrestricted (default), 2 domestic long
-	// distance, 3 domestic local. One of 0 (off), 1 (unrestricted), 2 (domestic
-	// long distance), 3 (domestic local).
+	// Call is the outbound permission: 0 off, 1 unrestricted (default), 2 domestic
+	// long distance, 3 domestic local. One of 0 (off), 1 (unrestricted), 2
+	// (domestic long distance), 3 (domestic local).
 	Call *int64 `json:"Call,omitempty"`
-	// Cdr: Call-record visibility: 1 all (default), 2 own queues, 3 own records.
-	// One of 1 (all), 2 (own queues), 3 (own records).
+	// Cdr is the call-record visibility: 1 all (default), 2 own queues, 3 own
+	// records. One of 1 (all), 2 (own queues), 3 (own records).
 	Cdr *int64 `json:"Cdr,omitempty"`
-	// Chat: Online-chat record visibility: 0 all (default), 1 own queues, 2 own.
-	// One of 0 (all), 1 (own queues), 2 (own).
+	// Chat is the online-chat record visibility: 0 all (default), 1 own queues, 2
+	// own. One of 0 (all), 1 (own queues), 2 (own).
 	Chat *int64 `json:"Chat,omitempty"`
-	// OtherData: Visibility of other data: 1 all, 2 own staff group (default), 3
-	// own, 4 specified staff groups. One of 1 (all), 2 (own staff group), 3 (own),
-	// 4 (specified staff groups).
+	// OtherData is the visibility of other data: 1 all, 2 own staff group
+	// (default), 3 own, 4 specified staff groups. One of 1 (all), 2 (own staff
+	// group), 3 (own), 4 (specified staff groups).
 	OtherData *int64 `json:"OtherData,omitempty"`
-	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
+	// Record is the call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
 	// (default). One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Record *int64 `json:"Record,omitempty"`
-	// RecordDownload: Recording playback and download: 0 off, 1 play and download
-	// (default), 2 play only. One of 0 (off), 1 (play and download), 2 (play
-	// only).
+	// RecordDownload is the recording playback and download: 0 off, 1 play and
+	// download (default), 2 play only. One of 0 (off), 1 (play and download), 2
+	// (play only).
 	RecordDownload *int64 `json:"RecordDownload,omitempty"`
-	// SMS: SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1 (on).
+	// SMS is the SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1
+	// (on).
 	SMS *int64 `json:"Sms,omitempty"`
-	// TaskInventory: Outbound task visibility: 1 all (default), 3 own. One of 1
-	// (all), 3 (own).
+	// TaskInventory is the outbound task visibility: 1 all (default), 3 own. One
+	// of 1 (all), 3 (own).
 	TaskInventory *int64 `json:"TaskInventory,omitempty"`
-	// Transfer: Transfer and consult scope: 0 all, 1 own staff group (default).
-	// One of 0 (all), 1 (own staff group).
+	// Transfer is the transfer and consult scope: 0 all, 1 own staff group
+	// (default). One of 0 (all), 1 (own staff group).
 	Transfer *int64 `json:"Transfer,omitempty"`
 }
 
 // ClinkCreateClientData is response data.
 type ClinkCreateClientData struct {
-	// Client: The agent.
+	// Client is the agent.
 	Client ClinkCreateClientClient `json:"Client"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkCreateClientClient is the agent.
 type ClinkCreateClientClient struct {
-	// Active: Enabled state: 0 disabled, 1 enabled.
+	// Active is the enabled state: 0 disabled, 1 enabled.
 	Active int64 `json:"Active"`
-	// AreaCode: Area code the agent belongs to.
+	// AreaCode is the area code the agent belongs to.
 	AreaCode string `json:"AreaCode"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
 	AssignType int64 `json:"AssignType"`
-	// Clid: Caller-ID numbers the agent may display.
+	// Clid is the caller-ID numbers the agent may display.
 	Clid []string `json:"Clid"`
-	// ClidArea: Caller-ID numbers assigned per region.
+	// ClidArea is the caller-ID numbers assigned per region.
 	ClidArea []ClinkCreateClientClientClidArea `json:"ClidArea"`
-	// ClidDefault: Default caller-ID numbers (used when ClidType is 3 and ClidRule
-	// is 1).
+	// ClidDefault is the default caller-ID numbers (used when ClidType is 3 and
+	// ClidRule is 1).
 	ClidDefault []string `json:"ClidDefault"`
-	// ClidRule: Caller-ID rule; its meaning depends on ClidType: 1 random / 2
-	// rotation, or 1 dynamic / 2 custom.
+	// ClidRule is the caller-ID rule; its meaning depends on ClidType: 1 random /
+	// 2 rotation, or 1 dynamic / 2 custom.
 	ClidRule int64 `json:"ClidRule"`
-	// ClidType: Caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
+	// ClidType is the caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
 	ClidType int64 `json:"ClidType"`
-	// CloudNumberEnabled: Cloud-number outbound switch: 0 off, 1 on.
+	// CloudNumberEnabled is the cloud-number outbound switch: 0 off, 1 on.
 	CloudNumberEnabled int64 `json:"CloudNumberEnabled"`
-	// CloudNumberModes: On/off flags of the four cloud-number call modes (physical
-	// SIM, work SIM, two-leg call, RTC).
+	// CloudNumberModes is the on/off flags of the four cloud-number call modes
+	// (physical SIM, work SIM, two-leg call, RTC).
 	CloudNumberModes []int64 `json:"CloudNumberModes"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno int64 `json:"Cno"`
-	// CrmID: CRM ID, usable as the unique key when integrating a third-party CRM.
+	// CrmID is the CRM ID, usable as the unique key when integrating a third-party
+	// CRM.
 	CrmID int64 `json:"CrmId"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName"`
-	// HiddenTel: Number masking: 0 none, 1 follow the global setting.
+	// HiddenTel is the number masking: 0 none, 1 follow the global setting.
 	HiddenTel int64 `json:"HiddenTel"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// Password: Agent password.
+	// Password is the agent password.
 	Password string `json:"Password"`
-	// Permission: Agent permissions.
+	// Permission is the agent permissions.
 	Permission ClinkCreateClientClientPermission `json:"Permission"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `json:"Qnos"`
-	// RecurrentselectionType: Rotation mode: 1 by day, 2 by call.
+	// RecurrentselectionType is the rotation mode: 1 by day, 2 by call.
 	RecurrentselectionType int64 `json:"RecurrentselectionType"`
-	// RecurrentselectionValue: Rotation interval: every n days or every n calls
-	// (1-30).
+	// RecurrentselectionValue is the rotation interval: every n days or every n
+	// calls (1-30).
 	RecurrentselectionValue int64 `json:"RecurrentselectionValue"`
-	// Role: Agent role: 0 regular agent, 1 team leader.
+	// Role is the agent role: 0 regular agent, 1 team leader.
 	Role int64 `json:"Role"`
-	// Type: Agent type: 1 omnichannel, 2 call centre, 3 online chat.
+	// Type is the agent type: 1 omnichannel, 2 call centre, 3 online chat.
 	Type int64 `json:"Type"`
-	// WrapupTime: Wrap-up time after an outbound call.
+	// WrapupTime is the wrap-up time after an outbound call.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
 // ClinkCreateClientClientClidArea is caller-ID numbers assigned per region.
 type ClinkCreateClientClientClidArea struct {
-	// AreaGroupName: Name of the region group.
+	// AreaGroupName is the name of the region group.
 	AreaGroupName string `json:"AreaGroupName"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
 	AssignType int64 `json:"AssignType"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName"`
-	// ObClids: Caller-ID numbers to display.
+	// ObClids is the caller-ID numbers to display.
 	ObClids []string `json:"ObClids"`
 }
 
 // ClinkCreateClientClientPermission is agent permissions.
 type ClinkCreateClientClientPermission struct {
-	// Asr: Speech transcription: 0 off (default), 1 inbound, 2 outbound, 3 all.
+	// Asr is the speech transcription: 0 off (default), 1 inbound, 2 outbound, 3
+	// all.
 	Asr int64 `json:"Asr"`
-	// Call: Outbound permission: 0 off, 1 unrestricted (default), 2 domestic long
-	// distance, 3 domestic local.
+	// Call is the outbound permission: 0 off, 1 unrestricted (default), 2 domestic
+	// long distance, 3 domestic local.
 	Call int64 `json:"Call"`
-	// Cdr: Call-record visibility: 1 all (default), 2 own queues, 3 own records.
+	// Cdr is the call-record visibility: 1 all (default), 2 own queues, 3 own
+	// records.
 	Cdr int64 `json:"Cdr"`
-	// Chat: Online-chat record visibility: 0 all (default), 1 own queues, 2 own.
+	// Chat is the online-chat record visibility: 0 all (default), 1 own queues, 2
+	// own.
 	Chat int64 `json:"Chat"`
-	// OtherData: Visibility of other data: 1 all, 2 own staff group (default), 3
-	// own, 4 specified staff groups.
+	// OtherData is the visibility of other data: 1 all, 2 own staff group
+	// (default), 3 own, 4 specified staff groups.
 	OtherData int64 `json:"OtherData"`
-	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
+	// Record is the call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
 	// (default).
 	Record int64 `json:"Record"`
-	// RecordDownload: Recording playback and download: 0 off, 1 play and download
-	// (default), 2 play only.
+	// RecordDownload is the recording playback and download: 0 off, 1 play and
+	// download (default), 2 play only.
 	RecordDownload int64 `json:"RecordDownload"`
-	// SMS: SMS sending permission: 0 off (default), 1 on.
+	// SMS is the SMS sending permission: 0 off (default), 1 on.
 	SMS int64 `json:"Sms"`
-	// TaskInventory: Outbound task visibility: 1 all (default), 3 own.
+	// TaskInventory is the outbound task visibility: 1 all (default), 3 own.
 	TaskInventory int64 `json:"TaskInventory"`
-	// Transfer: Transfer and consult scope: 0 all, 1 own staff group (default).
+	// Transfer is the transfer and consult scope: 0 all, 1 own staff group
+	// (default).
 	Transfer int64 `json:"Transfer"`
 }
 
 // ClinkCreateClientRequest is the input of ClinkCreateClient.
 type ClinkCreateClientRequest struct {
-	// Active: Enabled state: 0 disabled, 1 enabled (default). One of 0 (disabled),
-	// 1 (enabled). Use Ptr(0) to send 0.
+	// Active is the enabled state: 0 disabled, 1 enabled (default). One of 0
+	// (disabled), 1 (enabled). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AreaCode: Area code the agent belongs to. Required.
+	// AreaCode is the area code the agent belongs to. Required.
 	AreaCode string `dyvms:"AreaCode,required"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
+	// One of 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
 	AssignType *int64 `dyvms:"AssignType,enum=0|1"`
-	// Clid: Caller-ID numbers the agent may display; required when ClidType is not
-	// 0. Required when ClidType is not 0.
+	// Clid is the caller-ID numbers the agent may display; required when ClidType
+	// is not 0. Required when ClidType is not 0.
 	Clid []string `dyvms:"Clid,json"`
-	// ClidArea: Caller-ID numbers per region; used when ClidType is 3 and ClidRule
-	// is 2 (custom).
+	// ClidArea is the caller-ID numbers per region; used when ClidType is 3 and
+	// ClidRule is 2 (custom).
 	ClidArea []ClinkCreateClientClidArea `dyvms:"ClidArea,json"`
-	// ClidDefault: Default caller-ID numbers; configurable when ClidType is 3 and
-	// ClidRule is 1 (dynamic).
+	// ClidDefault is the default caller-ID numbers; configurable when ClidType is
+	// 3 and ClidRule is 1 (dynamic).
 	ClidDefault []string `dyvms:"ClidDefault,json"`
-	// ClidRule: Caller-ID rule (default 1): with ClidType 0, 1 random and 2
+	// ClidRule is the caller-ID rule (default 1): with ClidType 0, 1 random and 2
 	// rotation; with ClidType 3, 1 dynamic and 2 custom. One of 1 (random
 	// (ClidType 0) or dynamic (ClidType 3)), 2 (rotation (ClidType 0) or custom
 	// (ClidType 3)).
 	ClidRule int64 `dyvms:"ClidRule,enum=1|2"`
-	// ClidType: Caller-ID type: 0 all (default), 2 set per agent, 3 smart caller
-	// ID. One of 0 (all), 2 (set per agent), 3 (smart caller ID). Use Ptr(0) to
-	// send 0.
+	// ClidType is the caller-ID type: 0 all (default), 2 set per agent, 3 smart
+	// caller ID. One of 0 (all), 2 (set per agent), 3 (smart caller ID). Use
+	// Ptr(0) to send 0.
 	ClidType *int64 `dyvms:"ClidType,enum=0|2|3"`
-	// CloudNumberEnabled: Cloud-number outbound switch: 0 off, 1 on. One of 0
-	// (off), 1 (on). Use Ptr(0) to send 0.
+	// CloudNumberEnabled is the cloud-number outbound switch: 0 off, 1 on. One of
+	// 0 (off), 1 (on). Use Ptr(0) to send 0.
 	CloudNumberEnabled *int64 `dyvms:"CloudNumberEnabled,enum=0|1"`
-	// CloudNumberModes: On/off flags of the four cloud-number call modes, in order
-	// physical SIM, work SIM, two-leg call, RTC (e.g. [0,0,0,1] allows RTC only);
-	// only when the enterprise has cloud-phone outbound enabled.
+	// CloudNumberModes is the on/off flags of the four cloud-number call modes, in
+	// order physical SIM, work SIM, two-leg call, RTC (e.g. [0,0,0,1] allows RTC
+	// only); only when the enterprise has cloud-phone outbound enabled.
 	CloudNumberModes []int64 `dyvms:"CloudNumberModes,json"`
-	// Cno: Agent number: 4-11 digits, unique. Required.
+	// Cno is the agent number: 4-11 digits, unique. Required.
 	Cno int64 `dyvms:"Cno,required"`
-	// CrmID: CRM ID, usable as the unique key when integrating a third-party CRM.
+	// CrmID is the CRM ID, usable as the unique key when integrating a third-party
+	// CRM.
 	CrmID int64 `dyvms:"CrmId"`
-	// DynamicTelGroupIDDefault: ID of the default dynamic outbound number group;
-	// required when ObClidDefaultType is 1. Required when ObClidDefaultType is 1.
+	// DynamicTelGroupIDDefault is the ID of the default dynamic outbound number
+	// group; required when ObClidDefaultType is 1. Required when ObClidDefaultType
+	// is 1.
 	DynamicTelGroupIDDefault int64 `dyvms:"DynamicTelGroupIdDefault"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType is 1.
 	DynamicTelGroupName string `dyvms:"DynamicTelGroupName"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenTel: Number masking: 0 none (default), 1 follow the global setting.
-	// One of 0 (not masked), 1 (follow the global setting). Use Ptr(0) to send 0.
+	// HiddenTel is the number masking: 0 none (default), 1 follow the global
+	// setting. One of 0 (not masked), 1 (follow the global setting). Use Ptr(0) to
+	// send 0.
 	HiddenTel *int64 `dyvms:"HiddenTel,enum=0|1"`
-	// Name: Agent name: Chinese characters, letters, digits and underscores, at
-	// most 20 characters. Required.
+	// Name is the agent name: Chinese characters, letters, digits and underscores,
+	// at most 20 characters. Required.
 	Name string `dyvms:"Name,required"`
-	// ObClidDefaultType: Default number type: 0 number (default), 1 dynamic number
-	// group. One of 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// ObClidDefaultType is the default number type: 0 number (default), 1 dynamic
+	// number group. One of 0 (number), 1 (dynamic number group). Use Ptr(0) to
+	// send 0.
 	ObClidDefaultType *int64 `dyvms:"ObClidDefaultType,enum=0|1"`
-	// ObHangupSMS: Outbound hang-up SMS switch: 0 off, 1 on (messages follow the
-	// SMS centre's outbound notification settings). One of 0 (off), 1 (on). Use
-	// Ptr(0) to send 0.
+	// ObHangupSMS is the outbound hang-up SMS switch: 0 off, 1 on (messages follow
+	// the SMS centre's outbound notification settings). One of 0 (off), 1 (on).
+	// Use Ptr(0) to send 0.
 	ObHangupSMS *int64 `dyvms:"ObHangupSms,enum=0|1"`
-	// Password: Agent password, AES-encrypted, 8 characters by default; must
+	// Password is the agent password, AES-encrypted, 8 characters by default; must
 	// follow the enterprise password policy if one is set. Required.
 	Password string `dyvms:"Password,required"`
-	// PauseLogin: Whether the agent may log in in busy state: 0 no, 1 yes
+	// PauseLogin says whether the agent may log in in busy state: 0 no, 1 yes
 	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	PauseLogin *int64 `dyvms:"PauseLogin,enum=0|1"`
-	// Permission: Agent permissions. Required.
+	// Permission is the agent permissions. Required.
 	Permission ClinkCreateClientPermission `dyvms:"Permission,required,json"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `dyvms:"Qnos,json"`
-	// RecurrentselectionType: Rotation mode: 1 by day, 2 by call; applies when
-	// ClidType is all and ClidRule is rotation. One of 1 (by day), 2 (by call).
+	// RecurrentselectionType is the rotation mode: 1 by day, 2 by call; applies
+	// when ClidType is all and ClidRule is rotation. One of 1 (by day), 2 (by
+	// call).
 	RecurrentselectionType int64 `dyvms:"RecurrentselectionType,enum=1|2"`
-	// RecurrentselectionValue: Rotation interval: change the caller ID every n
-	// days (mode 1) or every n calls (mode 2), n from 1 to 30.
+	// RecurrentselectionValue is the rotation interval: change the caller ID every
+	// n days (mode 1) or every n calls (mode 2), n from 1 to 30.
 	RecurrentselectionValue int64 `dyvms:"RecurrentselectionValue,min=1,max=30"`
-	// Role: Agent role: 0 regular agent (default), 1 team leader. One of 0
+	// Role is the agent role: 0 regular agent (default), 1 team leader. One of 0
 	// (regular agent), 1 (team leader). Use Ptr(0) to send 0.
 	Role *int64 `dyvms:"Role,enum=0|1"`
-	// ServeArea: Area codes of the regions the agent serves, used by the outbound
-	// "assign by service area" strategy.
+	// ServeArea is the area codes of the regions the agent serves, used by the
+	// outbound "assign by service area" strategy.
 	ServeArea []string `dyvms:"ServeArea,json"`
-	// Type: Agent type: 1 omnichannel, 2 call centre (default), 3 online chat. One
-	// of 1 (omnichannel), 2 (call centre), 3 (online chat).
+	// Type is the agent type: 1 omnichannel, 2 call centre (default), 3 online
+	// chat. One of 1 (omnichannel), 2 (call centre), 3 (online chat).
 	Type int64 `dyvms:"Type,enum=1|2|3"`
-	// WechatMiniProgramRtc: WeChat mini-program RTC switch: 1 on, 0 off (default).
-	// One of 1 (on), 0 (off). Use Ptr(0) to send 0.
+	// WechatMiniProgramRtc is the weChat mini-program RTC switch: 1 on, 0 off
+	// (default). One of 1 (on), 0 (off). Use Ptr(0) to send 0.
 	WechatMiniProgramRtc *int64 `dyvms:"WechatMiniProgramRtc,enum=1|0"`
-	// WrapupTime: Wrap-up time after an outbound call, in seconds; 0-300, default
-	// 30. Use Ptr(0) to send 0.
+	// WrapupTime is the wrap-up time after an outbound call, in seconds; 0-300,
+	// default 30. Use Ptr(0) to send 0.
 	WrapupTime *int64 `dyvms:"WrapupTime,min=0,max=300"`
 }
 
 // ClinkCreateClientResponse is the output of ClinkCreateClient.
 type ClinkCreateClientResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkCreateClientData `json:"Data"`
 }
 
-// ClinkCreateClient: Creates a Clink agent with its caller-ID, queue and
+// ClinkCreateClient creates a Clink agent with its caller-ID, queue and
 // permission settings. Required: AreaCode, Cno, EnterpriseID, Name, Password,
 // Permission. No QPS limit is documented.
 //
@@ -602,33 +615,33 @@ func (c *Client) ClinkCreateClient(ctx context.Context, req *ClinkCreateClientRe
 
 // ClinkCreateEnterprisePauseData is response data.
 type ClinkCreateEnterprisePauseData struct {
-	// ClinkRequestID: Request ID on the call-centre side.
+	// ClinkRequestID is the request ID on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// EnterprisePause: The enterprise busy status.
+	// EnterprisePause is the enterprise busy status.
 	EnterprisePause ClinkCreateEnterprisePauseEnterprisePause `json:"EnterprisePause"`
 }
 
 // ClinkCreateEnterprisePauseEnterprisePause is the enterprise busy status.
 type ClinkCreateEnterprisePauseEnterprisePause struct {
-	// IsDefault: Whether this is the default status: 0 no, 1 yes.
+	// IsDefault says whether this is the default status: 0 no, 1 yes.
 	IsDefault int64 `json:"IsDefault"`
-	// IsRest: Whether this is a rest status: 0 no, 1 yes.
+	// IsRest says whether this is a rest status: 0 no, 1 yes.
 	IsRest string `json:"IsRest"`
-	// PauseStatus: Name of the busy status, at most 4 characters.
+	// PauseStatus is the name of the busy status, at most 4 characters.
 	PauseStatus string `json:"PauseStatus"`
 }
 
 // ClinkCreateEnterprisePauseRequest is the input of ClinkCreateEnterprisePause.
 type ClinkCreateEnterprisePauseRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IsDefault: Whether this is the default status: 0 no, 1 yes. Required. One of
-	// 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsDefault says whether this is the default status: 0 no, 1 yes. Required.
+	// One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsDefault *int64 `dyvms:"IsDefault,required,enum=0|1"`
-	// IsRest: Whether this is a rest status: 0 no, 1 yes. Required. One of 0 (no),
-	// 1 (yes).
+	// IsRest says whether this is a rest status: 0 no, 1 yes. Required. One of 0
+	// (no), 1 (yes).
 	IsRest string `dyvms:"IsRest,required,enum=0|1"`
-	// PauseStatus: Name of the busy status, at most 4 characters. Required.
+	// PauseStatus is the name of the busy status, at most 4 characters. Required.
 	PauseStatus string `dyvms:"PauseStatus,required"`
 }
 
@@ -636,14 +649,14 @@ type ClinkCreateEnterprisePauseRequest struct {
 // ClinkCreateEnterprisePause.
 type ClinkCreateEnterprisePauseResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkCreateEnterprisePauseData `json:"Data"`
 }
 
-// ClinkCreateEnterprisePause: Adds a busy (pause) status to a Clink enterprise.
+// ClinkCreateEnterprisePause adds a busy (pause) status to a Clink enterprise.
 // Required: EnterpriseID, IsDefault, IsRest, PauseStatus. No QPS limit is
 // documented.
 //
@@ -655,72 +668,73 @@ func (c *Client) ClinkCreateEnterprisePause(ctx context.Context, req *ClinkCreat
 
 // ClinkCreateExtenData is response data.
 type ClinkCreateExtenData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Exten: The extension.
+	// Exten is the extension.
 	Exten ClinkCreateExtenExten `json:"Exten"`
 }
 
 // ClinkCreateExtenExten is the extension.
 type ClinkCreateExtenExten struct {
-	// Allow: Voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
+	// Allow is the voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
 	// alaw,ulaw,g729, 4 myopus,alaw,ulaw,g729, 5 alaw,ulaw, 6 myopus,alaw,ulaw.
 	Allow int64 `json:"Allow"`
-	// AreaCode: Area code of the phone.
+	// AreaCode is the area code of the phone.
 	AreaCode string `json:"AreaCode"`
-	// ExtenNumber: Phone (extension) number.
+	// ExtenNumber is the phone (extension) number.
 	ExtenNumber string `json:"ExtenNumber"`
-	// IsDirect: Whether direct outbound dialling from the IP phone is allowed: 1
-	// yes, 0 no (IP phones only; needs the enterprise-level switch).
+	// IsDirect says whether direct outbound dialling from the IP phone is allowed:
+	// 1 yes, 0 no (IP phones only; needs the enterprise-level switch).
 	IsDirect int64 `json:"IsDirect"`
-	// JittBuffer: Network jitter buffer: 0 off, 1 on.
+	// JittBuffer is the network jitter buffer: 0 off, 1 on.
 	JittBuffer int64 `json:"JittBuffer"`
-	// Password: Phone password, following the enterprise's password rules.
+	// Password is the phone password, following the enterprise's password rules.
 	Password string `json:"Password"`
-	// Type: Phone type: 1 IP phone, 2 softphone.
+	// Type is the phone type: 1 IP phone, 2 softphone.
 	Type int64 `json:"Type"`
 }
 
 // ClinkCreateExtenRequest is the input of ClinkCreateExten.
 type ClinkCreateExtenRequest struct {
-	// Allow: Voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
+	// Allow is the voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
 	// alaw,ulaw,g729, 4 myopus,alaw,ulaw,g729, 5 alaw,ulaw, 6 myopus,alaw,ulaw. IP
 	// phones support 1-5, softphones 5-6. Required. One of 1 (g729 (deprecated)),
 	// 2 (g729,alaw,ulaw), 3 (alaw,ulaw,g729), 4 (myopus,alaw,ulaw,g729), 5
 	// (alaw,ulaw), 6 (myopus,alaw,ulaw).
 	Allow int64 `dyvms:"Allow,required,enum=1|2|3|4|5|6"`
-	// AreaCode: Area code of the phone: 3-4 digits starting with 0. Required.
+	// AreaCode is the area code of the phone: 3-4 digits starting with 0.
+	// Required.
 	AreaCode string `dyvms:"AreaCode,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ExtenNumber: Phone (extension) number: 3-6 digits, unique. Required.
+	// ExtenNumber is the phone (extension) number: 3-6 digits, unique. Required.
 	ExtenNumber string `dyvms:"ExtenNumber,required"`
-	// IsDirect: Whether direct outbound dialling from the IP phone is allowed: 1
-	// yes, 0 no (IP phones only; needs the enterprise-level switch). One of 1
+	// IsDirect says whether direct outbound dialling from the IP phone is allowed:
+	// 1 yes, 0 no (IP phones only; needs the enterprise-level switch). One of 1
 	// (yes), 0 (no). Use Ptr(0) to send 0.
 	IsDirect *int64 `dyvms:"IsDirect,enum=1|0"`
-	// JittBuffer: Network jitter buffer: 0 off (default), 1 on; when on, codec set
-	// 5 is used. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// JittBuffer is the network jitter buffer: 0 off (default), 1 on; when on,
+	// codec set 5 is used. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	JittBuffer *int64 `dyvms:"JittBuffer"`
-	// Password: Phone password, following the enterprise's password rules.
+	// Password is the phone password, following the enterprise's password rules.
 	// Required.
 	Password string `dyvms:"Password,required"`
-	// Type: Phone type: 1 IP phone, 2 softphone. Required. One of 1 (IP phone), 2
-	// (softphone).
+	// Type is the phone type: 1 IP phone, 2 softphone. Required. One of 1 (IP
+	// phone), 2 (softphone).
 	Type int64 `dyvms:"Type,required,enum=1|2"`
 }
 
 // ClinkCreateExtenResponse is the output of ClinkCreateExten.
 type ClinkCreateExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkCreateExtenData `json:"Data"`
 }
 
-// ClinkCreateExten: Adds a phone (IP phone or softphone extension) to a Clink
+// ClinkCreateExten adds a phone (IP phone or softphone extension) to a Clink
 // enterprise. Required: Allow, AreaCode, EnterpriseID, ExtenNumber, Password,
 // Type. No QPS limit is documented.
 //
@@ -730,164 +744,166 @@ func (c *Client) ClinkCreateExten(ctx context.Context, req *ClinkCreateExtenRequ
 	return invokeTyped[ClinkCreateExtenResponse](ctx, c, "ClinkCreateExten", req, opts)
 }
 
-// ClinkCreateQueueQueueMembers is agents of the queue with their priority
-// (1-10, 1 is highest).
-type ClinkCreateQueueQueueMembers struct {
-	// Cno: Agent number in the queue.
+// ClinkCreateQueueQueueMember is agents of the queue with their priority (1-10,
+// 1 is highest).
+type ClinkCreateQueueQueueMember struct {
+	// Cno is the agent number in the queue.
 	Cno string `json:"Cno,omitempty"`
-	// Penalty: Priority of the agent in the queue.
+	// Penalty is the priority of the agent in the queue.
 	Penalty *int64 `json:"Penalty,omitempty"`
 }
 
 // ClinkCreateQueueData is response data.
 type ClinkCreateQueueData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Queue: The queue.
+	// Queue is the queue.
 	Queue ClinkCreateQueueQueue `json:"Queue"`
 }
 
 // ClinkCreateQueueQueue is the queue.
 type ClinkCreateQueueQueue struct {
-	// ChatLocation: Online chat: queue position below which it is pushed.
+	// ChatLocation is the online chat: queue position below which it is pushed.
 	ChatLocation int64 `json:"ChatLocation"`
-	// ChatMaxWait: Online chat: maximum waiting sessions.
+	// ChatMaxWait is the online chat: maximum waiting sessions.
 	ChatMaxWait int64 `json:"ChatMaxWait"`
-	// ChatStrategy: Online-chat distribution strategy: 2 rotation, 4 random, 5
-	// skill first.
+	// ChatStrategy is the online-chat distribution strategy: 2 rotation, 4 random,
+	// 5 skill first.
 	ChatStrategy int64 `json:"ChatStrategy"`
-	// IbAllowed: Whether inbound calls may enter the queue: 0 no, 1 yes.
+	// IbAllowed says whether inbound calls may enter the queue: 0 no, 1 yes.
 	IbAllowed int64 `json:"IbAllowed"`
-	// JoinEmpty: Agent states in which calls may join, as a sum of flags: 1 busy,
-	// 2 talking, 4 ringing, 8 invalid, 16 wrap-up; 0 none.
+	// JoinEmpty is the agent states in which calls may join, as a sum of flags: 1
+	// busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up; 0 none.
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxPauseClientFlag: Busy-agent cap switch.
+	// MaxPauseClientFlag is the busy-agent cap switch.
 	MaxPauseClientFlag int64 `json:"MaxPauseClientFlag"`
-	// MaxPauseClientType: Busy-agent cap type.
+	// MaxPauseClientType is the busy-agent cap type.
 	MaxPauseClientType int64 `json:"MaxPauseClientType"`
-	// MaxPauseClientValue: Busy-agent cap value.
+	// MaxPauseClientValue is the busy-agent cap value.
 	MaxPauseClientValue int64 `json:"MaxPauseClientValue"`
-	// MaxWait: Maximum waiting callers (0-999, 0 = unlimited).
+	// MaxWait is the maximum waiting callers (0-999, 0 = unlimited).
 	MaxWait int64 `json:"MaxWait"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// Name: Queue name.
+	// Name is the queue name.
 	Name string `json:"Name"`
-	// Qno: Queue number (4 digits, unique).
+	// Qno is the queue number (4 digits, unique).
 	Qno string `json:"Qno"`
-	// QueueMembers: Agents of the queue with their priority (1-10, 1 is highest).
-	QueueMembers []ClinkCreateQueueQueueQueueMembers `json:"QueueMembers"`
-	// QueueTimeout: Queue timeout, 30-600 seconds.
+	// QueueMembers is the agents of the queue with their priority (1-10, 1 is
+	// highest).
+	QueueMembers []ClinkCreateQueueQueueQueueMember `json:"QueueMembers"`
+	// QueueTimeout is the queue timeout, 30-600 seconds.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// SayCno: Whether the agent number is announced: 1 yes, 0 no.
+	// SayCno says whether the agent number is announced: 1 yes, 0 no.
 	SayCno int64 `json:"SayCno"`
-	// ServiceLevel: Service-level threshold, 10-30 seconds.
+	// ServiceLevel is the service-level threshold, 10-30 seconds.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Call distribution strategy, 1-14 (see the Strategy request
+	// Strategy is the call distribution strategy, 1-14 (see the Strategy request
 	// parameter of ClinkCreateQueue).
 	Strategy int64 `json:"Strategy"`
-	// VipSupport: VIP customers first: 0 no, 1 yes.
+	// VipSupport is the VIP customers first: 0 no, 1 yes.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10; higher is answered first.
+	// Weight is the queue priority, 1-10; higher is answered first.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time, 3-300 seconds.
+	// WrapupTime is the wrap-up time, 3-300 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
-// ClinkCreateQueueQueueQueueMembers is agents of the queue with their priority
+// ClinkCreateQueueQueueQueueMember is agents of the queue with their priority
 // (1-10, 1 is highest).
-type ClinkCreateQueueQueueQueueMembers struct {
-	// Cno: Agent number in the queue.
+type ClinkCreateQueueQueueQueueMember struct {
+	// Cno is the agent number in the queue.
 	Cno string `json:"Cno"`
-	// Penalty: Priority of the agent in the queue.
+	// Penalty is the priority of the agent in the queue.
 	Penalty int64 `json:"Penalty"`
 }
 
 // ClinkCreateQueueRequest is the input of ClinkCreateQueue.
 type ClinkCreateQueueRequest struct {
-	// ChatLocation: Online chat: push the queue position to customers below this
-	// position; default 10.
+	// ChatLocation is the online chat: push the queue position to customers below
+	// this position; default 10.
 	ChatLocation int64 `dyvms:"ChatLocation"`
-	// ChatMaxWait: Online chat: maximum number of waiting sessions; default 20.
+	// ChatMaxWait is the online chat: maximum number of waiting sessions; default
+	// 20.
 	ChatMaxWait int64 `dyvms:"ChatMaxWait"`
-	// ChatStrategy: Online-chat distribution strategy: 2 rotation (default), 4
-	// random, 5 skill first. One of 2 (rotation), 4 (random), 5 (skill first).
+	// ChatStrategy is the online-chat distribution strategy: 2 rotation (default),
+	// 4 random, 5 skill first. One of 2 (rotation), 4 (random), 5 (skill first).
 	ChatStrategy int64 `dyvms:"ChatStrategy,enum=2|4|5"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IbAllowed: Whether inbound calls may enter the queue: 0 no, 1 yes (default).
-	// One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IbAllowed says whether inbound calls may enter the queue: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IbAllowed *int64 `dyvms:"IbAllowed,enum=0|1"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up (e.g. 3 = busy
-	// + talking); default 0 (none).
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up (e.g. 3 =
+	// busy + talking); default 0 (none).
 	JoinEmpty int64 `dyvms:"JoinEmpty"`
-	// MaxPauseClientFlag: Cap on concurrently busy agents: 0 off (default), 1 on.
-	// One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// MaxPauseClientFlag is the cap on concurrently busy agents: 0 off (default),
+	// 1 on. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	MaxPauseClientFlag *int64 `dyvms:"MaxPauseClientFlag,enum=0|1"`
-	// MaxPauseClientType: Type of the busy-agent cap: 0 percentage (default), 1
-	// absolute number. One of 0 (percentage), 1 (absolute number). Use Ptr(0) to
-	// send 0.
+	// MaxPauseClientType is the type of the busy-agent cap: 0 percentage
+	// (default), 1 absolute number. One of 0 (percentage), 1 (absolute number).
+	// Use Ptr(0) to send 0.
 	MaxPauseClientType *int64 `dyvms:"MaxPauseClientType,enum=0|1"`
-	// MaxPauseClientValue: Value of the busy-agent cap (at most 100 for a
+	// MaxPauseClientValue is the value of the busy-agent cap (at most 100 for a
 	// percentage); default 0.
 	MaxPauseClientValue int64 `dyvms:"MaxPauseClientValue"`
-	// MaxWait: Maximum number of waiting callers, 0-999 (0 = no limit); default 5.
-	// Use Ptr(0) to send 0.
+	// MaxWait is the maximum number of waiting callers, 0-999 (0 = no limit);
+	// default 5. Use Ptr(0) to send 0.
 	MaxWait *int64 `dyvms:"MaxWait,min=0,max=999"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
 	MemberTimeout int64 `dyvms:"MemberTimeout,min=20,max=60"`
-	// Name: Queue name: Chinese characters, letters, digits and underscores, at
-	// most 20 characters. Required.
+	// Name is the queue name: Chinese characters, letters, digits and underscores,
+	// at most 20 characters. Required.
 	Name string `dyvms:"Name,required"`
-	// Qno: Queue number: 4 digits, unique. Required.
+	// Qno is the queue number: 4 digits, unique. Required.
 	Qno string `dyvms:"Qno,required"`
-	// QueueMembers: Agents of the queue with their priority (1-10, 1 is highest).
-	QueueMembers []ClinkCreateQueueQueueMembers `dyvms:"QueueMembers,json"`
-	// QueueTimeout: Queue timeout, 30-600 seconds; default 600.
+	// QueueMembers is the agents of the queue with their priority (1-10, 1 is
+	// highest).
+	QueueMembers []ClinkCreateQueueQueueMember `dyvms:"QueueMembers,json"`
+	// QueueTimeout is the queue timeout, 30-600 seconds; default 600.
 	QueueTimeout int64 `dyvms:"QueueTimeout,min=30,max=600"`
-	// SayCno: Whether to announce the agent number: 0 no (default), 1 yes. One of
-	// 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// SayCno says whether to announce the agent number: 0 no (default), 1 yes. One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	SayCno *int64 `dyvms:"SayCno,enum=0|1"`
-	// ServiceLevel: Service-level threshold, 10-30 seconds (calls answered within
-	// it count as well served); default 15.
+	// ServiceLevel is the service-level threshold, 10-30 seconds (calls answered
+	// within it count as well served); default 15.
 	ServiceLevel int64 `dyvms:"ServiceLevel,min=10,max=30"`
-	// Strategy: Call distribution strategy: 1 sequential, 2 rotation (default), 3
-	// balanced, 4 random, 5 skill first, 6 longest cumulative idle since the last
-	// inbound call, 7 skill first then 6, 8 as 6 across all queues, 9 skill first
-	// then 8, 10 balanced across all queues, 11 skill first then rotation, 12
-	// longest idle, 13 skill first then longest current idle, 14 longest
-	// cumulative idle since the last call. One of 1 (sequential), 2 (rotation), 3
-	// (balanced), 4 (random), 5 (skill first), 6 (longest cumulative idle since
-	// last inbound call), 7 (skill first + 6), 8 (6 across all queues), 9 (skill
-	// first + 8), 10 (balanced across all queues), 11 (skill first + rotation), 12
-	// (longest idle), 13 (skill first + longest current idle), 14 (longest
-	// cumulative idle since last call).
+	// Strategy is the call distribution strategy: 1 sequential, 2 rotation
+	// (default), 3 balanced, 4 random, 5 skill first, 6 longest cumulative idle
+	// since the last inbound call, 7 skill first then 6, 8 as 6 across all queues,
+	// 9 skill first then 8, 10 balanced across all queues, 11 skill first then
+	// rotation, 12 longest idle, 13 skill first then longest current idle, 14
+	// longest cumulative idle since the last call. One of 1 (sequential), 2
+	// (rotation), 3 (balanced), 4 (random), 5 (skill first), 6 (longest cumulative
+	// idle since last inbound call), 7 (skill first + 6), 8 (6 across all queues),
+	// 9 (skill first + 8), 10 (balanced across all queues), 11 (skill first +
+	// rotation), 12 (longest idle), 13 (skill first + longest current idle), 14
+	// (longest cumulative idle since last call).
 	Strategy int64 `dyvms:"Strategy,enum=1|2|3|4|5|6|7|8|9|10|11|12|13|14"`
-	// VipSupport: VIP customers first: 0 no (default), 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// VipSupport is the VIP customers first: 0 no (default), 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	VipSupport *int64 `dyvms:"VipSupport,enum=0|1"`
-	// Weight: Queue priority, 1-10 (default 1); an agent in several queues answers
-	// calls of the higher-priority queue first.
+	// Weight is the queue priority, 1-10 (default 1); an agent in several queues
+	// answers calls of the higher-priority queue first.
 	Weight int64 `dyvms:"Weight,min=1,max=10"`
-	// WrapupTime: Wrap-up time, 3-300 seconds (default 15); the agent gets no new
-	// calls meanwhile.
+	// WrapupTime is the wrap-up time, 3-300 seconds (default 15); the agent gets
+	// no new calls meanwhile.
 	WrapupTime int64 `dyvms:"WrapupTime,min=3,max=300"`
 }
 
 // ClinkCreateQueueResponse is the output of ClinkCreateQueue.
 type ClinkCreateQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkCreateQueueData `json:"Data"`
 }
 
-// ClinkCreateQueue: Creates a Clink call queue with its members and
-// distribution settings. Required: EnterpriseID, Name, Qno. No QPS limit is
-// documented.
+// ClinkCreateQueue creates a Clink call queue with its members and distribution
+// settings. Required: EnterpriseID, Name, Qno. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
 // is returned as ErrAmbiguous and never retried blindly.
@@ -897,31 +913,31 @@ func (c *Client) ClinkCreateQueue(ctx context.Context, req *ClinkCreateQueueRequ
 
 // ClinkDeleteClientData is response data.
 type ClinkDeleteClientData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
 }
 
 // ClinkDeleteClientRequest is the input of ClinkDeleteClient.
 type ClinkDeleteClientRequest struct {
-	// Cno: Agent number: 4-11 digits. Required.
+	// Cno is the agent number: 4-11 digits. Required.
 	Cno int64 `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // ClinkDeleteClientResponse is the output of ClinkDeleteClient.
 type ClinkDeleteClientResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDeleteClientData `json:"Data"`
 }
 
-// ClinkDeleteClient: Deletes a Clink agent. Required: Cno, EnterpriseID. No QPS
+// ClinkDeleteClient deletes a Clink agent. Required: Cno, EnterpriseID. No QPS
 // limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -932,31 +948,31 @@ func (c *Client) ClinkDeleteClient(ctx context.Context, req *ClinkDeleteClientRe
 
 // ClinkDeleteExtenData is response data.
 type ClinkDeleteExtenData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Exten: Number of the deleted phone.
+	// Exten is the number of the deleted phone.
 	Exten string `json:"Exten"`
 }
 
 // ClinkDeleteExtenRequest is the input of ClinkDeleteExten.
 type ClinkDeleteExtenRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ExtenNumber: Phone (extension) number, 3-6 digits. Required.
+	// ExtenNumber is the phone (extension) number, 3-6 digits. Required.
 	ExtenNumber string `dyvms:"ExtenNumber,required"`
 }
 
 // ClinkDeleteExtenResponse is the output of ClinkDeleteExten.
 type ClinkDeleteExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDeleteExtenData `json:"Data"`
 }
 
-// ClinkDeleteExten: Deletes a Clink phone (extension). Required: EnterpriseID,
+// ClinkDeleteExten deletes a Clink phone (extension). Required: EnterpriseID,
 // ExtenNumber. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -967,165 +983,165 @@ func (c *Client) ClinkDeleteExten(ctx context.Context, req *ClinkDeleteExtenRequ
 
 // ClinkDescribeCdrIbData is response data.
 type ClinkDescribeCdrIbData struct {
-	// CdrIb: Inbound call record.
+	// CdrIb is the inbound call record.
 	CdrIb ClinkDescribeCdrIbCdrIb `json:"CdrIb"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkDescribeCdrIbCdrIb is inbound call record.
 type ClinkDescribeCdrIbCdrIb struct {
-	// BridgeDuration: Connected duration.
+	// BridgeDuration is the connected duration.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was connected.
+	// BridgeTime is the time the call was connected.
 	BridgeTime int64 `json:"BridgeTime"`
-	// CallID: Call record ID.
+	// CallID is the call record ID.
 	CallID string `json:"CallId"`
-	// CallType: Inbound call type.
+	// CallType is the inbound call type.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// ClientOffhookTime: Time the agent picked up.
+	// ClientOffhookTime is the time the agent picked up.
 	ClientOffhookTime int64 `json:"ClientOffhookTime"`
-	// ClientRingingTime: Time the agent's phone started ringing.
+	// ClientRingingTime is the time the agent's phone started ringing.
 	ClientRingingTime int64 `json:"ClientRingingTime"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerCity: City of the calling customer.
+	// CustomerCity is the city of the calling customer.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer's calling number, with area code.
+	// CustomerNumber is the customer's calling number, with area code.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Province of the calling customer.
+	// CustomerProvince is the province of the calling customer.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndReason: Which party hung up.
+	// EndReason is the which party hung up.
 	EndReason string `json:"EndReason"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested: 0 no, 1 yes.
+	// Evaluation says whether a satisfaction rating was requested: 0 no, 1 yes.
 	Evaluation int64 `json:"Evaluation"`
-	// FastHangUp: Whether the customer hung up quickly.
+	// FastHangUp says whether the customer hung up quickly.
 	FastHangUp bool `json:"FastHangUp"`
-	// FirstJoinQueueTime: Time the call first entered a queue.
+	// FirstJoinQueueTime is the time the call first entered a queue.
 	FirstJoinQueueTime int64 `json:"FirstJoinQueueTime"`
-	// Hotline: Hotline number that was called.
+	// Hotline is the hotline number that was called.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// IbRingingDuration: Agent ringing duration.
+	// IbRingingDuration is the agent ringing duration.
 	IbRingingDuration int64 `json:"IbRingingDuration"`
-	// IbWaitDuration: Time spent queuing.
+	// IbWaitDuration is the time spent queuing.
 	IbWaitDuration int64 `json:"IbWaitDuration"`
-	// Investigation: Satisfaction survey record.
+	// Investigation is the satisfaction survey record.
 	Investigation ClinkDescribeCdrIbInvestigation `json:"Investigation"`
-	// IvrFlows: Routing and IVR steps.
-	IvrFlows []ClinkDescribeCdrIbIvrFlows `json:"IvrFlows"`
-	// IvrName: IVR name.
+	// IvrFlows is the routing and IVR steps.
+	IvrFlows []ClinkDescribeCdrIbIvrFlow `json:"IvrFlows"`
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// JoinQueueTime: Time the call entered the queue.
+	// JoinQueueTime is the time the call entered the queue.
 	JoinQueueTime int64 `json:"JoinQueueTime"`
-	// LeaveQueueTime: Time the call left the queue.
+	// LeaveQueueTime is the time the call left the queue.
 	LeaveQueueTime int64 `json:"LeaveQueueTime"`
-	// Mark: Mark.
+	// Mark is the mark.
 	Mark int64 `json:"Mark"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// Qno: Queue number the call came through.
+	// Qno is the queue number the call came through.
 	Qno string `json:"Qno"`
-	// QueueAnswerInTime: Queue answered in time.
+	// QueueAnswerInTime is the queue answered in time.
 	QueueAnswerInTime int64 `json:"QueueAnswerInTime"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// SayVoiceDuration: Duration of the voice announcement.
+	// SayVoiceDuration is the duration of the voice announcement.
 	SayVoiceDuration int64 `json:"SayVoiceDuration"`
-	// SipCause: Call result.
+	// SipCause is the call result.
 	SipCause string `json:"SipCause"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusCode: Answer status code (mapped).
+	// StatusCode is the answer status code (mapped).
 	StatusCode string `json:"StatusCode"`
-	// TagNames: Call tag details; returned when the request's Fields include
+	// TagNames is the call tag details; returned when the request's Fields include
 	// tagNames.
 	TagNames []string `json:"TagNames"`
-	// Tags: Tags.
+	// Tags is the tags.
 	Tags []string `json:"Tags"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call record.
+	// UniqueID is the unique ID of the call record.
 	UniqueID string `json:"UniqueId"`
 }
 
 // ClinkDescribeCdrIbInvestigation is satisfaction survey record.
 type ClinkDescribeCdrIbInvestigation struct {
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Keys: Key pressed.
+	// Keys is the key pressed.
 	Keys int64 `json:"Keys"`
-	// MultiKeys: Keys pressed (multi-key input).
+	// MultiKeys is the keys pressed (multi-key input).
 	MultiKeys string `json:"MultiKeys"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
 }
 
-// ClinkDescribeCdrIbIvrFlows is routing and IVR steps.
-type ClinkDescribeCdrIbIvrFlows struct {
-	// Action: Action executed.
+// ClinkDescribeCdrIbIvrFlow is routing and IVR steps.
+type ClinkDescribeCdrIbIvrFlow struct {
+	// Action is the action executed.
 	Action int64 `json:"Action"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName int64 `json:"IvrName"`
-	// Path: Node ID.
+	// Path is the node ID.
 	Path string `json:"Path"`
-	// PathName: Node name.
+	// PathName is the node name.
 	PathName string `json:"PathName"`
-	// PressKey: Key pressed.
+	// PressKey is the key pressed.
 	PressKey string `json:"PressKey"`
-	// PressTime: Time the key was pressed.
+	// PressTime is the time the key was pressed.
 	PressTime int64 `json:"PressTime"`
-	// RouterEndTime: Time the routing ended.
+	// RouterEndTime is the time the routing ended.
 	RouterEndTime int64 `json:"RouterEndTime"`
-	// RouterName: Routing name.
+	// RouterName is the routing name.
 	RouterName int64 `json:"RouterName"`
-	// RouterStartTime: Time the routing started.
+	// RouterStartTime is the time the routing started.
 	RouterStartTime int64 `json:"RouterStartTime"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
 }
 
 // ClinkDescribeCdrIbRequest is the input of ClinkDescribeCdrIb.
 type ClinkDescribeCdrIbRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// MainUniqueID: Unique ID of the call record. Required.
+	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
 }
 
 // ClinkDescribeCdrIbResponse is the output of ClinkDescribeCdrIb.
 type ClinkDescribeCdrIbResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeCdrIbData `json:"Data"`
 }
 
-// ClinkDescribeCdrIb: Returns one Clink inbound call record. Required:
+// ClinkDescribeCdrIb returns one Clink inbound call record. Required:
 // EnterpriseID, MainUniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1135,68 +1151,69 @@ func (c *Client) ClinkDescribeCdrIb(ctx context.Context, req *ClinkDescribeCdrIb
 
 // ClinkDescribeCdrIbDetailsData is response data.
 type ClinkDescribeCdrIbDetailsData struct {
-	// CdrIbDetails: Inbound call record details.
-	CdrIbDetails []ClinkDescribeCdrIbDetailsCdrIbDetails `json:"CdrIbDetails"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// CdrIbDetails is the inbound call record details.
+	CdrIbDetails []ClinkDescribeCdrIbDetailsCdrIbDetail `json:"CdrIbDetails"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
-// ClinkDescribeCdrIbDetailsCdrIbDetails is inbound call record details.
-type ClinkDescribeCdrIbDetailsCdrIbDetails struct {
-	// AnswerTime: Answer time.
+// ClinkDescribeCdrIbDetailsCdrIbDetail is inbound call record details.
+type ClinkDescribeCdrIbDetailsCdrIbDetail struct {
+	// AnswerTime is the answer time.
 	AnswerTime int64 `json:"AnswerTime"`
-	// CallType: Call type.
+	// CallType is the call type.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// ClientRingingTime: Time the agent's phone started ringing.
+	// ClientRingingTime is the time the agent's phone started ringing.
 	ClientRingingTime int64 `json:"ClientRingingTime"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// MainUniqueID: Unique ID of the main channel of the call record.
+	// MainUniqueID is the unique ID of the main channel of the call record.
 	MainUniqueID string `json:"MainUniqueId"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// RecordFile: Recording file.
+	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
-	// Remember: Whether caller memory (routing back to the last agent) is enabled.
+	// Remember says whether caller memory (routing back to the last agent) is
+	// enabled.
 	Remember string `json:"Remember"`
-	// SipCause: Call outcome code.
+	// SipCause is the call outcome code.
 	SipCause string `json:"SipCause"`
-	// StartTime: Time the call was picked up.
+	// StartTime is the time the call was picked up.
 	StartTime int64 `json:"StartTime"`
-	// Status: Call result.
+	// Status is the call result.
 	Status string `json:"Status"`
-	// TotalDuration: Talk time.
+	// TotalDuration is the talk time.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call-record detail.
+	// UniqueID is the unique ID of the call-record detail.
 	UniqueID string `json:"UniqueId"`
 }
 
 // ClinkDescribeCdrIbDetailsRequest is the input of ClinkDescribeCdrIbDetails.
 type ClinkDescribeCdrIbDetailsRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
 }
 
 // ClinkDescribeCdrIbDetailsResponse is the output of ClinkDescribeCdrIbDetails.
 type ClinkDescribeCdrIbDetailsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeCdrIbDetailsData `json:"Data"`
 }
 
-// ClinkDescribeCdrIbDetails: Returns the leg-by-leg details of one Clink
-// inbound call record. Required: EnterpriseID. No QPS limit is documented.
+// ClinkDescribeCdrIbDetails returns the leg-by-leg details of one Clink inbound
+// call record. Required: EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) ClinkDescribeCdrIbDetails(ctx context.Context, req *ClinkDescribeCdrIbDetailsRequest, opts ...CallOption) (*ClinkDescribeCdrIbDetailsResponse, error) {
@@ -1205,101 +1222,101 @@ func (c *Client) ClinkDescribeCdrIbDetails(ctx context.Context, req *ClinkDescri
 
 // ClinkDescribeCdrObData is response data.
 type ClinkDescribeCdrObData struct {
-	// CdrOb: Outbound call record.
+	// CdrOb is the outbound call record.
 	CdrOb ClinkDescribeCdrObCdrOb `json:"CdrOb"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkDescribeCdrObCdrOb is outbound call record.
 type ClinkDescribeCdrObCdrOb struct {
-	// BridgeDuration: Connected duration.
+	// BridgeDuration is the connected duration.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was connected.
+	// BridgeTime is the time the call was connected.
 	BridgeTime int64 `json:"BridgeTime"`
-	// CallID: Call record ID.
+	// CallID is the call record ID.
 	CallID string `json:"CallId"`
-	// CallType: Call type.
+	// CallType is the call type.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerCity: Customer's city.
+	// CustomerCity is the customer's city.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number, with area code.
+	// CustomerNumber is the customer number, with area code.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Customer's province.
+	// CustomerProvince is the customer's province.
 	CustomerProvince string `json:"CustomerProvince"`
-	// CustomerRingingTime: Time the customer's phone started ringing.
+	// CustomerRingingTime is the time the customer's phone started ringing.
 	CustomerRingingTime int64 `json:"CustomerRingingTime"`
-	// EndReason: Which party hung up.
+	// EndReason is the which party hung up.
 	EndReason string `json:"EndReason"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested: 0 no, 1 yes.
+	// Evaluation says whether a satisfaction rating was requested: 0 no, 1 yes.
 	Evaluation int64 `json:"Evaluation"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// Investigation: Satisfaction survey record.
+	// Investigation is the satisfaction survey record.
 	Investigation map[string]any `json:"Investigation"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// Mark: Mark.
+	// Mark is the mark.
 	Mark int64 `json:"Mark"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// SipCause: Call result.
+	// SipCause is the call result.
 	SipCause string `json:"SipCause"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusCode: Answer status code (mapped).
+	// StatusCode is the answer status code (mapped).
 	StatusCode string `json:"StatusCode"`
-	// TagNames: Call tag details; returned when the request's Fields include
+	// TagNames is the call tag details; returned when the request's Fields include
 	// tagNames.
 	TagNames []string `json:"TagNames"`
-	// Tags: Tags.
+	// Tags is the tags.
 	Tags []string `json:"Tags"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call record.
+	// UniqueID is the unique ID of the call record.
 	UniqueID string `json:"UniqueId"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `json:"Xnumber"`
 }
 
 // ClinkDescribeCdrObRequest is the input of ClinkDescribeCdrOb.
 type ClinkDescribeCdrObRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// MainUniqueID: Unique ID of the call record. Required.
+	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
 }
 
 // ClinkDescribeCdrObResponse is the output of ClinkDescribeCdrOb.
 type ClinkDescribeCdrObResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeCdrObData `json:"Data"`
 }
 
-// ClinkDescribeCdrOb: Returns one Clink outbound call record. Required:
+// ClinkDescribeCdrOb returns one Clink outbound call record. Required:
 // EnterpriseID, MainUniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1309,63 +1326,64 @@ func (c *Client) ClinkDescribeCdrOb(ctx context.Context, req *ClinkDescribeCdrOb
 
 // ClinkDescribeCdrObDetailsData is response data.
 type ClinkDescribeCdrObDetailsData struct {
-	// CdrObDetails: Outbound call record details.
-	CdrObDetails []ClinkDescribeCdrObDetailsCdrObDetails `json:"CdrObDetails"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// CdrObDetails is the outbound call record details.
+	CdrObDetails []ClinkDescribeCdrObDetailsCdrObDetail `json:"CdrObDetails"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
-// ClinkDescribeCdrObDetailsCdrObDetails is outbound call record details.
-type ClinkDescribeCdrObDetailsCdrObDetails struct {
-	// AnswerTime: Answer time.
+// ClinkDescribeCdrObDetailsCdrObDetail is outbound call record details.
+type ClinkDescribeCdrObDetailsCdrObDetail struct {
+	// AnswerTime is the answer time.
 	AnswerTime int64 `json:"AnswerTime"`
-	// CallType: Call type.
+	// CallType is the call type.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// MainUniqueID: Unique ID of the main channel of the call record.
+	// MainUniqueID is the unique ID of the main channel of the call record.
 	MainUniqueID string `json:"MainUniqueId"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// Remember: Whether caller memory (routing back to the last agent) is enabled.
+	// Remember says whether caller memory (routing back to the last agent) is
+	// enabled.
 	Remember string `json:"Remember"`
-	// SipCause: Call outcome code.
+	// SipCause is the call outcome code.
 	SipCause string `json:"SipCause"`
-	// StartTime: Time the call was picked up.
+	// StartTime is the time the call was picked up.
 	StartTime int64 `json:"StartTime"`
-	// Status: Call result.
+	// Status is the call result.
 	Status string `json:"Status"`
-	// TotalDuration: Talk time.
+	// TotalDuration is the talk time.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call-record detail.
+	// UniqueID is the unique ID of the call-record detail.
 	UniqueID string `json:"UniqueId"`
 }
 
 // ClinkDescribeCdrObDetailsRequest is the input of ClinkDescribeCdrObDetails.
 type ClinkDescribeCdrObDetailsRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
 }
 
 // ClinkDescribeCdrObDetailsResponse is the output of ClinkDescribeCdrObDetails.
 type ClinkDescribeCdrObDetailsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeCdrObDetailsData `json:"Data"`
 }
 
-// ClinkDescribeCdrObDetails: Returns the leg-by-leg details of one Clink
+// ClinkDescribeCdrObDetails returns the leg-by-leg details of one Clink
 // outbound call record. Required: EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1375,157 +1393,162 @@ func (c *Client) ClinkDescribeCdrObDetails(ctx context.Context, req *ClinkDescri
 
 // ClinkDescribeClientData is response data.
 type ClinkDescribeClientData struct {
-	// Client: The agent.
+	// Client is the agent.
 	Client ClinkDescribeClientClient `json:"Client"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkDescribeClientClient is the agent.
 type ClinkDescribeClientClient struct {
-	// Active: Whether the agent is activated: 0 no, 1 yes.
+	// Active says whether the agent is activated: 0 no, 1 yes.
 	Active int64 `json:"Active"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// AutoInvestigation: Automatic satisfaction survey after the agent's calls: 1
-	// on (default), 0 off.
+	// AutoInvestigation is the automatic satisfaction survey after the agent's
+	// calls: 1 on (default), 0 off.
 	AutoInvestigation int64 `json:"AutoInvestigation"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// Clid: Caller-ID numbers.
+	// Clid is the caller-ID numbers.
 	Clid []string `json:"Clid"`
-	// ClidArea: Caller-ID numbers per region; used when ClidType is 3 and ClidRule
-	// is 2 (custom).
+	// ClidArea is the caller-ID numbers per region; used when ClidType is 3 and
+	// ClidRule is 2 (custom).
 	ClidArea []ClinkDescribeClientClidArea `json:"ClidArea"`
-	// ClidRule: Caller-ID rule: with ClidType 0 (all), 1 random and 2 rotation;
-	// with ClidType 3 (smart), 1 dynamic and 2 custom.
+	// ClidRule is the caller-ID rule: with ClidType 0 (all), 1 random and 2
+	// rotation; with ClidType 3 (smart), 1 dynamic and 2 custom.
 	ClidRule int64 `json:"ClidRule"`
-	// ClidType: Caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
+	// ClidType is the caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
 	ClidType int64 `json:"ClidType"`
-	// CloudNumberEnabled: Cloud-number outbound switch: 0 off, 1 on.
+	// CloudNumberEnabled is the cloud-number outbound switch: 0 off, 1 on.
 	CloudNumberEnabled int64 `json:"CloudNumberEnabled"`
-	// CloudNumberModes: On/off flags of the four cloud-number call modes (physical
-	// SIM, work SIM, two-leg call, RTC).
+	// CloudNumberModes is the on/off flags of the four cloud-number call modes
+	// (physical SIM, work SIM, two-leg call, RTC).
 	CloudNumberModes []int64 `json:"CloudNumberModes"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CrmID: CRM ID of the agent.
+	// CrmID is the CRM ID of the agent.
 	CrmID string `json:"CrmId"`
-	// HiddenTel: Number masking: 0 none, 1 follow the global setting.
+	// HiddenTel is the number masking: 0 none, 1 follow the global setting.
 	HiddenTel string `json:"HiddenTel"`
-	// IbWrapupTime: Inbound wrap-up time: after an answered customer call ends,
-	// the agent gets no new calls for this long; 0-3600 seconds.
+	// IbWrapupTime is the inbound wrap-up time: after an answered customer call
+	// ends, the agent gets no new calls for this long; 0-3600 seconds.
 	IbWrapupTime int64 `json:"IbWrapupTime"`
-	// IbWrapupType: Inbound wrap-up type: 1 queue setting, 2 agent setting.
+	// IbWrapupType is the inbound wrap-up type: 1 queue setting, 2 agent setting.
 	IbWrapupType int64 `json:"IbWrapupType"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// ObHangupSMS: Outbound hang-up SMS switch: 0 off, 1 on (messages follow the
-	// SMS centre's outbound notification settings).
+	// ObHangupSMS is the outbound hang-up SMS switch: 0 off, 1 on (messages follow
+	// the SMS centre's outbound notification settings).
 	ObHangupSMS int64 `json:"ObHangupSms"`
-	// PauseLogin: Whether the agent may log in in busy state: 0 no, 1 yes
+	// PauseLogin says whether the agent may log in in busy state: 0 no, 1 yes
 	// (default).
 	PauseLogin int64 `json:"PauseLogin"`
-	// Permission: Agent permissions.
+	// Permission is the agent permissions.
 	Permission ClinkDescribeClientPermission `json:"Permission"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `json:"Qnos"`
-	// Queues: Details of the queues the agent belongs to.
-	Queues []ClinkDescribeClientQueues `json:"Queues"`
-	// RecurrentselectionType: Rotation mode: 1 by day, 2 by call; applies when
-	// ClidType is all and ClidRule is rotation.
+	// Queues is the details of the queues the agent belongs to.
+	Queues []ClinkDescribeClientQueue `json:"Queues"`
+	// RecurrentselectionType is the rotation mode: 1 by day, 2 by call; applies
+	// when ClidType is all and ClidRule is rotation.
 	RecurrentselectionType int64 `json:"RecurrentselectionType"`
-	// RecurrentselectionValue: Rotation interval: change the caller ID every n
-	// days (mode 1) or every n calls (mode 2), n from 1 to 30.
+	// RecurrentselectionValue is the rotation interval: change the caller ID every
+	// n days (mode 1) or every n calls (mode 2), n from 1 to 30.
 	RecurrentselectionValue int64 `json:"RecurrentselectionValue"`
-	// ReserveTel: Backup mobile number of the agent.
+	// ReserveTel is the backup mobile number of the agent.
 	ReserveTel string `json:"ReserveTel"`
-	// Role: Agent role: 0 regular agent, 1 team leader.
+	// Role is the agent role: 0 regular agent, 1 team leader.
 	Role int64 `json:"Role"`
-	// ServeArea: Area codes of the regions the agent serves, used by the outbound
-	// "assign by service area" strategy.
+	// ServeArea is the area codes of the regions the agent serves, used by the
+	// outbound "assign by service area" strategy.
 	ServeArea []string `json:"ServeArea"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status int64 `json:"Status"`
-	// TelType: Bound phone type: 1 landline, 2 mobile, 3 IP phone, 4 softphone.
+	// TelType is the bound phone type: 1 landline, 2 mobile, 3 IP phone, 4
+	// softphone.
 	TelType int64 `json:"TelType"`
-	// Type: Agent type: 1 omnichannel, 2 call centre, 3 online chat.
+	// Type is the agent type: 1 omnichannel, 2 call centre, 3 online chat.
 	Type int64 `json:"Type"`
-	// WrapupTime: Wrap-up time after an outbound call, 0-300 seconds.
+	// WrapupTime is the wrap-up time after an outbound call, 0-300 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
 // ClinkDescribeClientClidArea is caller-ID numbers per region; used when
 // ClidType is 3 and ClidRule is 2 (custom).
 type ClinkDescribeClientClidArea struct {
-	// AreaGroupName: Name of the region group.
+	// AreaGroupName is the name of the region group.
 	AreaGroupName string `json:"AreaGroupName"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
 	AssignType int64 `json:"AssignType"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName"`
-	// ObClids: Caller-ID numbers to display.
+	// ObClids is the caller-ID numbers to display.
 	ObClids []string `json:"ObClids"`
 }
 
 // ClinkDescribeClientPermission is agent permissions.
 type ClinkDescribeClientPermission struct {
-	// Asr: Speech transcription: 0 off (default), 1 inbound, 2 outbound, 3 all.
+	// Asr is the speech transcription: 0 off (default), 1 inbound, 2 outbound, 3
+	// all.
 	Asr int64 `json:"Asr"`
-	// Call: Outbound permission: 0 off, 1 unrestricted (default), 2 domestic long
-	// distance, 3 domestic local.
+	// Call is the outbound permission: 0 off, 1 unrestricted (default), 2 domestic
+	// long distance, 3 domestic local.
 	Call int64 `json:"Call"`
-	// Cdr: Call-record visibility: 1 all (default), 2 own queues, 3 own records.
+	// Cdr is the call-record visibility: 1 all (default), 2 own queues, 3 own
+	// records.
 	Cdr int64 `json:"Cdr"`
-	// Chat: Online-chat record visibility: 0 all (default), 1 own queues, 2 own.
+	// Chat is the online-chat record visibility: 0 all (default), 1 own queues, 2
+	// own.
 	Chat int64 `json:"Chat"`
-	// OtherData: Visibility of other data: 1 all, 2 own staff group (default), 3
-	// own, 4 specified staff groups.
+	// OtherData is the visibility of other data: 1 all, 2 own staff group
+	// (default), 3 own, 4 specified staff groups.
 	OtherData int64 `json:"OtherData"`
-	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
+	// Record is the call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
 	// (default).
 	Record int64 `json:"Record"`
-	// RecordDownload: Recording playback and download: 0 off, 1 play and download
-	// (default), 2 play only.
+	// RecordDownload is the recording playback and download: 0 off, 1 play and
+	// download (default), 2 play only.
 	RecordDownload int64 `json:"RecordDownload"`
-	// SMS: SMS sending permission: 0 off (default), 1 on.
+	// SMS is the SMS sending permission: 0 off (default), 1 on.
 	SMS int64 `json:"Sms"`
-	// TaskInventory: Outbound task visibility: 1 all (default), 3 own.
+	// TaskInventory is the outbound task visibility: 1 all (default), 3 own.
 	TaskInventory int64 `json:"TaskInventory"`
-	// Transfer: Transfer and consult scope: 0 all, 1 own staff group (default).
+	// Transfer is the transfer and consult scope: 0 all, 1 own staff group
+	// (default).
 	Transfer int64 `json:"Transfer"`
 }
 
-// ClinkDescribeClientQueues is details of the queues the agent belongs to.
-type ClinkDescribeClientQueues struct {
-	// Name: Queue name.
+// ClinkDescribeClientQueue is details of the queues the agent belongs to.
+type ClinkDescribeClientQueue struct {
+	// Name is the queue name.
 	Name string `json:"Name"`
-	// Penalty: Priority.
+	// Penalty is the priority.
 	Penalty int64 `json:"Penalty"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
 }
 
 // ClinkDescribeClientRequest is the input of ClinkDescribeClient.
 type ClinkDescribeClientRequest struct {
-	// Cno: Agent number. Required.
+	// Cno is the agent number. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // ClinkDescribeClientResponse is the output of ClinkDescribeClient.
 type ClinkDescribeClientResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeClientData `json:"Data"`
 }
 
-// ClinkDescribeClient: Returns the configuration of one Clink agent. Required:
+// ClinkDescribeClient returns the configuration of one Clink agent. Required:
 // Cno, EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1535,98 +1558,98 @@ func (c *Client) ClinkDescribeClient(ctx context.Context, req *ClinkDescribeClie
 
 // ClinkDescribeQueueData is response data.
 type ClinkDescribeQueueData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Result: Queue details.
+	// Result is the queue details.
 	Result ClinkDescribeQueueResult `json:"Result"`
 }
 
 // ClinkDescribeQueueResult is queue details.
 type ClinkDescribeQueueResult struct {
-	// ChatLocation: Online chat: queue position below which it is pushed.
+	// ChatLocation is the online chat: queue position below which it is pushed.
 	ChatLocation int64 `json:"ChatLocation"`
-	// ChatMaxWait: Online chat: maximum waiting sessions.
+	// ChatMaxWait is the online chat: maximum waiting sessions.
 	ChatMaxWait int64 `json:"ChatMaxWait"`
-	// ChatStrategy: Online-chat distribution strategy: 2 rotation, 4 random, 5
-	// skill first.
+	// ChatStrategy is the online-chat distribution strategy: 2 rotation, 4 random,
+	// 5 skill first.
 	ChatStrategy int64 `json:"ChatStrategy"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// IbAllowed: Whether inbound calls may enter the queue: 0 no, 1 yes.
+	// IbAllowed says whether inbound calls may enter the queue: 0 no, 1 yes.
 	IbAllowed int64 `json:"IbAllowed"`
-	// JoinEmpty: Agent states treated as unavailable so that calls overflow at
-	// once instead of waiting, as a sum of flags: 1 busy, 2 talking, 4 ringing, 8
-	// invalid, 16 wrap-up (e.g. 3 = busy + talking).
+	// JoinEmpty is the agent states treated as unavailable so that calls overflow
+	// at once instead of waiting, as a sum of flags: 1 busy, 2 talking, 4 ringing,
+	// 8 invalid, 16 wrap-up (e.g. 3 = busy + talking).
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxPauseClientFlag: Busy-agent cap switch.
+	// MaxPauseClientFlag is the busy-agent cap switch.
 	MaxPauseClientFlag int64 `json:"MaxPauseClientFlag"`
-	// MaxPauseClientType: Busy-agent cap type.
+	// MaxPauseClientType is the busy-agent cap type.
 	MaxPauseClientType int64 `json:"MaxPauseClientType"`
-	// MaxPauseClientValue: Busy-agent cap value.
+	// MaxPauseClientValue is the busy-agent cap value.
 	MaxPauseClientValue int64 `json:"MaxPauseClientValue"`
-	// MaxWait: Maximum number of callers queuing.
+	// MaxWait is the maximum number of callers queuing.
 	MaxWait int64 `json:"MaxWait"`
-	// MemberTimeout: Agent ring timeout.
+	// MemberTimeout is the agent ring timeout.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// Name: Queue name.
+	// Name is the queue name.
 	Name int64 `json:"Name"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueMembers: Members of the queue: agent number, priority and agent type (1
-	// omnichannel, 2 call centre, 3 online chat).
-	QueueMembers []ClinkDescribeQueueQueueMembers `json:"QueueMembers"`
-	// QueueTimeout: Queue timeout.
+	// QueueMembers is the members of the queue: agent number, priority and agent
+	// type (1 omnichannel, 2 call centre, 3 online chat).
+	QueueMembers []ClinkDescribeQueueQueueMember `json:"QueueMembers"`
+	// QueueTimeout is the queue timeout.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer; values <= 0 mean the default 5.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer; values <= 0 mean the default 5.
 	Retry int64 `json:"Retry"`
-	// SayCno: Whether the agent number is announced: 1 yes, 0 no.
+	// SayCno says whether the agent number is announced: 1 yes, 0 no.
 	SayCno int64 `json:"SayCno"`
-	// ServiceLevel: Service-level threshold, 10-30 seconds; calls answered within
-	// it count as well served.
+	// ServiceLevel is the service-level threshold, 10-30 seconds; calls answered
+	// within it count as well served.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Call distribution strategy, 1-14 (see the Strategy request
+	// Strategy is the call distribution strategy, 1-14 (see the Strategy request
 	// parameter of ClinkCreateQueue).
 	Strategy int64 `json:"Strategy"`
-	// VipSupport: VIP customers first: 0 no, 1 yes.
+	// VipSupport is the VIP customers first: 0 no, 1 yes.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10 (default 1); higher-priority queues are
+	// Weight is the queue priority, 1-10 (default 1); higher-priority queues are
 	// answered first.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time.
+	// WrapupTime is the wrap-up time.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
-// ClinkDescribeQueueQueueMembers is members of the queue: agent number,
-// priority and agent type (1 omnichannel, 2 call centre, 3 online chat).
-type ClinkDescribeQueueQueueMembers struct {
-	// Cno: Agent number.
+// ClinkDescribeQueueQueueMember is members of the queue: agent number, priority
+// and agent type (1 omnichannel, 2 call centre, 3 online chat).
+type ClinkDescribeQueueQueueMember struct {
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// Penalty: Priority.
+	// Penalty is the priority.
 	Penalty int64 `json:"Penalty"`
-	// Type: Agent type.
+	// Type is the agent type.
 	Type int64 `json:"Type"`
 }
 
 // ClinkDescribeQueueRequest is the input of ClinkDescribeQueue.
 type ClinkDescribeQueueRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
 }
 
 // ClinkDescribeQueueResponse is the output of ClinkDescribeQueue.
 type ClinkDescribeQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeQueueData `json:"Data"`
 }
 
-// ClinkDescribeQueue: Returns the configuration of one Clink queue. Required:
+// ClinkDescribeQueue returns the configuration of one Clink queue. Required:
 // EnterpriseID, Qno. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1636,45 +1659,44 @@ func (c *Client) ClinkDescribeQueue(ctx context.Context, req *ClinkDescribeQueue
 
 // ClinkDescribeRecordFileUrlData is response data.
 type ClinkDescribeRecordFileUrlData struct {
-	// AudioFlows: Recording flow segments; returned only for MP3 call recordings
-	// (RecordSide unset and RecordType record or unset).
-	AudioFlows []ClinkDescribeRecordFileUrlAudioFlows `json:"AudioFlows"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// AudioFlows is the recording flow segments; returned only for MP3 call
+	// recordings (RecordSide unset and RecordType record or unset).
+	AudioFlows []ClinkDescribeRecordFileUrlAudioFlow `json:"AudioFlows"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// RecordFileURL: URL of the call recording.
+	// RecordFileURL is the URL of the call recording.
 	RecordFileURL string `json:"RecordFileUrl"`
 }
 
-// ClinkDescribeRecordFileUrlAudioFlows is recording flow segments; returned
-// only for MP3 call recordings (RecordSide unset and RecordType record or
-// unset).
-type ClinkDescribeRecordFileUrlAudioFlows struct {
-	// Node: Segment type: 1 recording, 2 hold, 3 mute, 4 consult.
+// ClinkDescribeRecordFileUrlAudioFlow is recording flow segments; returned only
+// for MP3 call recordings (RecordSide unset and RecordType record or unset).
+type ClinkDescribeRecordFileUrlAudioFlow struct {
+	// Node is the segment type: 1 recording, 2 hold, 3 mute, 4 consult.
 	Node int64 `json:"Node"`
-	// Timestamp: Timestamp, in seconds.
+	// Timestamp is the timestamp, in seconds.
 	Timestamp int64 `json:"Timestamp"`
-	// Type: 0 start, 1 end.
+	// Type is the 0 start, 1 end.
 	Type int64 `json:"Type"`
 }
 
 // ClinkDescribeRecordFileUrlRequest is the input of ClinkDescribeRecordFileUrl.
 type ClinkDescribeRecordFileUrlRequest struct {
-	// Download: 0 to play, 1 to download (default 1). One of 0 (play), 1
+	// Download is the 0 to play, 1 to download (default 1). One of 0 (play), 1
 	// (download). Use Ptr(0) to send 0.
 	Download *int64 `dyvms:"Download,enum=0|1"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// MainUniqueID: Unique ID of the call record. Required.
+	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
-	// RecordSide: Leave unset for an MP3 recording; set it for a WAV recording: 1
-	// customer side of a dual-track recording, 2 agent side, 3 both sides mixed.
-	// One of 1 (customer side), 2 (agent side), 3 (both sides mixed).
+	// RecordSide is the leave unset for an MP3 recording; set it for a WAV
+	// recording: 1 customer side of a dual-track recording, 2 agent side, 3 both
+	// sides mixed. One of 1 (customer side), 2 (agent side), 3 (both sides mixed).
 	RecordSide int64 `dyvms:"RecordSide,enum=1|2|3"`
-	// RecordType: Recording type: record (call recording, default) or voicemail.
-	// One of record (call recording), voicemail (voicemail).
+	// RecordType is the recording type: record (call recording, default) or
+	// voicemail. One of record (call recording), voicemail (voicemail).
 	RecordType string `dyvms:"RecordType,enum=record|voicemail"`
-	// Timeout: Validity of the returned URL, in seconds; default one hour, from
-	// one to 24 hours.
+	// Timeout is the validity of the returned URL, in seconds; default one hour,
+	// from one to 24 hours.
 	Timeout int64 `dyvms:"Timeout"`
 }
 
@@ -1682,14 +1704,14 @@ type ClinkDescribeRecordFileUrlRequest struct {
 // ClinkDescribeRecordFileUrl.
 type ClinkDescribeRecordFileUrlResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDescribeRecordFileUrlData `json:"Data"`
 }
 
-// ClinkDescribeRecordFileUrl: Returns a playback or download URL for the
+// ClinkDescribeRecordFileUrl returns a playback or download URL for the
 // recording of a Clink call. Required: EnterpriseID, MainUniqueID. No QPS limit
 // is documented.
 //
@@ -1700,164 +1722,164 @@ func (c *Client) ClinkDescribeRecordFileUrl(ctx context.Context, req *ClinkDescr
 
 // ClinkDetailCdrIbData is response data.
 type ClinkDetailCdrIbData struct {
-	// CdrIbDetail: Details of the customer's inbound call record.
+	// CdrIbDetail is the details of the customer's inbound call record.
 	CdrIbDetail []ClinkDetailCdrIbCdrIbDetail `json:"CdrIbDetail"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkDetailCdrIbCdrIbDetail is details of the customer's inbound call record.
 type ClinkDetailCdrIbCdrIbDetail struct {
-	// AgentAnswerInTime: Whether the first answer was in time.
+	// AgentAnswerInTime says whether the first answer was in time.
 	AgentAnswerInTime string `json:"AgentAnswerInTime"`
-	// BindType: Device that answered.
+	// BindType is the device that answered.
 	BindType int64 `json:"BindType"`
-	// BridgeDuration: Talk time.
+	// BridgeDuration is the talk time.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was first answered.
+	// BridgeTime is the time the call was first answered.
 	BridgeTime int64 `json:"BridgeTime"`
-	// CallID: Call ID.
+	// CallID is the call ID.
 	CallID string `json:"CallId"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested.
+	// Evaluation says whether a satisfaction rating was requested.
 	Evaluation string `json:"Evaluation"`
-	// FirstCallCname: Name of the first agent called.
+	// FirstCallCname is the name of the first agent called.
 	FirstCallCname string `json:"FirstCallCname"`
-	// FirstCallCno: Number of the first agent called.
+	// FirstCallCno is the number of the first agent called.
 	FirstCallCno string `json:"FirstCallCno"`
-	// FirstCallNumber: Phone of the first agent called.
+	// FirstCallNumber is the phone of the first agent called.
 	FirstCallNumber string `json:"FirstCallNumber"`
-	// FirstCallQname: Name of the first queue.
+	// FirstCallQname is the name of the first queue.
 	FirstCallQname string `json:"FirstCallQname"`
-	// FirstCallQno: Number of the first queue.
+	// FirstCallQno is the number of the first queue.
 	FirstCallQno string `json:"FirstCallQno"`
-	// FirstJoinQueueTime: Time the call first entered a queue.
+	// FirstJoinQueueTime is the time the call first entered a queue.
 	FirstJoinQueueTime int64 `json:"FirstJoinQueueTime"`
-	// FirstLeaveQueueTime: Time the call first left a queue.
+	// FirstLeaveQueueTime is the time the call first left a queue.
 	FirstLeaveQueueTime int64 `json:"FirstLeaveQueueTime"`
-	// FirstQueueDuration: Waiting time in the first queue.
+	// FirstQueueDuration is the waiting time in the first queue.
 	FirstQueueDuration int64 `json:"FirstQueueDuration"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// Investigation: Satisfaction survey record.
+	// Investigation is the satisfaction survey record.
 	Investigation ClinkDetailCdrIbInvestigation `json:"Investigation"`
-	// InvestigationKeys: Satisfaction rating.
+	// InvestigationKeys is the satisfaction rating.
 	InvestigationKeys int64 `json:"InvestigationKeys"`
-	// IvrFlows: Routing and IVR steps.
-	IvrFlows []ClinkDetailCdrIbIvrFlows `json:"IvrFlows"`
-	// IvrName: IVR name.
+	// IvrFlows is the routing and IVR steps.
+	IvrFlows []ClinkDetailCdrIbIvrFlow `json:"IvrFlows"`
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// MainUniqueID: Call ID (main unique ID).
+	// MainUniqueID is the call ID (main unique ID).
 	MainUniqueID string `json:"MainUniqueId"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// OnHookSource: Which party hung up.
+	// OnHookSource is the which party hung up.
 	OnHookSource string `json:"OnHookSource"`
-	// RecordFile: Recording file.
+	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
-	// RtcUid: RTC user ID.
+	// RtcUid is the RTC user ID.
 	RtcUid string `json:"RtcUid"`
-	// SayVoiceDuration: Duration of the voice announcement.
+	// SayVoiceDuration is the duration of the voice announcement.
 	SayVoiceDuration int64 `json:"SayVoiceDuration"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusResult: Call result.
+	// StatusResult is the call result.
 	StatusResult string `json:"StatusResult"`
-	// StatusRobot: Answer status of the robot.
+	// StatusRobot is the answer status of the robot.
 	StatusRobot string `json:"StatusRobot"`
-	// TagNames: Call tags.
+	// TagNames is the call tags.
 	TagNames []string `json:"TagNames"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UserField: Custom field.
+	// UserField is the custom field.
 	UserField string `json:"UserField"`
-	// WebrtcCallID: WebRTC call ID.
+	// WebrtcCallID is the webRTC call ID.
 	WebrtcCallID string `json:"WebrtcCallId"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `json:"Xnumber"`
 }
 
 // ClinkDetailCdrIbInvestigation is satisfaction survey record.
 type ClinkDetailCdrIbInvestigation struct {
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// InvestigationName: Satisfaction survey IVR.
+	// InvestigationName is the satisfaction survey IVR.
 	InvestigationName string `json:"InvestigationName"`
-	// Keys: Key pressed.
+	// Keys is the key pressed.
 	Keys int64 `json:"Keys"`
-	// MultiKeys: Keys pressed (multi-key input).
+	// MultiKeys is the keys pressed (multi-key input).
 	MultiKeys string `json:"MultiKeys"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
 }
 
-// ClinkDetailCdrIbIvrFlows is routing and IVR steps.
-type ClinkDetailCdrIbIvrFlows struct {
-	// Action: Action executed.
+// ClinkDetailCdrIbIvrFlow is routing and IVR steps.
+type ClinkDetailCdrIbIvrFlow struct {
+	// Action is the action executed.
 	Action int64 `json:"Action"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Name: IVR name.
+	// Name is the IVR name.
 	Name int64 `json:"Name"`
-	// Path: Node ID.
+	// Path is the node ID.
 	Path string `json:"Path"`
-	// PathName: Node name.
+	// PathName is the node name.
 	PathName string `json:"PathName"`
-	// PressKey: Key pressed.
+	// PressKey is the key pressed.
 	PressKey string `json:"PressKey"`
-	// PressTime: Time the key was pressed.
+	// PressTime is the time the key was pressed.
 	PressTime int64 `json:"PressTime"`
-	// RouterEndTime: Time the routing ended.
+	// RouterEndTime is the time the routing ended.
 	RouterEndTime int64 `json:"RouterEndTime"`
-	// RouterName: Routing name.
+	// RouterName is the routing name.
 	RouterName int64 `json:"RouterName"`
-	// RouterStartTime: Time the routing started.
+	// RouterStartTime is the time the routing started.
 	RouterStartTime int64 `json:"RouterStartTime"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
 }
 
 // ClinkDetailCdrIbRequest is the input of ClinkDetailCdrIb.
 type ClinkDetailCdrIbRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// MainUniqueID: Unique ID of the call record. Required.
+	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
 }
 
 // ClinkDetailCdrIbResponse is the output of ClinkDetailCdrIb.
 type ClinkDetailCdrIbResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkDetailCdrIbData `json:"Data"`
 }
 
-// ClinkDetailCdrIb: Returns the details of one Clink customer inbound call
+// ClinkDetailCdrIb returns the details of one Clink customer inbound call
 // record. Required: EnterpriseID, MainUniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1867,183 +1889,184 @@ func (c *Client) ClinkDetailCdrIb(ctx context.Context, req *ClinkDetailCdrIbRequ
 
 // ClinkListCdrIbData is response data.
 type ClinkListCdrIbData struct {
-	// CdrIb: Customer inbound call records.
+	// CdrIb is the customer inbound call records.
 	CdrIb []ClinkListCdrIbCdrIb `json:"CdrIb"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// ScrollID: Scroll-query ID for the next call.
+	// ScrollID is the scroll-query ID for the next call.
 	ScrollID string `json:"ScrollId"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
 // ClinkListCdrIbCdrIb is customer inbound call records.
 type ClinkListCdrIbCdrIb struct {
-	// AgentAnswerInTime: Whether the first answer was in time.
+	// AgentAnswerInTime says whether the first answer was in time.
 	AgentAnswerInTime string `json:"AgentAnswerInTime"`
-	// BindType: Device that answered.
+	// BindType is the device that answered.
 	BindType int64 `json:"BindType"`
-	// BridgeDuration: Talk time.
+	// BridgeDuration is the talk time.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was first answered.
+	// BridgeTime is the time the call was first answered.
 	BridgeTime int64 `json:"BridgeTime"`
-	// BusinessIds: Business record IDs.
+	// BusinessIds is the business record IDs.
 	BusinessIds []string `json:"BusinessIds"`
-	// CallID: Call ID.
+	// CallID is the call ID.
 	CallID string `json:"CallId"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested.
+	// Evaluation says whether a satisfaction rating was requested.
 	Evaluation string `json:"Evaluation"`
-	// FirstCallCname: Name of the first agent called.
+	// FirstCallCname is the name of the first agent called.
 	FirstCallCname string `json:"FirstCallCname"`
-	// FirstCallCno: Number of the first agent called.
+	// FirstCallCno is the number of the first agent called.
 	FirstCallCno string `json:"FirstCallCno"`
-	// FirstCallNumber: Phone of the first agent called.
+	// FirstCallNumber is the phone of the first agent called.
 	FirstCallNumber string `json:"FirstCallNumber"`
-	// FirstCallQname: Name of the first queue.
+	// FirstCallQname is the name of the first queue.
 	FirstCallQname string `json:"FirstCallQname"`
-	// FirstCallQno: Number of the first queue.
+	// FirstCallQno is the number of the first queue.
 	FirstCallQno string `json:"FirstCallQno"`
-	// FirstJoinQueueTime: Time the call first entered a queue.
+	// FirstJoinQueueTime is the time the call first entered a queue.
 	FirstJoinQueueTime int64 `json:"FirstJoinQueueTime"`
-	// FirstLeaveQueueTime: Time the call first left a queue.
+	// FirstLeaveQueueTime is the time the call first left a queue.
 	FirstLeaveQueueTime int64 `json:"FirstLeaveQueueTime"`
-	// FirstQueueDuration: Waiting time in the first queue.
+	// FirstQueueDuration is the waiting time in the first queue.
 	FirstQueueDuration int64 `json:"FirstQueueDuration"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// InvestigationKeys: Satisfaction rating.
+	// InvestigationKeys is the satisfaction rating.
 	InvestigationKeys int64 `json:"InvestigationKeys"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// MainUniqueID: Call ID (main unique ID).
+	// MainUniqueID is the call ID (main unique ID).
 	MainUniqueID string `json:"MainUniqueId"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// OnHookSource: Which party hung up.
+	// OnHookSource is the which party hung up.
 	OnHookSource string `json:"OnHookSource"`
-	// RecordFile: Recording file.
+	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
-	// RtcUid: RTC user ID.
+	// RtcUid is the RTC user ID.
 	RtcUid string `json:"RtcUid"`
-	// SayVoiceDuration: Duration of the voice announcement.
+	// SayVoiceDuration is the duration of the voice announcement.
 	SayVoiceDuration int64 `json:"SayVoiceDuration"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusResult: Call result.
+	// StatusResult is the call result.
 	StatusResult string `json:"StatusResult"`
-	// StatusRobot: Answer status of the robot.
+	// StatusRobot is the answer status of the robot.
 	StatusRobot string `json:"StatusRobot"`
-	// TagNames: Call tags.
+	// TagNames is the call tags.
 	TagNames []string `json:"TagNames"`
-	// TicketIds: Ticket IDs.
+	// TicketIds is the ticket IDs.
 	TicketIds []string `json:"TicketIds"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UserField: Custom field.
+	// UserField is the custom field.
 	UserField string `json:"UserField"`
-	// WebrtcCallID: WebRTC call ID.
+	// WebrtcCallID is the webRTC call ID.
 	WebrtcCallID string `json:"WebrtcCallId"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `json:"Xnumber"`
 }
 
 // ClinkListCdrIbRequest is the input of ClinkListCdrIb.
 type ClinkListCdrIbRequest struct {
-	// BridgeDuration: Lower bound of talk time to match; use with
+	// BridgeDuration is the lower bound of talk time to match; use with
 	// BridgeDurationEnd.
 	BridgeDuration int64 `dyvms:"BridgeDuration"`
-	// BridgeDurationEnd: Upper bound of talk time to match.
+	// BridgeDurationEnd is the upper bound of talk time to match.
 	BridgeDurationEnd int64 `dyvms:"BridgeDurationEnd"`
-	// BridgeTime: Answer time from which to match, Unix seconds.
+	// BridgeTime is the answer time from which to match, Unix seconds.
 	BridgeTime int64 `dyvms:"BridgeTime"`
-	// BridgeTimeEnd: Answer time up to which to match, Unix seconds.
+	// BridgeTimeEnd is the answer time up to which to match, Unix seconds.
 	BridgeTimeEnd int64 `dyvms:"BridgeTimeEnd"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `dyvms:"ClientNumber"`
-	// Cnos: Agent number(s).
+	// Cnos is the agent number(s).
 	Cnos string `dyvms:"Cnos"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End time from which to match, Unix seconds.
+	// EndTime is the end time from which to match, Unix seconds.
 	EndTime int64 `dyvms:"EndTime"`
-	// EndTimeEnd: End time up to which to match, Unix seconds.
+	// EndTimeEnd is the end time up to which to match, Unix seconds.
 	EndTimeEnd int64 `dyvms:"EndTimeEnd"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// FirstCallCno: First agent called.
+	// FirstCallCno is the first agent called.
 	FirstCallCno string `dyvms:"FirstCallCno"`
-	// FirstCallNumber: Phone of the first agent called.
+	// FirstCallNumber is the phone of the first agent called.
 	FirstCallNumber string `dyvms:"FirstCallNumber"`
-	// FirstCallQno: First queue.
+	// FirstCallQno is the first queue.
 	FirstCallQno string `dyvms:"FirstCallQno"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// Limit: Number of records, 10-100 (default 10); Limit + Offset may not exceed
-	// 100000.
+	// Limit is the number of records, 10-100 (default 10); Limit + Offset may not
+	// exceed 100000.
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
-	// Offset: Offset, 0-99990 (default 0); Limit + Offset may not exceed 100000.
+	// Offset is the offset, 0-99990 (default 0); Limit + Offset may not exceed
+	// 100000.
 	Offset int64 `dyvms:"Offset,min=0,max=99990"`
-	// Qnos: Queue number(s).
+	// Qnos is the queue number(s).
 	Qnos string `dyvms:"Qnos"`
-	// ScrollID: Scroll-query ID: omit on the first call of a scroll query and pass
-	// the value from the previous response afterwards; an empty value means the
-	// scroll has ended.
+	// ScrollID is the scroll-query ID: omit on the first call of a scroll query
+	// and pass the value from the previous response afterwards; an empty value
+	// means the scroll has ended.
 	ScrollID string `dyvms:"ScrollId"`
-	// ScrollSearch: Whether to use a scroll query: false (default) or true. One of
-	// true, false.
+	// ScrollSearch says whether to use a scroll query: false (default) or true.
+	// One of true, false.
 	ScrollSearch string `dyvms:"ScrollSearch,enum=true|false"`
-	// StartTime: Start time from which to match, Unix seconds; defaults to the
-	// first day of the current month.
+	// StartTime is the start time from which to match, Unix seconds; defaults to
+	// the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// StartTimeEnd: Start time up to which to match, Unix seconds; at most one
-	// month after the start; defaults to now.
+	// StartTimeEnd is the start time up to which to match, Unix seconds; at most
+	// one month after the start; defaults to now.
 	StartTimeEnd int64 `dyvms:"StartTimeEnd"`
-	// Statuses: Answer status: 1 answered by an agent, 2 not answered by an agent,
-	// 3 answered by the system, 4 not answered by the system; all by default. One
-	// of 1 (answered by an agent), 2 (not answered by an agent), 3 (answered by
-	// the system), 4 (not answered by the system).
+	// Statuses is the answer status: 1 answered by an agent, 2 not answered by an
+	// agent, 3 answered by the system, 4 not answered by the system; all by
+	// default. One of 1 (answered by an agent), 2 (not answered by an agent), 3
+	// (answered by the system), 4 (not answered by the system).
 	Statuses int64 `dyvms:"Statuses,enum=1|2|3|4"`
-	// TotalDuration: Lower bound of total duration to match; use with
+	// TotalDuration is the lower bound of total duration to match; use with
 	// TotalDurationEnd.
 	TotalDuration int64 `dyvms:"TotalDuration"`
-	// TotalDurationEnd: Upper bound of total duration to match.
+	// TotalDurationEnd is the upper bound of total duration to match.
 	TotalDurationEnd int64 `dyvms:"TotalDurationEnd"`
 }
 
 // ClinkListCdrIbResponse is the output of ClinkListCdrIb.
 type ClinkListCdrIbResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListCdrIbData `json:"Data"`
 }
 
-// ClinkListCdrIb: Lists Clink customer inbound call records matching the given
+// ClinkListCdrIb lists Clink customer inbound call records matching the given
 // filters. Required: EnterpriseID. No QPS limit is documented.
 // ClinkListCdrIbAll walks every page.
 //
@@ -2069,154 +2092,155 @@ func (c *Client) ClinkListCdrIbAll(ctx context.Context, req *ClinkListCdrIbReque
 
 // ClinkListCdrIbAgentData is response data.
 type ClinkListCdrIbAgentData struct {
-	// CdrIbAgent: Agent answering records.
+	// CdrIbAgent is the agent answering records.
 	CdrIbAgent []ClinkListCdrIbAgentCdrIbAgent `json:"CdrIbAgent"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// ScrollID: Scroll-query ID for the next call.
+	// ScrollID is the scroll-query ID for the next call.
 	ScrollID string `json:"ScrollId"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
 // ClinkListCdrIbAgentCdrIbAgent is agent answering records.
 type ClinkListCdrIbAgentCdrIbAgent struct {
-	// AgentAnswerInTime: Whether the call was answered in time.
+	// AgentAnswerInTime says whether the call was answered in time.
 	AgentAnswerInTime int64 `json:"AgentAnswerInTime"`
-	// AnswerTime: Answer time.
+	// AnswerTime is the answer time.
 	AnswerTime int64 `json:"AnswerTime"`
-	// BindType: Device that answered.
+	// BindType is the device that answered.
 	BindType int64 `json:"BindType"`
-	// BridgeDuration: Talk time.
+	// BridgeDuration is the talk time.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeStatus: Answer status.
+	// BridgeStatus is the answer status.
 	BridgeStatus string `json:"BridgeStatus"`
-	// BridgeStatusDetail: Call result.
+	// BridgeStatusDetail is the call result.
 	BridgeStatusDetail string `json:"BridgeStatusDetail"`
-	// CallID: Call ID.
+	// CallID is the call ID.
 	CallID string `json:"CallId"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number, with area code.
+	// CustomerNumber is the customer number, with area code.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// DetailCallType: Call type.
+	// DetailCallType is the call type.
 	DetailCallType string `json:"DetailCallType"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// IbRingingDuration: Ringing duration.
+	// IbRingingDuration is the ringing duration.
 	IbRingingDuration int64 `json:"IbRingingDuration"`
-	// MainUniqueID: Call ID (main unique ID).
+	// MainUniqueID is the call ID (main unique ID).
 	MainUniqueID string `json:"MainUniqueId"`
-	// OffhookTime: Time the agent picked up.
+	// OffhookTime is the time the agent picked up.
 	OffhookTime int64 `json:"OffhookTime"`
-	// OnHookSource: Which party hung up.
+	// OnHookSource is the which party hung up.
 	OnHookSource string `json:"OnHookSource"`
-	// Qname: Name of the queue the call came through.
+	// Qname is the name of the queue the call came through.
 	Qname string `json:"Qname"`
-	// Qno: Queue number the call came through.
+	// Qno is the queue number the call came through.
 	Qno string `json:"Qno"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// Remember: Caller memory: obRemember (outbound caller memory) or ibRemember
-	// (inbound caller memory).
+	// Remember is the caller memory: obRemember (outbound caller memory) or
+	// ibRemember (inbound caller memory).
 	Remember string `json:"Remember"`
-	// RingTime: Time ringing started.
+	// RingTime is the time ringing started.
 	RingTime int64 `json:"RingTime"`
-	// SayVoiceDuration: Duration of the voice announcement.
+	// SayVoiceDuration is the duration of the voice announcement.
 	SayVoiceDuration int64 `json:"SayVoiceDuration"`
-	// SipCauseDesc: Call outcome.
+	// SipCauseDesc is the call outcome.
 	SipCauseDesc string `json:"SipCauseDesc"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// UniqueID: Unique ID.
+	// UniqueID is the unique ID.
 	UniqueID string `json:"UniqueId"`
-	// WebrtcCallID: WebRTC call ID.
+	// WebrtcCallID is the webRTC call ID.
 	WebrtcCallID string `json:"WebrtcCallId"`
 }
 
 // ClinkListCdrIbAgentRequest is the input of ClinkListCdrIbAgent.
 type ClinkListCdrIbAgentRequest struct {
-	// AgentAnswerInTime: Answered in time: 0 no, 1 yes; all by default. One of 0
-	// (no), 1 (yes). Use Ptr(0) to send 0.
+	// AgentAnswerInTime is the answered in time: 0 no, 1 yes; all by default. One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	AgentAnswerInTime *int64 `dyvms:"AgentAnswerInTime,enum=0|1"`
-	// BridgeDuration: Lower bound of talk time to match; use with
+	// BridgeDuration is the lower bound of talk time to match; use with
 	// BridgeDurationEnd.
 	BridgeDuration int64 `dyvms:"BridgeDuration"`
-	// BridgeDurationEnd: Upper bound of talk time to match.
+	// BridgeDurationEnd is the upper bound of talk time to match.
 	BridgeDurationEnd int64 `dyvms:"BridgeDurationEnd"`
-	// BridgeTime: Answer time from which to match, Unix seconds.
+	// BridgeTime is the answer time from which to match, Unix seconds.
 	BridgeTime int64 `dyvms:"BridgeTime"`
-	// BridgeTimeEnd: Answer time up to which to match, Unix seconds.
+	// BridgeTimeEnd is the answer time up to which to match, Unix seconds.
 	BridgeTimeEnd int64 `dyvms:"BridgeTimeEnd"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `dyvms:"ClientNumber"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End time from which to match, Unix seconds.
+	// EndTime is the end time from which to match, Unix seconds.
 	EndTime int64 `dyvms:"EndTime"`
-	// EndTimeEnd: End time up to which to match, Unix seconds.
+	// EndTimeEnd is the end time up to which to match, Unix seconds.
 	EndTimeEnd int64 `dyvms:"EndTimeEnd"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `dyvms:"HotlineName"`
-	// Limit: Number of records, 10-100 (default 10); Limit + Offset may not exceed
-	// 100000.
+	// Limit is the number of records, 10-100 (default 10); Limit + Offset may not
+	// exceed 100000.
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
-	// Offset: Offset, 0-99990 (default 0); Limit + Offset may not exceed 100000.
+	// Offset is the offset, 0-99990 (default 0); Limit + Offset may not exceed
+	// 100000.
 	Offset int64 `dyvms:"Offset,min=0,max=99990"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `dyvms:"Qno"`
-	// ScrollID: Scroll-query ID: omit on the first call of a scroll query and pass
-	// the value from the previous response afterwards; an empty value means the
-	// scroll has ended.
+	// ScrollID is the scroll-query ID: omit on the first call of a scroll query
+	// and pass the value from the previous response afterwards; an empty value
+	// means the scroll has ended.
 	ScrollID string `dyvms:"ScrollId"`
-	// StartTime: Start time from which to match, Unix seconds; defaults to the
-	// first day of the current month.
+	// StartTime is the start time from which to match, Unix seconds; defaults to
+	// the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// StartTimeEnd: Start time up to which to match, Unix seconds; at most one
-	// month after the start; defaults to now.
+	// StartTimeEnd is the start time up to which to match, Unix seconds; at most
+	// one month after the start; defaults to now.
 	StartTimeEnd int64 `dyvms:"StartTimeEnd"`
 }
 
 // ClinkListCdrIbAgentResponse is the output of ClinkListCdrIbAgent.
 type ClinkListCdrIbAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListCdrIbAgentData `json:"Data"`
 }
 
-// ClinkListCdrIbAgent: Lists Clink agent answering records matching the given
+// ClinkListCdrIbAgent lists Clink agent answering records matching the given
 // filters. Required: EnterpriseID. No QPS limit is documented.
 // ClinkListCdrIbAgentAll walks every page.
 //
@@ -2242,145 +2266,145 @@ func (c *Client) ClinkListCdrIbAgentAll(ctx context.Context, req *ClinkListCdrIb
 
 // ClinkListCdrIbsData is response data.
 type ClinkListCdrIbsData struct {
-	// CdrIbs: Inbound call records.
-	CdrIbs []ClinkListCdrIbsCdrIbs `json:"CdrIbs"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// CdrIbs is the inbound call records.
+	CdrIbs []ClinkListCdrIbsCdrIb `json:"CdrIbs"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
-// ClinkListCdrIbsCdrIbs is inbound call records.
-type ClinkListCdrIbsCdrIbs struct {
-	// BridgeDuration: Connected duration.
+// ClinkListCdrIbsCdrIb is inbound call records.
+type ClinkListCdrIbsCdrIb struct {
+	// BridgeDuration is the connected duration.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was connected.
+	// BridgeTime is the time the call was connected.
 	BridgeTime int64 `json:"BridgeTime"`
-	// CallID: Call record ID.
+	// CallID is the call record ID.
 	CallID string `json:"CallId"`
-	// CallType: Inbound call type.
+	// CallType is the inbound call type.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// ClientOffhookTime: Time the agent picked up.
+	// ClientOffhookTime is the time the agent picked up.
 	ClientOffhookTime int64 `json:"ClientOffhookTime"`
-	// ClientRingingTime: Time the agent's phone started ringing.
+	// ClientRingingTime is the time the agent's phone started ringing.
 	ClientRingingTime int64 `json:"ClientRingingTime"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerCity: City of the calling customer.
+	// CustomerCity is the city of the calling customer.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer's calling number, with area code.
+	// CustomerNumber is the customer's calling number, with area code.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Province of the calling customer.
+	// CustomerProvince is the province of the calling customer.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndReason: Which party hung up.
+	// EndReason is the which party hung up.
 	EndReason string `json:"EndReason"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested.
+	// Evaluation says whether a satisfaction rating was requested.
 	Evaluation int64 `json:"Evaluation"`
-	// FirstJoinQueueTime: Time the call first entered a queue.
+	// FirstJoinQueueTime is the time the call first entered a queue.
 	FirstJoinQueueTime int64 `json:"FirstJoinQueueTime"`
-	// Hotline: Hotline number that was called.
+	// Hotline is the hotline number that was called.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// IbRingingDuration: Agent ringing duration.
+	// IbRingingDuration is the agent ringing duration.
 	IbRingingDuration int64 `json:"IbRingingDuration"`
-	// IbWaitDuration: Time spent queuing.
+	// IbWaitDuration is the time spent queuing.
 	IbWaitDuration int64 `json:"IbWaitDuration"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// JoinQueueTime: Time the call joined the queue.
+	// JoinQueueTime is the time the call joined the queue.
 	JoinQueueTime int64 `json:"JoinQueueTime"`
-	// LeaveQueueTime: Time the call left the queue.
+	// LeaveQueueTime is the time the call left the queue.
 	LeaveQueueTime int64 `json:"LeaveQueueTime"`
-	// Mark: Mark.
+	// Mark is the mark.
 	Mark int64 `json:"Mark"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// Qname: Name of the queue the call came through.
+	// Qname is the name of the queue the call came through.
 	Qname string `json:"Qname"`
-	// Qno: Queue number the call came through.
+	// Qno is the queue number the call came through.
 	Qno string `json:"Qno"`
-	// QueueAnswerInTime: Queue answered in time.
+	// QueueAnswerInTime is the queue answered in time.
 	QueueAnswerInTime int64 `json:"QueueAnswerInTime"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// SayVoiceDuration: Duration of the voice announcement.
+	// SayVoiceDuration is the duration of the voice announcement.
 	SayVoiceDuration int64 `json:"SayVoiceDuration"`
-	// SipCause: Call result.
+	// SipCause is the call result.
 	SipCause string `json:"SipCause"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusCode: Answer status code (mapped).
+	// StatusCode is the answer status code (mapped).
 	StatusCode string `json:"StatusCode"`
-	// TagNames: Call tag details; returned when the request's Fields include
+	// TagNames is the call tag details; returned when the request's Fields include
 	// tagNames.
 	TagNames []string `json:"TagNames"`
-	// Tags: Tags.
+	// Tags is the tags.
 	Tags []string `json:"Tags"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call record.
+	// UniqueID is the unique ID of the call record.
 	UniqueID string `json:"UniqueId"`
 }
 
 // ClinkListCdrIbsRequest is the input of ClinkListCdrIbs.
 type ClinkListCdrIbsRequest struct {
-	// ClientNumber: Agent phone number to filter by.
+	// ClientNumber is the agent phone number to filter by.
 	ClientNumber string `dyvms:"ClientNumber"`
-	// Cno: Agent number to filter by.
+	// Cno is the agent number to filter by.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number to filter by.
+	// CustomerNumber is the customer number to filter by.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End of the time range, Unix seconds.
+	// EndTime is the end of the time range, Unix seconds.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none, 1 middle four digits, 2 last eight
+	// HiddenType is the number masking: 0 none, 1 middle four digits, 2 last eight
 	// digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1 (middle
 	// four digits), 2 (last eight digits), 3 (whole number), 4 (last four digits).
 	// Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// Limit: Number of records to return.
+	// Limit is the number of records to return.
 	Limit int64 `dyvms:"Limit"`
-	// MainUniqueID: Unique ID of the call record to filter by.
+	// MainUniqueID is the unique ID of the call record to filter by.
 	MainUniqueID string `dyvms:"MainUniqueId"`
-	// Offset: Offset of the first record.
+	// Offset is the offset of the first record.
 	Offset int64 `dyvms:"Offset"`
-	// Qno: Queue number to filter by.
+	// Qno is the queue number to filter by.
 	Qno string `dyvms:"Qno"`
-	// QueueAnswerInTime: Queue answered in time, to filter by.
+	// QueueAnswerInTime is the queue answered in time, to filter by.
 	QueueAnswerInTime int64 `dyvms:"QueueAnswerInTime"`
-	// StartTime: Start of the time range, Unix seconds.
+	// StartTime is the start of the time range, Unix seconds.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Answer status to filter by.
+	// Status is the answer status to filter by.
 	Status int64 `dyvms:"Status"`
 }
 
 // ClinkListCdrIbsResponse is the output of ClinkListCdrIbs.
 type ClinkListCdrIbsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListCdrIbsData `json:"Data"`
 }
 
-// ClinkListCdrIbs: Lists Clink inbound call records matching the given filters.
+// ClinkListCdrIbs lists Clink inbound call records matching the given filters.
 // Required: EnterpriseID. No QPS limit is documented. ClinkListCdrIbsAll walks
 // every page.
 //
@@ -2393,233 +2417,234 @@ func (c *Client) ClinkListCdrIbs(ctx context.Context, req *ClinkListCdrIbsReques
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) ClinkListCdrIbsAll(ctx context.Context, req *ClinkListCdrIbsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrIbsCdrIbs, error] {
+func (c *Client) ClinkListCdrIbsAll(ctx context.Context, req *ClinkListCdrIbsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrIbsCdrIb, error] {
 	return offsetAll(ctx, req, func(r *ClinkListCdrIbsRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrIbsRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *ClinkListCdrIbsRequest) (page[ClinkListCdrIbsCdrIbs], error) {
+		func(ctx context.Context, r *ClinkListCdrIbsRequest) (page[ClinkListCdrIbsCdrIb], error) {
 			resp, err := c.ClinkListCdrIbs(ctx, r, opts...)
 			if err != nil {
-				return page[ClinkListCdrIbsCdrIbs]{}, err
+				return page[ClinkListCdrIbsCdrIb]{}, err
 			}
-			return page[ClinkListCdrIbsCdrIbs]{items: resp.Data.CdrIbs, total: resp.Data.TotalCount}, nil
+			return page[ClinkListCdrIbsCdrIb]{items: resp.Data.CdrIbs, total: resp.Data.TotalCount}, nil
 		})
 }
 
 // ClinkListCdrObData is response data.
 type ClinkListCdrObData struct {
-	// CdrOb: Outbound call records.
+	// CdrOb is the outbound call records.
 	CdrOb []ClinkListCdrObCdrOb `json:"CdrOb"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// ScrollID: Scroll-query ID for the next call.
+	// ScrollID is the scroll-query ID for the next call.
 	ScrollID string `json:"ScrollId"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
 // ClinkListCdrObCdrOb is outbound call records.
 type ClinkListCdrObCdrOb struct {
-	// AsrRecord: Whether a transcription exists: 1 yes, 0 no.
+	// AsrRecord says whether a transcription exists: 1 yes, 0 no.
 	AsrRecord int64 `json:"AsrRecord"`
-	// BridgeDuration: Talk time.
+	// BridgeDuration is the talk time.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the customer answered.
+	// BridgeTime is the time the customer answered.
 	BridgeTime int64 `json:"BridgeTime"`
-	// BusinessIds: Business record IDs.
+	// BusinessIds is the business record IDs.
 	BusinessIds []int64 `json:"BusinessIds"`
-	// CallID: Call ID.
+	// CallID is the call ID.
 	CallID string `json:"CallId"`
-	// CallType: Call type.
+	// CallType is the call type.
 	CallType string `json:"CallType"`
-	// CallTypeKey: Call type key.
+	// CallTypeKey is the call type key.
 	CallTypeKey int64 `json:"CallTypeKey"`
-	// CalleeRingingDuration: Customer ringing duration.
+	// CalleeRingingDuration is the customer ringing duration.
 	CalleeRingingDuration int64 `json:"CalleeRingingDuration"`
-	// CalleeRingingTime: Time the customer's phone started ringing.
+	// CalleeRingingTime is the time the customer's phone started ringing.
 	CalleeRingingTime int64 `json:"CalleeRingingTime"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CustomerArea: Customer region (province/city).
+	// CustomerArea is the customer region (province/city).
 	CustomerArea string `json:"CustomerArea"`
-	// CustomerAreaCode: Area code of the customer number.
+	// CustomerAreaCode is the area code of the customer number.
 	CustomerAreaCode string `json:"CustomerAreaCode"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerPostCode: Customer postcode.
+	// CustomerPostCode is the customer postcode.
 	CustomerPostCode string `json:"CustomerPostCode"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// CustomerVip: Customer VIP flag.
+	// CustomerVip is the customer VIP flag.
 	CustomerVip int64 `json:"CustomerVip"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// Evaluation: Whether a satisfaction rating was requested.
+	// Evaluation says whether a satisfaction rating was requested.
 	Evaluation string `json:"Evaluation"`
-	// ExistBusiness: Whether a business record exists.
+	// ExistBusiness says whether a business record exists.
 	ExistBusiness int64 `json:"ExistBusiness"`
-	// ExistCustomer: Whether customer data exists.
+	// ExistCustomer says whether customer data exists.
 	ExistCustomer bool `json:"ExistCustomer"`
-	// ExistTicket: Whether a ticket exists.
+	// ExistTicket says whether a ticket exists.
 	ExistTicket int64 `json:"ExistTicket"`
-	// InvestigationKeys: Satisfaction rating.
+	// InvestigationKeys is the satisfaction rating.
 	InvestigationKeys int64 `json:"InvestigationKeys"`
-	// LeftClid: Caller-ID number shown.
+	// LeftClid is the caller-ID number shown.
 	LeftClid string `json:"LeftClid"`
-	// LeftClidArea: Region (province/city) of the caller-ID number.
+	// LeftClidArea is the region (province/city) of the caller-ID number.
 	LeftClidArea string `json:"LeftClidArea"`
-	// LeftClidCity: City of the caller-ID number.
+	// LeftClidCity is the city of the caller-ID number.
 	LeftClidCity string `json:"LeftClidCity"`
-	// LeftClidProvince: Province of the caller-ID number.
+	// LeftClidProvince is the province of the caller-ID number.
 	LeftClidProvince string `json:"LeftClidProvince"`
-	// MainUniqueID: Call ID (main unique ID).
+	// MainUniqueID is the call ID (main unique ID).
 	MainUniqueID string `json:"MainUniqueId"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// ObSipCause: Call result.
+	// ObSipCause is the call result.
 	ObSipCause string `json:"ObSipCause"`
-	// ObSipCauseRaw: Called-party status.
+	// ObSipCauseRaw is the called-party status.
 	ObSipCauseRaw string `json:"ObSipCauseRaw"`
-	// ObWaitDuration: Outbound waiting time.
+	// ObWaitDuration is the outbound waiting time.
 	ObWaitDuration int64 `json:"ObWaitDuration"`
-	// OnHookSource: Which party hung up.
+	// OnHookSource is the which party hung up.
 	OnHookSource string `json:"OnHookSource"`
-	// PreRingWaitDuration: Waiting time before ringing.
+	// PreRingWaitDuration is the waiting time before ringing.
 	PreRingWaitDuration int64 `json:"PreRingWaitDuration"`
-	// RecordFile: Recording file.
+	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
-	// RequestUniqueID: Unique call ID of the request.
+	// RequestUniqueID is the unique call ID of the request.
 	RequestUniqueID string `json:"RequestUniqueId"`
-	// RtcUid: RTC user ID.
+	// RtcUid is the RTC user ID.
 	RtcUid string `json:"RtcUid"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status value.
+	// Status is the answer status value.
 	Status int64 `json:"Status"`
-	// StatusDesc: Answer status description.
+	// StatusDesc is the answer status description.
 	StatusDesc string `json:"StatusDesc"`
-	// TagNames: Call tags.
+	// TagNames is the call tags.
 	TagNames []string `json:"TagNames"`
-	// TaskID: Outbound task ID.
+	// TaskID is the outbound task ID.
 	TaskID int64 `json:"TaskId"`
-	// TaskInventoryID: ID of the outbound task entry.
+	// TaskInventoryID is the ID of the outbound task entry.
 	TaskInventoryID int64 `json:"TaskInventoryId"`
-	// TaskName: Outbound task name.
+	// TaskName is the outbound task name.
 	TaskName string `json:"TaskName"`
-	// TicketIds: Ticket IDs.
+	// TicketIds is the ticket IDs.
 	TicketIds []int64 `json:"TicketIds"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// TrunkGroupKey: Trunk group number.
+	// TrunkGroupKey is the trunk group number.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// UpTime: Time the agent picked up.
+	// UpTime is the time the agent picked up.
 	UpTime int64 `json:"UpTime"`
-	// WebrtcCallID: WebRTC call ID.
+	// WebrtcCallID is the webRTC call ID.
 	WebrtcCallID string `json:"WebrtcCallId"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `json:"Xnumber"`
-	// XnumberArea: Region (province/city) of the virtual number.
+	// XnumberArea is the region (province/city) of the virtual number.
 	XnumberArea string `json:"XnumberArea"`
-	// XnumberCity: City of the virtual number.
+	// XnumberCity is the city of the virtual number.
 	XnumberCity string `json:"XnumberCity"`
-	// XnumberProvince: Province of the virtual number.
+	// XnumberProvince is the province of the virtual number.
 	XnumberProvince string `json:"XnumberProvince"`
 }
 
 // ClinkListCdrObRequest is the input of ClinkListCdrOb.
 type ClinkListCdrObRequest struct {
-	// BridgeDuration: Lower bound of talk time to match; use with
+	// BridgeDuration is the lower bound of talk time to match; use with
 	// BridgeDurationEnd.
 	BridgeDuration int64 `dyvms:"BridgeDuration"`
-	// BridgeDurationEnd: Upper bound of talk time to match.
+	// BridgeDurationEnd is the upper bound of talk time to match.
 	BridgeDurationEnd int64 `dyvms:"BridgeDurationEnd"`
-	// BridgeTime: Answer time from which to match, Unix seconds.
+	// BridgeTime is the answer time from which to match, Unix seconds.
 	BridgeTime int64 `dyvms:"BridgeTime"`
-	// BridgeTimeEnd: Answer time up to which to match, Unix seconds.
+	// BridgeTimeEnd is the answer time up to which to match, Unix seconds.
 	BridgeTimeEnd int64 `dyvms:"BridgeTimeEnd"`
-	// CallType: Call type: 4 preview outbound, 6 direct (caller) outbound; all by
-	// default. One of 4 (preview outbound), 6 (direct outbound).
+	// CallType is the call type: 4 preview outbound, 6 direct (caller) outbound;
+	// all by default. One of 4 (preview outbound), 6 (direct outbound).
 	CallType int64 `dyvms:"CallType,enum=4|6"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `dyvms:"ClientNumber"`
-	// Cnos: Agent number(s).
+	// Cnos is the agent number(s).
 	Cnos string `dyvms:"Cnos"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End time from which to match, Unix seconds.
+	// EndTime is the end time from which to match, Unix seconds.
 	EndTime int64 `dyvms:"EndTime"`
-	// EndTimeEnd: End time up to which to match, Unix seconds.
+	// EndTimeEnd is the end time up to which to match, Unix seconds.
 	EndTimeEnd int64 `dyvms:"EndTimeEnd"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// LeftClid: Caller-ID number shown.
+	// LeftClid is the caller-ID number shown.
 	LeftClid string `dyvms:"LeftClid"`
-	// Limit: Number of records, 10-100 (default 10); Limit + Offset may not exceed
-	// 100000.
+	// Limit is the number of records, 10-100 (default 10); Limit + Offset may not
+	// exceed 100000.
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
-	// Offset: Offset, 0-99990 (default 0); Limit + Offset may not exceed 100000.
+	// Offset is the offset, 0-99990 (default 0); Limit + Offset may not exceed
+	// 100000.
 	Offset int64 `dyvms:"Offset,min=0,max=99990"`
-	// Qnos: Outbound group(s).
+	// Qnos is the outbound group(s).
 	Qnos string `dyvms:"Qnos"`
-	// ScrollID: Scroll-query ID: omit on the first call of a scroll query and pass
-	// the value from the previous response afterwards; an empty value means the
-	// scroll has ended.
+	// ScrollID is the scroll-query ID: omit on the first call of a scroll query
+	// and pass the value from the previous response afterwards; an empty value
+	// means the scroll has ended.
 	ScrollID string `dyvms:"ScrollId"`
-	// ScrollSearch: Whether to use a scroll query: false (default) or true. One of
-	// true, false.
+	// ScrollSearch says whether to use a scroll query: false (default) or true.
+	// One of true, false.
 	ScrollSearch string `dyvms:"ScrollSearch,enum=true|false"`
-	// StartTime: Start time from which to match, Unix seconds; defaults to the
-	// first day of the current month.
+	// StartTime is the start time from which to match, Unix seconds; defaults to
+	// the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// StartTimeEnd: Start time up to which to match, Unix seconds; at most one
-	// month after the start; defaults to now.
+	// StartTimeEnd is the start time up to which to match, Unix seconds; at most
+	// one month after the start; defaults to now.
 	StartTimeEnd int64 `dyvms:"StartTimeEnd"`
-	// Status: Answer status: 1 customer did not answer, 2 agent did not answer, 3
-	// customer answered, 4 agent answered; all by default. One of 1 (customer did
-	// not answer), 2 (agent did not answer), 3 (customer answered), 4 (agent
-	// answered).
+	// Status is the answer status: 1 customer did not answer, 2 agent did not
+	// answer, 3 customer answered, 4 agent answered; all by default. One of 1
+	// (customer did not answer), 2 (agent did not answer), 3 (customer answered),
+	// 4 (agent answered).
 	Status int64 `dyvms:"Status,enum=1|2|3|4"`
-	// TaskName: Name of the call task.
+	// TaskName is the name of the call task.
 	TaskName string `dyvms:"TaskName"`
-	// TotalDuration: Lower bound of total duration to match; use with
+	// TotalDuration is the lower bound of total duration to match; use with
 	// TotalDurationEnd.
 	TotalDuration int64 `dyvms:"TotalDuration"`
-	// TotalDurationEnd: Upper bound of total duration to match.
+	// TotalDurationEnd is the upper bound of total duration to match.
 	TotalDurationEnd int64 `dyvms:"TotalDurationEnd"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `dyvms:"Xnumber"`
 }
 
 // ClinkListCdrObResponse is the output of ClinkListCdrOb.
 type ClinkListCdrObResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListCdrObData `json:"Data"`
 }
 
-// ClinkListCdrOb: Lists Clink outbound call records matching the given filters.
+// ClinkListCdrOb lists Clink outbound call records matching the given filters.
 // Required: EnterpriseID. No QPS limit is documented. ClinkListCdrObAll walks
 // every page.
 //
@@ -2645,148 +2670,150 @@ func (c *Client) ClinkListCdrObAll(ctx context.Context, req *ClinkListCdrObReque
 
 // ClinkListCdrObsData is response data.
 type ClinkListCdrObsData struct {
-	// CdrObs: Outbound call records.
-	CdrObs []ClinkListCdrObsCdrObs `json:"CdrObs"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// CdrObs is the outbound call records.
+	CdrObs []ClinkListCdrObsCdrOb `json:"CdrObs"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
-// ClinkListCdrObsCdrObs is outbound call records.
-type ClinkListCdrObsCdrObs struct {
-	// BridgeDuration: Connected duration.
+// ClinkListCdrObsCdrOb is outbound call records.
+type ClinkListCdrObsCdrOb struct {
+	// BridgeDuration is the connected duration.
 	BridgeDuration int64 `json:"BridgeDuration"`
-	// BridgeTime: Time the call was connected.
+	// BridgeTime is the time the call was connected.
 	BridgeTime int64 `json:"BridgeTime"`
-	// CallID: Call record ID.
+	// CallID is the call record ID.
 	CallID string `json:"CallId"`
-	// CallType: Outbound type: preview, predictive or direct outbound.
+	// CallType is the outbound type: preview, predictive or direct outbound.
 	CallType string `json:"CallType"`
-	// ClientName: Agent name.
+	// ClientName is the agent name.
 	ClientName string `json:"ClientName"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `json:"ClientNumber"`
-	// ClientRingingTime: Time the agent's phone started ringing.
+	// ClientRingingTime is the time the agent's phone started ringing.
 	ClientRingingTime int64 `json:"ClientRingingTime"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerCity: Customer's city.
+	// CustomerCity is the customer's city.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number, with area code.
+	// CustomerNumber is the customer number, with area code.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerNumberEncrypt: Encrypted customer number.
+	// CustomerNumberEncrypt is the encrypted customer number.
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
-	// CustomerProvince: Customer's province.
+	// CustomerProvince is the customer's province.
 	CustomerProvince string `json:"CustomerProvince"`
-	// CustomerRingingTime: Time the customer's phone started ringing.
+	// CustomerRingingTime is the time the customer's phone started ringing.
 	CustomerRingingTime int64 `json:"CustomerRingingTime"`
-	// EndReason: Which party hung up.
+	// EndReason is the which party hung up.
 	EndReason string `json:"EndReason"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Evaluation: Whether a satisfaction rating was requested.
+	// Evaluation says whether a satisfaction rating was requested.
 	Evaluation int64 `json:"Evaluation"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// Mark: Mark.
+	// Mark is the mark.
 	Mark int64 `json:"Mark"`
-	// MarkData: Remark.
+	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// Qname: Name of the queue the call came through.
+	// Qname is the name of the queue the call came through.
 	Qname string `json:"Qname"`
-	// Qno: Queue number the call came through.
+	// Qno is the queue number the call came through.
 	Qno string `json:"Qno"`
-	// QueueAnswerInTime: Queue answered in time.
+	// QueueAnswerInTime is the queue answered in time.
 	QueueAnswerInTime int64 `json:"QueueAnswerInTime"`
-	// RecordFile: Recording file name.
+	// RecordFile is the recording file name.
 	RecordFile string `json:"RecordFile"`
-	// SipCause: Call result.
+	// SipCause is the call result.
 	SipCause string `json:"SipCause"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Status: Answer status.
+	// Status is the answer status.
 	Status string `json:"Status"`
-	// StatusCode: Answer status code (mapped).
+	// StatusCode is the answer status code (mapped).
 	StatusCode string `json:"StatusCode"`
-	// TagNames: Call tag details; returned when the request's Fields include
+	// TagNames is the call tag details; returned when the request's Fields include
 	// tagNames.
 	TagNames []string `json:"TagNames"`
-	// Tags: Tags.
+	// Tags is the tags.
 	Tags []string `json:"Tags"`
-	// TotalDuration: Total duration.
+	// TotalDuration is the total duration.
 	TotalDuration int64 `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call record.
+	// UniqueID is the unique ID of the call record.
 	UniqueID string `json:"UniqueId"`
-	// Xnumber: Virtual number.
+	// Xnumber is the virtual number.
 	Xnumber string `json:"Xnumber"`
 }
 
 // ClinkListCdrObsRequest is the input of ClinkListCdrObs.
 type ClinkListCdrObsRequest struct {
-	// AssociatedID: Business ID.
+	// AssociatedID is the business ID.
 	AssociatedID int64 `dyvms:"AssociatedId"`
-	// City: Customer city.
+	// City is the customer city.
 	City string `dyvms:"City"`
-	// ClientNumber: Agent phone number.
+	// ClientNumber is the agent phone number.
 	ClientNumber string `dyvms:"ClientNumber"`
-	// Cno: Agent number: 4-11 digits.
+	// Cno is the agent number: 4-11 digits.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End time, Unix seconds; at most one month after the start; defaults
-	// to now.
+	// EndTime is the end time, Unix seconds; at most one month after the start;
+	// defaults to now.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Evaluation: Whether a satisfaction rating was requested: 0 no, 1 yes, 2 not
-	// applicable. One of 0 (no), 1 (yes), 2 (not applicable). Use Ptr(0) to send
-	// 0.
+	// Evaluation says whether a satisfaction rating was requested: 0 no, 1 yes, 2
+	// not applicable. One of 0 (no), 1 (yes), 2 (not applicable). Use Ptr(0) to
+	// send 0.
 	Evaluation *int64 `dyvms:"Evaluation,enum=0|1|2"`
-	// HiddenType: Number masking: 0 none (default), 1 middle four digits, 2 last
-	// eight digits, 3 whole number, 4 last four digits. One of 0 (not masked), 1
-	// (middle four digits), 2 (last eight digits), 3 (whole number), 4 (last four
-	// digits). Use Ptr(0) to send 0.
+	// HiddenType is the number masking: 0 none (default), 1 middle four digits, 2
+	// last eight digits, 3 whole number, 4 last four digits. One of 0 (not
+	// masked), 1 (middle four digits), 2 (last eight digits), 3 (whole number), 4
+	// (last four digits). Use Ptr(0) to send 0.
 	HiddenType *int64 `dyvms:"HiddenType,enum=0|1|2|3|4"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `dyvms:"Hotline"`
-	// IDType: Type of the business ID: 1 ticket, 2 business record. One of 1
+	// IDType is the type of the business ID: 1 ticket, 2 business record. One of 1
 	// (ticket), 2 (business record).
 	IDType int64 `dyvms:"IdType"`
-	// Limit: Number of records, 10-100 (default 10); Limit + Offset may not exceed
-	// 100000.
+	// Limit is the number of records, 10-100 (default 10); Limit + Offset may not
+	// exceed 100000.
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
-	// MainUniqueID: Unique ID of the call record.
+	// MainUniqueID is the unique ID of the call record.
 	MainUniqueID string `dyvms:"MainUniqueId"`
-	// Mark: Mark (empty = all): 1 voicemail, 2 transfer, 3 consult, 4 three-way, 5
-	// fax received, 6 conference, 7 interaction, 8 abandoned in IVR, 9 entered
-	// IVR, 10 did not enter IVR, 11 abandoned in queue, 12 overflowed from queue.
-	// 2, 3, 4 and 7 apply only with Status 1 (agent answered); 1, 5, 6, 8-12 only
-	// with Status 3 (system answered). One of 1 (voicemail), 2 (transfer), 3
-	// (consult), 4 (three-way), 5 (fax received), 6 (conference), 7 (interaction),
-	// 8 (abandoned in IVR), 9 (entered IVR), 10 (did not enter IVR), 11 (abandoned
-	// in queue), 12 (overflowed from queue).
+	// Mark is the mark (empty = all): 1 voicemail, 2 transfer, 3 consult, 4
+	// three-way, 5 fax received, 6 conference, 7 interaction, 8 abandoned in IVR,
+	// 9 entered IVR, 10 did not enter IVR, 11 abandoned in queue, 12 overflowed
+	// from queue. 2, 3, 4 and 7 apply only with Status 1 (agent answered); 1, 5,
+	// 6, 8-12 only with Status 3 (system answered). One of 1 (voicemail), 2
+	// (transfer), 3 (consult), 4 (three-way), 5 (fax received), 6 (conference), 7
+	// (interaction), 8 (abandoned in IVR), 9 (entered IVR), 10 (did not enter
+	// IVR), 11 (abandoned in queue), 12 (overflowed from queue).
 	Mark int64 `dyvms:"Mark,enum=1|2|3|4|5|6|7|8|9|10|11|12"`
-	// Offset: Offset, 0-99990 (default 0); Limit + Offset may not exceed 100000.
+	// Offset is the offset, 0-99990 (default 0); Limit + Offset may not exceed
+	// 100000.
 	Offset int64 `dyvms:"Offset,min=0,max=99990"`
-	// Province: Customer province.
+	// Province is the customer province.
 	Province string `dyvms:"Province"`
-	// QueueAnswerInTime: Queue answered in time: 0 no, 1 yes, 2 not applicable.
-	// One of 0 (no), 1 (yes), 2 (not applicable). Use Ptr(0) to send 0.
+	// QueueAnswerInTime is the queue answered in time: 0 no, 1 yes, 2 not
+	// applicable. One of 0 (no), 1 (yes), 2 (not applicable). Use Ptr(0) to send
+	// 0.
 	QueueAnswerInTime *int64 `dyvms:"QueueAnswerInTime,enum=0|1|2"`
-	// RequestUniqueID: Unique ID of the request.
+	// RequestUniqueID is the unique ID of the request.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// StartTime: Start time from which to match, Unix seconds; defaults to the
-	// first day of the current month.
+	// StartTime is the start time from which to match, Unix seconds; defaults to
+	// the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Answer status: 0 all (default), 1 customer did not answer, 2 agent
-	// did not answer, 3 both answered. One of 0 (all), 1 (customer did not
+	// Status is the answer status: 0 all (default), 1 customer did not answer, 2
+	// agent did not answer, 3 both answered. One of 0 (all), 1 (customer did not
 	// answer), 2 (agent did not answer), 3 (both answered). Use Ptr(0) to send 0.
 	Status *int64 `dyvms:"Status,enum=0|1|2|3"`
 }
@@ -2794,14 +2821,14 @@ type ClinkListCdrObsRequest struct {
 // ClinkListCdrObsResponse is the output of ClinkListCdrObs.
 type ClinkListCdrObsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListCdrObsData `json:"Data"`
 }
 
-// ClinkListCdrObs: Lists Clink outbound call records matching the given filters
+// ClinkListCdrObs lists Clink outbound call records matching the given filters
 // (older list form). Required: EnterpriseID. No QPS limit is documented.
 // ClinkListCdrObsAll walks every page.
 //
@@ -2814,101 +2841,101 @@ func (c *Client) ClinkListCdrObs(ctx context.Context, req *ClinkListCdrObsReques
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) ClinkListCdrObsAll(ctx context.Context, req *ClinkListCdrObsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrObsCdrObs, error] {
+func (c *Client) ClinkListCdrObsAll(ctx context.Context, req *ClinkListCdrObsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrObsCdrOb, error] {
 	return offsetAll(ctx, req, func(r *ClinkListCdrObsRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrObsRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *ClinkListCdrObsRequest) (page[ClinkListCdrObsCdrObs], error) {
+		func(ctx context.Context, r *ClinkListCdrObsRequest) (page[ClinkListCdrObsCdrOb], error) {
 			resp, err := c.ClinkListCdrObs(ctx, r, opts...)
 			if err != nil {
-				return page[ClinkListCdrObsCdrObs]{}, err
+				return page[ClinkListCdrObsCdrOb]{}, err
 			}
-			return page[ClinkListCdrObsCdrObs]{items: resp.Data.CdrObs, total: resp.Data.TotalCount}, nil
+			return page[ClinkListCdrObsCdrOb]{items: resp.Data.CdrObs, total: resp.Data.TotalCount}, nil
 		})
 }
 
 // ClinkListClientsData is response data.
 type ClinkListClientsData struct {
-	// Clients: Agents.
-	Clients []ClinkListClientsClients `json:"Clients"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// Clients is the agents.
+	Clients []ClinkListClientsClient `json:"Clients"`
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
-// ClinkListClientsClients is agents.
-type ClinkListClientsClients struct {
-	// Active: Whether the agent is activated: 0 no, 1 yes.
+// ClinkListClientsClient is agents.
+type ClinkListClientsClient struct {
+	// Active says whether the agent is activated: 0 no, 1 yes.
 	Active int64 `json:"Active"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime int64 `json:"CreateTime"`
-	// CrmID: CRM ID of the agent.
+	// CrmID is the CRM ID of the agent.
 	CrmID string `json:"CrmId"`
-	// HiddenTel: Number masking: 0 none, 1 follow the global setting.
+	// HiddenTel is the number masking: 0 none, 1 follow the global setting.
 	HiddenTel int64 `json:"HiddenTel"`
-	// ID: Agent ID.
+	// ID is the agent ID.
 	ID int64 `json:"Id"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `json:"Qnos"`
-	// Role: Agent role: 0 regular agent, 1 team leader.
+	// Role is the agent role: 0 regular agent, 1 team leader.
 	Role int64 `json:"Role"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status int64 `json:"Status"`
-	// Type: Agent type: 1 omnichannel, 2 call centre, 3 online chat.
+	// Type is the agent type: 1 omnichannel, 2 call centre, 3 online chat.
 	Type int64 `json:"Type"`
-	// UpdateTime: Modification time.
+	// UpdateTime is the modification time.
 	UpdateTime int64 `json:"UpdateTime"`
 }
 
 // ClinkListClientsRequest is the input of ClinkListClients.
 type ClinkListClientsRequest struct {
-	// Active: Whether the agent is activated: 1 yes, 0 no. One of 1 (activated), 0
-	// (not activated). Use Ptr(0) to send 0.
+	// Active says whether the agent is activated: 1 yes, 0 no. One of 1
+	// (activated), 0 (not activated). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=1|0"`
-	// BindTel: Bound phone.
+	// BindTel is the bound phone.
 	BindTel string `dyvms:"BindTel"`
-	// Clid: Caller-ID number.
+	// Clid is the caller-ID number.
 	Clid string `dyvms:"Clid"`
-	// EndTime: End of the creation-time range, Unix seconds.
+	// EndTime is the end of the creation-time range, Unix seconds.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records to return; default 10, at most 100.
+	// Limit is the number of records to return; default 10, at most 100.
 	Limit int64 `dyvms:"Limit,min=1,max=100"`
-	// Offset: Offset; default 0, at most 10000.
+	// Offset is the offset; default 0, at most 10000.
 	Offset int64 `dyvms:"Offset,min=0,max=10000"`
-	// Qno: Queue number to filter by.
+	// Qno is the queue number to filter by.
 	Qno string `dyvms:"Qno"`
-	// StartTime: Start of the creation-time range, Unix seconds.
+	// StartTime is the start of the creation-time range, Unix seconds.
 	StartTime int64 `dyvms:"StartTime"`
-	// UpdateEndTime: End of the modification-time range, Unix seconds.
+	// UpdateEndTime is the end of the modification-time range, Unix seconds.
 	UpdateEndTime int64 `dyvms:"UpdateEndTime"`
-	// UpdateStartTime: Start of the modification-time range, Unix seconds.
+	// UpdateStartTime is the start of the modification-time range, Unix seconds.
 	UpdateStartTime int64 `dyvms:"UpdateStartTime"`
 }
 
 // ClinkListClientsResponse is the output of ClinkListClients.
 type ClinkListClientsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListClientsData `json:"Data"`
 }
 
-// ClinkListClients: Lists the agents of a Clink enterprise. Required:
+// ClinkListClients lists the agents of a Clink enterprise. Required:
 // EnterpriseID. No QPS limit is documented. ClinkListClientsAll walks every
 // page.
 //
@@ -2921,57 +2948,57 @@ func (c *Client) ClinkListClients(ctx context.Context, req *ClinkListClientsRequ
 // req, page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) ClinkListClientsAll(ctx context.Context, req *ClinkListClientsRequest, opts ...CallOption) iter.Seq2[ClinkListClientsClients, error] {
+func (c *Client) ClinkListClientsAll(ctx context.Context, req *ClinkListClientsRequest, opts ...CallOption) iter.Seq2[ClinkListClientsClient, error] {
 	return offsetAll(ctx, req, func(r *ClinkListClientsRequest) *int64 { return &r.Offset }, func(r *ClinkListClientsRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *ClinkListClientsRequest) (page[ClinkListClientsClients], error) {
+		func(ctx context.Context, r *ClinkListClientsRequest) (page[ClinkListClientsClient], error) {
 			resp, err := c.ClinkListClients(ctx, r, opts...)
 			if err != nil {
-				return page[ClinkListClientsClients]{}, err
+				return page[ClinkListClientsClient]{}, err
 			}
-			return page[ClinkListClientsClients]{items: resp.Data.Clients, total: resp.Data.TotalCount}, nil
+			return page[ClinkListClientsClient]{items: resp.Data.Clients, total: resp.Data.TotalCount}, nil
 		})
 }
 
 // ClinkListEnterprisePausesData is response data.
 type ClinkListEnterprisePausesData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// EnterprisePauses: Busy statuses of the enterprise.
-	EnterprisePauses []ClinkListEnterprisePausesEnterprisePauses `json:"EnterprisePauses"`
+	// EnterprisePauses is the busy statuses of the enterprise.
+	EnterprisePauses []ClinkListEnterprisePausesEnterprisePause `json:"EnterprisePauses"`
 }
 
-// ClinkListEnterprisePausesEnterprisePauses is busy statuses of the enterprise.
-type ClinkListEnterprisePausesEnterprisePauses struct {
-	// ID: Busy status ID.
+// ClinkListEnterprisePausesEnterprisePause is busy statuses of the enterprise.
+type ClinkListEnterprisePausesEnterprisePause struct {
+	// ID is the busy status ID.
 	ID int64 `json:"Id"`
-	// IsDefault: Whether this is the default status: 0 no, 1 yes.
+	// IsDefault says whether this is the default status: 0 no, 1 yes.
 	IsDefault int64 `json:"IsDefault"`
-	// IsRest: Whether this is a rest status: 0 no, 1 yes.
+	// IsRest says whether this is a rest status: 0 no, 1 yes.
 	IsRest string `json:"IsRest"`
-	// PauseStatus: Name of the busy status.
+	// PauseStatus is the name of the busy status.
 	PauseStatus string `json:"PauseStatus"`
-	// Sort: Priority; a smaller number means higher priority.
+	// Sort is the priority; a smaller number means higher priority.
 	Sort int64 `json:"Sort"`
 }
 
 // ClinkListEnterprisePausesRequest is the input of ClinkListEnterprisePauses.
 type ClinkListEnterprisePausesRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // ClinkListEnterprisePausesResponse is the output of ClinkListEnterprisePauses.
 type ClinkListEnterprisePausesResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListEnterprisePausesData `json:"Data"`
 }
 
-// ClinkListEnterprisePauses: Lists the busy (pause) statuses defined for a
-// Clink enterprise. Required: EnterpriseID. No QPS limit is documented.
+// ClinkListEnterprisePauses lists the busy (pause) statuses defined for a Clink
+// enterprise. Required: EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) ClinkListEnterprisePauses(ctx context.Context, req *ClinkListEnterprisePausesRequest, opts ...CallOption) (*ClinkListEnterprisePausesResponse, error) {
@@ -2980,62 +3007,62 @@ func (c *Client) ClinkListEnterprisePauses(ctx context.Context, req *ClinkListEn
 
 // ClinkListExtensData is response data.
 type ClinkListExtensData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Extens: Phones (extensions).
-	Extens []ClinkListExtensExtens `json:"Extens"`
-	// PageNumber: Current page number.
+	// Extens is the phones (extensions).
+	Extens []ClinkListExtensExten `json:"Extens"`
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
-// ClinkListExtensExtens is phones (extensions).
-type ClinkListExtensExtens struct {
-	// Allow: Voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
+// ClinkListExtensExten is phones (extensions).
+type ClinkListExtensExten struct {
+	// Allow is the voice codec set: 1 g729 (deprecated), 2 g729,alaw,ulaw, 3
 	// alaw,ulaw,g729, 4 myopus,alaw,ulaw,g729, 5 alaw,ulaw, 6 myopus,alaw,ulaw.
 	Allow int64 `json:"Allow"`
-	// AreaCode: Area code of the phone.
+	// AreaCode is the area code of the phone.
 	AreaCode string `json:"AreaCode"`
-	// ExtenNumber: Phone (extension) number.
+	// ExtenNumber is the phone (extension) number.
 	ExtenNumber string `json:"ExtenNumber"`
-	// IsDirect: Whether direct outbound dialling from the IP phone is allowed: 1
-	// yes, 0 no (IP phones only; needs the enterprise-level switch).
+	// IsDirect says whether direct outbound dialling from the IP phone is allowed:
+	// 1 yes, 0 no (IP phones only; needs the enterprise-level switch).
 	IsDirect int64 `json:"IsDirect"`
-	// JittBuffer: Network jitter buffer: 0 off, 1 on.
+	// JittBuffer is the network jitter buffer: 0 off, 1 on.
 	JittBuffer int64 `json:"JittBuffer"`
-	// Type: Phone type: 1 IP phone, 2 softphone.
+	// Type is the phone type: 1 IP phone, 2 softphone.
 	Type int64 `json:"Type"`
 }
 
 // ClinkListExtensRequest is the input of ClinkListExtens.
 type ClinkListExtensRequest struct {
-	// AreaCode: Area code to filter by.
+	// AreaCode is the area code to filter by.
 	AreaCode string `dyvms:"AreaCode"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, 10-100 (default 10).
+	// Limit is the number of records, 10-100 (default 10).
 	Limit int64 `dyvms:"Limit,min=10,max=100"`
-	// Offset: Offset, 0-10000 (default 0).
+	// Offset is the offset, 0-10000 (default 0).
 	Offset int64 `dyvms:"Offset,min=0,max=10000"`
-	// Type: Phone type to filter by: 1 IP phone, 2 softphone. One of 1 (IP phone),
-	// 2 (softphone).
+	// Type is the phone type to filter by: 1 IP phone, 2 softphone. One of 1 (IP
+	// phone), 2 (softphone).
 	Type int64 `dyvms:"Type,enum=1|2"`
 }
 
 // ClinkListExtensResponse is the output of ClinkListExtens.
 type ClinkListExtensResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListExtensData `json:"Data"`
 }
 
-// ClinkListExtens: Lists the phones (extensions) of a Clink enterprise.
+// ClinkListExtens lists the phones (extensions) of a Clink enterprise.
 // Required: EnterpriseID. No QPS limit is documented. ClinkListExtensAll walks
 // every page.
 //
@@ -3048,60 +3075,60 @@ func (c *Client) ClinkListExtens(ctx context.Context, req *ClinkListExtensReques
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) ClinkListExtensAll(ctx context.Context, req *ClinkListExtensRequest, opts ...CallOption) iter.Seq2[ClinkListExtensExtens, error] {
+func (c *Client) ClinkListExtensAll(ctx context.Context, req *ClinkListExtensRequest, opts ...CallOption) iter.Seq2[ClinkListExtensExten, error] {
 	return offsetAll(ctx, req, func(r *ClinkListExtensRequest) *int64 { return &r.Offset }, func(r *ClinkListExtensRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *ClinkListExtensRequest) (page[ClinkListExtensExtens], error) {
+		func(ctx context.Context, r *ClinkListExtensRequest) (page[ClinkListExtensExten], error) {
 			resp, err := c.ClinkListExtens(ctx, r, opts...)
 			if err != nil {
-				return page[ClinkListExtensExtens]{}, err
+				return page[ClinkListExtensExten]{}, err
 			}
-			return page[ClinkListExtensExtens]{items: resp.Data.Extens, total: resp.Data.TotalCount}, nil
+			return page[ClinkListExtensExten]{items: resp.Data.Extens, total: resp.Data.TotalCount}, nil
 		})
 }
 
 // ClinkListIvrNodesData is response data.
 type ClinkListIvrNodesData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// IvrNodes: Nodes of the voice navigation.
-	IvrNodes []ClinkListIvrNodesIvrNodes `json:"IvrNodes"`
+	// IvrNodes is the nodes of the voice navigation.
+	IvrNodes []ClinkListIvrNodesIvrNode `json:"IvrNodes"`
 }
 
-// ClinkListIvrNodesIvrNodes is nodes of the voice navigation.
-type ClinkListIvrNodesIvrNodes struct {
-	// Endpoint: Node endpoint.
+// ClinkListIvrNodesIvrNode is nodes of the voice navigation.
+type ClinkListIvrNodesIvrNode struct {
+	// Endpoint is the node endpoint.
 	Endpoint string `json:"Endpoint"`
-	// FrequentlyPath: Frequently used node.
+	// FrequentlyPath is the frequently used node.
 	FrequentlyPath string `json:"FrequentlyPath"`
-	// ID: Node ID.
+	// ID is the node ID.
 	ID int64 `json:"Id"`
-	// IvrID: Voice navigation ID.
+	// IvrID is the voice navigation ID.
 	IvrID int64 `json:"IvrId"`
-	// Name: Node name.
+	// Name is the node name.
 	Name string `json:"Name"`
-	// Statistic: Whether node statistics are enabled: 0 no, 1 yes.
+	// Statistic says whether node statistics are enabled: 0 no, 1 yes.
 	Statistic int64 `json:"Statistic"`
 }
 
 // ClinkListIvrNodesRequest is the input of ClinkListIvrNodes.
 type ClinkListIvrNodesRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IvrName: Name of the voice navigation (IVR). Required.
+	// IvrName is the name of the voice navigation (IVR). Required.
 	IvrName string `dyvms:"IvrName,required"`
 }
 
 // ClinkListIvrNodesResponse is the output of ClinkListIvrNodes.
 type ClinkListIvrNodesResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListIvrNodesData `json:"Data"`
 }
 
-// ClinkListIvrNodes: Lists the nodes of one Clink voice navigation (IVR).
+// ClinkListIvrNodes lists the nodes of one Clink voice navigation (IVR).
 // Required: EnterpriseID, IvrName. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3111,41 +3138,41 @@ func (c *Client) ClinkListIvrNodes(ctx context.Context, req *ClinkListIvrNodesRe
 
 // ClinkListIvrsData is response data.
 type ClinkListIvrsData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// Ivrs: Voice navigations (IVRs).
-	Ivrs []ClinkListIvrsIvrs `json:"Ivrs"`
+	// Ivrs is the voice navigations (IVRs).
+	Ivrs []ClinkListIvrsIvr `json:"Ivrs"`
 }
 
-// ClinkListIvrsIvrs is voice navigations (IVRs).
-type ClinkListIvrsIvrs struct {
-	// Description: Description of the voice navigation.
+// ClinkListIvrsIvr is voice navigations (IVRs).
+type ClinkListIvrsIvr struct {
+	// Description is the description of the voice navigation.
 	Description string `json:"Description"`
-	// ID: Voice navigation ID.
+	// ID is the voice navigation ID.
 	ID int64 `json:"Id"`
-	// Name: Voice navigation name.
+	// Name is the voice navigation name.
 	Name string `json:"Name"`
-	// Statistic: Whether node statistics are enabled: 0 no, 1 yes.
+	// Statistic says whether node statistics are enabled: 0 no, 1 yes.
 	Statistic int64 `json:"Statistic"`
 }
 
 // ClinkListIvrsRequest is the input of ClinkListIvrs.
 type ClinkListIvrsRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // ClinkListIvrsResponse is the output of ClinkListIvrs.
 type ClinkListIvrsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListIvrsData `json:"Data"`
 }
 
-// ClinkListIvrs: Lists the voice navigations (IVRs) of a Clink enterprise.
+// ClinkListIvrs lists the voice navigations (IVRs) of a Clink enterprise.
 // Required: EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3155,55 +3182,55 @@ func (c *Client) ClinkListIvrs(ctx context.Context, req *ClinkListIvrsRequest, o
 
 // ClinkListQueuesData is response data.
 type ClinkListQueuesData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// PageNumber: Current page number.
+	// PageNumber is the current page number.
 	PageNumber int64 `json:"PageNumber"`
-	// PageSize: Page size.
+	// PageSize is the page size.
 	PageSize int64 `json:"PageSize"`
-	// Queues: Queues.
-	Queues []ClinkListQueuesQueues `json:"Queues"`
-	// TotalCount: Total number of entries.
+	// Queues is the queues.
+	Queues []ClinkListQueuesQueue `json:"Queues"`
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
 }
 
-// ClinkListQueuesQueues is queues.
-type ClinkListQueuesQueues struct {
-	// CallClientNum: Number of call-centre agents.
+// ClinkListQueuesQueue is queues.
+type ClinkListQueuesQueue struct {
+	// CallClientNum is the number of call-centre agents.
 	CallClientNum int64 `json:"CallClientNum"`
-	// ChatClientNum: Number of online-chat agents.
+	// ChatClientNum is the number of online-chat agents.
 	ChatClientNum int64 `json:"ChatClientNum"`
-	// ID: Queue ID.
+	// ID is the queue ID.
 	ID int64 `json:"Id"`
-	// Name: Queue name.
+	// Name is the queue name.
 	Name string `json:"Name"`
-	// OmniClientNum: Number of omnichannel agents.
+	// OmniClientNum is the number of omnichannel agents.
 	OmniClientNum int64 `json:"OmniClientNum"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
 }
 
 // ClinkListQueuesRequest is the input of ClinkListQueues.
 type ClinkListQueuesRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records to return; default 10, at most 100.
+	// Limit is the number of records to return; default 10, at most 100.
 	Limit int64 `dyvms:"Limit,min=1,max=100"`
-	// Offset: Offset of the first record; default 0, at most 10000.
+	// Offset is the offset of the first record; default 0, at most 10000.
 	Offset int64 `dyvms:"Offset,min=0,max=10000"`
 }
 
 // ClinkListQueuesResponse is the output of ClinkListQueues.
 type ClinkListQueuesResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkListQueuesData `json:"Data"`
 }
 
-// ClinkListQueues: Lists the queues of a Clink enterprise. Required:
+// ClinkListQueues lists the queues of a Clink enterprise. Required:
 // EnterpriseID. No QPS limit is documented. ClinkListQueuesAll walks every
 // page.
 //
@@ -3216,169 +3243,173 @@ func (c *Client) ClinkListQueues(ctx context.Context, req *ClinkListQueuesReques
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) ClinkListQueuesAll(ctx context.Context, req *ClinkListQueuesRequest, opts ...CallOption) iter.Seq2[ClinkListQueuesQueues, error] {
+func (c *Client) ClinkListQueuesAll(ctx context.Context, req *ClinkListQueuesRequest, opts ...CallOption) iter.Seq2[ClinkListQueuesQueue, error] {
 	return offsetAll(ctx, req, func(r *ClinkListQueuesRequest) *int64 { return &r.Offset }, func(r *ClinkListQueuesRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *ClinkListQueuesRequest) (page[ClinkListQueuesQueues], error) {
+		func(ctx context.Context, r *ClinkListQueuesRequest) (page[ClinkListQueuesQueue], error) {
 			resp, err := c.ClinkListQueues(ctx, r, opts...)
 			if err != nil {
-				return page[ClinkListQueuesQueues]{}, err
+				return page[ClinkListQueuesQueue]{}, err
 			}
-			return page[ClinkListQueuesQueues]{items: resp.Data.Queues, total: resp.Data.TotalCount}, nil
+			return page[ClinkListQueuesQueue]{items: resp.Data.Queues, total: resp.Data.TotalCount}, nil
 		})
 }
 
 // ClinkStatIbData is response data.
 type ClinkStatIbData struct {
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
-	// StatIb: Report rows (durations in seconds).
+	// StatIb is the report rows (durations in seconds).
 	StatIb []ClinkStatIbStatIb `json:"StatIb"`
 }
 
 // ClinkStatIbStatIb is report rows (durations in seconds).
 type ClinkStatIbStatIb struct {
-	// AnsweredAgentCount: Number of agents who answered calls.
+	// AnsweredAgentCount is the number of agents who answered calls.
 	AnsweredAgentCount int64 `json:"AnsweredAgentCount"`
-	// AvgAnsweredAgentCount: Calls answered per agent.
+	// AvgAnsweredAgentCount is the calls answered per agent.
 	AvgAnsweredAgentCount int64 `json:"AvgAnsweredAgentCount"`
-	// Date: Date (mode 2) or time slot, e.g. 0-1 o'clock (mode 3).
+	// Date is the date (mode 2) or time slot, e.g. 0-1 o'clock (mode 3).
 	Date string `json:"Date"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// HotlineName: Alias of the hotline.
+	// HotlineName is the alias of the hotline.
 	HotlineName string `json:"HotlineName"`
-	// IbAgentCount: Calls offered to agents.
+	// IbAgentCount is the calls offered to agents.
 	IbAgentCount int64 `json:"IbAgentCount"`
-	// IbAnsweredCount: Calls answered by agents.
+	// IbAnsweredCount is the calls answered by agents.
 	IbAnsweredCount int64 `json:"IbAnsweredCount"`
-	// IbAnsweredQueueDuration: Total queue time of calls answered by agents.
+	// IbAnsweredQueueDuration is the total queue time of calls answered by agents.
 	IbAnsweredQueueDuration int64 `json:"IbAnsweredQueueDuration"`
-	// IbAnsweredRate: Agent answer rate of inbound calls.
+	// IbAnsweredRate is the agent answer rate of inbound calls.
 	IbAnsweredRate float64 `json:"IbAnsweredRate"`
-	// IbAvgAnsweredQueueDuration: Average queue time of calls answered by agents.
+	// IbAvgAnsweredQueueDuration is the average queue time of calls answered by
+	// agents.
 	IbAvgAnsweredQueueDuration int64 `json:"IbAvgAnsweredQueueDuration"`
-	// IbAvgBridgeDuration: Average talk time of inbound calls.
+	// IbAvgBridgeDuration is the average talk time of inbound calls.
 	IbAvgBridgeDuration int64 `json:"IbAvgBridgeDuration"`
-	// IbAvgDuration: Average duration of inbound calls.
+	// IbAvgDuration is the average duration of inbound calls.
 	IbAvgDuration int64 `json:"IbAvgDuration"`
-	// IbAvgQueueDuration: Average queue time of calls that entered a queue.
+	// IbAvgQueueDuration is the average queue time of calls that entered a queue.
 	IbAvgQueueDuration int64 `json:"IbAvgQueueDuration"`
-	// IbBotAnsweredCount: Calls answered by a robot.
+	// IbBotAnsweredCount is the calls answered by a robot.
 	IbBotAnsweredCount int64 `json:"IbBotAnsweredCount"`
-	// IbBotUnansweredCount: Calls not answered by a robot.
+	// IbBotUnansweredCount is the calls not answered by a robot.
 	IbBotUnansweredCount int64 `json:"IbBotUnansweredCount"`
-	// IbBridgeDuration: Total talk time of inbound calls (customer side).
+	// IbBridgeDuration is the total talk time of inbound calls (customer side).
 	IbBridgeDuration int64 `json:"IbBridgeDuration"`
-	// IbDirectAgentCount: Calls routed straight to an agent.
+	// IbDirectAgentCount is the calls routed straight to an agent.
 	IbDirectAgentCount int64 `json:"IbDirectAgentCount"`
-	// IbDirectQueueCount: Calls routed straight to a queue.
+	// IbDirectQueueCount is the calls routed straight to a queue.
 	IbDirectQueueCount int64 `json:"IbDirectQueueCount"`
-	// IbDirectTelCount: Calls routed straight to a phone or IP phone.
+	// IbDirectTelCount is the calls routed straight to a phone or IP phone.
 	IbDirectTelCount int64 `json:"IbDirectTelCount"`
-	// IbIvrAnsweredCount: Calls that entered the IVR and were answered by an
+	// IbIvrAnsweredCount is the calls that entered the IVR and were answered by an
 	// agent.
 	IbIvrAnsweredCount int64 `json:"IbIvrAnsweredCount"`
-	// IbIvrCount: Calls that entered the IVR.
+	// IbIvrCount is the calls that entered the IVR.
 	IbIvrCount int64 `json:"IbIvrCount"`
-	// IbIvrNoQueueCount: Calls that entered the IVR but were not routed to a
+	// IbIvrNoQueueCount is the calls that entered the IVR but were not routed to a
 	// queue.
 	IbIvrNoQueueCount int64 `json:"IbIvrNoQueueCount"`
-	// IbIvrQueueCount: Calls that entered the IVR and were routed to a queue.
+	// IbIvrQueueCount is the calls that entered the IVR and were routed to a
+	// queue.
 	IbIvrQueueCount int64 `json:"IbIvrQueueCount"`
-	// IbIvrQuickUnlinkCount: Calls that entered the IVR and the customer hung up
-	// quickly.
+	// IbIvrQuickUnlinkCount is the calls that entered the IVR and the customer
+	// hung up quickly.
 	IbIvrQuickUnlinkCount int64 `json:"IbIvrQuickUnlinkCount"`
-	// IbIvrSystemAnsweredCount: Calls that entered the IVR and were answered by
-	// the system.
+	// IbIvrSystemAnsweredCount is the calls that entered the IVR and were answered
+	// by the system.
 	IbIvrSystemAnsweredCount int64 `json:"IbIvrSystemAnsweredCount"`
-	// IbIvrUnAnsweredCount: Calls that entered the IVR and were not answered by an
-	// agent.
+	// IbIvrUnAnsweredCount is the calls that entered the IVR and were not answered
+	// by an agent.
 	IbIvrUnAnsweredCount int64 `json:"IbIvrUnAnsweredCount"`
-	// IbNoIvrCount: Calls that did not enter the IVR.
+	// IbNoIvrCount is the calls that did not enter the IVR.
 	IbNoIvrCount int64 `json:"IbNoIvrCount"`
-	// IbQueueCount: Calls that entered a queue.
+	// IbQueueCount is the calls that entered a queue.
 	IbQueueCount int64 `json:"IbQueueCount"`
-	// IbQueueDuration: Total queue time of calls that entered a queue.
+	// IbQueueDuration is the total queue time of calls that entered a queue.
 	IbQueueDuration int64 `json:"IbQueueDuration"`
-	// IbRestrictCount: Calls from blacklisted numbers.
+	// IbRestrictCount is the calls from blacklisted numbers.
 	IbRestrictCount int64 `json:"IbRestrictCount"`
-	// IbRingingRangeCount: Calls answered within X seconds.
+	// IbRingingRangeCount is the calls answered within X seconds.
 	IbRingingRangeCount int64 `json:"IbRingingRangeCount"`
-	// IbRingingRangeRate: Rate of calls answered within X seconds.
+	// IbRingingRangeRate is the rate of calls answered within X seconds.
 	IbRingingRangeRate float64 `json:"IbRingingRangeRate"`
-	// IbSystemAnsweredCount: Calls answered by the system.
+	// IbSystemAnsweredCount is the calls answered by the system.
 	IbSystemAnsweredCount int64 `json:"IbSystemAnsweredCount"`
-	// IbSystemUnAnsweredCount: Calls not answered by the system.
+	// IbSystemUnAnsweredCount is the calls not answered by the system.
 	IbSystemUnAnsweredCount int64 `json:"IbSystemUnAnsweredCount"`
-	// IbTotalCount: Total inbound calls.
+	// IbTotalCount is the total inbound calls.
 	IbTotalCount int64 `json:"IbTotalCount"`
-	// IbUnansweredCount: Calls not answered by agents.
+	// IbUnansweredCount is the calls not answered by agents.
 	IbUnansweredCount int64 `json:"IbUnansweredCount"`
-	// IbVipCount: Inbound calls from VIP customers.
+	// IbVipCount is the inbound calls from VIP customers.
 	IbVipCount int64 `json:"IbVipCount"`
-	// IbWebCount: Inbound calls through web 400.
+	// IbWebCount is the inbound calls through web 400.
 	IbWebCount int64 `json:"IbWebCount"`
-	// IbtotalDuration: Total duration of inbound calls.
+	// IbtotalDuration is the total duration of inbound calls.
 	IbtotalDuration int64 `json:"IbtotalDuration"`
-	// IvrDirectTelAnsweredCount: Calls from the IVR routed straight to a phone or
-	// IP phone and answered by an agent.
+	// IvrDirectTelAnsweredCount is the calls from the IVR routed straight to a
+	// phone or IP phone and answered by an agent.
 	IvrDirectTelAnsweredCount int64 `json:"IvrDirectTelAnsweredCount"`
-	// IvrDirectTelCount: Calls from the IVR routed straight to a phone or IP
+	// IvrDirectTelCount is the calls from the IVR routed straight to a phone or IP
 	// phone.
 	IvrDirectTelCount int64 `json:"IvrDirectTelCount"`
-	// IvrDirectTelSysAnsweredCount: Calls from the IVR routed straight to a phone
-	// or IP phone and answered by the system.
+	// IvrDirectTelSysAnsweredCount is the calls from the IVR routed straight to a
+	// phone or IP phone and answered by the system.
 	IvrDirectTelSysAnsweredCount int64 `json:"IvrDirectTelSysAnsweredCount"`
-	// IvrDirectTelUnansweredCount: Calls from the IVR routed straight to a phone
-	// or IP phone and not answered by an agent.
+	// IvrDirectTelUnansweredCount is the calls from the IVR routed straight to a
+	// phone or IP phone and not answered by an agent.
 	IvrDirectTelUnansweredCount int64 `json:"IvrDirectTelUnansweredCount"`
-	// QuickUnlinkCount: Calls the customer hung up quickly.
+	// QuickUnlinkCount is the calls the customer hung up quickly.
 	QuickUnlinkCount int64 `json:"QuickUnlinkCount"`
-	// RepeatHotlineCount: Repeat calls to the hotline.
+	// RepeatHotlineCount is the repeat calls to the hotline.
 	RepeatHotlineCount int64 `json:"RepeatHotlineCount"`
 }
 
 // ClinkStatIbRequest is the input of ClinkStatIb.
 type ClinkStatIbRequest struct {
-	// Date: Date to report, yyyyMMdd. Required.
+	// Date is the date to report, yyyyMMdd. Required.
 	Date string `dyvms:"Date,required"`
-	// DateEnd: Last date to report, yyyyMMdd; defaults to Date; the range may span
-	// at most six months.
+	// DateEnd is the last date to report, yyyyMMdd; defaults to Date; the range
+	// may span at most six months.
 	DateEnd string `dyvms:"DateEnd"`
-	// EndHour: End hour, 0-23 (default 23). Use Ptr(0) to send 0.
+	// EndHour is the end hour, 0-23 (default 23). Use Ptr(0) to send 0.
 	EndHour *int64 `dyvms:"EndHour,min=0,max=23"`
-	// EndMinute: End minute: 0, 15, 30, 45 or 59 (default 59). The start
+	// EndMinute is the end minute: 0, 15, 30, 45 or 59 (default 59). The start
 	// (StartHour:StartMinute) must be earlier than the end (EndHour:EndMinute);
 	// mind the minute defaults when only hours are given. One of 0, 15, 30, 45,
 	// 59. Use Ptr(0) to send 0.
 	EndMinute *int64 `dyvms:"EndMinute,enum=0|15|30|45|59"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Fields: Fields to return, comma-separated (all by default).
+	// Fields is the fields to return, comma-separated (all by default).
 	Fields string `dyvms:"Fields"`
-	// Hotlines: Hotline numbers to report on, comma-separated (all by default).
+	// Hotlines is the hotline numbers to report on, comma-separated (all by
+	// default).
 	Hotlines string `dyvms:"Hotlines"`
-	// StartHour: Start hour, 0-23 (default 0). Use Ptr(0) to send 0.
+	// StartHour is the start hour, 0-23 (default 0). Use Ptr(0) to send 0.
 	StartHour *int64 `dyvms:"StartHour,min=0,max=23"`
-	// StartMinute: Start minute: 0, 15, 30 or 45 (default 0). One of 0, 15, 30,
-	// 45. Use Ptr(0) to send 0.
+	// StartMinute is the start minute: 0, 15, 30 or 45 (default 0). One of 0, 15,
+	// 30, 45. Use Ptr(0) to send 0.
 	StartMinute *int64 `dyvms:"StartMinute,enum=0|15|30|45"`
-	// StatisticMethod: Statistics mode: 2 totals (default), 3 per time slot (slots
-	// without queue activity are omitted). One of 2 (totals), 3 (per time slot).
+	// StatisticMethod is the statistics mode: 2 totals (default), 3 per time slot
+	// (slots without queue activity are omitted). One of 2 (totals), 3 (per time
+	// slot).
 	StatisticMethod int64 `dyvms:"StatisticMethod,enum=2|3"`
 }
 
 // ClinkStatIbResponse is the output of ClinkStatIb.
 type ClinkStatIbResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkStatIbData `json:"Data"`
 }
 
-// ClinkStatIb: Returns the Clink inbound call statistics report per hotline.
+// ClinkStatIb returns the Clink inbound call statistics report per hotline.
 // Required: Date, EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3389,264 +3420,275 @@ func (c *Client) ClinkStatIb(ctx context.Context, req *ClinkStatIbRequest, opts 
 // ClinkUpdateClientClidArea is caller-ID numbers per region; used when ClidType
 // is 3 and ClidRule is 2 (custom).
 type ClinkUpdateClientClidArea struct {
-	// AreaGroupName: Name of the region group.
+	// AreaGroupName is the name of the region group.
 	AreaGroupName string `json:"AreaGroupName,omitempty"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group).
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
+	// One of 0 (number), 1 (dynamic number group).
 	AssignType *int64 `json:"AssignType,omitempty"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType of the item is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName,omitempty"`
-	// ObClids: Caller-ID numbers to display.
+	// ObClids is the caller-ID numbers to display.
 	ObClids []string `json:"ObClids,omitempty"`
 }
 
 // ClinkUpdateClientPermission is agent permissions.
 type ClinkUpdateClientPermission struct {
-	// Asr: Speech transcription: 0 off, 1 inbound, 2 outbound, 3 all. One of 0
-	// (off), 1 (inbound), 2 (outbound), 3 (all).
+	// Asr is the speech transcription: 0 off, 1 inbound, 2 outbound, 3 all. One of
+	// 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Asr *int64 `json:"Asr,omitempty"`
-	// Call: Outbound permission: 0 off, 1 unrestricted, 2 domestic long distance,
-	// 3 domestic local. One of 0 (off), 1 (unrestricted), 2 (domestic long
-	// distance), 3 (domestic local).
+	// Call is the outbound permission: 0 off, 1 unrestricted, 2 domestic long
+	// distance, 3 domestic local. One of 0 (off), 1 (unrestricted), 2 (domestic
+	// long distance), 3 (domestic local).
 	Call *int64 `json:"Call,omitempty"`
-	// Cdr: Call-record visibility: 1 all, 2 own queues, 3 own records. One of 1
-	// (all), 2 (own queues), 3 (own records).
+	// Cdr is the call-record visibility: 1 all, 2 own queues, 3 own records. One
+	// of 1 (all), 2 (own queues), 3 (own records).
 	Cdr *int64 `json:"Cdr,omitempty"`
-	// Chat: Online-chat record visibility: 0 all, 1 own queues, 2 own. One of 0
-	// (all), 1 (own queues), 2 (own).
+	// Chat is the online-chat record visibility: 0 all, 1 own queues, 2 own. One
+	// of 0 (all), 1 (own queues), 2 (own).
 	Chat *int64 `json:"Chat,omitempty"`
-	// OtherData: Visibility of other data: 1 all, 2 own staff group, 3 own, 4
-	// specified staff groups. One of 1 (all), 2 (own staff group), 3 (own), 4
+	// OtherData is the visibility of other data: 1 all, 2 own staff group, 3 own,
+	// 4 specified staff groups. One of 1 (all), 2 (own staff group), 3 (own), 4
 	// (specified staff groups).
 	OtherData *int64 `json:"OtherData,omitempty"`
-	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all. One
-	// of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
+	// Record is the call recording permission: 0 off, 1 inbound, 2 outbound, 3
+	// all. One of 0 (off), 1 (inbound), 2 (outbound), 3 (all).
 	Record *int64 `json:"Record,omitempty"`
-	// RecordDownload: Recording playback and download: 0 off, 1 play only, 2 play
-	// and download. One of 0 (off), 1 (play only), 2 (play and download).
+	// RecordDownload is the recording playback and download: 0 off, 1 play only, 2
+	// play and download. One of 0 (off), 1 (play only), 2 (play and download).
 	RecordDownload *int64 `json:"RecordDownload,omitempty"`
-	// SMS: SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1 (on).
+	// SMS is the SMS sending permission: 0 off (default), 1 on. One of 0 (off), 1
+	// (on).
 	SMS *int64 `json:"Sms,omitempty"`
-	// TaskInventory: Outbound task visibility: 1 all, 3 own. One of 1 (all), 3
-	// (own).
+	// TaskInventory is the outbound task visibility: 1 all, 3 own. One of 1 (all),
+	// 3 (own).
 	TaskInventory *int64 `json:"TaskInventory,omitempty"`
-	// Transfer: Transfer and consult scope: 0 all, 1 own staff group. One of 0
-	// (all), 1 (own staff group).
+	// Transfer is the transfer and consult scope: 0 all, 1 own staff group. One of
+	// 0 (all), 1 (own staff group).
 	Transfer *int64 `json:"Transfer,omitempty"`
 }
 
 // ClinkUpdateClientData is response data.
 type ClinkUpdateClientData struct {
-	// Client: The agent.
+	// Client is the agent.
 	Client ClinkUpdateClientClient `json:"Client"`
-	// ClinkRequestID: ID of this request on the call-centre side.
+	// ClinkRequestID is the ID of this request on the call-centre side.
 	ClinkRequestID string `json:"ClinkRequestId"`
 }
 
 // ClinkUpdateClientClient is the agent.
 type ClinkUpdateClientClient struct {
-	// Active: Enabled state: 0 disabled, 1 enabled.
+	// Active is the enabled state: 0 disabled, 1 enabled.
 	Active int64 `json:"Active"`
-	// AreaCode: Area code the agent belongs to.
+	// AreaCode is the area code the agent belongs to.
 	AreaCode string `json:"AreaCode"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
 	AssignType int64 `json:"AssignType"`
-	// Clid: Caller-ID numbers the agent may display.
+	// Clid is the caller-ID numbers the agent may display.
 	Clid []string `json:"Clid"`
-	// ClidArea: Caller-ID numbers assigned per region.
+	// ClidArea is the caller-ID numbers assigned per region.
 	ClidArea []ClinkUpdateClientClientClidArea `json:"ClidArea"`
-	// ClidDefault: Default caller-ID numbers (used when ClidType is 3 and ClidRule
-	// is 1).
+	// ClidDefault is the default caller-ID numbers (used when ClidType is 3 and
+	// ClidRule is 1).
 	ClidDefault []string `json:"ClidDefault"`
-	// ClidRule: Caller-ID rule; its meaning depends on ClidType: 1 random / 2
-	// rotation, or 1 dynamic / 2 custom.
+	// ClidRule is the caller-ID rule; its meaning depends on ClidType: 1 random /
+	// 2 rotation, or 1 dynamic / 2 custom.
 	ClidRule int64 `json:"ClidRule"`
-	// ClidType: Caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
+	// ClidType is the caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
 	ClidType int64 `json:"ClidType"`
-	// CloudNumberEnabled: Cloud-number outbound switch: 0 off, 1 on.
+	// CloudNumberEnabled is the cloud-number outbound switch: 0 off, 1 on.
 	CloudNumberEnabled int64 `json:"CloudNumberEnabled"`
-	// CloudNumberModes: On/off flags of the four cloud-number call modes (physical
-	// SIM, work SIM, two-leg call, RTC).
+	// CloudNumberModes is the on/off flags of the four cloud-number call modes
+	// (physical SIM, work SIM, two-leg call, RTC).
 	CloudNumberModes []int64 `json:"CloudNumberModes"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno int64 `json:"Cno"`
-	// CrmID: CRM ID, usable as the unique key when integrating a third-party CRM.
+	// CrmID is the CRM ID, usable as the unique key when integrating a third-party
+	// CRM.
 	CrmID int64 `json:"CrmId"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName"`
-	// HiddenTel: Number masking: 0 none, 1 follow the global setting.
+	// HiddenTel is the number masking: 0 none, 1 follow the global setting.
 	HiddenTel int64 `json:"HiddenTel"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// Password: Agent password.
+	// Password is the agent password.
 	Password string `json:"Password"`
-	// Permission: Agent permissions.
+	// Permission is the agent permissions.
 	Permission ClinkUpdateClientClientPermission `json:"Permission"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `json:"Qnos"`
-	// RecurrentselectionType: Rotation mode: 1 by day, 2 by call.
+	// RecurrentselectionType is the rotation mode: 1 by day, 2 by call.
 	RecurrentselectionType int64 `json:"RecurrentselectionType"`
-	// RecurrentselectionValue: Rotation interval: every n days or every n calls
-	// (1-30).
+	// RecurrentselectionValue is the rotation interval: every n days or every n
+	// calls (1-30).
 	RecurrentselectionValue int64 `json:"RecurrentselectionValue"`
-	// Role: Agent role: 0 regular agent, 1 team leader.
+	// Role is the agent role: 0 regular agent, 1 team leader.
 	Role int64 `json:"Role"`
-	// Type: Agent type: 1 omnichannel, 2 call centre, 3 online chat.
+	// Type is the agent type: 1 omnichannel, 2 call centre, 3 online chat.
 	Type int64 `json:"Type"`
-	// WrapupTime: Wrap-up time after an outbound call.
+	// WrapupTime is the wrap-up time after an outbound call.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
 // ClinkUpdateClientClientClidArea is caller-ID numbers assigned per region.
 type ClinkUpdateClientClientClidArea struct {
-	// AreaGroupName: Name of the region group.
+	// AreaGroupName is the name of the region group.
 	AreaGroupName string `json:"AreaGroupName"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
 	AssignType int64 `json:"AssignType"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1.
 	DynamicTelGroupName string `json:"DynamicTelGroupName"`
-	// ObClids: Caller-ID numbers to display.
+	// ObClids is the caller-ID numbers to display.
 	ObClids []string `json:"ObClids"`
 }
 
 // ClinkUpdateClientClientPermission is agent permissions.
 type ClinkUpdateClientClientPermission struct {
-	// Asr: Speech transcription: 0 off (default), 1 inbound, 2 outbound, 3 all.
+	// Asr is the speech transcription: 0 off (default), 1 inbound, 2 outbound, 3
+	// all.
 	Asr int64 `json:"Asr"`
-	// Call: Outbound permission: 0 off, 1 unrestricted (default), 2 domestic long
-	// distance, 3 domestic local.
+	// Call is the outbound permission: 0 off, 1 unrestricted (default), 2 domestic
+	// long distance, 3 domestic local.
 	Call int64 `json:"Call"`
-	// Cdr: Call-record visibility: 1 all (default), 2 own queues, 3 own records.
+	// Cdr is the call-record visibility: 1 all (default), 2 own queues, 3 own
+	// records.
 	Cdr int64 `json:"Cdr"`
-	// Chat: Online-chat record visibility: 0 all (default), 1 own queues, 2 own.
+	// Chat is the online-chat record visibility: 0 all (default), 1 own queues, 2
+	// own.
 	Chat int64 `json:"Chat"`
-	// OtherData: Visibility of other data: 1 all, 2 own staff group (default), 3
-	// own, 4 specified staff groups.
+	// OtherData is the visibility of other data: 1 all, 2 own staff group
+	// (default), 3 own, 4 specified staff groups.
 	OtherData int64 `json:"OtherData"`
-	// Record: Call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
+	// Record is the call recording permission: 0 off, 1 inbound, 2 outbound, 3 all
 	// (default).
 	Record int64 `json:"Record"`
-	// RecordDownload: Recording playback and download: 0 off, 1 play and download
-	// (default), 2 play only.
+	// RecordDownload is the recording playback and download: 0 off, 1 play and
+	// download (default), 2 play only.
 	RecordDownload int64 `json:"RecordDownload"`
-	// SMS: SMS sending permission: 0 off (default), 1 on.
+	// SMS is the SMS sending permission: 0 off (default), 1 on.
 	SMS int64 `json:"Sms"`
-	// TaskInventory: Outbound task visibility: 1 all (default), 3 own.
+	// TaskInventory is the outbound task visibility: 1 all (default), 3 own.
 	TaskInventory int64 `json:"TaskInventory"`
-	// Transfer: Transfer and consult scope: 0 all, 1 own staff group (default).
+	// Transfer is the transfer and consult scope: 0 all, 1 own staff group
+	// (default).
 	Transfer int64 `json:"Transfer"`
 }
 
 // ClinkUpdateClientRequest is the input of ClinkUpdateClient.
 type ClinkUpdateClientRequest struct {
-	// Active: Enabled state: 0 disabled, 1 enabled. One of 0 (disabled), 1
+	// Active is the enabled state: 0 disabled, 1 enabled. One of 0 (disabled), 1
 	// (enabled). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AreaCode: Area code the agent belongs to.
+	// AreaCode is the area code the agent belongs to.
 	AreaCode string `dyvms:"AreaCode"`
-	// AssignType: Number type: 0 number (default), 1 dynamic number group. One of
-	// 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// AssignType is the number type: 0 number (default), 1 dynamic number group.
+	// One of 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
 	AssignType *int64 `dyvms:"AssignType,enum=0|1"`
-	// Clid: Caller-ID numbers the agent may display; required when the caller-ID
-	// type is not "all". Required when ClidType is not 0.
+	// Clid is the caller-ID numbers the agent may display; required when the
+	// caller-ID type is not "all". Required when ClidType is not 0.
 	Clid []string `dyvms:"Clid,json"`
-	// ClidArea: Caller-ID numbers per region; used when ClidType is 3 and ClidRule
-	// is 2 (custom).
+	// ClidArea is the caller-ID numbers per region; used when ClidType is 3 and
+	// ClidRule is 2 (custom).
 	ClidArea []ClinkUpdateClientClidArea `dyvms:"ClidArea,json"`
-	// ClidDefault: Default caller-ID numbers; configurable when ClidType is 3 and
-	// ClidRule is 1 (dynamic).
+	// ClidDefault is the default caller-ID numbers; configurable when ClidType is
+	// 3 and ClidRule is 1 (dynamic).
 	ClidDefault []string `dyvms:"ClidDefault,json"`
-	// ClidRule: Caller-ID rule: with ClidType 0 (all), 1 random and 2 rotation;
-	// with ClidType 3 (smart), 1 dynamic and 2 custom. One of 1 (random (ClidType
-	// 0) or dynamic (ClidType 3)), 2 (rotation (ClidType 0) or custom (ClidType
-	// 3)).
+	// ClidRule is the caller-ID rule: with ClidType 0 (all), 1 random and 2
+	// rotation; with ClidType 3 (smart), 1 dynamic and 2 custom. One of 1 (random
+	// (ClidType 0) or dynamic (ClidType 3)), 2 (rotation (ClidType 0) or custom
+	// (ClidType 3)).
 	ClidRule int64 `dyvms:"ClidRule,enum=1|2"`
-	// ClidType: Caller-ID type: 0 all, 2 set per agent, 3 smart caller ID. One of
-	// 0 (all), 2 (set per agent), 3 (smart caller ID). Use Ptr(0) to send 0.
+	// ClidType is the caller-ID type: 0 all, 2 set per agent, 3 smart caller ID.
+	// One of 0 (all), 2 (set per agent), 3 (smart caller ID). Use Ptr(0) to send
+	// 0.
 	ClidType *int64 `dyvms:"ClidType,enum=0|2|3"`
-	// CloudNumberEnabled: Cloud-number outbound switch: 0 off, 1 on. One of 0
-	// (off), 1 (on). Use Ptr(0) to send 0.
+	// CloudNumberEnabled is the cloud-number outbound switch: 0 off, 1 on. One of
+	// 0 (off), 1 (on). Use Ptr(0) to send 0.
 	CloudNumberEnabled *int64 `dyvms:"CloudNumberEnabled,enum=0|1"`
-	// CloudNumberModes: On/off flags of the four cloud-number call modes, in order
-	// physical SIM, work SIM, two-leg call, RTC (e.g. [0,0,0,1] allows RTC only);
-	// only when the enterprise has cloud-phone outbound enabled.
+	// CloudNumberModes is the on/off flags of the four cloud-number call modes, in
+	// order physical SIM, work SIM, two-leg call, RTC (e.g. [0,0,0,1] allows RTC
+	// only); only when the enterprise has cloud-phone outbound enabled.
 	CloudNumberModes []int64 `dyvms:"CloudNumberModes,json"`
-	// Cno: Agent number: 4-11 digits, unique. Required.
+	// Cno is the agent number: 4-11 digits, unique. Required.
 	Cno int64 `dyvms:"Cno,required"`
-	// CrmID: CRM ID, usable as the unique key when integrating a third-party CRM.
+	// CrmID is the CRM ID, usable as the unique key when integrating a third-party
+	// CRM.
 	CrmID int64 `dyvms:"CrmId"`
-	// DynamicTelGroupIDDefault: ID of the default dynamic outbound number group;
-	// required when ObClidDefaultType is 1. Required when ObClidDefaultType is 1.
+	// DynamicTelGroupIDDefault is the ID of the default dynamic outbound number
+	// group; required when ObClidDefaultType is 1. Required when ObClidDefaultType
+	// is 1.
 	DynamicTelGroupIDDefault int64 `dyvms:"DynamicTelGroupIdDefault"`
-	// DynamicTelGroupName: Name of the dynamic number group; required when
+	// DynamicTelGroupName is the name of the dynamic number group; required when
 	// AssignType is 1. Required when AssignType is 1.
 	DynamicTelGroupName string `dyvms:"DynamicTelGroupName"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// HiddenTel: Number masking: 0 none, 1 follow the global setting. One of 0
-	// (not masked), 1 (follow the global setting). Use Ptr(0) to send 0.
+	// HiddenTel is the number masking: 0 none, 1 follow the global setting. One of
+	// 0 (not masked), 1 (follow the global setting). Use Ptr(0) to send 0.
 	HiddenTel *int64 `dyvms:"HiddenTel,enum=0|1"`
-	// IbWrapupTime: Inbound wrap-up time: after an answered customer call ends,
-	// the agent gets no new calls for this long; 0-3600 seconds. Use Ptr(0) to
-	// send 0.
+	// IbWrapupTime is the inbound wrap-up time: after an answered customer call
+	// ends, the agent gets no new calls for this long; 0-3600 seconds. Use Ptr(0)
+	// to send 0.
 	IbWrapupTime *int64 `dyvms:"IbWrapupTime,min=0,max=3600"`
-	// IbWrapupType: Inbound wrap-up type: 1 queue setting, 2 agent setting. One of
-	// 1 (queue setting), 2 (agent setting).
+	// IbWrapupType is the inbound wrap-up type: 1 queue setting, 2 agent setting.
+	// One of 1 (queue setting), 2 (agent setting).
 	IbWrapupType int64 `dyvms:"IbWrapupType,enum=1|2"`
-	// Name: Agent name: Chinese characters, letters, digits and underscores, at
-	// most 20 characters.
+	// Name is the agent name: Chinese characters, letters, digits and underscores,
+	// at most 20 characters.
 	Name string `dyvms:"Name"`
-	// ObClidDefaultType: Default number type: 0 number (default), 1 dynamic number
-	// group. One of 0 (number), 1 (dynamic number group). Use Ptr(0) to send 0.
+	// ObClidDefaultType is the default number type: 0 number (default), 1 dynamic
+	// number group. One of 0 (number), 1 (dynamic number group). Use Ptr(0) to
+	// send 0.
 	ObClidDefaultType *int64 `dyvms:"ObClidDefaultType,enum=0|1"`
-	// ObHangupSMS: Outbound hang-up SMS switch: 0 off, 1 on (messages follow the
-	// SMS centre's outbound notification settings). One of 0 (off), 1 (on). Use
-	// Ptr(0) to send 0.
+	// ObHangupSMS is the outbound hang-up SMS switch: 0 off, 1 on (messages follow
+	// the SMS centre's outbound notification settings). One of 0 (off), 1 (on).
+	// Use Ptr(0) to send 0.
 	ObHangupSMS *int64 `dyvms:"ObHangupSms,enum=0|1"`
-	// Password: Agent password, AES-encrypted, 8 characters by default; must
+	// Password is the agent password, AES-encrypted, 8 characters by default; must
 	// follow the enterprise password policy if one is set.
 	Password string `dyvms:"Password"`
-	// PauseLogin: Whether the agent may log in in busy state: 0 no, 1 yes. One of
-	// 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// PauseLogin says whether the agent may log in in busy state: 0 no, 1 yes. One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	PauseLogin *int64 `dyvms:"PauseLogin,enum=0|1"`
-	// Permission: Agent permissions. Required.
+	// Permission is the agent permissions. Required.
 	Permission ClinkUpdateClientPermission `dyvms:"Permission,required,json"`
-	// Qnos: Numbers of the queues the agent belongs to.
+	// Qnos is the numbers of the queues the agent belongs to.
 	Qnos []string `dyvms:"Qnos,json"`
-	// RecurrentselectionType: Rotation mode: 1 by day, 2 by call; applies when
-	// ClidType is all and ClidRule is rotation. One of 1 (by day), 2 (by call).
+	// RecurrentselectionType is the rotation mode: 1 by day, 2 by call; applies
+	// when ClidType is all and ClidRule is rotation. One of 1 (by day), 2 (by
+	// call).
 	RecurrentselectionType int64 `dyvms:"RecurrentselectionType,enum=1|2"`
-	// RecurrentselectionValue: Rotation interval: change the caller ID every n
-	// days (mode 1) or every n calls (mode 2), n from 1 to 30.
+	// RecurrentselectionValue is the rotation interval: change the caller ID every
+	// n days (mode 1) or every n calls (mode 2), n from 1 to 30.
 	RecurrentselectionValue int64 `dyvms:"RecurrentselectionValue,min=1,max=30"`
-	// Role: Agent role: 0 regular agent, 1 team leader. One of 0 (regular agent),
-	// 1 (team leader). Use Ptr(0) to send 0.
+	// Role is the agent role: 0 regular agent, 1 team leader. One of 0 (regular
+	// agent), 1 (team leader). Use Ptr(0) to send 0.
 	Role *int64 `dyvms:"Role,enum=0|1"`
-	// ServeArea: Area codes of the regions the agent serves, used by the outbound
-	// "assign by service area" strategy.
+	// ServeArea is the area codes of the regions the agent serves, used by the
+	// outbound "assign by service area" strategy.
 	ServeArea []string `dyvms:"ServeArea,json"`
-	// WechatMiniProgramRtc: WeChat mini-program RTC switch: 1 on, 0 off (default).
-	// One of 1 (on), 0 (off). Use Ptr(0) to send 0.
+	// WechatMiniProgramRtc is the weChat mini-program RTC switch: 1 on, 0 off
+	// (default). One of 1 (on), 0 (off). Use Ptr(0) to send 0.
 	WechatMiniProgramRtc *int64 `dyvms:"WechatMiniProgramRtc,enum=1|0"`
-	// WrapupTime: Wrap-up time after an outbound call, 0-300 seconds. Use Ptr(0)
-	// to send 0.
+	// WrapupTime is the wrap-up time after an outbound call, 0-300 seconds. Use
+	// Ptr(0) to send 0.
 	WrapupTime *int64 `dyvms:"WrapupTime,min=0,max=300"`
 }
 
 // ClinkUpdateClientResponse is the output of ClinkUpdateClient.
 type ClinkUpdateClientResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data ClinkUpdateClientData `json:"Data"`
 }
 
-// ClinkUpdateClient: Updates the settings of a Clink agent. Required: Cno,
+// ClinkUpdateClient updates the settings of a Clink agent. Required: Cno,
 // EnterpriseID, Permission. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service

@@ -18,42 +18,42 @@ import (
 
 // CloudAgentLoginData is response data.
 type CloudAgentLoginData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudAgentLoginRequest is the input of CloudAgentLogin.
 type CloudAgentLoginRequest struct {
-	// BindTel: Bound phone. Required.
+	// BindTel is the bound phone. Required.
 	BindTel string `dyvms:"BindTel,required"`
-	// BindType: Phone type to bind: 1 ordinary phone, 2 extension, 3 WebRTC. An
-	// extension must already be registered; with WebRTC the call succeeds but no
-	// calls can be made. If adaptive binding is enabled for the enterprise, the
+	// BindType is the phone type to bind: 1 ordinary phone, 2 extension, 3 WebRTC.
+	// An extension must already be registered; with WebRTC the call succeeds but
+	// no calls can be made. If adaptive binding is enabled for the enterprise, the
 	// type derived from the number takes precedence. Required. One of 1 (ordinary
 	// phone), 2 (extension), 3 (WebRTC).
 	BindType int64 `dyvms:"BindType,required,enum=1|2|3"`
-	// Cno: Agent number: a positive integer of 3-10 digits. Required.
+	// Cno is the agent number: a positive integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// LoginStatus: Status after login: 1 idle (default), 2 busy. One of 1 (idle),
-	// 2 (busy).
+	// LoginStatus is the status after login: 1 idle (default), 2 busy. One of 1
+	// (idle), 2 (busy).
 	LoginStatus int64 `dyvms:"LoginStatus,enum=1|2"`
-	// PauseDescription: Description of the busy status.
+	// PauseDescription is the description of the busy status.
 	PauseDescription string `dyvms:"PauseDescription"`
 }
 
 // CloudAgentLoginResponse is the output of CloudAgentLogin.
 type CloudAgentLoginResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentLoginData `json:"Data"`
 }
 
-// CloudAgentLogin: Logs an agent of the hosted call centre in, binding it to a
+// CloudAgentLogin logs an agent of the hosted call centre in, binding it to a
 // phone. Required: BindTel, BindType, Cno, EnterpriseID. No QPS limit is
 // documented.
 //
@@ -65,38 +65,38 @@ func (c *Client) CloudAgentLogin(ctx context.Context, req *CloudAgentLoginReques
 
 // CloudAgentLogoutData is response data.
 type CloudAgentLogoutData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudAgentLogoutRequest is the input of CloudAgentLogout.
 type CloudAgentLogoutRequest struct {
-	// Cno: Agent number: a positive integer of 3-10 digits. Required.
+	// Cno is the agent number: a positive integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IgnoreOffline: Whether to ignore the error for an agent already offline: 0
-	// no (default), 1 yes. One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IgnoreOffline says whether to ignore the error for an agent already offline:
+	// 0 no (default), 1 yes. One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IgnoreOffline *int64 `dyvms:"IgnoreOffline,enum=0|1"`
-	// IsKickout: Whether to send the agent a kickout event: 0 no, 1 yes (default).
-	// One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsKickout says whether to send the agent a kickout event: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsKickout *int64 `dyvms:"IsKickout,enum=0|1"`
-	// RemoveBinding: Whether to unbind the agent's phone: 0 no (default), 1 yes.
-	// One of 0 (keep the binding), 1 (unbind). Use Ptr(0) to send 0.
+	// RemoveBinding says whether to unbind the agent's phone: 0 no (default), 1
+	// yes. One of 0 (keep the binding), 1 (unbind). Use Ptr(0) to send 0.
 	RemoveBinding *int64 `dyvms:"RemoveBinding,enum=0|1"`
 }
 
 // CloudAgentLogoutResponse is the output of CloudAgentLogout.
 type CloudAgentLogoutResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentLogoutData `json:"Data"`
 }
 
-// CloudAgentLogout: Logs an agent of the hosted call centre out. Required: Cno,
+// CloudAgentLogout logs an agent of the hosted call centre out. Required: Cno,
 // EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -107,78 +107,82 @@ func (c *Client) CloudAgentLogout(ctx context.Context, req *CloudAgentLogoutRequ
 
 // CloudAgentMonitorStatisticsData is response data.
 type CloudAgentMonitorStatisticsData struct {
-	// AgentStatistics: Per-agent statistics.
-	AgentStatistics []CloudAgentMonitorStatisticsAgentStatistics `json:"AgentStatistics"`
-	// Date: Date, yyyy-MM-dd.
+	// AgentStatistics is the per-agent statistics.
+	AgentStatistics []CloudAgentMonitorStatisticsAgentStatistic `json:"AgentStatistics"`
+	// Date is the date, yyyy-MM-dd.
 	Date string `json:"Date"`
-	// Total: Total.
+	// Total is the total.
 	Total string `json:"Total"`
 }
 
-// CloudAgentMonitorStatisticsAgentStatistics is per-agent statistics.
-type CloudAgentMonitorStatisticsAgentStatistics struct {
-	// Cno: Agent number (work ID).
+// CloudAgentMonitorStatisticsAgentStatistic is per-agent statistics.
+type CloudAgentMonitorStatisticsAgentStatistic struct {
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CurrentState: Current agent state as JSON: state (stateIdle idle, statePause
-	// busy, stateCalling calling, stateInuse talking, stateWrapup wrap-up),
-	// loginTime (login time) and startTime (start of the current call).
+	// CurrentState is the current agent state as JSON: state (stateIdle idle,
+	// statePause busy, stateCalling calling, stateInuse talking, stateWrapup
+	// wrap-up), loginTime (login time) and startTime (start of the current call).
 	// DecodeCurrentState decodes it.
 	CurrentState string `json:"CurrentState"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// GroupName: Outbound group name.
+	// GroupName is the outbound group name.
 	GroupName string `json:"GroupName"`
-	// IdleCount: Number of idle periods.
+	// IdleCount is the number of idle periods.
 	IdleCount string `json:"Idle_count"`
-	// IdleTime: Total idle time.
+	// IdleTime is the total idle time.
 	IdleTime string `json:"Idle_time"`
-	// MaxIdleTime: Longest idle period.
+	// MaxIdleTime is the longest idle period.
 	MaxIdleTime string `json:"Max_idle_time"`
-	// MaxObBridgeTime: Longest outbound talk time.
+	// MaxObBridgeTime is the longest outbound talk time.
 	MaxObBridgeTime string `json:"Max_ob_bridge_time"`
-	// MaxObCallingTime: Longest outbound calling (dialling) time.
+	// MaxObCallingTime is the longest outbound calling (dialling) time.
 	MaxObCallingTime string `json:"Max_ob_calling_time"`
-	// MaxObWrapupTime: Longest outbound wrap-up time.
+	// MaxObWrapupTime is the longest outbound wrap-up time.
 	MaxObWrapupTime string `json:"Max_ob_wrapup_time"`
-	// MinIdleTime: Shortest idle period.
+	// MinIdleTime is the shortest idle period.
 	MinIdleTime string `json:"Min_idle_time"`
-	// MinObBridgeTime: Shortest outbound talk time.
+	// MinObBridgeTime is the shortest outbound talk time.
 	MinObBridgeTime string `json:"Min_ob_bridge_time"`
-	// MinObCallingTime: Shortest outbound calling (dialling) time.
+	// MinObCallingTime is the shortest outbound calling (dialling) time.
 	MinObCallingTime string `json:"Min_ob_calling_time"`
-	// MinObWrapupTime: Shortest outbound wrap-up time.
+	// MinObWrapupTime is the shortest outbound wrap-up time.
 	MinObWrapupTime string `json:"Min_ob_wrapup_time"`
-	// ObBridgeCount: Outbound calls connected.
+	// ObBridgeCount is the outbound calls connected.
 	ObBridgeCount string `json:"Ob_bridge_count"`
-	// ObBridgeTime: Outbound talk time.
+	// ObBridgeTime is the outbound talk time.
 	ObBridgeTime string `json:"Ob_bridge_time"`
-	// ObCallingCount: Outbound call attempts.
+	// ObCallingCount is the outbound call attempts.
 	ObCallingCount string `json:"Ob_calling_count"`
-	// ObCallingTime: Outbound calling (dialling) time.
+	// ObCallingTime is the outbound calling (dialling) time.
 	ObCallingTime string `json:"Ob_calling_time"`
-	// ObWrapupCount: Number of outbound wrap-ups.
+	// ObWrapupCount is the number of outbound wrap-ups.
 	ObWrapupCount string `json:"Ob_wrapup_count"`
-	// ObWrapupTime: Outbound wrap-up time.
+	// ObWrapupTime is the outbound wrap-up time.
 	ObWrapupTime string `json:"Ob_wrapup_time"`
-	// PreviewObAgentAnsweredCount: Preview outbound calls answered by the agent.
+	// PreviewObAgentAnsweredCount is the preview outbound calls answered by the
+	// agent.
 	PreviewObAgentAnsweredCount string `json:"Preview_ob_agent_answered_count"`
-	// PreviewObBothAnsweredCount: Preview outbound calls answered by both parties.
+	// PreviewObBothAnsweredCount is the preview outbound calls answered by both
+	// parties.
 	PreviewObBothAnsweredCount string `json:"Preview_ob_both_answered_count"`
-	// PreviewObMaxBridgeTime: Longest talk time of calls answered by both parties.
+	// PreviewObMaxBridgeTime is the longest talk time of calls answered by both
+	// parties.
 	PreviewObMaxBridgeTime string `json:"Preview_ob_max_bridge_time"`
-	// PreviewObMinBridgeTime: Shortest talk time of calls answered by both
+	// PreviewObMinBridgeTime is the shortest talk time of calls answered by both
 	// parties.
 	PreviewObMinBridgeTime string `json:"Preview_ob_min_bridge_time"`
-	// PreviewObTotalBridgeTime: Total talk time of calls answered by both parties.
+	// PreviewObTotalBridgeTime is the total talk time of calls answered by both
+	// parties.
 	PreviewObTotalBridgeTime string `json:"Preview_ob_total_bridge_time"`
-	// PreviewObTotalCount: Preview outbound calls.
+	// PreviewObTotalCount is the preview outbound calls.
 	PreviewObTotalCount string `json:"Preview_ob_total_count"`
-	// PreviewObValidCalls: Valid preview outbound calls.
+	// PreviewObValidCalls is the valid preview outbound calls.
 	PreviewObValidCalls string `json:"Preview_ob_valid_calls"`
-	// PreviewObValidTotalBridgeTime: Total talk time of valid preview outbound
-	// calls.
+	// PreviewObValidTotalBridgeTime is the total talk time of valid preview
+	// outbound calls.
 	PreviewObValidTotalBridgeTime string `json:"Preview_ob_valid_total_bridge_time"`
-	// QueueName: Queue name.
+	// QueueName is the queue name.
 	QueueName string `json:"QueueName"`
 }
 
@@ -187,43 +191,43 @@ type CloudAgentMonitorStatisticsAgentStatistics struct {
 // talking, stateWrapup wrap-up), loginTime (login time) and startTime (start of
 // the current call).
 type CloudAgentMonitorStatisticsCurrentStateValue struct {
-	// State: Agent state: stateIdle, statePause (busy), stateCalling, stateInuse
-	// (talking) or stateWrapup.
+	// State is the agent state: stateIdle, statePause (busy), stateCalling,
+	// stateInuse (talking) or stateWrapup.
 	State string `json:"state"`
-	// StartTime: Start of the current call, Unix seconds.
+	// StartTime is the start of the current call, Unix seconds.
 	StartTime string `json:"startTime"`
-	// LoginTime: Login time of the agent, Unix seconds.
+	// LoginTime is the login time of the agent, Unix seconds.
 	LoginTime string `json:"loginTime"`
 }
 
 // CloudAgentMonitorStatisticsRequest is the input of
 // CloudAgentMonitorStatistics.
 type CloudAgentMonitorStatisticsRequest struct {
-	// Cnos: Agent numbers to report on, comma-separated; all agents of the account
-	// by default.
+	// Cnos is the agent numbers to report on, comma-separated; all agents of the
+	// account by default.
 	Cnos string `dyvms:"Cnos"`
-	// EndHour: End hour of the period, 1-24.
+	// EndHour is the end hour of the period, 1-24.
 	EndHour int64 `dyvms:"EndHour,min=1,max=24"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Fields: Statistics to return (queue real-time statistic field names),
+	// Fields is the statistics to return (queue real-time statistic field names),
 	// comma-separated; all by default.
 	Fields string `dyvms:"Fields"`
-	// Gno: Outbound group numbers to report on, comma-separated; all agents of the
-	// account by default.
+	// Gno is the outbound group numbers to report on, comma-separated; all agents
+	// of the account by default.
 	Gno string `dyvms:"Gno"`
-	// IsNeedQueueName: Whether to return queue names: 0 no (default), 1 yes. One
-	// of 0 (no), 1 (yes).
+	// IsNeedQueueName says whether to return queue names: 0 no (default), 1 yes.
+	// One of 0 (no), 1 (yes).
 	IsNeedQueueName string `dyvms:"IsNeedQueueName,enum=0|1"`
-	// IsUseGno: Whether to query by outbound group: 0 no (default), 1 yes. One of
-	// 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsUseGno says whether to query by outbound group: 0 no (default), 1 yes. One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsUseGno *int64 `dyvms:"IsUseGno,enum=0|1"`
-	// Limit: Number of records; default 10, at most 500.
+	// Limit is the number of records; default 10, at most 500.
 	Limit int64 `dyvms:"Limit,min=1,max=500"`
-	// Offset: Offset of the first record; default 0; use with Limit (Offset 50,
-	// Limit 10 returns records 51-60).
+	// Offset is the offset of the first record; default 0; use with Limit (Offset
+	// 50, Limit 10 returns records 51-60).
 	Offset int64 `dyvms:"Offset"`
-	// StartHour: Start hour of the period, 0-23. Use Ptr(0) to send 0.
+	// StartHour is the start hour of the period, 0-23. Use Ptr(0) to send 0.
 	StartHour *int64 `dyvms:"StartHour,min=0,max=23"`
 }
 
@@ -231,21 +235,21 @@ type CloudAgentMonitorStatisticsRequest struct {
 // CloudAgentMonitorStatistics.
 type CloudAgentMonitorStatisticsResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentMonitorStatisticsData `json:"Data"`
 }
 
 // DecodeCurrentState decodes CurrentState, a JSON document in a string. An
 // empty CurrentState gives the zero value; a malformed one is an error here and
 // never fails the call.
-func (v CloudAgentMonitorStatisticsAgentStatistics) DecodeCurrentState() (CloudAgentMonitorStatisticsCurrentStateValue, error) {
+func (v CloudAgentMonitorStatisticsAgentStatistic) DecodeCurrentState() (CloudAgentMonitorStatisticsCurrentStateValue, error) {
 	return decodeInner[CloudAgentMonitorStatisticsCurrentStateValue]("CloudAgentMonitorStatistics", "CurrentState", v.CurrentState)
 }
 
-// CloudAgentMonitorStatistics: Returns real-time call statistics of hosted
+// CloudAgentMonitorStatistics returns real-time call statistics of hosted
 // call-centre agents. Required: EnterpriseID. No QPS limit is documented.
 // CloudAgentMonitorStatisticsAll walks every page.
 //
@@ -259,48 +263,49 @@ func (c *Client) CloudAgentMonitorStatistics(ctx context.Context, req *CloudAgen
 // page at a time. It works on a copy of req, which it never modifies; it stops
 // at the listing's end, at the first error (yielded once) or when ctx is done,
 // and starts no goroutine.
-func (c *Client) CloudAgentMonitorStatisticsAll(ctx context.Context, req *CloudAgentMonitorStatisticsRequest, opts ...CallOption) iter.Seq2[CloudAgentMonitorStatisticsAgentStatistics, error] {
+func (c *Client) CloudAgentMonitorStatisticsAll(ctx context.Context, req *CloudAgentMonitorStatisticsRequest, opts ...CallOption) iter.Seq2[CloudAgentMonitorStatisticsAgentStatistic, error] {
 	return offsetAll(ctx, req, func(r *CloudAgentMonitorStatisticsRequest) *int64 { return &r.Offset }, func(r *CloudAgentMonitorStatisticsRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *CloudAgentMonitorStatisticsRequest) (page[CloudAgentMonitorStatisticsAgentStatistics], error) {
+		func(ctx context.Context, r *CloudAgentMonitorStatisticsRequest) (page[CloudAgentMonitorStatisticsAgentStatistic], error) {
 			resp, err := c.CloudAgentMonitorStatistics(ctx, r, opts...)
 			if err != nil {
-				return page[CloudAgentMonitorStatisticsAgentStatistics]{}, err
+				return page[CloudAgentMonitorStatisticsAgentStatistic]{}, err
 			}
-			return page[CloudAgentMonitorStatisticsAgentStatistics]{items: resp.Data.AgentStatistics}, nil
+			return page[CloudAgentMonitorStatisticsAgentStatistic]{items: resp.Data.AgentStatistics}, nil
 		})
 }
 
 // CloudAgentSetUserDataData is response data.
 type CloudAgentSetUserDataData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudAgentSetUserDataRequest is the input of CloudAgentSetUserData.
 type CloudAgentSetUserDataRequest struct {
-	// Cno: Agent number: a positive integer of 3-10 digits. Required.
+	// Cno is the agent number: a positive integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// Direction: Side the associated data belongs to: 1 agent side, 2 other side.
-	// Required. One of 1 (agent side), 2 (non-agent side).
+	// Direction is the side the associated data belongs to: 1 agent side, 2 other
+	// side. Required. One of 1 (agent side), 2 (non-agent side).
 	Direction int64 `dyvms:"Direction,required,enum=1|2"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// UserData: Associated call data as a flat JSON object {"key":"value"} (no
-	// arrays or nesting); the values are written into channel variables. Required.
+	// UserData is the associated call data as a flat JSON object {"key":"value"}
+	// (no arrays or nesting); the values are written into channel variables.
+	// Required.
 	UserData map[string]any `dyvms:"UserData,required,json"`
 }
 
 // CloudAgentSetUserDataResponse is the output of CloudAgentSetUserData.
 type CloudAgentSetUserDataResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentSetUserDataData `json:"Data"`
 }
 
-// CloudAgentSetUserData: Attaches associated (channel) data to an agent's
+// CloudAgentSetUserData attaches associated (channel) data to an agent's
 // current call. Required: Cno, Direction, EnterpriseID, UserData. No QPS limit
 // is documented.
 //
@@ -312,27 +317,27 @@ func (c *Client) CloudAgentSetUserData(ctx context.Context, req *CloudAgentSetUs
 
 // CloudAgentUnlinkData is response data.
 type CloudAgentUnlinkData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudAgentUnlinkRequest is the input of CloudAgentUnlink.
 type CloudAgentUnlinkRequest struct {
-	// Cno: Agent number (3-10 digits); give exactly one of Cno, UniqueId and
+	// Cno is the agent number (3-10 digits); give exactly one of Cno, UniqueId and
 	// RequestUniqueId. Required when exactly one of Cno, UniqueId and
 	// RequestUniqueId is required.
 	Cno string `dyvms:"Cno"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// RequestUniqueID: Unique ID of the request; give exactly one of Cno, UniqueId
-	// and RequestUniqueId. Works only for webcall calls and must be enabled in the
-	// console first. Required when exactly one of Cno, UniqueId and
+	// RequestUniqueID is the unique ID of the request; give exactly one of Cno,
+	// UniqueId and RequestUniqueId. Works only for webcall calls and must be
+	// enabled in the console first. Required when exactly one of Cno, UniqueId and
 	// RequestUniqueId is required.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// Side: Side to hang up: 1 agent side (default), 2 other side. One of 1 (agent
-	// side), 2 (non-agent side).
+	// Side is the side to hang up: 1 agent side (default), 2 other side. One of 1
+	// (agent side), 2 (non-agent side).
 	Side int64 `dyvms:"Side,enum=1|2"`
-	// UniqueID: Unique ID of the call; give exactly one of Cno, UniqueId and
+	// UniqueID is the unique ID of the call; give exactly one of Cno, UniqueId and
 	// RequestUniqueId. Required when exactly one of Cno, UniqueId and
 	// RequestUniqueId is required.
 	UniqueID string `dyvms:"UniqueId"`
@@ -341,14 +346,14 @@ type CloudAgentUnlinkRequest struct {
 // CloudAgentUnlinkResponse is the output of CloudAgentUnlink.
 type CloudAgentUnlinkResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentUnlinkData `json:"Data"`
 }
 
-// CloudAgentUnlink: Hangs up the current call of a hosted call-centre agent.
+// CloudAgentUnlink hangs up the current call of a hosted call-centre agent.
 // Required: EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -359,454 +364,472 @@ func (c *Client) CloudAgentUnlink(ctx context.Context, req *CloudAgentUnlinkRequ
 
 // CloudAgentWorkloadReportData is response data.
 type CloudAgentWorkloadReportData struct {
-	// List: Entries.
+	// List is the entries.
 	List []CloudAgentWorkloadReportList `json:"List"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize string `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount string `json:"TotalCount"`
-	// TotalPageCount: Total number of pages.
+	// TotalPageCount is the total number of pages.
 	TotalPageCount string `json:"TotalPageCount"`
 }
 
 // CloudAgentWorkloadReportList is entries.
 type CloudAgentWorkloadReportList struct {
-	// AgentAnswerRate: Answer rate of calls offered to the agent.
+	// AgentAnswerRate is the answer rate of calls offered to the agent.
 	AgentAnswerRate string `json:"AgentAnswerRate"`
-	// AgentCreateTime: Time the agent was created.
+	// AgentCreateTime is the time the agent was created.
 	AgentCreateTime string `json:"AgentCreateTime"`
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AgentRate: Answer rate of the agent's calls.
+	// AgentRate is the answer rate of the agent's calls.
 	AgentRate string `json:"AgentRate"`
-	// AgentStopTime: Time the agent was disabled.
+	// AgentStopTime is the time the agent was disabled.
 	AgentStopTime string `json:"AgentStopTime"`
-	// AvgIdleTime: Average idle time.
+	// AvgIdleTime is the average idle time.
 	AvgIdleTime string `json:"AvgIdleTime"`
-	// AvgPauseTime: Average busy time.
+	// AvgPauseTime is the average busy time.
 	AvgPauseTime string `json:"AvgPauseTime"`
-	// AvgPreviewObWaitTime: Average waiting time.
+	// AvgPreviewObWaitTime is the average waiting time.
 	AvgPreviewObWaitTime string `json:"AvgPreviewObWaitTime"`
-	// AvgRestTime: Average rest time.
+	// AvgRestTime is the average rest time.
 	AvgRestTime string `json:"AvgRestTime"`
-	// CallUtilization: Talk-time utilisation.
+	// CallUtilization is the talk-time utilisation.
 	CallUtilization string `json:"CallUtilization"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// DateTimeRange: Time range.
+	// DateTimeRange is the time range.
 	DateTimeRange string `json:"DateTimeRange"`
-	// Day: Report date.
+	// Day is the report date.
 	Day string `json:"Day"`
-	// DirectObAnsweredCount: Direct outbound calls answered by the customer.
+	// DirectObAnsweredCount is the direct outbound calls answered by the customer.
 	DirectObAnsweredCount string `json:"DirectObAnsweredCount"`
-	// DirectObAnsweredDurationArray: Distribution of answered direct outbound
-	// calls.
+	// DirectObAnsweredDurationArray is the distribution of answered direct
+	// outbound calls.
 	DirectObAnsweredDurationArray string `json:"DirectObAnsweredDurationArray"`
-	// DirectObAnsweredDurationDscArray: Descriptions of the answered direct
+	// DirectObAnsweredDurationDscArray is the descriptions of the answered direct
 	// outbound call distribution.
 	DirectObAnsweredDurationDscArray []string `json:"DirectObAnsweredDurationDscArray"`
-	// DirectObBridgeDuration: Total duration of direct outbound calls.
+	// DirectObBridgeDuration is the total duration of direct outbound calls.
 	DirectObBridgeDuration string `json:"DirectObBridgeDuration"`
-	// DirectObBridgeTime: Minutes of direct outbound calls answered by both
+	// DirectObBridgeTime is the minutes of direct outbound calls answered by both
 	// parties.
 	DirectObBridgeTime string `json:"DirectObBridgeTime"`
-	// DirectObConsultCount: Consultations in direct outbound calls.
+	// DirectObConsultCount is the consultations in direct outbound calls.
 	DirectObConsultCount string `json:"DirectObConsultCount"`
-	// DirectObMonitorBargeCount: Barge-ins in direct outbound calls.
+	// DirectObMonitorBargeCount is the barge-ins in direct outbound calls.
 	DirectObMonitorBargeCount string `json:"DirectObMonitorBargeCount"`
-	// DirectObMonitorDisconnectCount: Forced disconnections by supervisors in
-	// direct outbound calls.
+	// DirectObMonitorDisconnectCount is the forced disconnections by supervisors
+	// in direct outbound calls.
 	DirectObMonitorDisconnectCount string `json:"DirectObMonitorDisconnectCount"`
-	// DirectObMonitorSpyCount: Listen-ins in direct outbound calls.
+	// DirectObMonitorSpyCount is the listen-ins in direct outbound calls.
 	DirectObMonitorSpyCount string `json:"DirectObMonitorSpyCount"`
-	// DirectObMonitorThreewayCount: Three-way supervisor joins in direct outbound
-	// calls.
+	// DirectObMonitorThreewayCount is the three-way supervisor joins in direct
+	// outbound calls.
 	DirectObMonitorThreewayCount string `json:"DirectObMonitorThreewayCount"`
-	// DirectObMonitorWhisperCount: Whispers in direct outbound calls.
+	// DirectObMonitorWhisperCount is the whispers in direct outbound calls.
 	DirectObMonitorWhisperCount string `json:"DirectObMonitorWhisperCount"`
-	// DirectObTotalCount: Direct outbound calls.
+	// DirectObTotalCount is the direct outbound calls.
 	DirectObTotalCount string `json:"DirectObTotalCount"`
-	// DirectObTotalTime: Total minutes of direct outbound calls.
+	// DirectObTotalTime is the total minutes of direct outbound calls.
 	DirectObTotalTime string `json:"DirectObTotalTime"`
-	// DirectObTransferCount: Transfers in direct outbound calls.
+	// DirectObTransferCount is the transfers in direct outbound calls.
 	DirectObTransferCount string `json:"DirectObTransferCount"`
-	// DirectObValidCalls: Valid answered direct outbound calls.
+	// DirectObValidCalls is the valid answered direct outbound calls.
 	DirectObValidCalls string `json:"DirectObValidCalls"`
-	// DirectObValidTotalBridgeTime: Talk time of valid answered direct outbound
-	// calls.
+	// DirectObValidTotalBridgeTime is the talk time of valid answered direct
+	// outbound calls.
 	DirectObValidTotalBridgeTime string `json:"DirectObValidTotalBridgeTime"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// HoursUtilization: Working-hours utilisation.
+	// HoursUtilization is the working-hours utilisation.
 	HoursUtilization string `json:"HoursUtilization"`
-	// IbAgentHangupCount: Calls the agent hung up.
+	// IbAgentHangupCount is the calls the agent hung up.
 	IbAgentHangupCount string `json:"IbAgentHangupCount"`
-	// IbAgentRefuseCount: Incoming calls the agent rejected.
+	// IbAgentRefuseCount is the incoming calls the agent rejected.
 	IbAgentRefuseCount string `json:"IbAgentRefuseCount"`
-	// IbAnsweredCount: Inbound calls answered by the agent.
+	// IbAnsweredCount is the inbound calls answered by the agent.
 	IbAnsweredCount string `json:"IbAnsweredCount"`
-	// IbAnsweredDurationArray: Distribution of answered calls.
+	// IbAnsweredDurationArray is the distribution of answered calls.
 	IbAnsweredDurationArray []string `json:"IbAnsweredDurationArray"`
-	// IbAnsweredDurationDscArray: Descriptions of the answered inbound call
+	// IbAnsweredDurationDscArray is the descriptions of the answered inbound call
 	// distribution.
 	IbAnsweredDurationDscArray []string `json:"IbAnsweredDurationDscArray"`
-	// IbAvgAnswerDelayTime: Average answer delay of inbound calls.
+	// IbAvgAnswerDelayTime is the average answer delay of inbound calls.
 	IbAvgAnswerDelayTime string `json:"IbAvgAnswerDelayTime"`
-	// IbAvgBridgeTime: Average talk time of inbound calls.
+	// IbAvgBridgeTime is the average talk time of inbound calls.
 	IbAvgBridgeTime string `json:"IbAvgBridgeTime"`
-	// IbAvgCallingTime: Average calling time of inbound calls.
+	// IbAvgCallingTime is the average calling time of inbound calls.
 	IbAvgCallingTime string `json:"IbAvgCallingTime"`
-	// IbAvgHoldTime: Average hold time of inbound calls.
+	// IbAvgHoldTime is the average hold time of inbound calls.
 	IbAvgHoldTime string `json:"IbAvgHoldTime"`
-	// IbAvgWrapupTime: Average wrap-up time of inbound calls.
+	// IbAvgWrapupTime is the average wrap-up time of inbound calls.
 	IbAvgWrapupTime string `json:"IbAvgWrapupTime"`
-	// IbBridgeCount: Inbound calls connected.
+	// IbBridgeCount is the inbound calls connected.
 	IbBridgeCount string `json:"IbBridgeCount"`
-	// IbBridgeMinute: Inbound talk minutes.
+	// IbBridgeMinute is the inbound talk minutes.
 	IbBridgeMinute string `json:"IbBridgeMinute"`
-	// IbBridgeTime: Talk time of inbound calls answered by both parties.
+	// IbBridgeTime is the talk time of inbound calls answered by both parties.
 	IbBridgeTime string `json:"IbBridgeTime"`
-	// IbCallingCount: Inbound call attempts.
+	// IbCallingCount is the inbound call attempts.
 	IbCallingCount string `json:"IbCallingCount"`
-	// IbCallingTime: Total calling time of inbound calls.
+	// IbCallingTime is the total calling time of inbound calls.
 	IbCallingTime string `json:"IbCallingTime"`
-	// IbConsultCount: Consultations in inbound calls.
+	// IbConsultCount is the consultations in inbound calls.
 	IbConsultCount string `json:"IbConsultCount"`
-	// IbCustomerHangupCount: Calls the customer hung up.
+	// IbCustomerHangupCount is the calls the customer hung up.
 	IbCustomerHangupCount string `json:"IbCustomerHangupCount"`
-	// IbHoldCount: Number of holds.
+	// IbHoldCount is the number of holds.
 	IbHoldCount string `json:"IbHoldCount"`
-	// IbHoldTime: Total hold time of inbound calls.
+	// IbHoldTime is the total hold time of inbound calls.
 	IbHoldTime string `json:"IbHoldTime"`
-	// IbMaxAnswerDelayTime: Longest answer delay of inbound calls.
+	// IbMaxAnswerDelayTime is the longest answer delay of inbound calls.
 	IbMaxAnswerDelayTime string `json:"IbMaxAnswerDelayTime"`
-	// IbMaxBridgeTime: Longest inbound talk time.
+	// IbMaxBridgeTime is the longest inbound talk time.
 	IbMaxBridgeTime string `json:"IbMaxBridgeTime"`
-	// IbMaxCallingTime: Longest inbound calling time.
+	// IbMaxCallingTime is the longest inbound calling time.
 	IbMaxCallingTime string `json:"IbMaxCallingTime"`
-	// IbMaxHoldTime: Longest inbound hold time.
+	// IbMaxHoldTime is the longest inbound hold time.
 	IbMaxHoldTime string `json:"IbMaxHoldTime"`
-	// IbMaxWrapupTime: Longest inbound wrap-up time.
+	// IbMaxWrapupTime is the longest inbound wrap-up time.
 	IbMaxWrapupTime string `json:"IbMaxWrapupTime"`
-	// IbMinAnswerDelayTime: Shortest answer delay of inbound calls.
+	// IbMinAnswerDelayTime is the shortest answer delay of inbound calls.
 	IbMinAnswerDelayTime string `json:"IbMinAnswerDelayTime"`
-	// IbMinBridgeTime: Shortest inbound talk time.
+	// IbMinBridgeTime is the shortest inbound talk time.
 	IbMinBridgeTime string `json:"IbMinBridgeTime"`
-	// IbMinCallingTime: Shortest inbound calling time.
+	// IbMinCallingTime is the shortest inbound calling time.
 	IbMinCallingTime string `json:"IbMinCallingTime"`
-	// IbMinHoldTime: Shortest inbound hold time.
+	// IbMinHoldTime is the shortest inbound hold time.
 	IbMinHoldTime string `json:"IbMinHoldTime"`
-	// IbMinWrapupTime: Shortest inbound wrap-up time.
+	// IbMinWrapupTime is the shortest inbound wrap-up time.
 	IbMinWrapupTime string `json:"IbMinWrapupTime"`
-	// IbMonitorBargeCount: Barge-ins in inbound calls.
+	// IbMonitorBargeCount is the barge-ins in inbound calls.
 	IbMonitorBargeCount string `json:"IbMonitorBargeCount"`
-	// IbMonitorBargeDuration: Barge-in time in inbound calls.
+	// IbMonitorBargeDuration is the barge-in time in inbound calls.
 	IbMonitorBargeDuration string `json:"IbMonitorBargeDuration"`
-	// IbMonitorDisconnectCount: Forced disconnections in inbound calls.
+	// IbMonitorDisconnectCount is the forced disconnections in inbound calls.
 	IbMonitorDisconnectCount string `json:"IbMonitorDisconnectCount"`
-	// IbMonitorPickupCount: Call pick-ups (line grabs) in inbound calls.
+	// IbMonitorPickupCount is the call pick-ups (line grabs) in inbound calls.
 	IbMonitorPickupCount string `json:"IbMonitorPickupCount"`
-	// IbMonitorPickupDuration: Pick-up time in inbound calls.
+	// IbMonitorPickupDuration is the pick-up time in inbound calls.
 	IbMonitorPickupDuration string `json:"IbMonitorPickupDuration"`
-	// IbMonitorSpyCount: Listen-ins in inbound calls.
+	// IbMonitorSpyCount is the listen-ins in inbound calls.
 	IbMonitorSpyCount string `json:"IbMonitorSpyCount"`
-	// IbMonitorSpyDuration: Listen-in time in inbound calls.
+	// IbMonitorSpyDuration is the listen-in time in inbound calls.
 	IbMonitorSpyDuration string `json:"IbMonitorSpyDuration"`
-	// IbMonitorThreewayCount: Three-way supervisor joins in inbound calls.
+	// IbMonitorThreewayCount is the three-way supervisor joins in inbound calls.
 	IbMonitorThreewayCount string `json:"IbMonitorThreewayCount"`
-	// IbMonitorWhisperCount: Whispers in inbound calls.
+	// IbMonitorWhisperCount is the whispers in inbound calls.
 	IbMonitorWhisperCount string `json:"IbMonitorWhisperCount"`
-	// IbMonitorWhisperDuration: Whisper time in inbound calls.
+	// IbMonitorWhisperDuration is the whisper time in inbound calls.
 	IbMonitorWhisperDuration string `json:"IbMonitorWhisperDuration"`
-	// IbTotalAnswerDelayTime: Total answer delay of inbound calls.
+	// IbTotalAnswerDelayTime is the total answer delay of inbound calls.
 	IbTotalAnswerDelayTime string `json:"IbTotalAnswerDelayTime"`
-	// IbTotalCount: Total inbound calls offered to agents.
+	// IbTotalCount is the total inbound calls offered to agents.
 	IbTotalCount string `json:"IbTotalCount"`
-	// IbTotalMinute: Total inbound minutes.
+	// IbTotalMinute is the total inbound minutes.
 	IbTotalMinute string `json:"IbTotalMinute"`
-	// IbTotalTime: Total inbound talk time.
+	// IbTotalTime is the total inbound talk time.
 	IbTotalTime string `json:"IbTotalTime"`
-	// IbTransferCount: Transfers of inbound calls.
+	// IbTransferCount is the transfers of inbound calls.
 	IbTransferCount string `json:"IbTransferCount"`
-	// IbUnansweredCount: Inbound calls the agent did not answer.
+	// IbUnansweredCount is the inbound calls the agent did not answer.
 	IbUnansweredCount string `json:"IbUnansweredCount"`
-	// IbUniqueAnsweredCount: Incoming calls answered by the agent.
+	// IbUniqueAnsweredCount is the incoming calls answered by the agent.
 	IbUniqueAnsweredCount string `json:"IbUniqueAnsweredCount"`
-	// IbUniqueTotalCount: Incoming calls offered to the agent.
+	// IbUniqueTotalCount is the incoming calls offered to the agent.
 	IbUniqueTotalCount string `json:"IbUniqueTotalCount"`
-	// IbUniqueUnansweredCount: Incoming calls the agent did not answer.
+	// IbUniqueUnansweredCount is the incoming calls the agent did not answer.
 	IbUniqueUnansweredCount string `json:"IbUniqueUnansweredCount"`
-	// IbValidCalls: Valid inbound calls.
+	// IbValidCalls is the valid inbound calls.
 	IbValidCalls string `json:"IbValidCalls"`
-	// IbValidTotalBridgeTime: Talk time of valid inbound calls.
+	// IbValidTotalBridgeTime is the talk time of valid inbound calls.
 	IbValidTotalBridgeTime string `json:"IbValidTotalBridgeTime"`
-	// IbWrapupCount: Number of inbound wrap-ups.
+	// IbWrapupCount is the number of inbound wrap-ups.
 	IbWrapupCount string `json:"IbWrapupCount"`
-	// IbWrapupTime: Total inbound wrap-up time.
+	// IbWrapupTime is the total inbound wrap-up time.
 	IbWrapupTime string `json:"IbWrapupTime"`
-	// ID: ID.
+	// ID is the ID.
 	ID string `json:"Id"`
-	// IdleCount: Number of idle periods.
+	// IdleCount is the number of idle periods.
 	IdleCount string `json:"IdleCount"`
-	// IdleTime: Total idle time.
+	// IdleTime is the total idle time.
 	IdleTime string `json:"IdleTime"`
-	// IvrTransferBridgeCount: Preview outbound calls transferred from the IVR and
-	// answered by an agent.
+	// IvrTransferBridgeCount is the preview outbound calls transferred from the
+	// IVR and answered by an agent.
 	IvrTransferBridgeCount string `json:"IvrTransferBridgeCount"`
-	// IvrTransferBridgeDuration: Time answered by both parties for preview
+	// IvrTransferBridgeDuration is the time answered by both parties for preview
 	// outbound calls transferred from the IVR.
 	IvrTransferBridgeDuration string `json:"IvrTransferBridgeDuration"`
-	// IvrTransferCount: Preview outbound calls transferred from the IVR to agents.
+	// IvrTransferCount is the preview outbound calls transferred from the IVR to
+	// agents.
 	IvrTransferCount string `json:"IvrTransferCount"`
-	// LoginTime: Total login time.
+	// LoginTime is the total login time.
 	LoginTime string `json:"LoginTime"`
-	// MaxIdleTime: Longest idle period.
+	// MaxIdleTime is the longest idle period.
 	MaxIdleTime string `json:"MaxIdleTime"`
-	// MaxPauseTime: Longest busy period.
+	// MaxPauseTime is the longest busy period.
 	MaxPauseTime string `json:"MaxPauseTime"`
-	// MaxRestTime: Longest rest period.
+	// MaxRestTime is the longest rest period.
 	MaxRestTime string `json:"MaxRestTime"`
-	// MinIdleTime: Shortest idle period.
+	// MinIdleTime is the shortest idle period.
 	MinIdleTime string `json:"MinIdleTime"`
-	// MinPauseTime: Shortest busy period.
+	// MinPauseTime is the shortest busy period.
 	MinPauseTime string `json:"MinPauseTime"`
-	// MinRestTime: Shortest rest period.
+	// MinRestTime is the shortest rest period.
 	MinRestTime string `json:"MinRestTime"`
-	// ObAvgBridgeTime: Average outbound talk time.
+	// ObAvgBridgeTime is the average outbound talk time.
 	ObAvgBridgeTime string `json:"ObAvgBridgeTime"`
-	// ObAvgCallingTime: Average outbound calling time.
+	// ObAvgCallingTime is the average outbound calling time.
 	ObAvgCallingTime string `json:"ObAvgCallingTime"`
-	// ObAvgHoldTime: Average outbound hold time.
+	// ObAvgHoldTime is the average outbound hold time.
 	ObAvgHoldTime string `json:"ObAvgHoldTime"`
-	// ObAvgWrapupTime: Average outbound wrap-up time.
+	// ObAvgWrapupTime is the average outbound wrap-up time.
 	ObAvgWrapupTime string `json:"ObAvgWrapupTime"`
-	// ObBridgeCount: Outbound calls connected.
+	// ObBridgeCount is the outbound calls connected.
 	ObBridgeCount string `json:"ObBridgeCount"`
-	// ObBridgeTime: Total outbound talk time.
+	// ObBridgeTime is the total outbound talk time.
 	ObBridgeTime string `json:"ObBridgeTime"`
-	// ObCallingCount: Outbound call attempts.
+	// ObCallingCount is the outbound call attempts.
 	ObCallingCount string `json:"ObCallingCount"`
-	// ObCallingTime: Total outbound calling time.
+	// ObCallingTime is the total outbound calling time.
 	ObCallingTime string `json:"ObCallingTime"`
-	// ObHoldCount: Number of holds in outbound calls.
+	// ObHoldCount is the number of holds in outbound calls.
 	ObHoldCount string `json:"ObHoldCount"`
-	// ObHoldTime: Total outbound hold time.
+	// ObHoldTime is the total outbound hold time.
 	ObHoldTime string `json:"ObHoldTime"`
-	// ObMaxBridgeTime: Longest outbound talk time.
+	// ObMaxBridgeTime is the longest outbound talk time.
 	ObMaxBridgeTime string `json:"ObMaxBridgeTime"`
-	// ObMaxCallingTime: Longest outbound calling time.
+	// ObMaxCallingTime is the longest outbound calling time.
 	ObMaxCallingTime string `json:"ObMaxCallingTime"`
-	// ObMaxHoldTime: Longest outbound hold time.
+	// ObMaxHoldTime is the longest outbound hold time.
 	ObMaxHoldTime string `json:"ObMaxHoldTime"`
-	// ObMaxWrapupTime: Longest outbound wrap-up time.
+	// ObMaxWrapupTime is the longest outbound wrap-up time.
 	ObMaxWrapupTime string `json:"ObMaxWrapupTime"`
-	// ObMinBridgeTime: Shortest outbound talk time.
+	// ObMinBridgeTime is the shortest outbound talk time.
 	ObMinBridgeTime string `json:"ObMinBridgeTime"`
-	// ObMinCallingTime: Shortest outbound calling time.
+	// ObMinCallingTime is the shortest outbound calling time.
 	ObMinCallingTime string `json:"ObMinCallingTime"`
-	// ObMinHoldTime: Shortest outbound hold time.
+	// ObMinHoldTime is the shortest outbound hold time.
 	ObMinHoldTime string `json:"ObMinHoldTime"`
-	// ObMinWrapupTime: Shortest outbound wrap-up time.
+	// ObMinWrapupTime is the shortest outbound wrap-up time.
 	ObMinWrapupTime string `json:"ObMinWrapupTime"`
-	// ObRealBridgeTime: Time of outbound calls answered by both parties.
+	// ObRealBridgeTime is the time of outbound calls answered by both parties.
 	ObRealBridgeTime string `json:"ObRealBridgeTime"`
-	// ObWrapupCount: Number of outbound wrap-ups.
+	// ObWrapupCount is the number of outbound wrap-ups.
 	ObWrapupCount string `json:"ObWrapupCount"`
-	// ObWrapupTime: Total outbound wrap-up time.
+	// ObWrapupTime is the total outbound wrap-up time.
 	ObWrapupTime string `json:"ObWrapupTime"`
-	// PauseCount: Number of busy periods.
+	// PauseCount is the number of busy periods.
 	PauseCount string `json:"PauseCount"`
-	// PauseTime: Total busy time.
+	// PauseTime is the total busy time.
 	PauseTime string `json:"PauseTime"`
-	// PredictObAgentAnsweredHour: Hours of predictive outbound calls answered by
-	// the agent.
+	// PredictObAgentAnsweredHour is the hours of predictive outbound calls
+	// answered by the agent.
 	PredictObAgentAnsweredHour string `json:"PredictObAgentAnsweredHour"`
-	// PredictObAgentAnsweredTime: Talk time of predictive outbound calls answered
-	// by the agent.
+	// PredictObAgentAnsweredTime is the talk time of predictive outbound calls
+	// answered by the agent.
 	PredictObAgentAnsweredTime int64 `json:"PredictObAgentAnsweredTime"`
-	// PredictObAnsweredCount: Predictive outbound calls answered by the agent.
+	// PredictObAnsweredCount is the predictive outbound calls answered by the
+	// agent.
 	PredictObAnsweredCount int64 `json:"PredictObAnsweredCount"`
-	// PredictObAnsweredDurationArray: Distribution of answered predictive outbound
-	// calls.
+	// PredictObAnsweredDurationArray is the distribution of answered predictive
+	// outbound calls.
 	PredictObAnsweredDurationArray string `json:"PredictObAnsweredDurationArray"`
-	// PredictObConsultCount: Consultations in predictive outbound calls.
+	// PredictObConsultCount is the consultations in predictive outbound calls.
 	PredictObConsultCount string `json:"PredictObConsultCount"`
-	// PredictObMonitorBargeCount: Barge-ins in predictive outbound calls.
+	// PredictObMonitorBargeCount is the barge-ins in predictive outbound calls.
 	PredictObMonitorBargeCount string `json:"PredictObMonitorBargeCount"`
-	// PredictObMonitorBargeDuration: Barge-in time in predictive outbound calls.
+	// PredictObMonitorBargeDuration is the barge-in time in predictive outbound
+	// calls.
 	PredictObMonitorBargeDuration string `json:"PredictObMonitorBargeDuration"`
-	// PredictObMonitorDisconnectCount: Forced disconnections in predictive
+	// PredictObMonitorDisconnectCount is the forced disconnections in predictive
 	// outbound calls.
 	PredictObMonitorDisconnectCount string `json:"PredictObMonitorDisconnectCount"`
-	// PredictObMonitorSpyCount: Listen-ins in predictive outbound calls.
+	// PredictObMonitorSpyCount is the listen-ins in predictive outbound calls.
 	PredictObMonitorSpyCount string `json:"PredictObMonitorSpyCount"`
-	// PredictObMonitorSpyDuration: Listen-in time in predictive outbound calls.
+	// PredictObMonitorSpyDuration is the listen-in time in predictive outbound
+	// calls.
 	PredictObMonitorSpyDuration string `json:"PredictObMonitorSpyDuration"`
-	// PredictObMonitorThreewayCount: Three-way supervisor joins in predictive
-	// outbound calls.
+	// PredictObMonitorThreewayCount is the three-way supervisor joins in
+	// predictive outbound calls.
 	PredictObMonitorThreewayCount string `json:"PredictObMonitorThreewayCount"`
-	// PredictObMonitorWhisperCount: Whispers in predictive outbound calls.
+	// PredictObMonitorWhisperCount is the whispers in predictive outbound calls.
 	PredictObMonitorWhisperCount string `json:"PredictObMonitorWhisperCount"`
-	// PredictObMonitorWhisperDuration: Whisper time in predictive outbound calls.
+	// PredictObMonitorWhisperDuration is the whisper time in predictive outbound
+	// calls.
 	PredictObMonitorWhisperDuration string `json:"PredictObMonitorWhisperDuration"`
-	// PredictObTotalCount: Predictive outbound calls.
+	// PredictObTotalCount is the predictive outbound calls.
 	PredictObTotalCount int64 `json:"PredictObTotalCount"`
-	// PredictObTransferCount: Transfers in predictive outbound calls.
+	// PredictObTransferCount is the transfers in predictive outbound calls.
 	PredictObTransferCount string `json:"PredictObTransferCount"`
-	// PredictObValidCalls: Valid predictive outbound calls.
+	// PredictObValidCalls is the valid predictive outbound calls.
 	PredictObValidCalls int64 `json:"PredictObValidCalls"`
-	// PredictObValidTotalBridgeHour: Hours of valid predictive outbound calls.
+	// PredictObValidTotalBridgeHour is the hours of valid predictive outbound
+	// calls.
 	PredictObValidTotalBridgeHour string `json:"PredictObValidTotalBridgeHour"`
-	// PredictObValidTotalBridgeTime: Talk time of valid predictive outbound calls.
+	// PredictObValidTotalBridgeTime is the talk time of valid predictive outbound
+	// calls.
 	PredictObValidTotalBridgeTime int64 `json:"PredictObValidTotalBridgeTime"`
-	// PreviewAgentAnswerdRate: Agent answer rate of preview outbound calls.
+	// PreviewAgentAnswerdRate is the agent answer rate of preview outbound calls.
 	PreviewAgentAnswerdRate string `json:"PreviewAgentAnswerdRate"`
-	// PreviewCustomerAnswerdRate: Customer answer rate of preview outbound calls.
+	// PreviewCustomerAnswerdRate is the customer answer rate of preview outbound
+	// calls.
 	PreviewCustomerAnswerdRate string `json:"PreviewCustomerAnswerdRate"`
-	// PreviewObAgentAnsweredCount: Preview outbound calls answered by the agent.
-	PreviewObAgentAnsweredCount string `json:"PreviewObAgentAnsweredCount"`
-	// PreviewObAgentAnsweredTime: Time of preview outbound calls answered by the
+	// PreviewObAgentAnsweredCount is the preview outbound calls answered by the
 	// agent.
+	PreviewObAgentAnsweredCount string `json:"PreviewObAgentAnsweredCount"`
+	// PreviewObAgentAnsweredTime is the time of preview outbound calls answered by
+	// the agent.
 	PreviewObAgentAnsweredTime string `json:"PreviewObAgentAnsweredTime"`
-	// PreviewObAnsweredCount: Preview outbound calls answered by both parties.
+	// PreviewObAnsweredCount is the preview outbound calls answered by both
+	// parties.
 	PreviewObAnsweredCount string `json:"PreviewObAnsweredCount"`
-	// PreviewObAnsweredDurationArray: Distribution of answered preview outbound
-	// calls.
+	// PreviewObAnsweredDurationArray is the distribution of answered preview
+	// outbound calls.
 	PreviewObAnsweredDurationArray []string `json:"PreviewObAnsweredDurationArray"`
-	// PreviewObAnsweredDurationDscArray: Descriptions of the answered preview
-	// outbound call distribution.
+	// PreviewObAnsweredDurationDscArray is the descriptions of the answered
+	// preview outbound call distribution.
 	PreviewObAnsweredDurationDscArray []string `json:"PreviewObAnsweredDurationDscArray"`
-	// PreviewObConsultCount: Consultations in preview outbound calls.
+	// PreviewObConsultCount is the consultations in preview outbound calls.
 	PreviewObConsultCount string `json:"PreviewObConsultCount"`
-	// PreviewObCustomerAnsweredTime: Time of preview outbound calls answered by
-	// the customer.
+	// PreviewObCustomerAnsweredTime is the time of preview outbound calls answered
+	// by the customer.
 	PreviewObCustomerAnsweredTime string `json:"PreviewObCustomerAnsweredTime"`
-	// PreviewObCustomerRingingCount: Calls that rang at the customer.
+	// PreviewObCustomerRingingCount is the calls that rang at the customer.
 	PreviewObCustomerRingingCount string `json:"PreviewObCustomerRingingCount"`
-	// PreviewObCustomerRingingRate: Ringing rate.
+	// PreviewObCustomerRingingRate is the ringing rate.
 	PreviewObCustomerRingingRate string `json:"PreviewObCustomerRingingRate"`
-	// PreviewObMonitorBargeCount: Barge-ins in preview outbound calls.
+	// PreviewObMonitorBargeCount is the barge-ins in preview outbound calls.
 	PreviewObMonitorBargeCount string `json:"PreviewObMonitorBargeCount"`
-	// PreviewObMonitorBargeDuration: Barge-in time in preview outbound calls.
-	PreviewObMonitorBargeDuration string `json:"PreviewObMonitorBargeDuration"`
-	// PreviewObMonitorDisconnectCount: Forced disconnections in preview outbound
+	// PreviewObMonitorBargeDuration is the barge-in time in preview outbound
 	// calls.
+	PreviewObMonitorBargeDuration string `json:"PreviewObMonitorBargeDuration"`
+	// PreviewObMonitorDisconnectCount is the forced disconnections in preview
+	// outbound calls.
 	PreviewObMonitorDisconnectCount string `json:"PreviewObMonitorDisconnectCount"`
-	// PreviewObMonitorSpyCount: Listen-ins in preview outbound calls.
+	// PreviewObMonitorSpyCount is the listen-ins in preview outbound calls.
 	PreviewObMonitorSpyCount string `json:"PreviewObMonitorSpyCount"`
-	// PreviewObMonitorSpyDuration: Listen-in time in preview outbound calls.
+	// PreviewObMonitorSpyDuration is the listen-in time in preview outbound calls.
 	PreviewObMonitorSpyDuration string `json:"PreviewObMonitorSpyDuration"`
-	// PreviewObMonitorThreewayCount: Three-way supervisor joins in preview
+	// PreviewObMonitorThreewayCount is the three-way supervisor joins in preview
 	// outbound calls.
 	PreviewObMonitorThreewayCount string `json:"PreviewObMonitorThreewayCount"`
-	// PreviewObMonitorWhisperCount: Whispers in preview outbound calls.
+	// PreviewObMonitorWhisperCount is the whispers in preview outbound calls.
 	PreviewObMonitorWhisperCount string `json:"PreviewObMonitorWhisperCount"`
-	// PreviewObMonitorWhisperDuration: Whisper time in preview outbound calls.
+	// PreviewObMonitorWhisperDuration is the whisper time in preview outbound
+	// calls.
 	PreviewObMonitorWhisperDuration string `json:"PreviewObMonitorWhisperDuration"`
-	// PreviewObTotalBridgeHour: Hours of preview outbound calls answered by both
-	// parties.
-	PreviewObTotalBridgeHour string `json:"PreviewObTotalBridgeHour"`
-	// PreviewObTotalBridgeTime: Talk time of preview outbound calls answered by
+	// PreviewObTotalBridgeHour is the hours of preview outbound calls answered by
 	// both parties.
+	PreviewObTotalBridgeHour string `json:"PreviewObTotalBridgeHour"`
+	// PreviewObTotalBridgeTime is the talk time of preview outbound calls answered
+	// by both parties.
 	PreviewObTotalBridgeTime string `json:"PreviewObTotalBridgeTime"`
-	// PreviewObTotalCount: Total preview outbound calls.
+	// PreviewObTotalCount is the total preview outbound calls.
 	PreviewObTotalCount string `json:"PreviewObTotalCount"`
-	// PreviewObTransferBridgeCount: Transferred preview outbound calls that were
-	// answered.
+	// PreviewObTransferBridgeCount is the transferred preview outbound calls that
+	// were answered.
 	PreviewObTransferBridgeCount string `json:"PreviewObTransferBridgeCount"`
-	// PreviewObTransferBridgeDuration: Talk time of transferred preview outbound
-	// calls.
+	// PreviewObTransferBridgeDuration is the talk time of transferred preview
+	// outbound calls.
 	PreviewObTransferBridgeDuration string `json:"PreviewObTransferBridgeDuration"`
-	// PreviewObTransferCount: Preview outbound calls transferred to the agent.
+	// PreviewObTransferCount is the preview outbound calls transferred to the
+	// agent.
 	PreviewObTransferCount string `json:"PreviewObTransferCount"`
-	// PreviewObValidCalls: Valid preview outbound calls.
+	// PreviewObValidCalls is the valid preview outbound calls.
 	PreviewObValidCalls string `json:"PreviewObValidCalls"`
-	// PreviewObValidTotalBridgeHour: Hours of valid preview outbound calls.
+	// PreviewObValidTotalBridgeHour is the hours of valid preview outbound calls.
 	PreviewObValidTotalBridgeHour string `json:"PreviewObValidTotalBridgeHour"`
-	// PreviewObValidTotalBridgeTime: Total talk time of valid preview outbound
-	// calls.
+	// PreviewObValidTotalBridgeTime is the total talk time of valid preview
+	// outbound calls.
 	PreviewObValidTotalBridgeTime string `json:"PreviewObValidTotalBridgeTime"`
-	// QueueName: Queue name.
+	// QueueName is the queue name.
 	QueueName string `json:"QueueName"`
-	// RestCount: Number of rests.
+	// RestCount is the number of rests.
 	RestCount string `json:"RestCount"`
-	// RestTime: Total rest time.
+	// RestTime is the total rest time.
 	RestTime string `json:"RestTime"`
-	// RowName: Row name.
+	// RowName is the row name.
 	RowName string `json:"RowName"`
-	// TotalBridgeTime: Total time answered by both parties.
+	// TotalBridgeTime is the total time answered by both parties.
 	TotalBridgeTime string `json:"TotalBridgeTime"`
-	// WebcallObAgentAnsweredTime: Minutes of webcall calls answered by the agent.
+	// WebcallObAgentAnsweredTime is the minutes of webcall calls answered by the
+	// agent.
 	WebcallObAgentAnsweredTime string `json:"WebcallObAgentAnsweredTime"`
-	// WebcallObAnsweredCount: Webcall calls answered by both parties.
+	// WebcallObAnsweredCount is the webcall calls answered by both parties.
 	WebcallObAnsweredCount string `json:"WebcallObAnsweredCount"`
-	// WebcallObAnsweredDurationArray: Distribution of answered webcall calls.
+	// WebcallObAnsweredDurationArray is the distribution of answered webcall
+	// calls.
 	WebcallObAnsweredDurationArray string `json:"WebcallObAnsweredDurationArray"`
-	// WebcallObConsultCount: Consultations in webcall calls.
+	// WebcallObConsultCount is the consultations in webcall calls.
 	WebcallObConsultCount string `json:"WebcallObConsultCount"`
-	// WebcallObMonitorBargeCount: Barge-ins in webcall calls.
+	// WebcallObMonitorBargeCount is the barge-ins in webcall calls.
 	WebcallObMonitorBargeCount string `json:"WebcallObMonitorBargeCount"`
-	// WebcallObMonitorBargeDuration: Barge-in time in webcall calls.
+	// WebcallObMonitorBargeDuration is the barge-in time in webcall calls.
 	WebcallObMonitorBargeDuration string `json:"WebcallObMonitorBargeDuration"`
-	// WebcallObMonitorDisconnectCount: Forced disconnections in webcall calls.
+	// WebcallObMonitorDisconnectCount is the forced disconnections in webcall
+	// calls.
 	WebcallObMonitorDisconnectCount string `json:"WebcallObMonitorDisconnectCount"`
-	// WebcallObMonitorSpyCount: Listen-ins in webcall calls.
+	// WebcallObMonitorSpyCount is the listen-ins in webcall calls.
 	WebcallObMonitorSpyCount string `json:"WebcallObMonitorSpyCount"`
-	// WebcallObMonitorSpyDuration: Listen-in time in webcall calls.
+	// WebcallObMonitorSpyDuration is the listen-in time in webcall calls.
 	WebcallObMonitorSpyDuration string `json:"WebcallObMonitorSpyDuration"`
-	// WebcallObMonitorThreewayCount: Three-way supervisor joins in webcall calls.
+	// WebcallObMonitorThreewayCount is the three-way supervisor joins in webcall
+	// calls.
 	WebcallObMonitorThreewayCount string `json:"WebcallObMonitorThreewayCount"`
-	// WebcallObMonitorWhisperCount: Whispers in webcall calls.
+	// WebcallObMonitorWhisperCount is the whispers in webcall calls.
 	WebcallObMonitorWhisperCount string `json:"WebcallObMonitorWhisperCount"`
-	// WebcallObMonitorWhisperDuration: Whisper time in webcall calls.
+	// WebcallObMonitorWhisperDuration is the whisper time in webcall calls.
 	WebcallObMonitorWhisperDuration string `json:"WebcallObMonitorWhisperDuration"`
-	// WebcallObTotalCount: Total webcall calls.
+	// WebcallObTotalCount is the total webcall calls.
 	WebcallObTotalCount string `json:"WebcallObTotalCount"`
-	// WebcallObTransferCount: Transfers in webcall calls.
+	// WebcallObTransferCount is the transfers in webcall calls.
 	WebcallObTransferCount string `json:"WebcallObTransferCount"`
 }
 
 // CloudAgentWorkloadReportRequest is the input of CloudAgentWorkloadReport.
 type CloudAgentWorkloadReportRequest struct {
-	// Cnos: Agent numbers to report on, comma-separated; all agents of the account
-	// by default.
+	// Cnos is the agent numbers to report on, comma-separated; all agents of the
+	// account by default.
 	Cnos string `dyvms:"Cnos"`
-	// EndTime: Last day of the report, yyyy-MM-dd. Required.
+	// EndTime is the last day of the report, yyyy-MM-dd. Required.
 	EndTime string `dyvms:"EndTime,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gnos: Outbound group numbers to report on; all agents of the account by
-	// default.
+	// Gnos is the outbound group numbers to report on; all agents of the account
+	// by default.
 	Gnos string `dyvms:"Gnos"`
-	// Limit: Number of records; default 10, at most 1000.
+	// Limit is the number of records; default 10, at most 1000.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: First day of the report, yyyy-MM-dd. Required.
+	// StartTime is the first day of the report, yyyy-MM-dd. Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals, 10
+	// StatisticMethod is the aggregation: 0 per time slot, 1 per day, 2 totals, 10
 	// totals per queue. Required. One of 0 (per time slot), 1 (per day), 2
 	// (totals), 10 (totals per queue). Use Ptr(0) to send 0.
 	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2|10"`
-	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
-	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
+	// TimeRangeType is the report type: 1 daily, 2 weekly, 3 monthly, 4 custom
+	// period. Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom
+	// period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
 }
 
 // CloudAgentWorkloadReportResponse is the output of CloudAgentWorkloadReport.
 type CloudAgentWorkloadReportResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAgentWorkloadReportData `json:"Data"`
 }
 
-// CloudAgentWorkloadReport: Returns the agent workload report of the hosted
-// call centre. Required: EndTime, EnterpriseID, StartTime, StatisticMethod,
+// CloudAgentWorkloadReport returns the agent workload report of the hosted call
+// centre. Required: EndTime, EnterpriseID, StartTime, StatisticMethod,
 // TimeRangeType. No QPS limit is documented. CloudAgentWorkloadReportAll walks
 // every page.
 //
@@ -832,34 +855,34 @@ func (c *Client) CloudAgentWorkloadReportAll(ctx context.Context, req *CloudAgen
 
 // CloudAssignAgentGroupData is response data.
 type CloudAssignAgentGroupData struct {
-	// Result: Result: 0 success, 1 failure.
+	// Result is the result: 0 success, 1 failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudAssignAgentGroupRequest is the input of CloudAssignAgentGroup.
 type CloudAssignAgentGroupRequest struct {
-	// Cnos: Agent numbers, comma-separated, at most 1000 per call; an agent
+	// Cnos is the agent numbers, comma-separated, at most 1000 per call; an agent
 	// belongs to one outbound group only, so assigning it again moves it to the
 	// new group.
 	Cnos string `dyvms:"Cnos"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group number to bind the agents in Cnos to; a group holds at
-	// most 1000 agents.
+	// Gno is the outbound group number to bind the agents in Cnos to; a group
+	// holds at most 1000 agents.
 	Gno string `dyvms:"Gno"`
 }
 
 // CloudAssignAgentGroupResponse is the output of CloudAssignAgentGroup.
 type CloudAssignAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudAssignAgentGroupData `json:"Data"`
 }
 
-// CloudAssignAgentGroup: Assigns agents to an outbound group. Required:
+// CloudAssignAgentGroup assigns agents to an outbound group. Required:
 // EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -873,106 +896,110 @@ func (c *Client) CloudAssignAgentGroup(ctx context.Context, req *CloudAssignAgen
 // yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 // area code (1 agent's, 2 customer's).
 type CloudBatchCreateAgentObClidProperty struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudBatchCreateAgentData is response data.
 type CloudBatchCreateAgentData struct {
-	// Cnos: Agent numbers created.
+	// Cnos is the agent numbers created.
 	Cnos string `json:"Cnos"`
-	// Fail: Number of agents that could not be created.
+	// Fail is the number of agents that could not be created.
 	Fail string `json:"Fail"`
-	// Other: Number of agents created whose skills could not be bound.
+	// Other is the number of agents created whose skills could not be bound.
 	Other string `json:"Other"`
-	// Success: Number of agents created.
+	// Success is the number of agents created.
 	Success string `json:"Success"`
 }
 
 // CloudBatchCreateAgentRequest is the input of CloudBatchCreateAgent.
 type CloudBatchCreateAgentRequest struct {
-	// Active: Whether the agent is active: 0 no, 1 yes (default). One of 0
+	// Active says whether the agent is active: 0 no, 1 yes (default). One of 0
 	// (inactive), 1 (active). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AreaCode: Area code of the agent. Required.
+	// AreaCode is the area code of the agent. Required.
 	AreaCode string `dyvms:"AreaCode,required"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
 	// (domestic long distance), 2 (local city), 3 (internal only). Use Ptr(0) to
 	// send 0.
 	CallPower *int64 `dyvms:"CallPower,enum=0|1|2|3"`
-	// Cno: First agent number of the batch: a positive integer of 3-10 digits.
-	// Required.
+	// Cno is the first agent number of the batch: a positive integer of 3-10
+	// digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// Comment: Remark.
+	// Comment is the remark.
 	Comment string `dyvms:"Comment"`
-	// EndCno: Last agent number of the batch (3-10 digits); at most 100 agents per
-	// batch. Required.
+	// EndCno is the last agent number of the batch (3-10 digits); at most 100
+	// agents per batch. Required.
 	EndCno string `dyvms:"EndCno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
-	// IsOb: Allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1 (yes).
-	// Use Ptr(0) to send 0.
+	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsOb *int64 `dyvms:"IsOb,enum=0|1"`
-	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
-	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
-	// Name: Agent name, URL-encoded as UTF-8. Required.
+	// Name is the agent name, URL-encoded as UTF-8. Required.
 	Name string `dyvms:"Name,required"`
-	// ObClid: Pass-through caller number: an enterprise trunk number or a
+	// ObClid is the pass-through caller number: an enterprise trunk number or a
 	// configured customer-side caller ID; required when ObClidType is 2 or 3.
 	// Required when ObClidType is 2 or 3.
 	ObClid string `dyvms:"ObClid"`
-	// ObClidProperty: Caller-ID properties as JSON, e.g.
+	// ObClidProperty is the caller-ID properties as JSON, e.g.
 	// {"isMatchCapital":0,"areaCodeRule":1}; with ObClidType 4, isMatchCapital (1
 	// yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 	// area code (1 agent's, 2 customer's).
 	ObClidProperty CloudBatchCreateAgentObClidProperty `dyvms:"ObClidProperty,json"`
-	// ObClidType: Caller-ID rule: 1 default (default), 2 random, 3 by area code, 4
-	// dynamic. One of 1 (default), 2 (random), 3 (by area code), 4 (dynamic).
+	// ObClidType is the caller-ID rule: 1 default (default), 2 random, 3 by area
+	// code, 4 dynamic. One of 1 (default), 2 (random), 3 (by area code), 4
+	// (dynamic).
 	ObClidType int64 `dyvms:"ObClidType,enum=1|2|3|4"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// Power: Agent role: 1 team leader, 0 regular agent (default). One of 1 (team
-	// leader), 0 (regular agent). Use Ptr(0) to send 0.
+	// Power is the agent role: 1 team leader, 0 regular agent (default). One of 1
+	// (team leader), 0 (regular agent). Use Ptr(0) to send 0.
 	Power *int64 `dyvms:"Power,enum=1|0"`
-	// SkillIds: Skill IDs, comma-separated (e.g. "1,2,3"); requires SkillLevels.
+	// SkillIds is the skill IDs, comma-separated (e.g. "1,2,3"); requires
+	// SkillLevels.
 	SkillIds string `dyvms:"SkillIds"`
-	// SkillLevels: Skill levels matching SkillIds, comma-separated; a smaller
-	// value means a higher skill (e.g. "5,1,1"). Required when SkillIds is given.
+	// SkillLevels is the skill levels matching SkillIds, comma-separated; a
+	// smaller value means a higher skill (e.g. "5,1,1"). Required when SkillIds is
+	// given.
 	SkillLevels string `dyvms:"SkillLevels"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of 0
-	// (enterprise default), 1 (public domain), 2 (private-line domain), 3 (public
-	// IP), 4 (private-line IP). Use Ptr(0) to send 0.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of
+	// 0 (enterprise default), 1 (public domain), 2 (private-line domain), 3
+	// (public IP), 4 (private-line IP). Use Ptr(0) to send 0.
 	WebrtcURLType *int64 `dyvms:"WebrtcUrlType,enum=0|1|2|3|4"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup int64 `dyvms:"Wrapup"`
 }
 
 // CloudBatchCreateAgentResponse is the output of CloudBatchCreateAgent.
 type CloudBatchCreateAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudBatchCreateAgentData `json:"Data"`
 }
 
-// CloudBatchCreateAgent: Creates up to 100 agents with consecutive agent
-// numbers in one call. Required: AreaCode, Cno, EndCno, EnterpriseID, Name. No
-// QPS limit is documented.
+// CloudBatchCreateAgent creates up to 100 agents with consecutive agent numbers
+// in one call. Required: AreaCode, Cno, EndCno, EnterpriseID, Name. No QPS
+// limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
 // is returned as ErrAmbiguous and never retried blindly.
@@ -982,42 +1009,42 @@ func (c *Client) CloudBatchCreateAgent(ctx context.Context, req *CloudBatchCreat
 
 // CloudBatchGetAgentStatusData is response data.
 type CloudBatchGetAgentStatusData struct {
-	// DeviceStatus: Device status, returned when the agent is not offline: -1
-	// error, 0 idle, 1 locked, 2 inviting, 3 ringing, 4 in use.
+	// DeviceStatus is the device status, returned when the agent is not offline:
+	// -1 error, 0 idle, 1 locked, 2 inviting, 3 ringing, 4 in use.
 	DeviceStatus string `json:"DeviceStatus"`
-	// LoginStatus: Login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
+	// LoginStatus is the login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
 	LoginStatus string `json:"LoginStatus"`
-	// MainUniqueID: Unique ID of the call the agent is on; returned when the
+	// MainUniqueID is the unique ID of the call the agent is on; returned when the
 	// device status is 1-4.
 	MainUniqueID string `json:"MainUniqueId"`
-	// State: Agent state combining login and device status: offline, idle, busy,
-	// wrap-up, calling, ringing, on hold or talking.
+	// State is the agent state combining login and device status: offline, idle,
+	// busy, wrap-up, calling, ringing, on hold or talking.
 	State string `json:"State"`
-	// StateAction: Action that corresponds to the state; returned when the agent
-	// is not offline.
+	// StateAction is the action that corresponds to the state; returned when the
+	// agent is not offline.
 	StateAction string `json:"StateAction"`
 }
 
 // CloudBatchGetAgentStatusRequest is the input of CloudBatchGetAgentStatus.
 type CloudBatchGetAgentStatusRequest struct {
-	// Cnos: Agent numbers, comma-separated (e.g. 2000,2001), at most 100.
+	// Cnos is the agent numbers, comma-separated (e.g. 2000,2001), at most 100.
 	// Required.
 	Cnos string `dyvms:"Cnos,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudBatchGetAgentStatusResponse is the output of CloudBatchGetAgentStatus.
 type CloudBatchGetAgentStatusResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudBatchGetAgentStatusData `json:"Data"`
 }
 
-// CloudBatchGetAgentStatus: Returns the real-time status of up to 100 agents.
+// CloudBatchGetAgentStatus returns the real-time status of up to 100 agents.
 // Required: Cnos, EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -1030,104 +1057,107 @@ func (c *Client) CloudBatchGetAgentStatus(ctx context.Context, req *CloudBatchGe
 // yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 // area code (1 agent's, 2 customer's). URL-encode the JSON.
 type CloudBatchUpdateAgentObClidProperty struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudBatchUpdateAgentData is response data.
 type CloudBatchUpdateAgentData struct {
-	// Fail: Agent numbers whose update failed.
+	// Fail is the agent numbers whose update failed.
 	Fail string `json:"Fail"`
-	// Success: Number of agents updated.
+	// Success is the number of agents updated.
 	Success string `json:"Success"`
 }
 
 // CloudBatchUpdateAgentRequest is the input of CloudBatchUpdateAgent.
 type CloudBatchUpdateAgentRequest struct {
-	// Active: Whether the agent is active: 0 no, 1 yes (default). One of 0
+	// Active says whether the agent is active: 0 no, 1 yes (default). One of 0
 	// (inactive), 1 (active). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AgentType: Agent type: 1 phone agent (default), 2 computer agent. One of 1
-	// (phone agent), 2 (computer agent).
+	// AgentType is the agent type: 1 phone agent (default), 2 computer agent. One
+	// of 1 (phone agent), 2 (computer agent).
 	AgentType int64 `dyvms:"AgentType,enum=1|2"`
-	// AreaCode: Area code of the agent.
+	// AreaCode is the area code of the agent.
 	AreaCode string `dyvms:"AreaCode"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
 	// (domestic long distance), 2 (local city), 3 (internal only). Use Ptr(0) to
 	// send 0.
 	CallPower *int64 `dyvms:"CallPower,enum=0|1|2|3"`
-	// Cnos: Agent numbers to update, comma-separated (e.g. "0001,0002,00103"), at
-	// most 100; each a positive integer of 3-10 digits. Required.
+	// Cnos is the agent numbers to update, comma-separated (e.g.
+	// "0001,0002,00103"), at most 100; each a positive integer of 3-10 digits.
+	// Required.
 	Cnos string `dyvms:"Cnos,required"`
-	// Comment: Remark.
+	// Comment is the remark.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
-	// IsOb: Allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1 (yes).
-	// Use Ptr(0) to send 0.
+	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsOb *int64 `dyvms:"IsOb,enum=0|1"`
-	// IsObRemember: Outbound caller-memory switch: 0 off, 1 on (default). One of 0
-	// (off), 1 (on).
+	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
+	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
-	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
-	// IsRandom: Random caller ID: 0 no (default), 1 yes; needed when ObClidType is
-	// 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
+	// IsRandom is the random caller ID: 0 no (default), 1 yes; needed when
+	// ObClidType is 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
 	IsRandom string `dyvms:"IsRandom,enum=0|1"`
-	// Name: Agent name, URL-encoded as UTF-8.
+	// Name is the agent name, URL-encoded as UTF-8.
 	Name string `dyvms:"Name"`
-	// ObClid: Pass-through caller number: an enterprise trunk number or a
+	// ObClid is the pass-through caller number: an enterprise trunk number or a
 	// configured customer-side caller ID; required when ObClidType is 2 or 3.
 	// Required when ObClidType is 2 or 3.
 	ObClid string `dyvms:"ObClid"`
-	// ObClidProperty: Caller-ID properties as JSON, e.g.
+	// ObClidProperty is the caller-ID properties as JSON, e.g.
 	// {"isMatchCapital":0,"areaCodeRule":1}; with ObClidType 4, isMatchCapital (1
 	// yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 	// area code (1 agent's, 2 customer's). URL-encode the JSON.
 	ObClidProperty CloudBatchUpdateAgentObClidProperty `dyvms:"ObClidProperty,json"`
-	// ObClidType: Caller-ID rule: 1 default (default), 2 random, 3 by area code, 4
-	// dynamic. One of 1 (default), 2 (random), 3 (by area code), 4 (dynamic).
+	// ObClidType is the caller-ID rule: 1 default (default), 2 random, 3 by area
+	// code, 4 dynamic. One of 1 (default), 2 (random), 3 (by area code), 4
+	// (dynamic).
 	ObClidType int64 `dyvms:"ObClidType,enum=1|2|3|4"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// PermitObPreviewTime: Hours during which outbound calls are allowed, e.g.
-	// 08:00,20:00.
+	// PermitObPreviewTime is the hours during which outbound calls are allowed,
+	// e.g. 08:00,20:00.
 	PermitObPreviewTime string `dyvms:"PermitObPreviewTime"`
-	// Power: Agent role: 1 team leader, 0 regular agent (default). One of 1 (team
-	// leader), 0 (regular agent). Use Ptr(0) to send 0.
+	// Power is the agent role: 1 team leader, 0 regular agent (default). One of 1
+	// (team leader), 0 (regular agent). Use Ptr(0) to send 0.
 	Power *int64 `dyvms:"Power,enum=1|0"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of 0
-	// (enterprise default), 1 (public domain), 2 (private-line domain), 3 (public
-	// IP), 4 (private-line IP). Use Ptr(0) to send 0.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of
+	// 0 (enterprise default), 1 (public domain), 2 (private-line domain), 3
+	// (public IP), 4 (private-line IP). Use Ptr(0) to send 0.
 	WebrtcURLType *int64 `dyvms:"WebrtcUrlType,enum=0|1|2|3|4"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup int64 `dyvms:"Wrapup"`
 }
 
 // CloudBatchUpdateAgentResponse is the output of CloudBatchUpdateAgent.
 type CloudBatchUpdateAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudBatchUpdateAgentData `json:"Data"`
 }
 
-// CloudBatchUpdateAgent: Updates the basic settings (not skills) of up to 100
+// CloudBatchUpdateAgent updates the basic settings (not skills) of up to 100
 // agents. Required: Cnos, EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1142,183 +1172,189 @@ func (c *Client) CloudBatchUpdateAgent(ctx context.Context, req *CloudBatchUpdat
 // areaCodeRule picks the area code (1 agent's, 2 customer's) and isRandom picks
 // a random caller ID.
 type CloudCreateAgentObClidProperty struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
-	// IsRandom: Whether to pick the caller ID at random: 1 yes, 0 no.
+	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom *int64 `json:"isRandom,omitempty"`
 }
 
 // CloudCreateAgentData is response data.
 type CloudCreateAgentData struct {
-	// Agent: Agent configuration.
+	// Agent is the agent configuration.
 	Agent CloudCreateAgentAgent `json:"Agent"`
-	// AgentSkills: Skills of the agent.
-	AgentSkills []CloudCreateAgentAgentSkills `json:"AgentSkills"`
+	// AgentSkills is the skills of the agent.
+	AgentSkills []CloudCreateAgentAgentSkill `json:"AgentSkills"`
 }
 
 // CloudCreateAgentAgent is agent configuration.
 type CloudCreateAgentAgent struct {
-	// Active: Enabled: 0 disabled, 1 enabled (default).
+	// Active is the enabled: 0 disabled, 1 enabled (default).
 	Active string `json:"Active"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// BindTelType: Phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
+	// BindTelType is the phone type: 1 landline, 2 mobile, 3 extension, 4
+	// softphone.
 	BindTelType string `json:"BindTelType"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord string `json:"IbRecord"`
-	// ID: Agent ID.
+	// ID is the agent ID.
 	ID string `json:"Id"`
-	// IsAsr: ASR transcription: 0 off (default), 1 on.
+	// IsAsr is the ASR transcription: 0 off (default), 1 on.
 	IsAsr string `json:"IsAsr"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb string `json:"IsOb"`
-	// IsQualityCheck: Whether agent quality inspection is enabled.
+	// IsQualityCheck says whether agent quality inspection is enabled.
 	IsQualityCheck string `json:"IsQualityCheck"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// ObClid: Caller-ID number.
+	// ObClid is the caller-ID number.
 	ObClid string `json:"ObClid"`
-	// ObClidProperty: Caller-ID rule properties, as JSON. DecodeObClidProperty
-	// decodes it.
+	// ObClidProperty is the caller-ID rule properties, as JSON.
+	// DecodeObClidProperty decodes it.
 	ObClidProperty string `json:"ObClidProperty"`
-	// ObClidType: Caller-ID rule: 1 enterprise default, 2 random, 3 by area code,
-	// 4 dynamic.
+	// ObClidType is the caller-ID rule: 1 enterprise default, 2 random, 3 by area
+	// code, 4 dynamic.
 	ObClidType string `json:"ObClidType"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord string `json:"ObRecord"`
-	// Power: Role: 1 team leader, 0 regular agent (default).
+	// Power is the role: 1 team leader, 0 regular agent (default).
 	Power string `json:"Power"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status string `json:"Status"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP.
 	WebrtcURLType string `json:"WebrtcUrlType"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup string `json:"Wrapup"`
 }
 
 // CloudCreateAgentAgentObClidPropertyValue is caller-ID rule properties, as
 // JSON.
 type CloudCreateAgentAgentObClidPropertyValue struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
-	// IsRandom: Whether to pick the caller ID at random: 1 yes, 0 no.
+	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
 }
 
-// CloudCreateAgentAgentSkills is skills of the agent.
-type CloudCreateAgentAgentSkills struct {
-	// AgentID: Agent ID.
+// CloudCreateAgentAgentSkill is skills of the agent.
+type CloudCreateAgentAgentSkill struct {
+	// AgentID is the agent ID.
 	AgentID string `json:"AgentId"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID string `json:"Id"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID string `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel string `json:"SkillLevel"`
 }
 
 // CloudCreateAgentRequest is the input of CloudCreateAgent.
 type CloudCreateAgentRequest struct {
-	// Active: Whether the agent is active: 0 no, 1 yes (default). One of 0
+	// Active says whether the agent is active: 0 no, 1 yes (default). One of 0
 	// (inactive), 1 (active). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AreaCode: Area code of the agent. Required.
+	// AreaCode is the area code of the agent. Required.
 	AreaCode string `dyvms:"AreaCode,required"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
 	// (domestic long distance), 2 (local city), 3 (internal only). Use Ptr(0) to
 	// send 0.
 	CallPower *int64 `dyvms:"CallPower,enum=0|1|2|3"`
-	// Cno: Agent number: a positive integer of 3-10 digits. Required.
+	// Cno is the agent number: a positive integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// Comment: Remark.
+	// Comment is the remark.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
-	// IsOb: Allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1 (yes).
-	// Use Ptr(0) to send 0.
+	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsOb *int64 `dyvms:"IsOb,enum=0|1"`
-	// IsObRemember: Outbound caller-memory switch: 0 off, 1 on (default). One of 0
-	// (off), 1 (on).
+	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
+	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
-	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
-	// Name: Agent name, URL-encoded as UTF-8. Required.
+	// Name is the agent name, URL-encoded as UTF-8. Required.
 	Name string `dyvms:"Name,required"`
-	// ObClid: Pass-through caller number: an enterprise trunk number or a
+	// ObClid is the pass-through caller number: an enterprise trunk number or a
 	// configured customer-side caller ID; required when ObClidType is 2 or 3.
 	// Required when ObClidType is 2 or 3.
 	ObClid string `dyvms:"ObClid"`
-	// ObClidProperty: Caller-ID properties as JSON, e.g.
+	// ObClidProperty is the caller-ID properties as JSON, e.g.
 	// {"isMatchCapital":0,"areaCodeRule":1,"isRandom":1}; with ObClidType 4,
 	// isMatchCapital (1 yes, 0 no) chooses a provincial-capital number,
 	// areaCodeRule picks the area code (1 agent's, 2 customer's) and isRandom
 	// picks a random caller ID.
 	ObClidProperty CloudCreateAgentObClidProperty `dyvms:"ObClidProperty,json"`
-	// ObClidType: Caller-ID rule: 1 default (default), 2 random, 3 by area code, 4
-	// dynamic. One of 1 (default), 2 (random), 3 (by area code), 4 (dynamic).
+	// ObClidType is the caller-ID rule: 1 default (default), 2 random, 3 by area
+	// code, 4 dynamic. One of 1 (default), 2 (random), 3 (by area code), 4
+	// (dynamic).
 	ObClidType int64 `dyvms:"ObClidType,enum=1|2|3|4"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// PermitObPreviewTime: Hours during which outbound calls are allowed, e.g.
-	// 08:00,20:00.
+	// PermitObPreviewTime is the hours during which outbound calls are allowed,
+	// e.g. 08:00,20:00.
 	PermitObPreviewTime string `dyvms:"PermitObPreviewTime"`
-	// Power: Agent role: 1 team leader, 0 regular agent (default). One of 1 (team
-	// leader), 0 (regular agent). Use Ptr(0) to send 0.
+	// Power is the agent role: 1 team leader, 0 regular agent (default). One of 1
+	// (team leader), 0 (regular agent). Use Ptr(0) to send 0.
 	Power *int64 `dyvms:"Power,enum=1|0"`
-	// SkillIds: Skill IDs, comma-separated (e.g. "1,2,3"); requires SkillLevels.
+	// SkillIds is the skill IDs, comma-separated (e.g. "1,2,3"); requires
+	// SkillLevels.
 	SkillIds string `dyvms:"SkillIds"`
-	// SkillLevels: Skill levels matching SkillIds, comma-separated; a smaller
-	// value means a higher skill (e.g. "5,1,1"). Required when SkillIds is given.
+	// SkillLevels is the skill levels matching SkillIds, comma-separated; a
+	// smaller value means a higher skill (e.g. "5,1,1"). Required when SkillIds is
+	// given.
 	SkillLevels string `dyvms:"SkillLevels"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of 0
-	// (enterprise default), 1 (public domain), 2 (private-line domain), 3 (public
-	// IP), 4 (private-line IP). Use Ptr(0) to send 0.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of
+	// 0 (enterprise default), 1 (public domain), 2 (private-line domain), 3
+	// (public IP), 4 (private-line IP). Use Ptr(0) to send 0.
 	WebrtcURLType *int64 `dyvms:"WebrtcUrlType,enum=0|1|2|3|4"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup int64 `dyvms:"Wrapup"`
 }
 
 // CloudCreateAgentResponse is the output of CloudCreateAgent.
 type CloudCreateAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateAgentData `json:"Data"`
 }
 
@@ -1329,7 +1365,7 @@ func (v CloudCreateAgentAgent) DecodeObClidProperty() (CloudCreateAgentAgentObCl
 	return decodeInner[CloudCreateAgentAgentObClidPropertyValue]("CloudCreateAgent", "ObClidProperty", v.ObClidProperty)
 }
 
-// CloudCreateAgent: Creates an agent of the hosted call centre. Required:
+// CloudCreateAgent creates an agent of the hosted call centre. Required:
 // AreaCode, Cno, EnterpriseID, Name. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1340,31 +1376,31 @@ func (c *Client) CloudCreateAgent(ctx context.Context, req *CloudCreateAgentRequ
 
 // CloudCreateAgentGroupData is response data.
 type CloudCreateAgentGroupData struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// GroupName: Outbound group name.
+	// GroupName is the outbound group name.
 	GroupName string `json:"GroupName"`
-	// Type: Outbound group type: 1 master outbound group, 2 outbound group.
+	// Type is the outbound group type: 1 master outbound group, 2 outbound group.
 	Type int64 `json:"Type"`
 }
 
 // CloudCreateAgentGroupRequest is the input of CloudCreateAgentGroup.
 type CloudCreateAgentGroupRequest struct {
-	// Comment: Description, at most 100 characters, URL-encoded as UTF-8.
+	// Comment is the description, at most 100 characters, URL-encoded as UTF-8.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group number: 2-20 characters, starting with a letter, letters
-	// and digits only (both required), unique within the enterprise; at most 1000
-	// groups per enterprise. Required.
+	// Gno is the outbound group number: 2-20 characters, starting with a letter,
+	// letters and digits only (both required), unique within the enterprise; at
+	// most 1000 groups per enterprise. Required.
 	Gno string `dyvms:"Gno,required"`
-	// GroupName: Outbound group name: not empty, at most 50 characters,
+	// GroupName is the outbound group name: not empty, at most 50 characters,
 	// URL-encoded as UTF-8. Required.
 	GroupName string `dyvms:"GroupName,required"`
 }
@@ -1372,15 +1408,15 @@ type CloudCreateAgentGroupRequest struct {
 // CloudCreateAgentGroupResponse is the output of CloudCreateAgentGroup.
 type CloudCreateAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateAgentGroupData `json:"Data"`
 }
 
-// CloudCreateAgentGroup: Creates an outbound group. Required: EnterpriseID,
-// Gno, GroupName. No QPS limit is documented.
+// CloudCreateAgentGroup creates an outbound group. Required: EnterpriseID, Gno,
+// GroupName. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
 // is returned as ErrAmbiguous and never retried blindly.
@@ -1390,50 +1426,50 @@ func (c *Client) CloudCreateAgentGroup(ctx context.Context, req *CloudCreateAgen
 
 // CloudCreateAsrData is response data.
 type CloudCreateAsrData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudCreateAsrRequest is the input of CloudCreateAsr.
 type CloudCreateAsrRequest struct {
-	// CallType: Call type: 1 inbound, 2 webcall, 4 preview outbound, 5 predictive
-	// outbound, 6 direct outbound, 9 internal call. Required. One of 1 (inbound),
-	// 2 (webcall), 4 (preview outbound), 5 (predictive outbound), 6 (direct
-	// outbound), 9 (internal call).
+	// CallType is the call type: 1 inbound, 2 webcall, 4 preview outbound, 5
+	// predictive outbound, 6 direct outbound, 9 internal call. Required. One of 1
+	// (inbound), 2 (webcall), 4 (preview outbound), 5 (predictive outbound), 6
+	// (direct outbound), 9 (internal call).
 	CallType int64 `dyvms:"CallType,required,enum=1|2|4|5|6|9"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// MainUniqueID: Unique ID of the main channel. Required.
+	// MainUniqueID is the unique ID of the main channel. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
-	// RecordFile: Recording file name, e.g.
+	// RecordFile is the recording file name, e.g.
 	// 7000002-20170320140327-1581-1500-record-sip-2-148998.366. Required.
 	RecordFile string `dyvms:"RecordFile,required"`
-	// RecordSide: Recording channel: 0 mixed, 1 customer side of a split
+	// RecordSide is the recording channel: 0 mixed, 1 customer side of a split
 	// recording, 2 agent side, 3 both sides. Required. One of 0 (mixed), 1
 	// (customer side), 2 (agent side), 3 (both sides). Use Ptr(0) to send 0.
 	RecordSide *int64 `dyvms:"RecordSide,required,enum=0|1|2|3"`
-	// RecordType: Audio file type: record (call recording) or voicemail. Required.
-	// One of record (call recording), voicemail (voicemail).
+	// RecordType is the audio file type: record (call recording) or voicemail.
+	// Required. One of record (call recording), voicemail (voicemail).
 	RecordType string `dyvms:"RecordType,required,enum=record|voicemail"`
-	// SupportMp3: Whether to transcribe the MP3 when the WAV has expired: 0 no
+	// SupportMp3 says whether to transcribe the MP3 when the WAV has expired: 0 no
 	// (default), 1 yes (the result is then marked as mixed; a mixed MP3 cannot
 	// separate the two sides, a stereo MP3 can). One of 0 (no), 1 (yes).
 	SupportMp3 string `dyvms:"SupportMp3,enum=0|1"`
-	// UniqueID: Unique ID of the sub-channel. Required.
+	// UniqueID is the unique ID of the sub-channel. Required.
 	UniqueID string `dyvms:"UniqueId,required"`
 }
 
 // CloudCreateAsrResponse is the output of CloudCreateAsr.
 type CloudCreateAsrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateAsrData `json:"Data"`
 }
 
-// CloudCreateAsr: Creates a speech-recognition (ASR) transcription job for a
+// CloudCreateAsr creates a speech-recognition (ASR) transcription job for a
 // call recording. Required: CallType, EnterpriseID, MainUniqueID, RecordFile,
 // RecordSide, RecordType, UniqueID. No QPS limit is documented.
 //
@@ -1445,76 +1481,79 @@ func (c *Client) CloudCreateAsr(ctx context.Context, req *CloudCreateAsrRequest,
 
 // CloudCreateEnterpriseTimeData is response data.
 type CloudCreateEnterpriseTimeData struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// DayOfWeek: Days of the week, comma-separated (1 Sunday, 2 Monday ... 7
+	// DayOfWeek is the days of the week, comma-separated (1 Sunday, 2 Monday ... 7
 	// Saturday); empty when Type is 2.
 	DayOfWeek string `json:"DayOfWeek"`
-	// EndTime: End time, HH:mm.
+	// EndTime is the end time, HH:mm.
 	EndTime string `json:"EndTime"`
-	// EnterpriseID: Call-centre ID.
+	// EnterpriseID is the call-centre ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// FromDay: First day, yyyy-MM-dd; empty when Type is 1.
+	// FromDay is the first day, yyyy-MM-dd; empty when Type is 1.
 	FromDay string `json:"FromDay"`
-	// ID: Time condition ID.
+	// ID is the time condition ID.
 	ID string `json:"Id"`
-	// Name: Time condition name, unique in the call centre.
+	// Name is the time condition name, unique in the call centre.
 	Name string `json:"Name"`
-	// Priority: Priority, unique in the call centre, from 1; smaller means higher.
+	// Priority is the priority, unique in the call centre, from 1; smaller means
+	// higher.
 	Priority string `json:"Priority"`
-	// StartTime: Start time, HH:mm.
+	// StartTime is the start time, HH:mm.
 	StartTime string `json:"StartTime"`
-	// TimeType: Time type: 1 continuous, 2 interval.
+	// TimeType is the time type: 1 continuous, 2 interval.
 	TimeType string `json:"TimeType"`
-	// ToDay: Last day, yyyy-MM-dd; empty when Type is 1.
+	// ToDay is the last day, yyyy-MM-dd; empty when Type is 1.
 	ToDay string `json:"ToDay"`
-	// Type: Condition type: 1 by day of week, 2 by fixed dates.
+	// Type is the condition type: 1 by day of week, 2 by fixed dates.
 	Type string `json:"Type"`
 }
 
 // CloudCreateEnterpriseTimeRequest is the input of CloudCreateEnterpriseTime.
 type CloudCreateEnterpriseTimeRequest struct {
-	// DayOfWeek: Days of the week, comma-separated, when Type is 1 (1 Sunday, 2
-	// Monday ... 7 Saturday; e.g. 2,3,4 = Monday to Wednesday); empty when Type is
-	// 2. Required when Type is 1.
+	// DayOfWeek is the days of the week, comma-separated, when Type is 1 (1
+	// Sunday, 2 Monday ... 7 Saturday; e.g. 2,3,4 = Monday to Wednesday); empty
+	// when Type is 2. Required when Type is 1.
 	DayOfWeek string `dyvms:"DayOfWeek"`
-	// EndTime: End time, HH:mm (e.g. 19:00); not earlier than StartTime. Required.
+	// EndTime is the end time, HH:mm (e.g. 19:00); not earlier than StartTime.
+	// Required.
 	EndTime string `dyvms:"EndTime,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// FromDay: First day, yyyy-MM-dd; required when Type is 2, empty when Type is
-	// 1; not after ToDay. Required when Type is 2.
+	// FromDay is the first day, yyyy-MM-dd; required when Type is 2, empty when
+	// Type is 1; not after ToDay. Required when Type is 2.
 	FromDay string `dyvms:"FromDay"`
-	// Name: Name of the time condition, unique in the call centre. Required.
+	// Name is the name of the time condition, unique in the call centre. Required.
 	Name string `dyvms:"Name,required"`
-	// Priority: Priority of the time condition, unique in the call centre, from 1;
-	// smaller means higher. Required.
+	// Priority is the priority of the time condition, unique in the call centre,
+	// from 1; smaller means higher. Required.
 	Priority int64 `dyvms:"Priority,required"`
-	// StartTime: Start time, HH:mm (e.g. 06:00); not later than EndTime. Required.
+	// StartTime is the start time, HH:mm (e.g. 06:00); not later than EndTime.
+	// Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// TimeType: Time type: 1 continuous, 2 interval. Required. One of 1
+	// TimeType is the time type: 1 continuous, 2 interval. Required. One of 1
 	// (continuous), 2 (interval).
 	TimeType int64 `dyvms:"TimeType,required,enum=1|2"`
-	// ToDay: Last day, yyyy-MM-dd; required when Type is 2, empty when Type is 1;
-	// not before FromDay. Required when Type is 2.
+	// ToDay is the last day, yyyy-MM-dd; required when Type is 2, empty when Type
+	// is 1; not before FromDay. Required when Type is 2.
 	ToDay string `dyvms:"ToDay"`
-	// Type: Condition type: 1 by day of week, 2 by fixed dates. Required. One of 1
-	// (by day of week), 2 (by fixed dates).
+	// Type is the condition type: 1 by day of week, 2 by fixed dates. Required.
+	// One of 1 (by day of week), 2 (by fixed dates).
 	Type int64 `dyvms:"Type,required,enum=1|2"`
 }
 
 // CloudCreateEnterpriseTimeResponse is the output of CloudCreateEnterpriseTime.
 type CloudCreateEnterpriseTimeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateEnterpriseTimeData `json:"Data"`
 }
 
-// CloudCreateEnterpriseTime: Creates a time condition (weekly or date-based
-// time window). Required: EndTime, EnterpriseID, Name, Priority, StartTime,
+// CloudCreateEnterpriseTime creates a time condition (weekly or date-based time
+// window). Required: EndTime, EnterpriseID, Name, Priority, StartTime,
 // TimeType, Type. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1525,84 +1564,86 @@ func (c *Client) CloudCreateEnterpriseTime(ctx context.Context, req *CloudCreate
 
 // CloudCreateExtenData is response data.
 type CloudCreateExtenData struct {
-	// Allow: Voice codecs.
+	// Allow is the voice codecs.
 	Allow string `json:"Allow"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindGatewayID: Bound agent gateway.
+	// BindGatewayID is the bound agent gateway.
 	BindGatewayID int64 `json:"BindGatewayId"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// Denoise: Noise reduction: 0 off (default), 1 on (WebRTC extensions only).
+	// Denoise is the noise reduction: 0 off (default), 1 on (WebRTC extensions
+	// only).
 	Denoise int64 `json:"Denoise"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// Exten: Extension number, 3-11 digits.
+	// Exten is the extension number, 3-11 digits.
 	Exten string `json:"Exten"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord int64 `json:"IbRecord"`
-	// ID: Extension ID.
+	// ID is the extension ID.
 	ID int64 `json:"Id"`
-	// IsDirect: Allow off-hook outbound dialling: 0 no, 1 yes (default).
+	// IsDirect is the allow off-hook outbound dialling: 0 no, 1 yes (default).
 	IsDirect int64 `json:"IsDirect"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb string `json:"IsOb"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord int64 `json:"ObRecord"`
-	// Password: Password.
+	// Password is the password.
 	Password string `json:"Password"`
-	// Type: Type: 1 extension registered to an IAD, 2 registered to WebRTC, 3
-	// registered to a remote phone.
+	// Type is the type: 1 extension registered to an IAD, 2 registered to WebRTC,
+	// 3 registered to a remote phone.
 	Type int64 `json:"Type"`
 }
 
 // CloudCreateExtenRequest is the input of CloudCreateExten.
 type CloudCreateExtenRequest struct {
-	// Allow: Allowed voice codecs: 1 g729, 2 g729,alaw,ulaw, 3 alaw,ulaw,g729, 4
-	// alaw,ulaw, 5 myopus,alaw,ulaw, 6 myopus,g729,alaw,ulaw, 7 myopus,g729.
-	// Public network + remote phone: 1/2/3; private line + remote phone: 1/2;
-	// public network + softphone: 4; private line + softphone: 5. One of 1 (g729),
-	// 2 (g729,alaw,ulaw), 3 (alaw,ulaw,g729), 4 (alaw,ulaw), 5 (myopus,alaw,ulaw),
-	// 6 (myopus,g729,alaw,ulaw), 7 (myopus,g729).
+	// Allow is the allowed voice codecs: 1 g729, 2 g729,alaw,ulaw, 3
+	// alaw,ulaw,g729, 4 alaw,ulaw, 5 myopus,alaw,ulaw, 6 myopus,g729,alaw,ulaw, 7
+	// myopus,g729. Public network + remote phone: 1/2/3; private line + remote
+	// phone: 1/2; public network + softphone: 4; private line + softphone: 5. One
+	// of 1 (g729), 2 (g729,alaw,ulaw), 3 (alaw,ulaw,g729), 4 (alaw,ulaw), 5
+	// (myopus,alaw,ulaw), 6 (myopus,g729,alaw,ulaw), 7 (myopus,g729).
 	Allow string `dyvms:"Allow,enum=1|2|3|4|5|6|7"`
-	// AreaCode: Area code. Required.
+	// AreaCode is the area code. Required.
 	AreaCode string `dyvms:"AreaCode,required"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
 	// (domestic long distance), 2 (local city), 3 (internal only).
 	CallPower string `dyvms:"CallPower,enum=0|1|2|3"`
-	// Denoise: Noise reduction: 0 off, 1 on (only for extensions registered to
-	// WebRTC). One of 0 (off), 1 (on).
+	// Denoise is the noise reduction: 0 off, 1 on (only for extensions registered
+	// to WebRTC). One of 0 (off), 1 (on).
 	Denoise string `dyvms:"Denoise,enum=0|1"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Exten: Extension number, 3-11 digits. Required.
+	// Exten is the extension number, 3-11 digits. Required.
 	Exten string `dyvms:"Exten,required"`
-	// IadName: IAD gateway; only for extensions registered to an IAD.
+	// IadName is the IAD gateway; only for extensions registered to an IAD.
 	IadName string `dyvms:"IadName"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsDirect: Allow off-hook outbound dialling: 0 no, 1 yes (default). One of 0
-	// (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsDirect is the allow off-hook outbound dialling: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsDirect *int64 `dyvms:"IsDirect,enum=0|1"`
-	// IsOb: Allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1 (yes).
+	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes).
 	IsOb string `dyvms:"IsOb,enum=0|1"`
-	// JitterBuffer: Network jitter buffer: 0 off (default), 1 on. One of 0 (off),
-	// 1 (on). Use Ptr(0) to send 0.
+	// JitterBuffer is the network jitter buffer: 0 off (default), 1 on. One of 0
+	// (off), 1 (on). Use Ptr(0) to send 0.
 	JitterBuffer *int64 `dyvms:"JitterBuffer,enum=0|1"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// Password: Password. Required.
+	// Password is the password. Required.
 	Password string `dyvms:"Password,required"`
-	// Property: Properties (JSON object).
+	// Property is the properties (JSON object).
 	Property map[string]any `dyvms:"Property,json"`
-	// Type: Type: 1 extension registered to an IAD, 2 registered to WebRTC, 3
-	// registered to a remote phone. Required. One of 1 (IAD extension), 2
+	// Type is the type: 1 extension registered to an IAD, 2 registered to WebRTC,
+	// 3 registered to a remote phone. Required. One of 1 (IAD extension), 2
 	// (WebRTC), 3 (remote phone).
 	Type int64 `dyvms:"Type,required,enum=1|2|3"`
 }
@@ -1610,14 +1651,14 @@ type CloudCreateExtenRequest struct {
 // CloudCreateExtenResponse is the output of CloudCreateExten.
 type CloudCreateExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateExtenData `json:"Data"`
 }
 
-// CloudCreateExten: Creates an extension. Required: AreaCode, EnterpriseID,
+// CloudCreateExten creates an extension. Required: AreaCode, EnterpriseID,
 // Exten, Password, Type. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1628,174 +1669,180 @@ func (c *Client) CloudCreateExten(ctx context.Context, req *CloudCreateExtenRequ
 
 // CloudCreateQueueQueue is queue settings.
 type CloudCreateQueueQueue struct {
-	// AnnouncePosition: Position announcement: 0 off, 1 when more than
+	// AnnouncePosition is the position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many. One of 0
 	// (off), 1 (when more than AnnouncePositionParam ahead), 2 (when at most
 	// AnnouncePositionParam ahead).
 	AnnouncePosition *int64 `json:"AnnouncePosition,omitempty"`
-	// AnnouncePositionFrequency: Position announcement interval, in seconds.
+	// AnnouncePositionFrequency is the position announcement interval, in seconds.
 	AnnouncePositionFrequency *int64 `json:"AnnouncePositionFrequency,omitempty"`
-	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
+	// AnnouncePositionParam is the threshold of the position announcement; at
+	// least 2.
 	AnnouncePositionParam *int64 `json:"AnnouncePositionParam,omitempty"`
-	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on. One of 0
-	// (off), 1 (on).
+	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on. One
+	// of 0 (off), 1 (on).
 	AnnouncePositionYouarenext *int64 `json:"AnnouncePositionYouarenext,omitempty"`
-	// AnnounceSound: Play a fixed announcement: 0 off, 1 on. Required. One of 0
-	// (off), 1 (on).
+	// AnnounceSound is the play a fixed announcement: 0 off, 1 on. Required. One
+	// of 0 (off), 1 (on).
 	AnnounceSound *int64 `json:"AnnounceSound,omitempty"`
-	// AnnounceSoundFile: Fixed announcement audio file.
+	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile,omitempty"`
-	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
+	// AnnounceSoundFrequency is the fixed announcement interval, in seconds.
 	AnnounceSoundFrequency *int64 `json:"AnnounceSoundFrequency,omitempty"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime,omitempty"`
-	// Description: Queue name. Required.
+	// Description is the queue name. Required.
 	Description string `json:"Description,omitempty"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up. Required.
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up. Required.
 	JoinEmpty *int64 `json:"JoinEmpty,omitempty"`
-	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit). Required.
+	// MaxLen is the maximum number of waiting callers, 0-999 (0 = no limit).
+	// Required.
 	MaxLen *int64 `json:"MaxLen,omitempty"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25. Required.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
+	// Required.
 	MemberTimeout *int64 `json:"MemberTimeout,omitempty"`
-	// MusicClass: Music-on-hold class. Required.
+	// MusicClass is the music-on-hold class. Required.
 	MusicClass string `json:"MusicClass,omitempty"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `json:"Qno,omitempty"`
-	// QueueTimeout: Queue timeout, 20-600 seconds; default 600. Required.
+	// QueueTimeout is the queue timeout, 20-600 seconds; default 600. Required.
 	QueueTimeout *int64 `json:"QueueTimeout,omitempty"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer. Required.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer. Required.
 	Retry *int64 `json:"Retry,omitempty"`
-	// SayAgentno: Announce the agent number: true yes, false no. Required.
+	// SayAgentno is the announce the agent number: true yes, false no. Required.
 	SayAgentno *bool `json:"SayAgentno,omitempty"`
-	// ServiceLevel: Service-level threshold in seconds; calls answered within it
-	// count as well served. Required.
+	// ServiceLevel is the service-level threshold in seconds; calls answered
+	// within it count as well served. Required.
 	ServiceLevel *int64 `json:"ServiceLevel,omitempty"`
-	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
-	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
-	// Required. One of rrordered (skill first), rrmemory (rotation), fewestcalls
-	// (balanced), random (random), linear (sequential), leastrecent (longest
-	// idle).
+	// Strategy is the distribution strategy: rrordered skill first, rrmemory
+	// rotation, fewestcalls balanced, random, linear sequential, leastrecent
+	// longest idle. Required. One of rrordered (skill first), rrmemory (rotation),
+	// fewestcalls (balanced), random (random), linear (sequential), leastrecent
+	// (longest idle).
 	Strategy string `json:"Strategy,omitempty"`
-	// VipSupport: VIP support: 1 yes, 0 no. Required. One of 1 (yes), 0 (no).
+	// VipSupport is the VIP support: 1 yes, 0 no. Required. One of 1 (yes), 0
+	// (no).
 	VipSupport *int64 `json:"VipSupport,omitempty"`
-	// Weight: Queue priority, 1-10; higher means more important. Required.
+	// Weight is the queue priority, 1-10; higher means more important. Required.
 	Weight *int64 `json:"Weight,omitempty"`
-	// WrapupTime: Wrap-up time, 3-3600 seconds. Required.
+	// WrapupTime is the wrap-up time, 3-3600 seconds. Required.
 	WrapupTime *int64 `json:"WrapupTime,omitempty"`
 }
 
-// CloudCreateQueueQueueSkills is skills required by the queue.
-type CloudCreateQueueQueueSkills struct {
-	// SkillID: Skill ID. Required.
+// CloudCreateQueueQueueSkill is skills required by the queue.
+type CloudCreateQueueQueueSkill struct {
+	// SkillID is the skill ID. Required.
 	SkillID *int64 `json:"SkillId,omitempty"`
-	// SkillLevel: Skill level. Required.
+	// SkillLevel is the skill level. Required.
 	SkillLevel *int64 `json:"SkillLevel,omitempty"`
 }
 
 // CloudCreateQueueData is response data.
 type CloudCreateQueueData struct {
-	// Queue: Queue configuration.
+	// Queue is the queue configuration.
 	Queue CloudCreateQueueDataQueue `json:"Queue"`
-	// QueueSkills: Skills required by the queue.
-	QueueSkills []CloudCreateQueueDataQueueSkills `json:"QueueSkills"`
+	// QueueSkills is the skills required by the queue.
+	QueueSkills []CloudCreateQueueDataQueueSkill `json:"QueueSkills"`
 }
 
 // CloudCreateQueueDataQueue is queue configuration.
 type CloudCreateQueueDataQueue struct {
-	// AnnouncePosition: Position announcement: 0 off, 1 when more than
+	// AnnouncePosition is the position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many.
 	AnnouncePosition int64 `json:"AnnouncePosition"`
-	// AnnouncePositionFrequency: Position announcement interval, in seconds.
+	// AnnouncePositionFrequency is the position announcement interval, in seconds.
 	AnnouncePositionFrequency int64 `json:"AnnouncePositionFrequency"`
-	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
+	// AnnouncePositionParam is the threshold of the position announcement; at
+	// least 2.
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
-	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on.
+	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
-	// AnnounceSoundFile: Fixed announcement audio file.
+	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
-	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
+	// AnnounceSoundFrequency is the fixed announcement interval, in seconds.
 	AnnounceSoundFrequency int64 `json:"AnnounceSoundFrequency"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// Description: Queue name.
+	// Description is the queue name.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Queue ID.
+	// ID is the queue ID.
 	ID int64 `json:"Id"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit).
+	// MaxLen is the maximum number of waiting callers, 0-999 (0 = no limit).
 	MaxLen int64 `json:"MaxLen"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// MusicClass: Music-on-hold class.
+	// MusicClass is the music-on-hold class.
 	MusicClass string `json:"MusicClass"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueTimeout: Queue timeout, 5-600 seconds; default 600.
+	// QueueTimeout is the queue timeout, 5-600 seconds; default 600.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer.
 	Retry int64 `json:"Retry"`
-	// SayAgentno: Announce the agent number: true yes, false no.
+	// SayAgentno is the announce the agent number: true yes, false no.
 	SayAgentno bool `json:"SayAgentno"`
-	// ServiceLevel: Service-level threshold in seconds; calls answered within it
-	// count as well served.
+	// ServiceLevel is the service-level threshold in seconds; calls answered
+	// within it count as well served.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
-	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
+	// Strategy is the distribution strategy: rrordered skill first, rrmemory
+	// rotation, fewestcalls balanced, random, linear sequential, leastrecent
+	// longest idle.
 	Strategy string `json:"Strategy"`
-	// VipSupport: VIP support: 1 yes, 0 no.
+	// VipSupport is the VIP support: 1 yes, 0 no.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10; higher means more important.
+	// Weight is the queue priority, 1-10; higher means more important.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time, 3-3600 seconds.
+	// WrapupTime is the wrap-up time, 3-3600 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
-// CloudCreateQueueDataQueueSkills is skills required by the queue.
-type CloudCreateQueueDataQueueSkills struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+// CloudCreateQueueDataQueueSkill is skills required by the queue.
+type CloudCreateQueueDataQueueSkill struct {
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID int64 `json:"Id"`
-	// QueueID: Queue ID.
+	// QueueID is the queue ID.
 	QueueID int64 `json:"QueueId"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID int64 `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel int64 `json:"SkillLevel"`
 }
 
 // CloudCreateQueueRequest is the input of CloudCreateQueue.
 type CloudCreateQueueRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Queue: Queue settings. Required.
+	// Queue is the queue settings. Required.
 	Queue CloudCreateQueueQueue `dyvms:"Queue,required,json"`
-	// QueueSkills: Skills required by the queue. Required.
-	QueueSkills []CloudCreateQueueQueueSkills `dyvms:"QueueSkills,required,json"`
+	// QueueSkills is the skills required by the queue. Required.
+	QueueSkills []CloudCreateQueueQueueSkill `dyvms:"QueueSkills,required,json"`
 }
 
 // CloudCreateQueueResponse is the output of CloudCreateQueue.
 type CloudCreateQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateQueueData `json:"Data"`
 }
 
-// CloudCreateQueue: Creates a queue with its required skills. Required:
+// CloudCreateQueue creates a queue with its required skills. Required:
 // EnterpriseID, Queue, QueueSkills. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1806,45 +1853,45 @@ func (c *Client) CloudCreateQueue(ctx context.Context, req *CloudCreateQueueRequ
 
 // CloudCreateQueueSkillData is response data.
 type CloudCreateQueueSkillData struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: ID.
+	// ID is the ID.
 	ID int64 `json:"Id"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno int64 `json:"Qno"`
-	// QueueID: Queue ID.
+	// QueueID is the queue ID.
 	QueueID int64 `json:"QueueId"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID int64 `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel int64 `json:"SkillLevel"`
 }
 
 // CloudCreateQueueSkillRequest is the input of CloudCreateQueueSkill.
 type CloudCreateQueueSkillRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
-	// SkillID: Skill ID. Required.
+	// SkillID is the skill ID. Required.
 	SkillID int64 `dyvms:"SkillId,required"`
-	// SkillLevel: Skill level. Required.
+	// SkillLevel is the skill level. Required.
 	SkillLevel int64 `dyvms:"SkillLevel,required"`
 }
 
 // CloudCreateQueueSkillResponse is the output of CloudCreateQueueSkill.
 type CloudCreateQueueSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateQueueSkillData `json:"Data"`
 }
 
-// CloudCreateQueueSkill: Adds a skill requirement to a queue. Required:
+// CloudCreateQueueSkill adds a skill requirement to a queue. Required:
 // EnterpriseID, Qno, SkillID, SkillLevel. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1855,39 +1902,39 @@ func (c *Client) CloudCreateQueueSkill(ctx context.Context, req *CloudCreateQueu
 
 // CloudCreateSkillData is response data.
 type CloudCreateSkillData struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, to the second.
+	// CreateTime is the creation time, to the second.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Skill ID.
+	// ID is the skill ID.
 	ID int64 `json:"Id"`
-	// Name: Skill name.
+	// Name is the skill name.
 	Name string `json:"Name"`
 }
 
 // CloudCreateSkillRequest is the input of CloudCreateSkill.
 type CloudCreateSkillRequest struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Name: Skill name. Required.
+	// Name is the skill name. Required.
 	Name string `dyvms:"Name,required"`
 }
 
 // CloudCreateSkillResponse is the output of CloudCreateSkill.
 type CloudCreateSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateSkillData `json:"Data"`
 }
 
-// CloudCreateSkill: Creates a skill. Required: EnterpriseID, Name. No QPS limit
+// CloudCreateSkill creates a skill. Required: EnterpriseID, Name. No QPS limit
 // is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -1900,24 +1947,24 @@ func (c *Client) CloudCreateSkill(ctx context.Context, req *CloudCreateSkillRequ
 // a JSON array [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise
 // setting to be enabled.
 type CloudCreateTaskCallLimitStrategy struct {
-	// Cnos: Agent numbers the cap applies to.
+	// Cnos is the agent numbers the cap applies to.
 	Cnos []string `json:"cnos,omitempty"`
-	// Limit: Maximum number of calls each of these agents answers per day.
+	// Limit is the maximum number of calls each of these agents answers per day.
 	Limit string `json:"limit,omitempty"`
 }
 
 // CloudCreateTaskCallPriorityStrategyStrategy is one entry per kind of number,
 // in calling order.
 type CloudCreateTaskCallPriorityStrategyStrategy struct {
-	// Sort: Calling order of this kind of number.
+	// Sort is the calling order of this kind of number.
 	Sort *int64 `json:"sort,omitempty"`
-	// Type: Kind of number: retryCall (numbers to retry) or firstCall (numbers not
-	// yet called).
+	// Type is the kind of number: retryCall (numbers to retry) or firstCall
+	// (numbers not yet called).
 	Type string `json:"type,omitempty"`
-	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
-	// first.
+	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
+	// rounds first.
 	Desc *int64 `json:"desc,omitempty"`
-	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType *int64 `json:"orderType,omitempty"`
 }
 
@@ -1928,18 +1975,18 @@ type CloudCreateTaskCallPriorityStrategyStrategy struct {
 // first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 // random, 2 by import time.
 type CloudCreateTaskCallPriorityStrategy struct {
-	// Strategy: One entry per kind of number, in calling order.
+	// Strategy is the one entry per kind of number, in calling order.
 	Strategy []CloudCreateTaskCallPriorityStrategyStrategy `json:"strategy,omitempty"`
 }
 
-// CloudCreateTaskCallVariables is agent channel variables as a JSON array of up
+// CloudCreateTaskCallVariable is agent channel variables as a JSON array of up
 // to 5 {name, value} items (e.g.
 // [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]); each value at most 1000
 // characters; set as SIP headers on the agent channel.
-type CloudCreateTaskCallVariables struct {
-	// Name: Variable name.
+type CloudCreateTaskCallVariable struct {
+	// Name is the variable name.
 	Name string `json:"name,omitempty"`
-	// Value: Variable value; may reference a call variable such as
+	// Value is the variable value; may reference a call variable such as
 	// ${cdr_enterprise_id}.
 	Value string `json:"value,omitempty"`
 }
@@ -1948,10 +1995,10 @@ type CloudCreateTaskCallVariables struct {
 // {"defaultAreaCode":"010","isMatchCapital":"1"}); applies when
 // CustomerClidType is 2; not recommended.
 type CloudCreateTaskClidProperty struct {
-	// DefaultAreaCode: Default area code for choosing the caller ID.
+	// DefaultAreaCode is the default area code for choosing the caller ID.
 	DefaultAreaCode string `json:"defaultAreaCode,omitempty"`
-	// IsMatchCapital: Whether to prefer a number of the provincial capital: "1"
-	// yes, "0" no.
+	// IsMatchCapital says whether to prefer a number of the provincial capital:
+	// "1" yes, "0" no.
 	IsMatchCapital string `json:"isMatchCapital,omitempty"`
 }
 
@@ -1959,55 +2006,55 @@ type CloudCreateTaskClidProperty struct {
 // array [{"number":"123,345","weight":"5"}, ...]; applies when
 // CustomerClidsCategory is 1 and CustomerClidWeightFlag is 1; not recommended.
 type CloudCreateTaskCustomerClidWeight struct {
-	// Number: Caller-ID numbers of this group, comma-separated.
+	// Number is the caller-ID numbers of this group, comma-separated.
 	Number string `json:"number,omitempty"`
-	// Weight: Relative weight of this group.
+	// Weight is the relative weight of this group.
 	Weight string `json:"weight,omitempty"`
 }
 
 // CloudCreateTaskRetryStrategyBasicStrategy is retry rounds.
 type CloudCreateTaskRetryStrategyBasicStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round *int64 `json:"round,omitempty"`
-	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
+	// Time is the interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time,omitempty"`
 }
 
 // CloudCreateTaskRetryStrategyBasic is basic shape of
 // CloudCreateTaskRetryStrategy.
 type CloudCreateTaskRetryStrategyBasic struct {
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry *int64 `json:"retry,omitempty"`
-	// Strategy: Retry rounds.
+	// Strategy is the retry rounds.
 	Strategy []CloudCreateTaskRetryStrategyBasicStrategy `json:"strategy,omitempty"`
 }
 
 // CloudCreateTaskRetryStrategyAdvancedCondition is condition that triggers this
 // retry rule.
 type CloudCreateTaskRetryStrategyAdvancedCondition struct {
-	// SipCause: Number-status (SIP cause) codes that trigger the rule.
+	// SipCause is the number-status (SIP cause) codes that trigger the rule.
 	SipCause []int64 `json:"sipCause,omitempty"`
 }
 
 // CloudCreateTaskRetryStrategyAdvancedStrategy is retry rounds, as in the basic
 // mode.
 type CloudCreateTaskRetryStrategyAdvancedStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round *int64 `json:"round,omitempty"`
-	// Time: Interval as days-hours-minutes, e.g. 0-0-10.
+	// Time is the interval as days-hours-minutes, e.g. 0-0-10.
 	Time string `json:"time,omitempty"`
 }
 
 // CloudCreateTaskRetryStrategyAdvanced is advanced shape of
 // CloudCreateTaskRetryStrategy.
 type CloudCreateTaskRetryStrategyAdvanced struct {
-	// Condition: Condition that triggers this retry rule.
+	// Condition is the condition that triggers this retry rule.
 	Condition *CloudCreateTaskRetryStrategyAdvancedCondition `json:"condition,omitempty"`
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry *int64 `json:"retry,omitempty"`
-	// Sort: Order in which the rules are evaluated.
+	// Sort is the order in which the rules are evaluated.
 	Sort *int64 `json:"sort,omitempty"`
-	// Strategy: Retry rounds, as in the basic mode.
+	// Strategy is the retry rounds, as in the basic mode.
 	Strategy []CloudCreateTaskRetryStrategyAdvancedStrategy `json:"strategy,omitempty"`
 }
 
@@ -2051,263 +2098,269 @@ func (v *CloudCreateTaskRetryStrategy) UnmarshalJSON(b []byte) error {
 
 // CloudCreateTaskData is response data.
 type CloudCreateTaskData struct {
-	// AgentTimeout: Agent ring timeout.
+	// AgentTimeout is the agent ring timeout.
 	AgentTimeout string `json:"AgentTimeout"`
-	// AnswerRate: Expected customer answer rate.
+	// AnswerRate is the expected customer answer rate.
 	AnswerRate string `json:"AnswerRate"`
-	// AutoComplete: Auto-complete switch.
+	// AutoComplete is the auto-complete switch.
 	AutoComplete int64 `json:"AutoComplete"`
-	// AutoStart: Scheduled start switch.
+	// AutoStart is the scheduled start switch.
 	AutoStart string `json:"AutoStart"`
-	// AutoStartDay: Scheduled start date.
+	// AutoStartDay is the scheduled start date.
 	AutoStartDay string `json:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time.
+	// AutoStartTime is the scheduled start time.
 	AutoStartTime string `json:"AutoStartTime"`
-	// AutoStop: Scheduled completion switch.
+	// AutoStop is the scheduled completion switch.
 	AutoStop string `json:"AutoStop"`
-	// AutoStopDay: Scheduled completion date.
+	// AutoStopDay is the scheduled completion date.
 	AutoStopDay string `json:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time.
+	// AutoStopTime is the scheduled completion time.
 	AutoStopTime string `json:"AutoStopTime"`
-	// Cnos: Agent numbers.
+	// Cnos is the agent numbers.
 	Cnos string `json:"Cnos"`
-	// Concurrency: Maximum concurrency.
+	// Concurrency is the maximum concurrency.
 	Concurrency string `json:"Concurrency"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// CustomerClids: Customer-side caller-ID numbers.
+	// CustomerClids is the customer-side caller-ID numbers.
 	CustomerClids string `json:"CustomerClids"`
-	// CustomerMoh: Customer-side hold music.
+	// CustomerMoh is the customer-side hold music.
 	CustomerMoh string `json:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout.
+	// CustomerTimeout is the customer ring timeout.
 	CustomerTimeout string `json:"CustomerTimeout"`
-	// Description: Task description.
+	// Description is the task description.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ID: Task ID.
+	// ID is the task ID.
 	ID string `json:"Id"`
-	// IsRandom: Whether numbers are called in random order: 0 no, 1 yes.
+	// IsRandom says whether numbers are called in random order: 0 no, 1 yes.
 	IsRandom string `json:"IsRandom"`
-	// IvrID: Voice navigation (IVR) ID.
+	// IvrID is the voice navigation (IVR) ID.
 	IvrID string `json:"IvrId"`
-	// MaxWaitTime: Maximum agent idle time.
+	// MaxWaitTime is the maximum agent idle time.
 	MaxWaitTime string `json:"MaxWaitTime"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverTime: Completion time.
+	// OverTime is the completion time.
 	OverTime string `json:"OverTime"`
-	// PredictAdjust: Over-dial rate.
+	// PredictAdjust is the over-dial rate.
 	PredictAdjust string `json:"PredictAdjust"`
-	// Quotiety: Nuisance factor.
+	// Quotiety is the nuisance factor.
 	Quotiety string `json:"Quotiety"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status string `json:"Status"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound.
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound.
 	Type string `json:"Type"`
-	// UserFields: Custom task fields, as a JSON array of key-value objects.
+	// UserFields is the custom task fields, as a JSON array of key-value objects.
 	// DecodeUserFields decodes it.
 	UserFields string `json:"UserFields"`
-	// Wrapup: Agent wrap-up time.
+	// Wrapup is the agent wrap-up time.
 	Wrapup string `json:"Wrapup"`
 }
 
 // CloudCreateTaskRequest is the input of CloudCreateTask.
 type CloudCreateTaskRequest struct {
-	// AgentGroup: Outbound group number; required when CallGroupType is 2. A group
-	// can be bound to several tasks but run in only one at a time. Required when
-	// CallGroupType is 2.
+	// AgentGroup is the outbound group number; required when CallGroupType is 2. A
+	// group can be bound to several tasks but run in only one at a time. Required
+	// when CallGroupType is 2.
 	AgentGroup string `dyvms:"AgentGroup"`
-	// AgentTimeout: Agent ring timeout in seconds, 5-60; default 10.
+	// AgentTimeout is the agent ring timeout in seconds, 5-60; default 10.
 	AgentTimeout int64 `dyvms:"AgentTimeout,min=5,max=60"`
-	// AnswerRate: Initial expected customer answer rate, 1-100 (default 50); sets
-	// the call rate during warm-up.
+	// AnswerRate is the initial expected customer answer rate, 1-100 (default 50);
+	// sets the call rate during warm-up.
 	AnswerRate int64 `dyvms:"AnswerRate,min=1,max=100"`
-	// AutoComplete: Auto-complete: 0 off, 1 on (default). On: the task ends when
-	// all numbers are called; off: the task pauses. An ended task cannot be
+	// AutoComplete is the auto-complete: 0 off, 1 on (default). On: the task ends
+	// when all numbers are called; off: the task pauses. An ended task cannot be
 	// restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	AutoComplete *int64 `dyvms:"AutoComplete,enum=0|1"`
-	// AutoDelete: Auto-delete: 0 off, 1 on. When the task limit is exceeded,
+	// AutoDelete is the auto-delete: 0 off, 1 on. When the task limit is exceeded,
 	// delete the oldest completed task; applies to this call only, not a task
 	// property. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	AutoDelete *int64 `dyvms:"AutoDelete,enum=0|1"`
-	// AutoStart: Scheduled start: 0 off (default), 1 on; when on, set AutoStartDay
-	// and/or AutoStartTime. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// AutoStart is the scheduled start: 0 off (default), 1 on; when on, set
+	// AutoStartDay and/or AutoStartTime. One of 0 (off), 1 (on). Use Ptr(0) to
+	// send 0.
 	AutoStart *int64 `dyvms:"AutoStart,enum=0|1"`
-	// AutoStartDay: Scheduled start date, yyyy-MM-dd; applies when AutoStart is 1;
-	// defaults to today at AutoStartTime.
+	// AutoStartDay is the scheduled start date, yyyy-MM-dd; applies when AutoStart
+	// is 1; defaults to today at AutoStartTime.
 	AutoStartDay string `dyvms:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time, HH:mm:ss; applies when AutoStart is 1;
-	// defaults to 00:00:00 on AutoStartDay.
+	// AutoStartTime is the scheduled start time, HH:mm:ss; applies when AutoStart
+	// is 1; defaults to 00:00:00 on AutoStartDay.
 	AutoStartTime string `dyvms:"AutoStartTime"`
-	// AutoStop: Scheduled completion: 0 off (default), 1 on; when on, set
+	// AutoStop is the scheduled completion: 0 off (default), 1 on; when on, set
 	// AutoStopDay and/or AutoStopTime. One of 0 (off), 1 (on). Use Ptr(0) to send
 	// 0.
 	AutoStop *int64 `dyvms:"AutoStop,enum=0|1"`
-	// AutoStopDay: Scheduled completion date, yyyy-MM-dd; applies when AutoStop is
-	// 1; defaults to today at AutoStopTime.
+	// AutoStopDay is the scheduled completion date, yyyy-MM-dd; applies when
+	// AutoStop is 1; defaults to today at AutoStopTime.
 	AutoStopDay string `dyvms:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time, HH:mm:ss; applies when AutoStop is
-	// 1; defaults to 23:59:59 on AutoStopDay.
+	// AutoStopTime is the scheduled completion time, HH:mm:ss; applies when
+	// AutoStop is 1; defaults to 23:59:59 on AutoStopDay.
 	AutoStopTime string `dyvms:"AutoStopTime"`
-	// AutoTaskType: Calling mode: 0 continuous (default), 1 interval (call only in
-	// set time windows each day, with AutoStart/AutoStop). One of 0 (continuous),
-	// 1 (interval). Use Ptr(0) to send 0.
+	// AutoTaskType is the calling mode: 0 continuous (default), 1 interval (call
+	// only in set time windows each day, with AutoStart/AutoStop). One of 0
+	// (continuous), 1 (interval). Use Ptr(0) to send 0.
 	AutoTaskType *int64 `dyvms:"AutoTaskType,enum=0|1"`
-	// AutoTriggerTimeStrategy: Time windows for interval calling: time-condition
-	// IDs, comma-separated (e.g. 9,22); required when AutoTaskType is 1. Required
-	// when AutoTaskType is 1.
+	// AutoTriggerTimeStrategy is the time windows for interval calling:
+	// time-condition IDs, comma-separated (e.g. 9,22); required when AutoTaskType
+	// is 1. Required when AutoTaskType is 1.
 	AutoTriggerTimeStrategy string `dyvms:"AutoTriggerTimeStrategy"`
-	// CallGroupType: How agents are assigned: 1 list of agent numbers (default), 2
-	// outbound group; cannot be changed after creation. One of 1 (agent number
-	// list), 2 (outbound group).
+	// CallGroupType is the how agents are assigned: 1 list of agent numbers
+	// (default), 2 outbound group; cannot be changed after creation. One of 1
+	// (agent number list), 2 (outbound group).
 	CallGroupType int64 `dyvms:"CallGroupType,enum=1|2"`
-	// CallLimitStrategy: Daily cap on calls answered per agent, as a JSON array
-	// [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise setting to be
-	// enabled.
+	// CallLimitStrategy is the daily cap on calls answered per agent, as a JSON
+	// array [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise setting
+	// to be enabled.
 	CallLimitStrategy []CloudCreateTaskCallLimitStrategy `dyvms:"CallLimitStrategy,json"`
-	// CallPriorityStrategy: Order of retry and first-time numbers, as JSON
+	// CallPriorityStrategy is the order of retry and first-time numbers, as JSON
 	// {"strategy":[{"sort":1,"type":"retryCall","desc":0},{"sort":2,"type":"firstCall","orderType":0}]}:
 	// sort orders the two kinds; for retryCall, desc 0 calls earlier retry rounds
 	// first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 	// random, 2 by import time.
 	CallPriorityStrategy CloudCreateTaskCallPriorityStrategy `dyvms:"CallPriorityStrategy,json"`
-	// CallRouteStrategy: Routing after answer: 1 straight to an agent (overflow to
-	// the IVR if none is free), 2 AI robot first, transferring to an agent as
-	// needed. One of 1 (direct to agent), 2 (AI to agent).
+	// CallRouteStrategy is the routing after answer: 1 straight to an agent
+	// (overflow to the IVR if none is free), 2 AI robot first, transferring to an
+	// agent as needed. One of 1 (direct to agent), 2 (AI to agent).
 	CallRouteStrategy int64 `dyvms:"CallRouteStrategy,enum=1|2"`
-	// CallStrategy: Agent selection rule: 1 random (default), 2 sequential, 3
-	// longest time since the last call, 4 longest in idle state. One of 1
+	// CallStrategy is the agent selection rule: 1 random (default), 2 sequential,
+	// 3 longest time since the last call, 4 longest in idle state. One of 1
 	// (random), 2 (sequential), 3 (longest since last call), 4 (longest idle).
 	CallStrategy string `dyvms:"CallStrategy,enum=1|2|3|4"`
-	// CallVariables: Agent channel variables as a JSON array of up to 5 {name,
-	// value} items (e.g. [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]);
-	// each value at most 1000 characters; set as SIP headers on the agent channel.
-	CallVariables []CloudCreateTaskCallVariables `dyvms:"CallVariables,json"`
-	// ClidProperty: Caller-ID selection rule as JSON (e.g.
+	// CallVariables is the agent channel variables as a JSON array of up to 5
+	// {name, value} items (e.g.
+	// [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]); each value at most
+	// 1000 characters; set as SIP headers on the agent channel.
+	CallVariables []CloudCreateTaskCallVariable `dyvms:"CallVariables,json"`
+	// ClidProperty is the caller-ID selection rule as JSON (e.g.
 	// {"defaultAreaCode":"010","isMatchCapital":"1"}); applies when
 	// CustomerClidType is 2; not recommended.
 	ClidProperty CloudCreateTaskClidProperty `dyvms:"ClidProperty,json"`
-	// Cnos: Agent numbers, comma-separated; required when CallGroupType is 1. An
-	// agent can be in only one running task. Required when CallGroupType is 1.
+	// Cnos is the agent numbers, comma-separated; required when CallGroupType is
+	// 1. An agent can be in only one running task. Required when CallGroupType is
+	// 1.
 	Cnos string `dyvms:"Cnos"`
-	// Concurrency: Maximum concurrent calls of the task; with Type 1, 0 means no
-	// limit; recommended when there are fewer than 10 agents.
+	// Concurrency is the maximum concurrent calls of the task; with Type 1, 0
+	// means no limit; recommended when there are fewer than 10 agents.
 	Concurrency int64 `dyvms:"Concurrency"`
-	// CustomerClidType: Customer-side caller-ID rule: 1 random (default), 2 by
-	// area code; applies when CustomerClidsCategory is 1 or 2; not recommended.
+	// CustomerClidType is the customer-side caller-ID rule: 1 random (default), 2
+	// by area code; applies when CustomerClidsCategory is 1 or 2; not recommended.
 	// One of 1 (random), 2 (by area code).
 	CustomerClidType int64 `dyvms:"CustomerClidType,enum=1|2"`
-	// CustomerClidWeight: Weights of caller-ID numbers as a JSON array
+	// CustomerClidWeight is the weights of caller-ID numbers as a JSON array
 	// [{"number":"123,345","weight":"5"}, ...]; applies when CustomerClidsCategory
 	// is 1 and CustomerClidWeightFlag is 1; not recommended.
 	CustomerClidWeight []CloudCreateTaskCustomerClidWeight `dyvms:"CustomerClidWeight,json"`
-	// CustomerClidWeightFlag: Caller-ID weighting switch: 0 off (default), 1 on;
-	// applies when CustomerClidsCategory is 1; not recommended. One of 0 (off), 1
-	// (on). Use Ptr(0) to send 0.
+	// CustomerClidWeightFlag is the caller-ID weighting switch: 0 off (default), 1
+	// on; applies when CustomerClidsCategory is 1; not recommended. One of 0
+	// (off), 1 (on). Use Ptr(0) to send 0.
 	CustomerClidWeightFlag *int64 `dyvms:"CustomerClidWeightFlag,enum=0|1"`
-	// CustomerClids: Customer-side caller-ID numbers, comma-separated; required
-	// when CustomerClidsCategory is 1 or 2; not recommended. Required when
-	// CustomerClidsCategory is 1 or 2.
+	// CustomerClids is the customer-side caller-ID numbers, comma-separated;
+	// required when CustomerClidsCategory is 1 or 2; not recommended. Required
+	// when CustomerClidsCategory is 1 or 2.
 	CustomerClids string `dyvms:"CustomerClids"`
-	// CustomerClidsCategory: Customer-side caller-ID type: 1 landline, 2 mobile, 4
-	// number pool, 5 caller-ID navigation (recommended; the others are being
-	// phased out). One of 1 (landline), 2 (mobile), 4 (number pool), 5 (caller-ID
-	// navigation).
+	// CustomerClidsCategory is the customer-side caller-ID type: 1 landline, 2
+	// mobile, 4 number pool, 5 caller-ID navigation (recommended; the others are
+	// being phased out). One of 1 (landline), 2 (mobile), 4 (number pool), 5
+	// (caller-ID navigation).
 	CustomerClidsCategory int64 `dyvms:"CustomerClidsCategory,enum=1|2|4|5"`
-	// CustomerClidsGroup: Number pool name (CustomerClidsCategory 4) or caller-ID
-	// navigation key (CustomerClidsCategory 5); required in those cases. Required
-	// when CustomerClidsCategory is 4 or 5.
+	// CustomerClidsGroup is the number pool name (CustomerClidsCategory 4) or
+	// caller-ID navigation key (CustomerClidsCategory 5); required in those cases.
+	// Required when CustomerClidsCategory is 4 or 5.
 	CustomerClidsGroup string `dyvms:"CustomerClidsGroup"`
-	// CustomerMoh: Hold music the customer hears while an agent is being found
-	// (default silence): path of a public or enterprise audio file, e.g.
+	// CustomerMoh is the hold music the customer hears while an agent is being
+	// found (default silence): path of a public or enterprise audio file, e.g.
 	// 60000011533526918819.
 	CustomerMoh string `dyvms:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout in seconds, 5-60; default 30.
+	// CustomerTimeout is the customer ring timeout in seconds, 5-60; default 30.
 	CustomerTimeout int64 `dyvms:"CustomerTimeout,min=5,max=60"`
-	// CustomerVoice: Prompt played to the customer after answering and before an
-	// agent is sought (default none): path of a public or enterprise audio file.
+	// CustomerVoice is the prompt played to the customer after answering and
+	// before an agent is sought (default none): path of a public or enterprise
+	// audio file.
 	CustomerVoice string `dyvms:"CustomerVoice"`
-	// Description: Task description, URL-encoded as UTF-8, under 200 characters.
+	// Description is the task description, URL-encoded as UTF-8, under 200
+	// characters.
 	Description string `dyvms:"Description"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ForceEndFlag: Force the task to end at the scheduled completion time even if
-	// numbers remain: 0 off (default), 1 on; applies when AutoStop is 1. An ended
-	// task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// ForceEndFlag is the force the task to end at the scheduled completion time
+	// even if numbers remain: 0 off (default), 1 on; applies when AutoStop is 1.
+	// An ended task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to
+	// send 0.
 	ForceEndFlag *int64 `dyvms:"ForceEndFlag,enum=0|1"`
-	// IsRewarm: Warm up again after a pause: 0 off, 1 on (default). One of 0
+	// IsRewarm is the warm up again after a pause: 0 off, 1 on (default). One of 0
 	// (off), 1 (on). Use Ptr(0) to send 0.
 	IsRewarm *int64 `dyvms:"IsRewarm,enum=0|1"`
-	// IvrID: Voice navigation (IVR) ID; give IvrId or IvrName (IvrId wins if
+	// IvrID is the voice navigation (IVR) ID; give IvrId or IvrName (IvrId wins if
 	// both); one is required for automatic outbound tasks. Predictive tasks
 	// overflow to it when no agent is found in time; automatic tasks transfer
 	// answered calls to it. Required when Type is 2 (automatic outbound) and
 	// IvrName is not given.
 	IvrID int64 `dyvms:"IvrId"`
-	// IvrName: Voice navigation (IVR) name; give IvrId or IvrName (IvrId wins if
-	// both); one is required for automatic outbound tasks. Required when Type is 2
-	// (automatic outbound) and IvrId is not given.
+	// IvrName is the voice navigation (IVR) name; give IvrId or IvrName (IvrId
+	// wins if both); one is required for automatic outbound tasks. Required when
+	// Type is 2 (automatic outbound) and IvrId is not given.
 	IvrName string `dyvms:"IvrName"`
-	// MaxWaitTime: Maximum agent idle time in seconds, 10-600 (default 40); if
-	// agents idle longer on average, more numbers are dialled at once.
+	// MaxWaitTime is the maximum agent idle time in seconds, 10-600 (default 40);
+	// if agents idle longer on average, more numbers are dialled at once.
 	MaxWaitTime int64 `dyvms:"MaxWaitTime,min=10,max=600"`
-	// MinAvailableAgentCount: Minimum available agents, 1-10 (default 10); the
-	// task pauses automatically below it.
+	// MinAvailableAgentCount is the minimum available agents, 1-10 (default 10);
+	// the task pauses automatically below it.
 	MinAvailableAgentCount int64 `dyvms:"MinAvailableAgentCount,min=1,max=10"`
-	// Name: Task name, URL-encoded as UTF-8, under 50 characters. Required.
+	// Name is the task name, URL-encoded as UTF-8, under 50 characters. Required.
 	Name string `dyvms:"Name,required"`
-	// PredictAdjust: Over-dial rate, 50-400; default 100.
+	// PredictAdjust is the over-dial rate, 50-400; default 100.
 	PredictAdjust int64 `dyvms:"PredictAdjust,min=50,max=400"`
-	// Quotiety: Nuisance factor, > 0 and <= 20 with two decimals (default 1);
-	// higher dials more numbers and raises agent utilisation. Use Ptr(0) to send
-	// 0.
+	// Quotiety is the nuisance factor, > 0 and <= 20 with two decimals (default
+	// 1); higher dials more numbers and raises agent utilisation. Use Ptr(0) to
+	// send 0.
 	Quotiety *float64 `dyvms:"Quotiety,min=0,max=20"`
-	// RetryStrategy: Retry strategy as JSON. Basic mode:
+	// RetryStrategy is the retry strategy as JSON. Basic mode:
 	// {"retry":2,"strategy":[{"round":1,"time":"1-1-1"},...]} (retry count; round
 	// number; interval as days-hours-minutes). Advanced mode (needs number-status
 	// recognition): a JSON array of {condition:{sipCause:[...]}, retry, sort,
 	// strategy:[...]}. The mode is detected from the format.
 	RetryStrategy CloudCreateTaskRetryStrategy `dyvms:"RetryStrategy,json"`
-	// RetryStrategyOnlyToday: Task valid for today only: 0 off (default), 1 on and
-	// delete pending retries and uncalled numbers, 2 on and delete pending
+	// RetryStrategyOnlyToday is the task valid for today only: 0 off (default), 1
+	// on and delete pending retries and uncalled numbers, 2 on and delete pending
 	// retries, 3 on and delete uncalled numbers. One of 0 (off), 1 (delete retries
 	// and uncalled), 2 (delete retries), 3 (delete uncalled). Use Ptr(0) to send
 	// 0.
 	RetryStrategyOnlyToday *int64 `dyvms:"RetryStrategyOnlyToday,enum=0|1|2|3"`
-	// RetryStrategyTimeType: Base of retry intervals: 1 first call time (default),
-	// 2 last call time. One of 1 (first call time), 2 (last call time).
+	// RetryStrategyTimeType is the base of retry intervals: 1 first call time
+	// (default), 2 last call time. One of 1 (first call time), 2 (last call time).
 	RetryStrategyTimeType int64 `dyvms:"RetryStrategyTimeType,enum=1|2"`
-	// TemplateName: Task template name; parameters passed in the call override
-	// those of the template.
+	// TemplateName is the task template name; parameters passed in the call
+	// override those of the template.
 	TemplateName string `dyvms:"TemplateName"`
-	// TimeStrategy: No-call time windows: time-condition IDs, comma-separated
-	// (e.g. 9,22).
+	// TimeStrategy is the no-call time windows: time-condition IDs,
+	// comma-separated (e.g. 9,22).
 	TimeStrategy string `dyvms:"TimeStrategy"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound; cannot be
-	// changed after creation. Required. One of 1 (predictive outbound), 2
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound; cannot
+	// be changed after creation. Required. One of 1 (predictive outbound), 2
 	// (automatic outbound).
 	Type int64 `dyvms:"Type,required,enum=1|2"`
-	// UserFields: Custom task fields as a JSON array of single key-value objects
-	// (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
+	// UserFields is the custom task fields as a JSON array of single key-value
+	// objects (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
 	// characters.
 	UserFields []map[string]any `dyvms:"UserFields,json"`
-	// WarmUpDuration: Warm-up time in seconds, 60-600; default 300.
+	// WarmUpDuration is the warm-up time in seconds, 60-600; default 300.
 	WarmUpDuration int64 `dyvms:"WarmUpDuration,min=60,max=600"`
-	// Wrapup: Agent wrap-up time in seconds, 1-10800 (default 30); longer wrap-up
-	// means fewer numbers per dial.
+	// Wrapup is the agent wrap-up time in seconds, 1-10800 (default 30); longer
+	// wrap-up means fewer numbers per dial.
 	Wrapup int64 `dyvms:"Wrapup,min=1,max=10800"`
 }
 
 // CloudCreateTaskResponse is the output of CloudCreateTask.
 type CloudCreateTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudCreateTaskData `json:"Data"`
 }
 
@@ -2318,7 +2371,7 @@ func (v CloudCreateTaskData) DecodeUserFields() ([]map[string]any, error) {
 	return decodeInner[[]map[string]any]("CloudCreateTask", "UserFields", v.UserFields)
 }
 
-// CloudCreateTask: Creates a predictive or automatic outbound call task.
+// CloudCreateTask creates a predictive or automatic outbound call task.
 // Required: EnterpriseID, Name, Type. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2329,29 +2382,29 @@ func (c *Client) CloudCreateTask(ctx context.Context, req *CloudCreateTaskReques
 
 // CloudDeleteAgentData is response data.
 type CloudDeleteAgentData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteAgentRequest is the input of CloudDeleteAgent.
 type CloudDeleteAgentRequest struct {
-	// Cno: Agent number: an integer of 3-10 digits. Required.
+	// Cno is the agent number: an integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudDeleteAgentResponse is the output of CloudDeleteAgent.
 type CloudDeleteAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteAgentData `json:"Data"`
 }
 
-// CloudDeleteAgent: Deletes an agent by agent number. Required: Cno,
+// CloudDeleteAgent deletes an agent by agent number. Required: Cno,
 // EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2362,29 +2415,29 @@ func (c *Client) CloudDeleteAgent(ctx context.Context, req *CloudDeleteAgentRequ
 
 // CloudDeleteAgentGroupData is response data.
 type CloudDeleteAgentGroupData struct {
-	// Result: Result: 0 success, anything else failure.
+	// Result is the result: 0 success, anything else failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteAgentGroupRequest is the input of CloudDeleteAgentGroup.
 type CloudDeleteAgentGroupRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Number of the outbound group to delete.
+	// Gno is the number of the outbound group to delete.
 	Gno string `dyvms:"Gno"`
 }
 
 // CloudDeleteAgentGroupResponse is the output of CloudDeleteAgentGroup.
 type CloudDeleteAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteAgentGroupData `json:"Data"`
 }
 
-// CloudDeleteAgentGroup: Deletes an outbound group. Required: EnterpriseID. No
+// CloudDeleteAgentGroup deletes an outbound group. Required: EnterpriseID. No
 // QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2395,32 +2448,32 @@ func (c *Client) CloudDeleteAgentGroup(ctx context.Context, req *CloudDeleteAgen
 
 // CloudDeleteAgentTelData is response data.
 type CloudDeleteAgentTelData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteAgentTelRequest is the input of CloudDeleteAgentTel.
 type CloudDeleteAgentTelRequest struct {
-	// Cno: Agent number, 3-10 digits. Required.
+	// Cno is the agent number, 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Tel: Phone bound to the agent: landlines with area code, mobiles without a
-	// leading 0, landline extensions after a "-". Required.
+	// Tel is the phone bound to the agent: landlines with area code, mobiles
+	// without a leading 0, landline extensions after a "-". Required.
 	Tel string `dyvms:"Tel,required"`
 }
 
 // CloudDeleteAgentTelResponse is the output of CloudDeleteAgentTel.
 type CloudDeleteAgentTelResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteAgentTelData `json:"Data"`
 }
 
-// CloudDeleteAgentTel: Deletes a phone number bound to an agent. Required: Cno,
+// CloudDeleteAgentTel deletes a phone number bound to an agent. Required: Cno,
 // EnterpriseID, Tel. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2431,33 +2484,33 @@ func (c *Client) CloudDeleteAgentTel(ctx context.Context, req *CloudDeleteAgentT
 
 // CloudDeleteEnterpriseTimeData is response data.
 type CloudDeleteEnterpriseTimeData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteEnterpriseTimeRequest is the input of CloudDeleteEnterpriseTime.
 type CloudDeleteEnterpriseTimeRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ID: Time condition ID; give Id or Name (not both empty). Required when Name
-	// is not given (one of Id and Name is required).
+	// ID is the time condition ID; give Id or Name (not both empty). Required when
+	// Name is not given (one of Id and Name is required).
 	ID int64 `dyvms:"Id"`
-	// Name: Time condition name; give Id or Name (not both empty). Required when
-	// Id is not given (one of Id and Name is required).
+	// Name is the time condition name; give Id or Name (not both empty). Required
+	// when Id is not given (one of Id and Name is required).
 	Name string `dyvms:"Name"`
 }
 
 // CloudDeleteEnterpriseTimeResponse is the output of CloudDeleteEnterpriseTime.
 type CloudDeleteEnterpriseTimeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteEnterpriseTimeData `json:"Data"`
 }
 
-// CloudDeleteEnterpriseTime: Deletes a time condition. Required: EnterpriseID.
+// CloudDeleteEnterpriseTime deletes a time condition. Required: EnterpriseID.
 // No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2468,29 +2521,29 @@ func (c *Client) CloudDeleteEnterpriseTime(ctx context.Context, req *CloudDelete
 
 // CloudDeleteExtenData is response data.
 type CloudDeleteExtenData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteExtenRequest is the input of CloudDeleteExten.
 type CloudDeleteExtenRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Exten: Extension number, 3-11 digits. Required.
+	// Exten is the extension number, 3-11 digits. Required.
 	Exten int64 `dyvms:"Exten,required"`
 }
 
 // CloudDeleteExtenResponse is the output of CloudDeleteExten.
 type CloudDeleteExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteExtenData `json:"Data"`
 }
 
-// CloudDeleteExten: Deletes an extension by number. Required: EnterpriseID,
+// CloudDeleteExten deletes an extension by number. Required: EnterpriseID,
 // Exten. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2501,29 +2554,29 @@ func (c *Client) CloudDeleteExten(ctx context.Context, req *CloudDeleteExtenRequ
 
 // CloudDeleteQueueData is response data.
 type CloudDeleteQueueData struct {
-	// Result: Result: 0 success, anything else failure.
+	// Result is the result: 0 success, anything else failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteQueueRequest is the input of CloudDeleteQueue.
 type CloudDeleteQueueRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
 }
 
 // CloudDeleteQueueResponse is the output of CloudDeleteQueue.
 type CloudDeleteQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteQueueData `json:"Data"`
 }
 
-// CloudDeleteQueue: Deletes a queue. Required: EnterpriseID, Qno. No QPS limit
+// CloudDeleteQueue deletes a queue. Required: EnterpriseID, Qno. No QPS limit
 // is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2534,31 +2587,31 @@ func (c *Client) CloudDeleteQueue(ctx context.Context, req *CloudDeleteQueueRequ
 
 // CloudDeleteQueueSkillData is response data.
 type CloudDeleteQueueSkillData struct {
-	// Result: Result: 0 success, anything else failure.
+	// Result is the result: 0 success, anything else failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteQueueSkillRequest is the input of CloudDeleteQueueSkill.
 type CloudDeleteQueueSkillRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
-	// SkillID: Skill ID. Required.
+	// SkillID is the skill ID. Required.
 	SkillID int64 `dyvms:"SkillId,required"`
 }
 
 // CloudDeleteQueueSkillResponse is the output of CloudDeleteQueueSkill.
 type CloudDeleteQueueSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteQueueSkillData `json:"Data"`
 }
 
-// CloudDeleteQueueSkill: Removes a skill requirement from a queue. Required:
+// CloudDeleteQueueSkill removes a skill requirement from a queue. Required:
 // EnterpriseID, Qno, SkillID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2569,33 +2622,33 @@ func (c *Client) CloudDeleteQueueSkill(ctx context.Context, req *CloudDeleteQueu
 
 // CloudDeleteSkillData is response data.
 type CloudDeleteSkillData struct {
-	// Result: Result: 0 success, -1 failure.
+	// Result is the result: 0 success, -1 failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteSkillRequest is the input of CloudDeleteSkill.
 type CloudDeleteSkillRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ID: Skill ID (positive integer); give Id or Name, Id wins if both are given.
-	// Required when Name is not given (one of Id and Name is required).
+	// ID is the skill ID (positive integer); give Id or Name, Id wins if both are
+	// given. Required when Name is not given (one of Id and Name is required).
 	ID int64 `dyvms:"Id"`
-	// Name: Skill name; give Id or Name, Id wins if both are given. Required when
-	// Id is not given (one of Id and Name is required).
+	// Name is the skill name; give Id or Name, Id wins if both are given. Required
+	// when Id is not given (one of Id and Name is required).
 	Name string `dyvms:"Name"`
 }
 
 // CloudDeleteSkillResponse is the output of CloudDeleteSkill.
 type CloudDeleteSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteSkillData `json:"Data"`
 }
 
-// CloudDeleteSkill: Deletes a skill. Required: EnterpriseID. No QPS limit is
+// CloudDeleteSkill deletes a skill. Required: EnterpriseID. No QPS limit is
 // documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2606,31 +2659,31 @@ func (c *Client) CloudDeleteSkill(ctx context.Context, req *CloudDeleteSkillRequ
 
 // CloudDeleteTaskData is response data.
 type CloudDeleteTaskData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteTaskRequest is the input of CloudDeleteTask.
 type CloudDeleteTaskRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudDeleteTaskResponse is the output of CloudDeleteTask.
 type CloudDeleteTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteTaskData `json:"Data"`
 }
 
-// CloudDeleteTask: Deletes a predictive or automatic outbound task in initial
-// or ended state, with its numbers. Required: EnterpriseID, TaskID. No QPS
-// limit is documented.
+// CloudDeleteTask deletes a predictive or automatic outbound task in initial or
+// ended state, with its numbers. Required: EnterpriseID, TaskID. No QPS limit
+// is documented.
 //
 // It changes state, so a failure after the request may have reached the service
 // is returned as ErrAmbiguous and never retried blindly.
@@ -2640,40 +2693,40 @@ func (c *Client) CloudDeleteTask(ctx context.Context, req *CloudDeleteTaskReques
 
 // CloudDeleteTaskTelData is response data.
 type CloudDeleteTaskTelData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudDeleteTaskTelRequest is the input of CloudDeleteTaskTel.
 type CloudDeleteTaskTelRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// FileID: Batch ID.
+	// FileID is the batch ID.
 	FileID int64 `dyvms:"FileId"`
-	// FileName: Batch name; deleting by name deletes the most recently added batch
-	// of that name.
+	// FileName is the batch name; deleting by name deletes the most recently added
+	// batch of that name.
 	FileName string `dyvms:"FileName"`
-	// Status: Number status: 0 not called, 1 called. One of 0 (not called), 1
-	// (called). Use Ptr(0) to send 0.
+	// Status is the number status: 0 not called, 1 called. One of 0 (not called),
+	// 1 (called). Use Ptr(0) to send 0.
 	Status *int64 `dyvms:"Status,enum=0|1"`
-	// TaskID: Task ID. Required.
+	// TaskID is the task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
-	// Tels: Phone numbers, comma-separated, at most 100,000; deleted even while
-	// the task runs; encrypted numbers are accepted and must be URL-encoded.
+	// Tels is the phone numbers, comma-separated, at most 100,000; deleted even
+	// while the task runs; encrypted numbers are accepted and must be URL-encoded.
 	Tels string `dyvms:"Tels"`
 }
 
 // CloudDeleteTaskTelResponse is the output of CloudDeleteTaskTel.
 type CloudDeleteTaskTelResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudDeleteTaskTelData `json:"Data"`
 }
 
-// CloudDeleteTaskTel: Deletes numbers from an outbound call task. Required:
+// CloudDeleteTaskTel deletes numbers from an outbound call task. Required:
 // EnterpriseID, TaskID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -2684,95 +2737,99 @@ func (c *Client) CloudDeleteTaskTel(ctx context.Context, req *CloudDeleteTaskTel
 
 // CloudGetAgentData is response data.
 type CloudGetAgentData struct {
-	// Agent: Agents.
+	// Agent is the agents.
 	Agent []CloudGetAgentAgent `json:"Agent"`
 }
 
 // CloudGetAgentAgent is agents.
 type CloudGetAgentAgent struct {
-	// Active: Enabled: 0 disabled, 1 enabled (default).
+	// Active is the enabled: 0 disabled, 1 enabled (default).
 	Active int64 `json:"Active"`
-	// AgentType: Agent type: 1 phone agent (default), 2 computer agent.
+	// AgentType is the agent type: 1 phone agent (default), 2 computer agent.
 	AgentType int64 `json:"AgentType"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// AsrCallType: Call types for which speech recognition is allowed: 1 inbound,
-	// 2 webcall, 4 preview outbound, 5 predictive outbound, 9 direct outbound.
+	// AsrCallType is the call types for which speech recognition is allowed: 1
+	// inbound, 2 webcall, 4 preview outbound, 5 predictive outbound, 9 direct
+	// outbound.
 	AsrCallType string `json:"AsrCallType"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// BindTelType: Phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
+	// BindTelType is the phone type: 1 landline, 2 mobile, 3 extension, 4
+	// softphone.
 	BindTelType int64 `json:"BindTelType"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower int64 `json:"CallPower"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// Comment: Remark.
+	// Comment is the remark.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord int64 `json:"IbRecord"`
-	// ID: Agent ID.
+	// ID is the agent ID.
 	ID int64 `json:"Id"`
-	// IsAsr: ASR transcription: 0 off (default), 1 on.
+	// IsAsr is the ASR transcription: 0 off (default), 1 on.
 	IsAsr int64 `json:"IsAsr"`
-	// IsAxbCall: Whether AXB outbound calls are allowed: 1 on (default), 0 off.
+	// IsAxbCall says whether AXB outbound calls are allowed: 1 on (default), 0
+	// off.
 	IsAxbCall string `json:"IsAxbCall"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb int64 `json:"IsOb"`
-	// IsObRemember: Outbound caller memory: 1 on, 0 off.
+	// IsObRemember is the outbound caller memory: 1 on, 0 off.
 	IsObRemember string `json:"IsObRemember"`
-	// LoginTime: Time of the agent's last login.
+	// LoginTime is the time of the agent's last login.
 	LoginTime string `json:"LoginTime"`
-	// MrcpProperty: MRCP voice-stream push settings for the agent's AXB outbound
-	// calls, as a JSON string. DecodeMrcpProperty decodes it.
+	// MrcpProperty is the MRCP voice-stream push settings for the agent's AXB
+	// outbound calls, as a JSON string. DecodeMrcpProperty decodes it.
 	MrcpProperty string `json:"MrcpProperty"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// ObClid: Caller-ID number.
+	// ObClid is the caller-ID number.
 	ObClid string `json:"ObClid"`
-	// ObClidProperty: Caller-ID rule properties, as JSON. DecodeObClidProperty
-	// decodes it.
+	// ObClidProperty is the caller-ID rule properties, as JSON.
+	// DecodeObClidProperty decodes it.
 	ObClidProperty string `json:"ObClidProperty"`
-	// ObClidType: Caller-ID rule: 1 enterprise default, 2 random, 3 by area code,
-	// 4 dynamic.
+	// ObClidType is the caller-ID rule: 1 enterprise default, 2 random, 3 by area
+	// code, 4 dynamic.
 	ObClidType int64 `json:"ObClidType"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord int64 `json:"ObRecord"`
-	// PermitObPreviewTime: Hours during which outbound calls are allowed,
+	// PermitObPreviewTime is the hours during which outbound calls are allowed,
 	// comma-separated.
 	PermitObPreviewTime string `json:"PermitObPreviewTime"`
-	// Power: Role: 1 team leader, 0 regular agent (default).
+	// Power is the role: 1 team leader, 0 regular agent (default).
 	Power int64 `json:"Power"`
-	// Property: Agent hang-up settings as a JSON string: unLink (0 off, 1 on)
-	// allows the agent to hang up, prohibitDuration is the blocking period.
+	// Property is the agent hang-up settings as a JSON string: unLink (0 off, 1
+	// on) allows the agent to hang up, prohibitDuration is the blocking period.
 	// DecodeProperty decodes it.
 	Property string `json:"Property"`
-	// QueueList: Queues the agent belongs to.
+	// QueueList is the queues the agent belongs to.
 	QueueList []string `json:"QueueList"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status int64 `json:"Status"`
-	// UpdateTime: Update time, yyyy-MM-dd HH:mm:ss.
+	// UpdateTime is the update time, yyyy-MM-dd HH:mm:ss.
 	UpdateTime string `json:"UpdateTime"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP.
 	WebrtcURLType string `json:"WebrtcUrlType"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup int64 `json:"Wrapup"`
 }
 
 // CloudGetAgentObClidPropertyValue is caller-ID rule properties, as JSON.
 type CloudGetAgentObClidPropertyValue struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
-	// IsRandom: Whether to pick the caller ID at random: 1 yes, 0 no.
+	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
 }
 
@@ -2780,27 +2837,27 @@ type CloudGetAgentObClidPropertyValue struct {
 // (0 off, 1 on) allows the agent to hang up, prohibitDuration is the blocking
 // period.
 type CloudGetAgentPropertyValue struct {
-	// UnLink: Whether the agent may hang up actively: 0 no, 1 yes.
+	// UnLink says whether the agent may hang up actively: 0 no, 1 yes.
 	UnLink int64 `json:"unLink"`
-	// ProhibitDuration: Period during which hanging up is blocked.
+	// ProhibitDuration is the period during which hanging up is blocked.
 	ProhibitDuration int64 `json:"prohibitDuration"`
 }
 
 // CloudGetAgentRequest is the input of CloudGetAgent.
 type CloudGetAgentRequest struct {
-	// Cno: Agent number whose details to return. Required.
+	// Cno is the agent number whose details to return. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudGetAgentResponse is the output of CloudGetAgent.
 type CloudGetAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetAgentData `json:"Data"`
 }
 
@@ -2825,7 +2882,7 @@ func (v CloudGetAgentAgent) DecodeProperty() (CloudGetAgentPropertyValue, error)
 	return decodeInner[CloudGetAgentPropertyValue]("CloudGetAgent", "Property", v.Property)
 }
 
-// CloudGetAgent: Returns the configuration of one agent. Required: Cno,
+// CloudGetAgent returns the configuration of one agent. Required: Cno,
 // EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -2835,42 +2892,42 @@ func (c *Client) CloudGetAgent(ctx context.Context, req *CloudGetAgentRequest, o
 
 // CloudGetAgentStatusData is response data.
 type CloudGetAgentStatusData struct {
-	// DeviceStatus: Device status, returned when the agent is not offline: -1
-	// error, 0 idle, 1 locked, 2 inviting, 3 ringing, 4 in use.
+	// DeviceStatus is the device status, returned when the agent is not offline:
+	// -1 error, 0 idle, 1 locked, 2 inviting, 3 ringing, 4 in use.
 	DeviceStatus int64 `json:"DeviceStatus"`
-	// LoginStatus: Login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
+	// LoginStatus is the login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
 	LoginStatus int64 `json:"LoginStatus"`
-	// MainUniqueID: Unique ID of the call the agent is on; returned when the
+	// MainUniqueID is the unique ID of the call the agent is on; returned when the
 	// device status is 1-4.
 	MainUniqueID string `json:"MainUniqueId"`
-	// State: Agent state combining login and device status: offline, idle, busy,
-	// wrap-up, calling, ringing, on hold or talking.
+	// State is the agent state combining login and device status: offline, idle,
+	// busy, wrap-up, calling, ringing, on hold or talking.
 	State string `json:"State"`
-	// StateAction: Action that corresponds to the state; returned when the agent
-	// is not offline.
+	// StateAction is the action that corresponds to the state; returned when the
+	// agent is not offline.
 	StateAction string `json:"StateAction"`
 }
 
 // CloudGetAgentStatusRequest is the input of CloudGetAgentStatus.
 type CloudGetAgentStatusRequest struct {
-	// Cno: Agent number (one). Required.
+	// Cno is the agent number (one). Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudGetAgentStatusResponse is the output of CloudGetAgentStatus.
 type CloudGetAgentStatusResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetAgentStatusData `json:"Data"`
 }
 
-// CloudGetAgentStatus: Returns the real-time status of one agent. Required:
-// Cno, EnterpriseID. No QPS limit is documented.
+// CloudGetAgentStatus returns the real-time status of one agent. Required: Cno,
+// EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudGetAgentStatus(ctx context.Context, req *CloudGetAgentStatusRequest, opts ...CallOption) (*CloudGetAgentStatusResponse, error) {
@@ -2879,21 +2936,21 @@ func (c *Client) CloudGetAgentStatus(ctx context.Context, req *CloudGetAgentStat
 
 // CloudGetAreaCodeData is response data.
 type CloudGetAreaCodeData struct {
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// City: City of the number.
+	// City is the city of the number.
 	City string `json:"City"`
-	// Province: Province of the number.
+	// Province is the province of the number.
 	Province string `json:"Province"`
-	// Tel: Mobile number.
+	// Tel is the mobile number.
 	Tel string `json:"Tel"`
 }
 
 // CloudGetAreaCodeRequest is the input of CloudGetAreaCode.
 type CloudGetAreaCodeRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Tel: Mobile number (11 digits); only mobile numbers can be looked up.
+	// Tel is the mobile number (11 digits); only mobile numbers can be looked up.
 	// Required.
 	Tel string `dyvms:"Tel,required"`
 }
@@ -2901,14 +2958,14 @@ type CloudGetAreaCodeRequest struct {
 // CloudGetAreaCodeResponse is the output of CloudGetAreaCode.
 type CloudGetAreaCodeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetAreaCodeData `json:"Data"`
 }
 
-// CloudGetAreaCode: Looks up the area code, province and city of a mobile
+// CloudGetAreaCode looks up the area code, province and city of a mobile
 // number. Required: EnterpriseID, Tel. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -2918,136 +2975,137 @@ func (c *Client) CloudGetAreaCode(ctx context.Context, req *CloudGetAreaCodeRequ
 
 // CloudGetAsrData is response data.
 type CloudGetAsrData struct {
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// MonitorType: Transcription type: 1 mixed, 2 split tracks.
+	// MonitorType is the transcription type: 1 mixed, 2 split tracks.
 	MonitorType string `json:"MonitorType"`
-	// RecordFileCount: Number of transcribed files.
+	// RecordFileCount is the number of transcribed files.
 	RecordFileCount string `json:"RecordFileCount"`
-	// RecordFileText1In: Transcription of the first side.
+	// RecordFileText1In is the transcription of the first side.
 	RecordFileText1In CloudGetAsrRecordFileText1In `json:"RecordFileText1In"`
-	// RecordFileText1Out: Transcription of the second side.
+	// RecordFileText1Out is the transcription of the second side.
 	RecordFileText1Out CloudGetAsrRecordFileText1Out `json:"RecordFileText1Out"`
-	// Result: Transcription results of both sides; returned when All is true.
+	// Result is the transcription results of both sides; returned when All is
+	// true.
 	Result []CloudGetAsrDataResult `json:"Result"`
 }
 
 // CloudGetAsrRecordFileText1In is transcription of the first side.
 type CloudGetAsrRecordFileText1In struct {
-	// BizDuration: Duration of the audio processed.
+	// BizDuration is the duration of the audio processed.
 	BizDuration int64 `json:"BizDuration"`
-	// ErrorMessage: Error message.
+	// ErrorMessage is the error message.
 	ErrorMessage string `json:"ErrorMessage"`
-	// ID: ID.
+	// ID is the ID.
 	ID string `json:"Id"`
-	// Result: Transcription results.
+	// Result is the transcription results.
 	Result []CloudGetAsrResult `json:"Result"`
-	// Status: Status.
+	// Status is the status.
 	Status string `json:"Status"`
-	// StatusCode: Status code.
+	// StatusCode is the status code.
 	StatusCode int64 `json:"StatusCode"`
 }
 
 // CloudGetAsrResult is transcription results.
 type CloudGetAsrResult struct {
-	// BeginTime: Begin time.
+	// BeginTime is the begin time.
 	BeginTime int64 `json:"BeginTime"`
-	// ChannelID: Channel ID.
+	// ChannelID is the channel ID.
 	ChannelID int64 `json:"ChannelId"`
-	// EmotionValue: Emotion value.
+	// EmotionValue is the emotion value.
 	EmotionValue float64 `json:"EmotionValue"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// SilenceDuration: Silence duration.
+	// SilenceDuration is the silence duration.
 	SilenceDuration int64 `json:"SilenceDuration"`
-	// SpeechRate: Speech rate.
+	// SpeechRate is the speech rate.
 	SpeechRate int64 `json:"SpeechRate"`
-	// Text: Transcribed text.
+	// Text is the transcribed text.
 	Text string `json:"Text"`
 }
 
 // CloudGetAsrRecordFileText1Out is transcription of the second side.
 type CloudGetAsrRecordFileText1Out struct {
-	// BizDuration: Duration of the audio processed.
+	// BizDuration is the duration of the audio processed.
 	BizDuration int64 `json:"BizDuration"`
-	// ErrorMessage: Error message.
+	// ErrorMessage is the error message.
 	ErrorMessage string `json:"ErrorMessage"`
-	// ID: ID.
+	// ID is the ID.
 	ID string `json:"Id"`
-	// Result: Transcription results.
+	// Result is the transcription results.
 	Result []CloudGetAsrRecordFileText1OutResult `json:"Result"`
-	// Status: Status.
+	// Status is the status.
 	Status string `json:"Status"`
-	// StatusCode: Status code.
+	// StatusCode is the status code.
 	StatusCode int64 `json:"StatusCode"`
 }
 
 // CloudGetAsrRecordFileText1OutResult is transcription results.
 type CloudGetAsrRecordFileText1OutResult struct {
-	// BeginTime: Begin time.
+	// BeginTime is the begin time.
 	BeginTime int64 `json:"BeginTime"`
-	// ChannelID: Channel ID.
+	// ChannelID is the channel ID.
 	ChannelID int64 `json:"ChannelId"`
-	// EmotionValue: Emotion value.
+	// EmotionValue is the emotion value.
 	EmotionValue float64 `json:"EmotionValue"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// SilenceDuration: Silence duration.
+	// SilenceDuration is the silence duration.
 	SilenceDuration int64 `json:"SilenceDuration"`
-	// SpeechRate: Speech rate.
+	// SpeechRate is the speech rate.
 	SpeechRate int64 `json:"SpeechRate"`
-	// Text: Transcribed text.
+	// Text is the transcribed text.
 	Text string `json:"Text"`
 }
 
 // CloudGetAsrDataResult is transcription results of both sides; returned when
 // All is true.
 type CloudGetAsrDataResult struct {
-	// BeginTime: Begin time.
+	// BeginTime is the begin time.
 	BeginTime int64 `json:"BeginTime"`
-	// ChannelID: Channel ID.
+	// ChannelID is the channel ID.
 	ChannelID int64 `json:"ChannelId"`
-	// EmotionValue: Emotion value.
+	// EmotionValue is the emotion value.
 	EmotionValue float64 `json:"EmotionValue"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Side: Side the text belongs to: in (first side) or out (second side).
+	// Side is the side the text belongs to: in (first side) or out (second side).
 	Side string `json:"Side"`
-	// SilenceDuration: Silence duration.
+	// SilenceDuration is the silence duration.
 	SilenceDuration int64 `json:"SilenceDuration"`
-	// SpeechRate: Speech rate.
+	// SpeechRate is the speech rate.
 	SpeechRate int64 `json:"SpeechRate"`
-	// Text: Transcribed text.
+	// Text is the transcribed text.
 	Text string `json:"Text"`
 }
 
 // CloudGetAsrRequest is the input of CloudGetAsr.
 type CloudGetAsrRequest struct {
-	// All: When true, return the texts of both sides ordered by begin time. One of
-	// true, false.
+	// All is the when true, return the texts of both sides ordered by begin time.
+	// One of true, false.
 	All string `dyvms:"All,enum=true|false"`
-	// CallType: Call type: 1 inbound, 2 webcall, 4 preview outbound, 5 predictive
-	// outbound, 6 direct outbound, 9 internal call. Required. One of 1 (inbound),
-	// 2 (webcall), 4 (preview outbound), 5 (predictive outbound), 6 (direct
-	// outbound), 9 (internal call).
+	// CallType is the call type: 1 inbound, 2 webcall, 4 preview outbound, 5
+	// predictive outbound, 6 direct outbound, 9 internal call. Required. One of 1
+	// (inbound), 2 (webcall), 4 (preview outbound), 5 (predictive outbound), 6
+	// (direct outbound), 9 (internal call).
 	CallType int64 `dyvms:"CallType,required,enum=1|2|4|5|6|9"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// MainUniqueID: Unique ID of the main channel. Required.
+	// MainUniqueID is the unique ID of the main channel. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
 }
 
 // CloudGetAsrResponse is the output of CloudGetAsr.
 type CloudGetAsrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetAsrData `json:"Data"`
 }
 
-// CloudGetAsr: Returns the transcription result of an ASR job. Required:
+// CloudGetAsr returns the transcription result of an ASR job. Required:
 // CallType, EnterpriseID, MainUniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3057,61 +3115,62 @@ func (c *Client) CloudGetAsr(ctx context.Context, req *CloudGetAsrRequest, opts 
 
 // CloudGetExtenData is response data.
 type CloudGetExtenData struct {
-	// Allow: Voice codecs.
+	// Allow is the voice codecs.
 	Allow string `json:"Allow"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindGatewayID: Bound agent gateway.
+	// BindGatewayID is the bound agent gateway.
 	BindGatewayID int64 `json:"BindGatewayId"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// Denoise: Noise reduction: 0 off (default), 1 on (WebRTC extensions only).
+	// Denoise is the noise reduction: 0 off (default), 1 on (WebRTC extensions
+	// only).
 	Denoise int64 `json:"Denoise"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// Exten: Extension number, 3-11 digits.
+	// Exten is the extension number, 3-11 digits.
 	Exten string `json:"Exten"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord int64 `json:"IbRecord"`
-	// ID: Extension ID.
+	// ID is the extension ID.
 	ID int64 `json:"Id"`
-	// IsDirect: Allow off-hook outbound dialling: 0 no, 1 yes (default).
+	// IsDirect is the allow off-hook outbound dialling: 0 no, 1 yes (default).
 	IsDirect string `json:"IsDirect"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb string `json:"IsOb"`
-	// JitterBuffer: Network jitter buffer.
+	// JitterBuffer is the network jitter buffer.
 	JitterBuffer int64 `json:"JitterBuffer"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord int64 `json:"ObRecord"`
-	// Password: Password.
+	// Password is the password.
 	Password string `json:"Password"`
-	// Type: Type: 1 extension registered to an IAD, 2 registered to WebRTC, 3
-	// registered to a remote phone.
+	// Type is the type: 1 extension registered to an IAD, 2 registered to WebRTC,
+	// 3 registered to a remote phone.
 	Type int64 `json:"Type"`
 }
 
 // CloudGetExtenRequest is the input of CloudGetExten.
 type CloudGetExtenRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Exten: Extension number, 3-11 digits. Required.
+	// Exten is the extension number, 3-11 digits. Required.
 	Exten string `dyvms:"Exten,required"`
 }
 
 // CloudGetExtenResponse is the output of CloudGetExten.
 type CloudGetExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetExtenData `json:"Data"`
 }
 
-// CloudGetExten: Returns the configuration of one extension. Required:
+// CloudGetExten returns the configuration of one extension. Required:
 // EnterpriseID, Exten. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3121,101 +3180,102 @@ func (c *Client) CloudGetExten(ctx context.Context, req *CloudGetExtenRequest, o
 
 // CloudGetObCdrData is response data.
 type CloudGetObCdrData struct {
-	// List: Details of the agent's outbound call records.
+	// List is the details of the agent's outbound call records.
 	List []CloudGetObCdrList `json:"List"`
 }
 
 // CloudGetObCdrList is details of the agent's outbound call records.
 type CloudGetObCdrList struct {
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AnswerTime: Time the customer answered, Unix seconds.
+	// AnswerTime is the time the customer answered, Unix seconds.
 	AnswerTime string `json:"AnswerTime"`
-	// CallID: Unique ID of the call.
+	// CallID is the unique ID of the call.
 	CallID string `json:"CallId"`
-	// CallType: Call type (e.g. transfer).
+	// CallType is the call type (e.g. transfer).
 	CallType string `json:"CallType"`
-	// CallTypeCode: Call type code, e.g. 102.
+	// CallTypeCode is the call type code, e.g. 102.
 	CallTypeCode string `json:"CallTypeCode"`
-	// CalleeAreaCode: Area code of the called number.
+	// CalleeAreaCode is the area code of the called number.
 	CalleeAreaCode string `json:"CalleeAreaCode"`
-	// CalleeNumber: Number called; an agent or an ordinary phone.
+	// CalleeNumber is the number called; an agent or an ordinary phone.
 	CalleeNumber string `json:"CalleeNumber"`
-	// Clid: Caller-ID number.
+	// Clid is the caller-ID number.
 	Clid string `json:"Clid"`
-	// Cno: Agent number, e.g. 2000.
+	// Cno is the agent number, e.g. 2000.
 	Cno string `json:"Cno"`
-	// DisplayNumber: Caller ID the customer actually saw; a virtual number for AXB
-	// calls.
+	// DisplayNumber is the caller ID the customer actually saw; a virtual number
+	// for AXB calls.
 	DisplayNumber string `json:"DisplayNumber"`
-	// EndReason: Reason the call ended after answer: 1000 main channel hung up,
-	// 1001 other channel hung up, 1002 forcibly disconnected.
+	// EndReason is the reason the call ended after answer: 1000 main channel hung
+	// up, 1001 other channel hung up, 1002 forcibly disconnected.
 	EndReason string `json:"EndReason"`
-	// EndTime: Call end time, Unix seconds.
+	// EndTime is the call end time, Unix seconds.
 	EndTime string `json:"EndTime"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// ID: ID.
+	// ID is the ID.
 	ID string `json:"Id"`
-	// JoinQueueTime: Time the call joined the queue, Unix seconds.
+	// JoinQueueTime is the time the call joined the queue, Unix seconds.
 	JoinQueueTime string `json:"JoinQueueTime"`
-	// MainCallType: Call type of the main call record (e.g. direct outbound).
+	// MainCallType is the call type of the main call record (e.g. direct
+	// outbound).
 	MainCallType string `json:"MainCallType"`
-	// MainUniqueID: Unique ID of the main outbound call record.
+	// MainUniqueID is the unique ID of the main outbound call record.
 	MainUniqueID string `json:"MainUniqueId"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueName: Time the call entered the queue (the field name suggests the
-	// queue name; check against your data).
+	// QueueName is the time the call entered the queue (the field name suggests
+	// the queue name; check against your data).
 	QueueName string `json:"QueueName"`
-	// RecordFile: Recording files.
+	// RecordFile is the recording files.
 	RecordFile []string `json:"RecordFile"`
-	// RingingTime: Ringing time, Unix seconds.
+	// RingingTime is the ringing time, Unix seconds.
 	RingingTime string `json:"RingingTime"`
-	// SipCause: SIP response code, 200-699.
+	// SipCause is the SIP response code, 200-699.
 	SipCause string `json:"SipCause"`
-	// SipCauseStr: Call result.
+	// SipCauseStr is the call result.
 	SipCauseStr string `json:"SipCauseStr"`
-	// StartTime: Time the customer was called, Unix seconds.
+	// StartTime is the time the customer was called, Unix seconds.
 	StartTime string `json:"StartTime"`
-	// Status: Outbound result, e.g. answered.
+	// Status is the outbound result, e.g. answered.
 	Status string `json:"Status"`
-	// StatusCode: Status code.
+	// StatusCode is the status code.
 	StatusCode string `json:"StatusCode"`
-	// TaskName: Task name.
+	// TaskName is the task name.
 	TaskName string `json:"TaskName"`
-	// TotalDuration: Total call duration, in seconds.
+	// TotalDuration is the total call duration, in seconds.
 	TotalDuration string `json:"TotalDuration"`
-	// TrunkGroupKey: Trunk group code.
+	// TrunkGroupKey is the trunk group code.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// TsiFile: File name of the number-status recognition recording.
+	// TsiFile is the file name of the number-status recognition recording.
 	TsiFile string `json:"TsiFile"`
-	// UniqueID: Unique ID of the sub-channel.
+	// UniqueID is the unique ID of the sub-channel.
 	UniqueID string `json:"UniqueId"`
-	// XNumber: Virtual (X) number.
+	// XNumber is the virtual (X) number.
 	XNumber string `json:"XNumber"`
 }
 
 // CloudGetObCdrRequest is the input of CloudGetObCdr.
 type CloudGetObCdrRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// UniqueID: Unique ID of the call (the uniqueId of the agent's outbound call
-	// record). Required.
+	// UniqueID is the unique ID of the call (the uniqueId of the agent's outbound
+	// call record). Required.
 	UniqueID string `dyvms:"UniqueId,required"`
 }
 
 // CloudGetObCdrResponse is the output of CloudGetObCdr.
 type CloudGetObCdrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetObCdrData `json:"Data"`
 }
 
-// CloudGetObCdr: Returns the outbound call record details of an agent call by
+// CloudGetObCdr returns the outbound call record details of an agent call by
 // its unique ID. Required: EnterpriseID, UniqueID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3225,104 +3285,106 @@ func (c *Client) CloudGetObCdr(ctx context.Context, req *CloudGetObCdrRequest, o
 
 // CloudGetQueueData is response data.
 type CloudGetQueueData struct {
-	// Queue: Queue configuration.
+	// Queue is the queue configuration.
 	Queue CloudGetQueueQueue `json:"Queue"`
-	// QueueSkills: Skills required by the queue.
-	QueueSkills []CloudGetQueueQueueSkills `json:"QueueSkills"`
+	// QueueSkills is the skills required by the queue.
+	QueueSkills []CloudGetQueueQueueSkill `json:"QueueSkills"`
 }
 
 // CloudGetQueueQueue is queue configuration.
 type CloudGetQueueQueue struct {
-	// AnnouncePosition: Position announcement: 0 off, 1 when more than
+	// AnnouncePosition is the position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many.
 	AnnouncePosition int64 `json:"AnnouncePosition"`
-	// AnnouncePositionFrequency: Position announcement interval, in seconds.
+	// AnnouncePositionFrequency is the position announcement interval, in seconds.
 	AnnouncePositionFrequency int64 `json:"AnnouncePositionFrequency"`
-	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
+	// AnnouncePositionParam is the threshold of the position announcement; at
+	// least 2.
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
-	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on.
+	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
-	// AnnounceSoundFile: Fixed announcement audio file.
+	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
-	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
+	// AnnounceSoundFrequency is the fixed announcement interval, in seconds.
 	AnnounceSoundFrequency int64 `json:"AnnounceSoundFrequency"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// Description: Queue name.
+	// Description is the queue name.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Queue ID.
+	// ID is the queue ID.
 	ID int64 `json:"Id"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit).
+	// MaxLen is the maximum number of waiting callers, 0-999 (0 = no limit).
 	MaxLen int64 `json:"MaxLen"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// MusicClass: Music-on-hold class.
+	// MusicClass is the music-on-hold class.
 	MusicClass string `json:"MusicClass"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueTimeout: Queue timeout, 5-600 seconds; default 600.
+	// QueueTimeout is the queue timeout, 5-600 seconds; default 600.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer.
 	Retry int64 `json:"Retry"`
-	// SayAgentno: Announce the agent number: true yes, false no.
+	// SayAgentno is the announce the agent number: true yes, false no.
 	SayAgentno bool `json:"SayAgentno"`
-	// ServiceLevel: Service-level threshold in seconds; calls answered within it
-	// count as well served.
+	// ServiceLevel is the service-level threshold in seconds; calls answered
+	// within it count as well served.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
-	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
+	// Strategy is the distribution strategy: rrordered skill first, rrmemory
+	// rotation, fewestcalls balanced, random, linear sequential, leastrecent
+	// longest idle.
 	Strategy string `json:"Strategy"`
-	// VipSupport: VIP support: 1 yes, 0 no.
+	// VipSupport is the VIP support: 1 yes, 0 no.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10; higher means more important.
+	// Weight is the queue priority, 1-10; higher means more important.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time, 3-3600 seconds.
+	// WrapupTime is the wrap-up time, 3-3600 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
-// CloudGetQueueQueueSkills is skills required by the queue.
-type CloudGetQueueQueueSkills struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+// CloudGetQueueQueueSkill is skills required by the queue.
+type CloudGetQueueQueueSkill struct {
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID int64 `json:"Id"`
-	// QueueID: Queue ID.
+	// QueueID is the queue ID.
 	QueueID int64 `json:"QueueId"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID int64 `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel int64 `json:"SkillLevel"`
 }
 
 // CloudGetQueueRequest is the input of CloudGetQueue.
 type CloudGetQueueRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
 }
 
 // CloudGetQueueResponse is the output of CloudGetQueue.
 type CloudGetQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetQueueData `json:"Data"`
 }
 
-// CloudGetQueue: Returns the configuration and skills of one queue. Required:
+// CloudGetQueue returns the configuration and skills of one queue. Required:
 // EnterpriseID, Qno. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3332,36 +3394,36 @@ func (c *Client) CloudGetQueue(ctx context.Context, req *CloudGetQueueRequest, o
 
 // CloudGetRecordUrlData is response data.
 type CloudGetRecordUrlData struct {
-	// URL: Playback or download URL; expires after 120 minutes by default
+	// URL is the playback or download URL; expires after 120 minutes by default
 	// (configurable); call again afterwards.
 	URL string `json:"Url"`
 }
 
 // CloudGetRecordUrlRequest is the input of CloudGetRecordUrl.
 type CloudGetRecordUrlRequest struct {
-	// CallType: Call type, needed with split recording to fetch the customer or
-	// agent side; applies when RecordFormat is 1, ignored when 0: 1 inbound, 2
+	// CallType is the call type, needed with split recording to fetch the customer
+	// or agent side; applies when RecordFormat is 1, ignored when 0: 1 inbound, 2
 	// webcall, 4 preview outbound, 5 predictive outbound. Required when RecordSide
 	// is given. One of 1 (inbound), 2 (webcall), 4 (preview outbound), 5
 	// (predictive outbound).
 	CallType int64 `dyvms:"CallType,enum=1|2|4|5"`
-	// Download: Download: 1 download; empty or 0 play. One of 0 (play), 1
+	// Download is the download: 1 download; empty or 0 play. One of 0 (play), 1
 	// (download). Use Ptr(0) to send 0.
 	Download *int64 `dyvms:"Download,enum=0|1"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// RecordFile: Recording file name, e.g.
+	// RecordFile is the recording file name, e.g.
 	// 7000101-20160815140025-01087120766-01087120766--record-sip-1-1471240825.87.
 	// Required.
 	RecordFile string `dyvms:"RecordFile,required"`
-	// RecordFormat: Recording format: 0 MP3 (default), 1 WAV. One of 0 (mp3), 1
-	// (wav). Use Ptr(0) to send 0.
+	// RecordFormat is the recording format: 0 MP3 (default), 1 WAV. One of 0
+	// (mp3), 1 (wav). Use Ptr(0) to send 0.
 	RecordFormat *int64 `dyvms:"RecordFormat,enum=0|1"`
-	// RecordSide: Side of a split recording: 1 customer, 2 agent; applies when
-	// RecordFormat is 1; CallType is then required. One of 1 (customer side), 2
-	// (agent side).
+	// RecordSide is the side of a split recording: 1 customer, 2 agent; applies
+	// when RecordFormat is 1; CallType is then required. One of 1 (customer side),
+	// 2 (agent side).
 	RecordSide int64 `dyvms:"RecordSide,enum=1|2"`
-	// RecordType: Recording type (derived from RecordFile if unset): record,
+	// RecordType is the recording type (derived from RecordFile if unset): record,
 	// voicemail, tsi (ringback tone, for unanswered preview calls to mobiles when
 	// number-status recognition is on), rasr (customer side of a voice-robot
 	// call), transfer, consult or threeway. One of record (call recording),
@@ -3373,14 +3435,14 @@ type CloudGetRecordUrlRequest struct {
 // CloudGetRecordUrlResponse is the output of CloudGetRecordUrl.
 type CloudGetRecordUrlResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetRecordUrlData `json:"Data"`
 }
 
-// CloudGetRecordUrl: Returns a playback or download URL for a recording file.
+// CloudGetRecordUrl returns a playback or download URL for a recording file.
 // Required: EnterpriseID, RecordFile. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3390,177 +3452,179 @@ func (c *Client) CloudGetRecordUrl(ctx context.Context, req *CloudGetRecordUrlRe
 
 // CloudGetTaskData is response data.
 type CloudGetTaskData struct {
-	// TaskProperty: Task configuration.
+	// TaskProperty is the task configuration.
 	TaskProperty CloudGetTaskTaskProperty `json:"TaskProperty"`
 }
 
 // CloudGetTaskTaskProperty is task configuration.
 type CloudGetTaskTaskProperty struct {
-	// AdjustStep: Adjustment step.
+	// AdjustStep is the adjustment step.
 	AdjustStep string `json:"AdjustStep"`
-	// AgentTimeout: Agent ring timeout, in seconds.
+	// AgentTimeout is the agent ring timeout, in seconds.
 	AgentTimeout string `json:"AgentTimeout"`
-	// AgentUtilization: Deprecated: agent utilisation.
+	// AgentUtilization is the deprecated: agent utilisation.
 	AgentUtilization string `json:"AgentUtilization"`
-	// AnswerRate: Initial expected customer answer rate.
+	// AnswerRate is the initial expected customer answer rate.
 	AnswerRate string `json:"AnswerRate"`
-	// AutoComplete: Auto-complete: 0 off, 1 on.
+	// AutoComplete is the auto-complete: 0 off, 1 on.
 	AutoComplete string `json:"AutoComplete"`
-	// AutoStart: Scheduled start: 0 off, 1 on.
+	// AutoStart is the scheduled start: 0 off, 1 on.
 	AutoStart string `json:"AutoStart"`
-	// AutoStartDay: Scheduled start date, yyyy-MM-dd.
+	// AutoStartDay is the scheduled start date, yyyy-MM-dd.
 	AutoStartDay string `json:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time, HH:mm:ss.
+	// AutoStartTime is the scheduled start time, HH:mm:ss.
 	AutoStartTime string `json:"AutoStartTime"`
-	// AutoStop: Scheduled completion: 0 off, 1 on.
+	// AutoStop is the scheduled completion: 0 off, 1 on.
 	AutoStop string `json:"AutoStop"`
-	// AutoStopDay: Scheduled completion date, yyyy-MM-dd.
+	// AutoStopDay is the scheduled completion date, yyyy-MM-dd.
 	AutoStopDay string `json:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time, HH:mm:ss.
+	// AutoStopTime is the scheduled completion time, HH:mm:ss.
 	AutoStopTime string `json:"AutoStopTime"`
-	// AutoTaskType: Calling mode: 0 continuous, 1 interval.
+	// AutoTaskType is the calling mode: 0 continuous, 1 interval.
 	AutoTaskType string `json:"AutoTaskType"`
-	// AutoTriggerTimeStrategy: Time windows for interval calling: time-condition
-	// IDs, comma-separated (e.g. 9,22).
+	// AutoTriggerTimeStrategy is the time windows for interval calling:
+	// time-condition IDs, comma-separated (e.g. 9,22).
 	AutoTriggerTimeStrategy string `json:"AutoTriggerTimeStrategy"`
-	// CallLimitStrategy: Daily cap on calls answered per agent, as a JSON array
-	// [{"cnos":[...],"limit":"5"}]. DecodeCallLimitStrategy decodes it.
+	// CallLimitStrategy is the daily cap on calls answered per agent, as a JSON
+	// array [{"cnos":[...],"limit":"5"}]. DecodeCallLimitStrategy decodes it.
 	CallLimitStrategy string `json:"CallLimitStrategy"`
-	// CallStrategy: Agent selection rule: 1 random, 2 sequential, 3 longest time
-	// since the last call, 4 longest in idle state.
+	// CallStrategy is the agent selection rule: 1 random, 2 sequential, 3 longest
+	// time since the last call, 4 longest in idle state.
 	CallStrategy string `json:"CallStrategy"`
-	// CallVariables: Agent channel variables, as a JSON array of key-value
+	// CallVariables is the agent channel variables, as a JSON array of key-value
 	// objects. DecodeCallVariables decodes it.
 	CallVariables string `json:"CallVariables"`
-	// CallbackURL: Deprecated: URL to which task status was pushed.
+	// CallbackURL is the deprecated: URL to which task status was pushed.
 	CallbackURL string `json:"CallbackUrl"`
-	// ClidGroup: Deprecated: hotline number group.
+	// ClidGroup is the deprecated: hotline number group.
 	ClidGroup string `json:"ClidGroup"`
-	// ClidProperty: Caller-ID selection rule as JSON, e.g.
+	// ClidProperty is the caller-ID selection rule as JSON, e.g.
 	// {"defaultAreaCode":"010","isMatchCapital":"1"}. DecodeClidProperty decodes
 	// it.
 	ClidProperty string `json:"ClidProperty"`
-	// Cnos: Agent numbers.
+	// Cnos is the agent numbers.
 	Cnos string `json:"Cnos"`
-	// Concurrency: Maximum concurrency.
+	// Concurrency is the maximum concurrency.
 	Concurrency string `json:"Concurrency"`
-	// CreateTime: Task creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the task creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// CurlRetryTimes: Deprecated: push retries, at most 5.
+	// CurlRetryTimes is the deprecated: push retries, at most 5.
 	CurlRetryTimes string `json:"CurlRetryTimes"`
-	// CustomerClidType: Customer-side caller-ID rule: 1 random, 2 by area code.
+	// CustomerClidType is the customer-side caller-ID rule: 1 random, 2 by area
+	// code.
 	CustomerClidType string `json:"CustomerClidType"`
-	// CustomerClidWeight: Weights of caller-ID numbers, as a JSON array
+	// CustomerClidWeight is the weights of caller-ID numbers, as a JSON array
 	// [{"number":"123,345","weight":"5"},...]. DecodeCustomerClidWeight decodes
 	// it.
 	CustomerClidWeight string `json:"CustomerClidWeight"`
-	// CustomerClidWeightFlag: Caller-ID weighting switch: 0 off, 1 on.
+	// CustomerClidWeightFlag is the caller-ID weighting switch: 0 off, 1 on.
 	CustomerClidWeightFlag string `json:"CustomerClidWeightFlag"`
-	// CustomerClids: Customer-side caller-ID numbers.
+	// CustomerClids is the customer-side caller-ID numbers.
 	CustomerClids string `json:"CustomerClids"`
-	// CustomerClidsCategory: Customer-side caller-ID type: 1 landline, 2 mobile, 4
-	// number pool, 5 caller-ID navigation.
+	// CustomerClidsCategory is the customer-side caller-ID type: 1 landline, 2
+	// mobile, 4 number pool, 5 caller-ID navigation.
 	CustomerClidsCategory string `json:"CustomerClidsCategory"`
-	// CustomerMoh: Customer-side hold music.
+	// CustomerMoh is the customer-side hold music.
 	CustomerMoh string `json:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout, in seconds.
+	// CustomerTimeout is the customer ring timeout, in seconds.
 	CustomerTimeout string `json:"CustomerTimeout"`
-	// CustomerVoice: Customer-side prompt.
+	// CustomerVoice is the customer-side prompt.
 	CustomerVoice string `json:"CustomerVoice"`
-	// Description: Task description.
+	// Description is the task description.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ForceEndFlag: Whether the task is forced to end at the scheduled completion
-	// time even if numbers remain; an ended task cannot be restarted.
+	// ForceEndFlag says whether the task is forced to end at the scheduled
+	// completion time even if numbers remain; an ended task cannot be restarted.
 	ForceEndFlag string `json:"ForceEndFlag"`
-	// ID: Outbound task ID.
+	// ID is the outbound task ID.
 	ID string `json:"Id"`
-	// IsRandom: Random calling order: 0 off, 1 on.
+	// IsRandom is the random calling order: 0 off, 1 on.
 	IsRandom string `json:"IsRandom"`
-	// IsRewarm: Warm up again after a pause: 0 off, 1 on.
+	// IsRewarm is the warm up again after a pause: 0 off, 1 on.
 	IsRewarm string `json:"IsRewarm"`
-	// IvrID: Voice navigation (IVR) ID.
+	// IvrID is the voice navigation (IVR) ID.
 	IvrID string `json:"IvrId"`
-	// MaxWaitTime: Maximum agent idle time, in seconds.
+	// MaxWaitTime is the maximum agent idle time, in seconds.
 	MaxWaitTime string `json:"MaxWaitTime"`
-	// MinAvailableAgentCount: Minimum available agents.
+	// MinAvailableAgentCount is the minimum available agents.
 	MinAvailableAgentCount string `json:"MinAvailableAgentCount"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverCallLimitCnos: Agents that have reached their daily call cap.
+	// OverCallLimitCnos is the agents that have reached their daily call cap.
 	OverCallLimitCnos string `json:"OverCallLimitCnos"`
-	// OverTime: Task end time.
+	// OverTime is the task end time.
 	OverTime string `json:"OverTime"`
-	// PauseDuration: Task pause duration within the scheduled window, in minutes.
+	// PauseDuration is the task pause duration within the scheduled window, in
+	// minutes.
 	PauseDuration string `json:"PauseDuration"`
-	// PauseTime: Time the task was paused.
+	// PauseTime is the time the task was paused.
 	PauseTime string `json:"PauseTime"`
-	// PredictAdjust: Over-dial rate.
+	// PredictAdjust is the over-dial rate.
 	PredictAdjust string `json:"PredictAdjust"`
-	// Quotiety: Nuisance factor, with up to two decimals.
+	// Quotiety is the nuisance factor, with up to two decimals.
 	Quotiety string `json:"Quotiety"`
-	// RetryStrategy: Retry strategy as JSON: basic mode
+	// RetryStrategy is the retry strategy as JSON: basic mode
 	// {"retry":n,"strategy":[{"round":1,"time":"d-h-m"},...]}, or advanced mode
 	// (number-status recognition, automatic outbound tasks only) as a JSON array
 	// of {condition:{sipCause:[...]}, retry, sort, strategy}. DecodeRetryStrategy
 	// decodes it.
 	RetryStrategy string `json:"RetryStrategy"`
-	// RetryStrategyOnlyToday: Retries only today: 0 off, 1 on and delete pending
-	// retries and uncalled numbers, 2 on and delete pending retries, 3 on and
-	// delete uncalled numbers.
+	// RetryStrategyOnlyToday is the retries only today: 0 off, 1 on and delete
+	// pending retries and uncalled numbers, 2 on and delete pending retries, 3 on
+	// and delete uncalled numbers.
 	RetryStrategyOnlyToday string `json:"RetryStrategyOnlyToday"`
-	// StandbyCnos: Deprecated.
+	// StandbyCnos is the deprecated.
 	StandbyCnos string `json:"StandbyCnos"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status string `json:"Status"`
-	// StatusDescription: Description of the task status.
+	// StatusDescription is the description of the task status.
 	StatusDescription string `json:"StatusDescription"`
-	// TaskFields: Deprecated: task-level call attributes as JSON
+	// TaskFields is the deprecated: task-level call attributes as JSON
 	// {"key1":"value1",...}, used for call control only. DecodeTaskFields decodes
 	// it.
 	TaskFields string `json:"TaskFields"`
-	// TimeStrategy: No-call time windows: time-condition IDs, comma-separated
-	// (e.g. 9,22).
+	// TimeStrategy is the no-call time windows: time-condition IDs,
+	// comma-separated (e.g. 9,22).
 	TimeStrategy string `json:"TimeStrategy"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound.
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound.
 	Type string `json:"Type"`
-	// UserFields: Custom task fields, as a JSON array [{"key1":"value1"},...].
-	// DecodeUserFields decodes it.
+	// UserFields is the custom task fields, as a JSON array
+	// [{"key1":"value1"},...]. DecodeUserFields decodes it.
 	UserFields string `json:"UserFields"`
-	// WarmUpDuration: Task warm-up time, in seconds.
+	// WarmUpDuration is the task warm-up time, in seconds.
 	WarmUpDuration string `json:"WarmUpDuration"`
-	// Wrapup: Agent wrap-up time, in seconds.
+	// Wrapup is the agent wrap-up time, in seconds.
 	Wrapup string `json:"Wrapup"`
 }
 
 // CloudGetTaskCallLimitStrategyValue is daily cap on calls answered per agent,
 // as a JSON array [{"cnos":[...],"limit":"5"}].
 type CloudGetTaskCallLimitStrategyValue struct {
-	// Cnos: Agent numbers the cap applies to.
+	// Cnos is the agent numbers the cap applies to.
 	Cnos []string `json:"cnos"`
-	// Limit: Maximum number of calls each of these agents answers per day.
+	// Limit is the maximum number of calls each of these agents answers per day.
 	Limit string `json:"limit"`
 }
 
 // CloudGetTaskClidPropertyValue is caller-ID selection rule as JSON, e.g.
 // {"defaultAreaCode":"010","isMatchCapital":"1"}.
 type CloudGetTaskClidPropertyValue struct {
-	// DefaultAreaCode: Default area code for choosing the caller ID.
+	// DefaultAreaCode is the default area code for choosing the caller ID.
 	DefaultAreaCode string `json:"defaultAreaCode"`
-	// IsMatchCapital: Whether to prefer a number of the provincial capital: "1"
-	// yes, "0" no.
+	// IsMatchCapital says whether to prefer a number of the provincial capital:
+	// "1" yes, "0" no.
 	IsMatchCapital string `json:"isMatchCapital"`
 }
 
 // CloudGetTaskCustomerClidWeightValue is weights of caller-ID numbers, as a
 // JSON array [{"number":"123,345","weight":"5"},...].
 type CloudGetTaskCustomerClidWeightValue struct {
-	// Number: Caller-ID numbers of this group, comma-separated.
+	// Number is the caller-ID numbers of this group, comma-separated.
 	Number string `json:"number"`
-	// Weight: Relative weight of this group.
+	// Weight is the relative weight of this group.
 	Weight string `json:"weight"`
 }
 
@@ -3569,35 +3633,35 @@ type CloudGetTaskCustomerClidWeightValue struct {
 // (number-status recognition, automatic outbound tasks only) as a JSON array of
 // {condition:{sipCause:[...]}, retry, sort, strategy}.
 type CloudGetTaskRetryStrategyValue struct {
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry int64 `json:"retry"`
-	// Strategy: Retry rounds.
+	// Strategy is the retry rounds.
 	Strategy []CloudGetTaskStrategy `json:"strategy"`
 }
 
 // CloudGetTaskStrategy is retry rounds.
 type CloudGetTaskStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round int64 `json:"round"`
-	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
+	// Time is the interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time"`
 }
 
 // CloudGetTaskRequest is the input of CloudGetTask.
 type CloudGetTaskRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudGetTaskResponse is the output of CloudGetTask.
 type CloudGetTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudGetTaskData `json:"Data"`
 }
 
@@ -3650,7 +3714,7 @@ func (v CloudGetTaskTaskProperty) DecodeUserFields() ([]map[string]any, error) {
 	return decodeInner[[]map[string]any]("CloudGetTask", "UserFields", v.UserFields)
 }
 
-// CloudGetTask: Returns the configuration of one outbound call task. Required:
+// CloudGetTask returns the configuration of one outbound call task. Required:
 // EnterpriseID, TaskID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3658,86 +3722,87 @@ func (c *Client) CloudGetTask(ctx context.Context, req *CloudGetTaskRequest, opt
 	return invokeTyped[CloudGetTaskResponse](ctx, c, "CloudGetTask", req, opts)
 }
 
-// CloudImportTaskTelTaskTelList is numbers to import (Tel is the only required
+// CloudImportTaskTelTaskTel is numbers to import (Tel is the only required
 // field); at most 8 MB. Import failures are reported by event push.
-type CloudImportTaskTelTaskTelList struct {
-	// BackupTels: Backup numbers called when Tel cannot be reached: up to 8,
+type CloudImportTaskTelTaskTel struct {
+	// BackupTels is the backup numbers called when Tel cannot be reached: up to 8,
 	// comma-separated.
 	BackupTels string `json:"BackupTels,omitempty"`
-	// Clid: Caller ID to use for this number.
+	// Clid is the caller ID to use for this number.
 	Clid string `json:"Clid,omitempty"`
-	// ClidGroup: Caller-ID group (needs routing by tag on the account); overrides
-	// Clid.
+	// ClidGroup is the caller-ID group (needs routing by tag on the account);
+	// overrides Clid.
 	ClidGroup string `json:"ClidGroup,omitempty"`
-	// Priority: Priority, 0 (default) to 999999; larger is higher.
+	// Priority is the priority, 0 (default) to 999999; larger is higher.
 	Priority *int64 `json:"Priority,omitempty"`
-	// Property: Properties, as a JSON object.
+	// Property is the properties, as a JSON object.
 	Property string `json:"Property,omitempty"`
-	// Tel: Phone number; the parameter's comment says it is the only field an item
-	// must have (the model does not mark it required).
+	// Tel is the phone number; the parameter's comment says it is the only field
+	// an item must have (the model does not mark it required).
 	Tel string `json:"Tel,omitempty"`
 }
 
 // CloudImportTaskTelData is response data.
 type CloudImportTaskTelData struct {
-	// FileID: Batch ID.
+	// FileID is the batch ID.
 	FileID string `json:"FileId"`
-	// ImportTotal: Numbers submitted.
+	// ImportTotal is the numbers submitted.
 	ImportTotal string `json:"ImportTotal"`
-	// InvalidTotal: Invalid numbers.
+	// InvalidTotal is the invalid numbers.
 	InvalidTotal string `json:"InvalidTotal"`
-	// SuccessTotal: Numbers imported.
+	// SuccessTotal is the numbers imported.
 	SuccessTotal string `json:"SuccessTotal"`
-	// TaskID: Task ID.
+	// TaskID is the task ID.
 	TaskID string `json:"TaskId"`
 }
 
 // CloudImportTaskTelRequest is the input of CloudImportTaskTel.
 type CloudImportTaskTelRequest struct {
-	// BridgeVoicePath: Opening announcement played to both parties when the agent
-	// answers: value of a voice variable in the enterprise voice library.
+	// BridgeVoicePath is the opening announcement played to both parties when the
+	// agent answers: value of a voice variable in the enterprise voice library.
 	BridgeVoicePath string `dyvms:"BridgeVoicePath"`
-	// BridgeVoiceType: Type of the opening announcement: 1 public voice library, 2
-	// enterprise library static script, 3 enterprise library dynamic script (agent
-	// number; default), effective with BridgeVoicePath. One of 1 (public library),
-	// 2 (enterprise static script), 3 (enterprise dynamic script).
+	// BridgeVoiceType is the type of the opening announcement: 1 public voice
+	// library, 2 enterprise library static script, 3 enterprise library dynamic
+	// script (agent number; default), effective with BridgeVoicePath. One of 1
+	// (public library), 2 (enterprise static script), 3 (enterprise dynamic
+	// script).
 	BridgeVoiceType int64 `dyvms:"BridgeVoiceType,enum=1|2|3"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// FileID: Batch ID; set it to add numbers to an existing batch.
+	// FileID is the batch ID; set it to add numbers to an existing batch.
 	FileID int64 `dyvms:"FileId"`
-	// ImportTelAutoStart: Start the task automatically after import: 0 no
+	// ImportTelAutoStart is the start the task automatically after import: 0 no
 	// (default), 1 yes. One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	ImportTelAutoStart *int64 `dyvms:"ImportTelAutoStart,enum=0|1"`
-	// IsRepeat: Deduplication: 0 none, 1 within the task (default), 2 within the
-	// imported numbers, 3 within the batch. Task-level and batch-level
+	// IsRepeat is the deduplication: 0 none, 1 within the task (default), 2 within
+	// the imported numbers, 3 within the batch. Task-level and batch-level
 	// deduplication cannot be combined; switching applies from then on. One of 0
 	// (none), 1 (within task), 2 (within import), 3 (within batch). Use Ptr(0) to
 	// send 0.
 	IsRepeat *int64 `dyvms:"IsRepeat,enum=0|1|2|3"`
-	// Name: Batch name. Required.
+	// Name is the batch name. Required.
 	Name string `dyvms:"Name,required"`
-	// Priority: Priority, 0 (default) to 999999; larger is called first. Use
+	// Priority is the priority, 0 (default) to 999999; larger is called first. Use
 	// Ptr(0) to send 0.
 	Priority *int64 `dyvms:"Priority,min=0,max=999999"`
-	// TaskID: Task ID. Required.
+	// TaskID is the task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
-	// TaskTelList: Numbers to import (Tel is the only required field); at most 8
-	// MB. Import failures are reported by event push. Required.
-	TaskTelList []CloudImportTaskTelTaskTelList `dyvms:"TaskTelList,required,json"`
+	// TaskTelList is the numbers to import (Tel is the only required field); at
+	// most 8 MB. Import failures are reported by event push. Required.
+	TaskTelList []CloudImportTaskTelTaskTel `dyvms:"TaskTelList,required,json"`
 }
 
 // CloudImportTaskTelResponse is the output of CloudImportTaskTel.
 type CloudImportTaskTelResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudImportTaskTelData `json:"Data"`
 }
 
-// CloudImportTaskTel: Imports a batch of phone numbers into an outbound call
+// CloudImportTaskTel imports a batch of phone numbers into an outbound call
 // task. Required: EnterpriseID, Name, TaskID, TaskTelList. No QPS limit is
 // documented.
 //
@@ -3749,36 +3814,36 @@ func (c *Client) CloudImportTaskTel(ctx context.Context, req *CloudImportTaskTel
 
 // CloudInterruptIvrData is response data.
 type CloudInterruptIvrData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudInterruptIvrRequest is the input of CloudInterruptIvr.
 type CloudInterruptIvrRequest struct {
-	// CheckName: Name of the channel variable to check.
+	// CheckName is the name of the channel variable to check.
 	CheckName string `dyvms:"CheckName"`
-	// CheckValue: Interrupt only when the variable named by CheckName has this
-	// value.
+	// CheckValue is the interrupt only when the variable named by CheckName has
+	// this value.
 	CheckValue string `dyvms:"CheckValue"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// UniqueID: Unique ID of the call (sub-channel ID). Required.
+	// UniqueID is the unique ID of the call (sub-channel ID). Required.
 	UniqueID string `dyvms:"UniqueId,required"`
-	// UserField: Custom fields, as a JSON string.
+	// UserField is the custom fields, as a JSON string.
 	UserField map[string]any `dyvms:"UserField,json"`
 }
 
 // CloudInterruptIvrResponse is the output of CloudInterruptIvr.
 type CloudInterruptIvrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudInterruptIvrData `json:"Data"`
 }
 
-// CloudInterruptIvr: Interrupts a call waiting at an IVR wait node so that it
+// CloudInterruptIvr interrupts a call waiting at an IVR wait node so that it
 // moves to the next node. Required: EnterpriseID, UniqueID. No QPS limit is
 // documented.
 //
@@ -3790,59 +3855,59 @@ func (c *Client) CloudInterruptIvr(ctx context.Context, req *CloudInterruptIvrRe
 
 // CloudListAgentGroupData is response data.
 type CloudListAgentGroupData struct {
-	// List: Entries.
+	// List is the entries.
 	List []CloudListAgentGroupList `json:"List"`
 }
 
 // CloudListAgentGroupList is entries.
 type CloudListAgentGroupList struct {
-	// ChildGnos: Numbers of the child groups.
+	// ChildGnos is the numbers of the child groups.
 	ChildGnos string `json:"ChildGnos"`
-	// CtiLinkAgentGroup: The outbound group.
+	// CtiLinkAgentGroup is the outbound group.
 	CtiLinkAgentGroup CloudListAgentGroupCtiLinkAgentGroup `json:"CtiLinkAgentGroup"`
 }
 
 // CloudListAgentGroupCtiLinkAgentGroup is the outbound group.
 type CloudListAgentGroupCtiLinkAgentGroup struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// GroupName: Outbound group name.
+	// GroupName is the outbound group name.
 	GroupName string `json:"GroupName"`
-	// Type: Outbound group type: 1 master outbound group, 2 outbound group.
+	// Type is the outbound group type: 1 master outbound group, 2 outbound group.
 	Type int64 `json:"Type"`
 }
 
 // CloudListAgentGroupRequest is the input of CloudListAgentGroup.
 type CloudListAgentGroupRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Master outbound group number to filter by.
+	// Gno is the master outbound group number to filter by.
 	Gno string `dyvms:"Gno"`
-	// GroupName: Master outbound group name to filter by.
+	// GroupName is the master outbound group name to filter by.
 	GroupName string `dyvms:"GroupName"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit string `dyvms:"Limit"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start string `dyvms:"Start"`
 }
 
 // CloudListAgentGroupResponse is the output of CloudListAgentGroup.
 type CloudListAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListAgentGroupData `json:"Data"`
 }
 
-// CloudListAgentGroup: Lists outbound groups. Required: EnterpriseID. No QPS
+// CloudListAgentGroup lists outbound groups. Required: EnterpriseID. No QPS
 // limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3852,55 +3917,55 @@ func (c *Client) CloudListAgentGroup(ctx context.Context, req *CloudListAgentGro
 
 // CloudListAgentTelData is response data.
 type CloudListAgentTelData struct {
-	// List: Agent phones.
+	// List is the agent phones.
 	List []CloudListAgentTelList `json:"List"`
 }
 
 // CloudListAgentTelList is agent phones.
 type CloudListAgentTelList struct {
-	// AgentID: Agent ID.
+	// AgentID is the agent ID.
 	AgentID int64 `json:"AgentId"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Agent phone ID.
+	// ID is the agent phone ID.
 	ID int64 `json:"Id"`
-	// IsBind: Bound: 0 no, 1 yes.
+	// IsBind is the bound: 0 no, 1 yes.
 	IsBind int64 `json:"IsBind"`
-	// IsValidity: Verified: 0 no, 1 yes.
+	// IsValidity is the verified: 0 no, 1 yes.
 	IsValidity int64 `json:"IsValidity"`
-	// Tel: Phone number.
+	// Tel is the phone number.
 	Tel string `json:"Tel"`
-	// TelType: Phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
+	// TelType is the phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
 	TelType int64 `json:"TelType"`
 }
 
 // CloudListAgentTelRequest is the input of CloudListAgentTel.
 type CloudListAgentTelRequest struct {
-	// Cno: Agent number, 3-10 digits. Required.
+	// Cno is the agent number, 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Tel: Agent phone.
+	// Tel is the agent phone.
 	Tel string `dyvms:"Tel"`
 }
 
 // CloudListAgentTelResponse is the output of CloudListAgentTel.
 type CloudListAgentTelResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListAgentTelData `json:"Data"`
 }
 
-// CloudListAgentTel: Lists the phones of an agent. Required: Cno, EnterpriseID.
+// CloudListAgentTel lists the phones of an agent. Required: Cno, EnterpriseID.
 // No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3910,34 +3975,34 @@ func (c *Client) CloudListAgentTel(ctx context.Context, req *CloudListAgentTelRe
 
 // CloudListAssignedAgentGroupData is response data.
 type CloudListAssignedAgentGroupData struct {
-	// List: Returned data.
+	// List is the returned data.
 	List []CloudListAssignedAgentGroupList `json:"List"`
 }
 
 // CloudListAssignedAgentGroupList is returned data.
 type CloudListAssignedAgentGroupList struct {
-	// Cname: Agent name.
+	// Cname is the agent name.
 	Cname int64 `json:"Cname"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Call-centre ID.
+	// EnterpriseID is the call-centre ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
 }
 
 // CloudListAssignedAgentGroupRequest is the input of
 // CloudListAssignedAgentGroup.
 type CloudListAssignedAgentGroupRequest struct {
-	// Cname: Agent name to filter by.
+	// Cname is the agent name to filter by.
 	Cname string `dyvms:"Cname"`
-	// Cno: Agent number to filter by.
+	// Cno is the agent number to filter by.
 	Cno string `dyvms:"Cno"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group number whose agents to list. Required.
+	// Gno is the outbound group number whose agents to list. Required.
 	Gno string `dyvms:"Gno,required"`
 }
 
@@ -3945,14 +4010,14 @@ type CloudListAssignedAgentGroupRequest struct {
 // CloudListAssignedAgentGroup.
 type CloudListAssignedAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListAssignedAgentGroupData `json:"Data"`
 }
 
-// CloudListAssignedAgentGroup: Lists the agents assigned to an outbound group.
+// CloudListAssignedAgentGroup lists the agents assigned to an outbound group.
 // Required: EnterpriseID, Gno. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -3962,88 +4027,89 @@ func (c *Client) CloudListAssignedAgentGroup(ctx context.Context, req *CloudList
 
 // CloudListCurlLogData is response data.
 type CloudListCurlLogData struct {
-	// List: Push log entries.
+	// List is the push log entries.
 	List []CloudListCurlLogList `json:"List"`
 }
 
 // CloudListCurlLogList is push log entries.
 type CloudListCurlLogList struct {
-	// ContentType: Content type.
+	// ContentType is the content type.
 	ContentType int64 `json:"ContentType"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// CurrentMonth: Current month.
+	// CurrentMonth is the current month.
 	CurrentMonth string `json:"CurrentMonth"`
-	// Delay: Push delay.
+	// Delay is the push delay.
 	Delay int64 `json:"Delay"`
-	// EndTime: Push end time.
+	// EndTime is the push end time.
 	EndTime string `json:"EndTime"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// Headers: Request headers. DecodeHeaders decodes it.
+	// Headers is the request headers. DecodeHeaders decodes it.
 	Headers string `json:"Headers"`
-	// ID: Log ID.
+	// ID is the log ID.
 	ID string `json:"Id"`
-	// Level: Push level.
+	// Level is the push level.
 	Level int64 `json:"Level"`
-	// Method: HTTP method of the push.
+	// Method is the HTTP method of the push.
 	Method string `json:"Method"`
-	// Params: Push parameters.
+	// Params is the push parameters.
 	Params string `json:"Params"`
-	// Position: Push position.
+	// Position is the push position.
 	Position string `json:"Position"`
-	// RequestTime: Push time.
+	// RequestTime is the push time.
 	RequestTime string `json:"RequestTime"`
-	// Result: Push status.
+	// Result is the push status.
 	Result string `json:"Result"`
-	// ResultText: Response text.
+	// ResultText is the response text.
 	ResultText string `json:"ResultText"`
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry int64 `json:"Retry"`
-	// StartTime: Push start time.
+	// StartTime is the push start time.
 	StartTime string `json:"StartTime"`
-	// StatusCode: Status code.
+	// StatusCode is the status code.
 	StatusCode string `json:"StatusCode"`
-	// Timeout: Timeout.
+	// Timeout is the timeout.
 	Timeout string `json:"Timeout"`
-	// Type: Push type.
+	// Type is the push type.
 	Type int64 `json:"Type"`
-	// TypeStr: Push type as text.
+	// TypeStr is the push type as text.
 	TypeStr string `json:"TypeStr"`
-	// UniqueID: Unique ID.
+	// UniqueID is the unique ID.
 	UniqueID string `json:"UniqueId"`
-	// URL: Push URL.
+	// URL is the push URL.
 	URL string `json:"Url"`
 }
 
 // CloudListCurlLogRequest is the input of CloudListCurlLog.
 type CloudListCurlLogRequest struct {
-	// EndTime: End of the period, yyyy-MM-dd HH:mm:ss; the period may not span two
-	// months; defaults to the last day of the current month. Required.
+	// EndTime is the end of the period, yyyy-MM-dd HH:mm:ss; the period may not
+	// span two months; defaults to the last day of the current month. Required.
 	EndTime string `dyvms:"EndTime,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, 1-500; default 10.
+	// Limit is the number of records, 1-500; default 10.
 	Limit string `dyvms:"Limit"`
-	// Result: Push result: 1 success, 0 failure. One of 1 (success), 0 (failure).
-	// Use Ptr(0) to send 0.
+	// Result is the push result: 1 success, 0 failure. One of 1 (success), 0
+	// (failure). Use Ptr(0) to send 0.
 	Result *int64 `dyvms:"Result,enum=1|0"`
-	// Retry: Number of retries; default -2.
+	// Retry is the number of retries; default -2.
 	Retry int64 `dyvms:"Retry"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start string `dyvms:"Start"`
-	// StartTime: Start of the period, yyyy-MM-dd HH:mm:ss; the period may not span
-	// two months; defaults to the first day of the current month. Required.
+	// StartTime is the start of the period, yyyy-MM-dd HH:mm:ss; the period may
+	// not span two months; defaults to the first day of the current month.
+	// Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// Type: Push type: 1 incoming call, 2 incoming ringing, 3 outbound ringing, 4
-	// webcall-to-agent ringing, 5 incoming answered, 6 outbound answered, 7
-	// incoming hang-up, 8 outbound hang-up, 9 agent status, 10 key press, 11
-	// number-status recognition, 12 recording status, 13 HTTP interaction, 14
-	// predictive outbound task, 15 ASR result, 16 webcall customer ringing, 17
-	// satisfaction survey, 18 predictive customer answer status, 19 NLU, 20
-	// predictive both answered, 21 IVR interaction end, 22 outbound customer
-	// ringing, 23 webcall customer answered, 24 webcall transfer ringing, 25
-	// webcall transfer answered, 26-29 direct outbound extension ringing,
+	// Type is the push type: 1 incoming call, 2 incoming ringing, 3 outbound
+	// ringing, 4 webcall-to-agent ringing, 5 incoming answered, 6 outbound
+	// answered, 7 incoming hang-up, 8 outbound hang-up, 9 agent status, 10 key
+	// press, 11 number-status recognition, 12 recording status, 13 HTTP
+	// interaction, 14 predictive outbound task, 15 ASR result, 16 webcall customer
+	// ringing, 17 satisfaction survey, 18 predictive customer answer status, 19
+	// NLU, 20 predictive both answered, 21 IVR interaction end, 22 outbound
+	// customer ringing, 23 webcall customer answered, 24 webcall transfer ringing,
+	// 25 webcall transfer answered, 26-29 direct outbound extension ringing,
 	// extension answered, customer ringing, both connected. One of 1 (incoming
 	// call), 2 (incoming ringing), 3 (outbound ringing), 4 (webcall to agent
 	// ringing), 5 (incoming answered), 6 (outbound answered), 7 (incoming
@@ -4057,17 +4123,17 @@ type CloudListCurlLogRequest struct {
 	// ringing), 27 (direct outbound extension answered), 28 (direct outbound
 	// customer ringing), 29 (direct outbound both connected).
 	Type int64 `dyvms:"Type,enum=1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|23|24|25|26|27|28|29"`
-	// URL: Target URL of the push.
+	// URL is the target URL of the push.
 	URL string `dyvms:"Url"`
 }
 
 // CloudListCurlLogResponse is the output of CloudListCurlLog.
 type CloudListCurlLogResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListCurlLogData `json:"Data"`
 }
 
@@ -4078,7 +4144,7 @@ func (v CloudListCurlLogList) DecodeHeaders() (map[string]any, error) {
 	return decodeInner[map[string]any]("CloudListCurlLog", "Headers", v.Headers)
 }
 
-// CloudListCurlLog: Lists the event-push (callback) logs of the account.
+// CloudListCurlLog lists the event-push (callback) logs of the account.
 // Required: EndTime, EnterpriseID, StartTime. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -4088,65 +4154,66 @@ func (c *Client) CloudListCurlLog(ctx context.Context, req *CloudListCurlLogRequ
 
 // CloudListEnterpriseTimeData is response data.
 type CloudListEnterpriseTimeData struct {
-	// List: Time condition settings.
+	// List is the time condition settings.
 	List []CloudListEnterpriseTimeList `json:"List"`
 }
 
 // CloudListEnterpriseTimeList is time condition settings.
 type CloudListEnterpriseTimeList struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// DayOfWeek: Days of the week, comma-separated (1 Sunday, 2 Monday ... 7
+	// DayOfWeek is the days of the week, comma-separated (1 Sunday, 2 Monday ... 7
 	// Saturday); empty when Type is 2.
 	DayOfWeek string `json:"DayOfWeek"`
-	// EndTime: End time, HH:mm.
+	// EndTime is the end time, HH:mm.
 	EndTime string `json:"EndTime"`
-	// EnterpriseID: Call-centre ID.
+	// EnterpriseID is the call-centre ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// FromDay: First day, yyyy-MM-dd; empty when Type is 1.
+	// FromDay is the first day, yyyy-MM-dd; empty when Type is 1.
 	FromDay string `json:"FromDay"`
-	// ID: Time condition ID.
+	// ID is the time condition ID.
 	ID string `json:"Id"`
-	// Name: Time condition name, unique in the call centre.
+	// Name is the time condition name, unique in the call centre.
 	Name string `json:"Name"`
-	// Priority: Priority, unique in the call centre, from 1; smaller means higher.
+	// Priority is the priority, unique in the call centre, from 1; smaller means
+	// higher.
 	Priority string `json:"Priority"`
-	// StartTime: Start time, HH:mm.
+	// StartTime is the start time, HH:mm.
 	StartTime string `json:"StartTime"`
-	// TimeType: Time type: 1 continuous, 2 interval.
+	// TimeType is the time type: 1 continuous, 2 interval.
 	TimeType string `json:"TimeType"`
-	// ToDay: Last day, yyyy-MM-dd; empty when Type is 1.
+	// ToDay is the last day, yyyy-MM-dd; empty when Type is 1.
 	ToDay string `json:"ToDay"`
-	// Type: Condition type: 1 by day of week, 2 by fixed dates.
+	// Type is the condition type: 1 by day of week, 2 by fixed dates.
 	Type string `json:"Type"`
 }
 
 // CloudListEnterpriseTimeRequest is the input of CloudListEnterpriseTime.
 type CloudListEnterpriseTimeRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Name: Time condition name to filter by.
+	// Name is the time condition name to filter by.
 	Name string `dyvms:"Name"`
-	// Priority: Priority of the time condition, unique in the call centre, from 1;
-	// smaller means higher.
+	// Priority is the priority of the time condition, unique in the call centre,
+	// from 1; smaller means higher.
 	Priority int64 `dyvms:"Priority"`
-	// Type: Condition type: 1 by day of week, 2 by fixed dates. One of 1 (by day
-	// of week), 2 (by fixed dates).
+	// Type is the condition type: 1 by day of week, 2 by fixed dates. One of 1 (by
+	// day of week), 2 (by fixed dates).
 	Type int64 `dyvms:"Type,enum=1|2"`
 }
 
 // CloudListEnterpriseTimeResponse is the output of CloudListEnterpriseTime.
 type CloudListEnterpriseTimeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListEnterpriseTimeData `json:"Data"`
 }
 
-// CloudListEnterpriseTime: Lists the time conditions. Required: EnterpriseID.
-// No QPS limit is documented.
+// CloudListEnterpriseTime lists the time conditions. Required: EnterpriseID. No
+// QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudListEnterpriseTime(ctx context.Context, req *CloudListEnterpriseTimeRequest, opts ...CallOption) (*CloudListEnterpriseTimeResponse, error) {
@@ -4155,130 +4222,132 @@ func (c *Client) CloudListEnterpriseTime(ctx context.Context, req *CloudListEnte
 
 // CloudListExtenData is response data.
 type CloudListExtenData struct {
-	// EndRow: Row number of the last entry on the page.
+	// EndRow is the row number of the last entry on the page.
 	EndRow string `json:"EndRow"`
-	// FirstPage: First page number.
+	// FirstPage is the first page number.
 	FirstPage string `json:"FirstPage"`
-	// HasNextPage: Whether there is a next page.
+	// HasNextPage says whether there is a next page.
 	HasNextPage int64 `json:"HasNextPage"`
-	// HasPreviousPage: Whether there is a previous page.
+	// HasPreviousPage says whether there is a previous page.
 	HasPreviousPage int64 `json:"HasPreviousPage"`
-	// IsFirstPage: Whether this is the first page.
+	// IsFirstPage says whether this is the first page.
 	IsFirstPage int64 `json:"IsFirstPage"`
-	// IsLastPage: Whether this is the last page.
+	// IsLastPage says whether this is the last page.
 	IsLastPage int64 `json:"IsLastPage"`
-	// LastPage: Last page number.
+	// LastPage is the last page number.
 	LastPage string `json:"LastPage"`
-	// List: Entries.
+	// List is the entries.
 	List []CloudListExtenList `json:"List"`
-	// NavigatePages: Number of navigation pages.
+	// NavigatePages is the number of navigation pages.
 	NavigatePages string `json:"NavigatePages"`
-	// NavigatepageNums: Page numbers shown in navigation.
+	// NavigatepageNums is the page numbers shown in navigation.
 	NavigatepageNums []string `json:"NavigatepageNums"`
-	// NextPage: Next page number.
+	// NextPage is the next page number.
 	NextPage string `json:"NextPage"`
-	// OrderBy: Sort field.
+	// OrderBy is the sort field.
 	OrderBy string `json:"OrderBy"`
-	// PageNum: Current page number.
+	// PageNum is the current page number.
 	PageNum string `json:"PageNum"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize string `json:"PageSize"`
-	// Pages: Total number of pages.
+	// Pages is the total number of pages.
 	Pages string `json:"Pages"`
-	// PrePage: Previous page number.
+	// PrePage is the previous page number.
 	PrePage string `json:"PrePage"`
-	// Size: Number of entries on this page.
+	// Size is the number of entries on this page.
 	Size string `json:"Size"`
-	// StartRow: Row number of the first entry on the page.
+	// StartRow is the row number of the first entry on the page.
 	StartRow string `json:"StartRow"`
-	// Total: Total number of entries.
+	// Total is the total number of entries.
 	Total string `json:"Total"`
 }
 
 // CloudListExtenList is entries.
 type CloudListExtenList struct {
-	// Allow: Allowed voice codecs: 1 g729, 2 g729,alaw,ulaw, 3 alaw,ulaw,g729, 4
-	// alaw,ulaw, 5 myopus,alaw,ulaw.
+	// Allow is the allowed voice codecs: 1 g729, 2 g729,alaw,ulaw, 3
+	// alaw,ulaw,g729, 4 alaw,ulaw, 5 myopus,alaw,ulaw.
 	Allow string `json:"Allow"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// Denoise: Noise reduction: 0 off (default), 1 on (WebRTC extensions only).
+	// Denoise is the noise reduction: 0 off (default), 1 on (WebRTC extensions
+	// only).
 	Denoise int64 `json:"Denoise"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// Exten: Extension number, 3-11 digits.
+	// Exten is the extension number, 3-11 digits.
 	Exten string `json:"Exten"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord int64 `json:"IbRecord"`
-	// ID: Extension ID.
+	// ID is the extension ID.
 	ID int64 `json:"Id"`
-	// IsDirect: Allow off-hook outbound dialling: 0 no, 1 yes (default).
+	// IsDirect is the allow off-hook outbound dialling: 0 no, 1 yes (default).
 	IsDirect int64 `json:"IsDirect"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb int64 `json:"IsOb"`
-	// JitterBuffer: Network jitter buffer.
+	// JitterBuffer is the network jitter buffer.
 	JitterBuffer int64 `json:"JitterBuffer"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord int64 `json:"ObRecord"`
-	// Password: Password.
+	// Password is the password.
 	Password string `json:"Password"`
-	// Type: Type: 1 extension registered to an IAD, 2 registered to WebRTC, 3
-	// registered to a remote phone.
+	// Type is the type: 1 extension registered to an IAD, 2 registered to WebRTC,
+	// 3 registered to a remote phone.
 	Type int64 `json:"Type"`
 }
 
 // CloudListExtenRequest is the input of CloudListExten.
 type CloudListExtenRequest struct {
-	// AreaCode: Area code to filter by.
+	// AreaCode is the area code to filter by.
 	AreaCode string `dyvms:"AreaCode"`
-	// CallPower: Call permission to filter by: 0 unrestricted, 1 domestic long
-	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
-	// (domestic long distance), 2 (local city), 3 (internal only).
+	// CallPower is the call permission to filter by: 0 unrestricted, 1 domestic
+	// long distance, 2 local city, 3 internal calls only. One of 0 (unrestricted),
+	// 1 (domestic long distance), 2 (local city), 3 (internal only).
 	CallPower string `dyvms:"CallPower,enum=0|1|2|3"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Exten: Extension number.
+	// Exten is the extension number.
 	Exten string `dyvms:"Exten"`
-	// IbRecord: Inbound recording to filter by: 0 no, 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the inbound recording to filter by: 0 no, 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsBind: Whether the extension is bound to an agent: 1 yes, 0 no. One of 1
-	// (bound), 0 (not bound). Use Ptr(0) to send 0.
+	// IsBind says whether the extension is bound to an agent: 1 yes, 0 no. One of
+	// 1 (bound), 0 (not bound). Use Ptr(0) to send 0.
 	IsBind *int64 `dyvms:"IsBind,enum=1|0"`
-	// IsOb: Outbound permission to filter by: 0 no, 1 yes. One of 0 (no), 1 (yes).
+	// IsOb is the outbound permission to filter by: 0 no, 1 yes. One of 0 (no), 1
+	// (yes).
 	IsOb string `dyvms:"IsOb,enum=0|1"`
-	// JitterBuffer: Jitter-buffer setting to filter by: 0 off, 1 on. One of 0
-	// (off), 1 (on). Use Ptr(0) to send 0.
+	// JitterBuffer is the jitter-buffer setting to filter by: 0 off, 1 on. One of
+	// 0 (off), 1 (on). Use Ptr(0) to send 0.
 	JitterBuffer *int64 `dyvms:"JitterBuffer,enum=0|1"`
-	// Limit: Number of records, 1-500; default 10.
+	// Limit is the number of records, 1-500; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=500"`
-	// ObRecord: Outbound recording to filter by: 0 no, 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the outbound recording to filter by: 0 no, 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// Offset: Offset of the first record; default 0.
+	// Offset is the offset of the first record; default 0.
 	Offset int64 `dyvms:"Offset"`
-	// Type: Extension type to filter by: 1 registered to an IAD, 2 registered to
-	// WebRTC, 3 registered to a remote phone. One of 1 (IAD extension), 2
-	// (WebRTC), 3 (remote phone).
+	// Type is the extension type to filter by: 1 registered to an IAD, 2
+	// registered to WebRTC, 3 registered to a remote phone. One of 1 (IAD
+	// extension), 2 (WebRTC), 3 (remote phone).
 	Type int64 `dyvms:"Type,enum=1|2|3"`
 }
 
 // CloudListExtenResponse is the output of CloudListExten.
 type CloudListExtenResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListExtenData `json:"Data"`
 }
 
-// CloudListExten: Lists extensions matching the given filters. Required:
+// CloudListExten lists extensions matching the given filters. Required:
 // EnterpriseID. No QPS limit is documented. CloudListExtenAll walks every page.
 //
 // It only reads, so a transient failure is retried.
@@ -4303,35 +4372,35 @@ func (c *Client) CloudListExtenAll(ctx context.Context, req *CloudListExtenReque
 
 // CloudListFreeAgentData is response data.
 type CloudListFreeAgentData struct {
-	// List: Entries.
+	// List is the entries.
 	List []CloudListFreeAgentList `json:"List"`
 }
 
 // CloudListFreeAgentList is entries.
 type CloudListFreeAgentList struct {
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
 }
 
 // CloudListFreeAgentRequest is the input of CloudListFreeAgent.
 type CloudListFreeAgentRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudListFreeAgentResponse is the output of CloudListFreeAgent.
 type CloudListFreeAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListFreeAgentData `json:"Data"`
 }
 
-// CloudListFreeAgent: Lists the agents that are online and free. Required:
+// CloudListFreeAgent lists the agents that are online and free. Required:
 // EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -4341,65 +4410,66 @@ func (c *Client) CloudListFreeAgent(ctx context.Context, req *CloudListFreeAgent
 
 // CloudListOnlineAgentData is response data.
 type CloudListOnlineAgentData struct {
-	// AgentStatuses: Agent statuses.
-	AgentStatuses []CloudListOnlineAgentAgentStatuses `json:"AgentStatuses"`
+	// AgentStatuses is the agent statuses.
+	AgentStatuses []CloudListOnlineAgentAgentStatuse `json:"AgentStatuses"`
 }
 
-// CloudListOnlineAgentAgentStatuses is agent statuses.
-type CloudListOnlineAgentAgentStatuses struct {
-	// BindTel: Bound phone.
+// CloudListOnlineAgentAgentStatuse is agent statuses.
+type CloudListOnlineAgentAgentStatuse struct {
+	// BindTel is the bound phone.
 	BindTel string `json:"BindTel"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// DeviceStatus: Device status: -1 invalid, 0 idle, 1 locked, 2 calling, 3
-	// ringing, 4 talking.
+	// DeviceStatus is the device status: -1 invalid, 0 idle, 1 locked, 2 calling,
+	// 3 ringing, 4 talking.
 	DeviceStatus int64 `json:"DeviceStatus"`
-	// DeviceStatusDuration: Time in the current device status.
+	// DeviceStatusDuration is the time in the current device status.
 	DeviceStatusDuration int64 `json:"DeviceStatusDuration"`
-	// LoginStatus: Login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
+	// LoginStatus is the login status: 0 offline, 1 online, 2 busy, 3 wrap-up.
 	LoginStatus int64 `json:"LoginStatus"`
-	// LoginStatusDuration: Time in the current login status.
+	// LoginStatusDuration is the time in the current login status.
 	LoginStatusDuration int64 `json:"LoginStatusDuration"`
-	// LoginTime: Login time.
+	// LoginTime is the login time.
 	LoginTime string `json:"LoginTime"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// State: Agent state combining login and device status: invalid, idle, busy,
-	// wrap-up, calling, ringing or talking.
+	// State is the agent state combining login and device status: invalid, idle,
+	// busy, wrap-up, calling, ringing or talking.
 	State string `json:"State"`
 }
 
 // CloudListOnlineAgentRequest is the input of CloudListOnlineAgent.
 type CloudListOnlineAgentRequest struct {
-	// Cnos: Agent numbers to monitor, comma-separated; all agents of the account
-	// if unset.
+	// Cnos is the agent numbers to monitor, comma-separated; all agents of the
+	// account if unset.
 	Cnos string `dyvms:"Cnos"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// PauseDescription: Busy reasons to filter by, comma-separated; all if unset.
+	// PauseDescription is the busy reasons to filter by, comma-separated; all if
+	// unset.
 	PauseDescription string `dyvms:"PauseDescription"`
-	// PauseType: Busy types to filter by, comma-separated: 1 normal, 2 rest, 3 IM,
-	// 4 forced; all if unset.
+	// PauseType is the busy types to filter by, comma-separated: 1 normal, 2 rest,
+	// 3 IM, 4 forced; all if unset.
 	PauseType string `dyvms:"PauseType"`
-	// Qnos: Queue numbers to monitor, comma-separated; all queues if unset.
+	// Qnos is the queue numbers to monitor, comma-separated; all queues if unset.
 	Qnos string `dyvms:"Qnos"`
-	// StateCode: Agent states to filter by, comma-separated: s1 idle, s2 busy, s3
-	// wrap-up, s4 calling, s5 ringing, s6 talking.
+	// StateCode is the agent states to filter by, comma-separated: s1 idle, s2
+	// busy, s3 wrap-up, s4 calling, s5 ringing, s6 talking.
 	StateCode string `dyvms:"StateCode"`
 }
 
 // CloudListOnlineAgentResponse is the output of CloudListOnlineAgent.
 type CloudListOnlineAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListOnlineAgentData `json:"Data"`
 }
 
-// CloudListOnlineAgent: Lists monitoring information of online agents.
-// Required: EnterpriseID. No QPS limit is documented.
+// CloudListOnlineAgent lists monitoring information of online agents. Required:
+// EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudListOnlineAgent(ctx context.Context, req *CloudListOnlineAgentRequest, opts ...CallOption) (*CloudListOnlineAgentResponse, error) {
@@ -4408,101 +4478,104 @@ func (c *Client) CloudListOnlineAgent(ctx context.Context, req *CloudListOnlineA
 
 // CloudListQueueData is response data.
 type CloudListQueueData struct {
-	// List: Queues.
+	// List is the queues.
 	List []CloudListQueueList `json:"List"`
-	// Total: Total number of entries.
+	// Total is the total number of entries.
 	Total int64 `json:"Total"`
 }
 
 // CloudListQueueList is queues.
 type CloudListQueueList struct {
-	// AnnouncePosition: Position announcement: 0 off, 1 when more than
+	// AnnouncePosition is the position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many.
 	AnnouncePosition int64 `json:"AnnouncePosition"`
-	// AnnouncePositionFrequency: Position announcement interval, in seconds.
+	// AnnouncePositionFrequency is the position announcement interval, in seconds.
 	AnnouncePositionFrequency int64 `json:"AnnouncePositionFrequency"`
-	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
+	// AnnouncePositionParam is the threshold of the position announcement; at
+	// least 2.
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
-	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on.
+	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
-	// AnnounceSoundFile: Fixed announcement audio file.
+	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
-	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
+	// AnnounceSoundFrequency is the fixed announcement interval, in seconds.
 	AnnounceSoundFrequency int64 `json:"AnnounceSoundFrequency"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// Description: Queue name.
+	// Description is the queue name.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Queue ID.
+	// ID is the queue ID.
 	ID int64 `json:"Id"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit).
+	// MaxLen is the maximum number of waiting callers, 0-999 (0 = no limit).
 	MaxLen int64 `json:"MaxLen"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// MusicClass: Music-on-hold class.
+	// MusicClass is the music-on-hold class.
 	MusicClass string `json:"MusicClass"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueTimeout: Queue timeout, 5-600 seconds; default 600.
+	// QueueTimeout is the queue timeout, 5-600 seconds; default 600.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer.
 	Retry int64 `json:"Retry"`
-	// SayAgentno: Announce the agent number: true yes, false no.
+	// SayAgentno is the announce the agent number: true yes, false no.
 	SayAgentno bool `json:"SayAgentno"`
-	// ServiceLevel: Service-level threshold in seconds; calls answered within it
-	// count as well served.
+	// ServiceLevel is the service-level threshold in seconds; calls answered
+	// within it count as well served.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
-	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
+	// Strategy is the distribution strategy: rrordered skill first, rrmemory
+	// rotation, fewestcalls balanced, random, linear sequential, leastrecent
+	// longest idle.
 	Strategy string `json:"Strategy"`
-	// VipSupport: VIP support: 1 yes, 0 no.
+	// VipSupport is the VIP support: 1 yes, 0 no.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10; higher means more important.
+	// Weight is the queue priority, 1-10; higher means more important.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time, 3-3600 seconds.
+	// WrapupTime is the wrap-up time, 3-3600 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
 // CloudListQueueRequest is the input of CloudListQueue.
 type CloudListQueueRequest struct {
-	// Description: Description to filter by.
+	// Description is the description to filter by.
 	Description string `dyvms:"Description"`
-	// EndTime: End of the creation-time range, e.g. "2019-10-11 23:59:59".
+	// EndTime is the end of the creation-time range, e.g. "2019-10-11 23:59:59".
 	EndTime string `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, 1-500; default 500.
+	// Limit is the number of records, 1-500; default 500.
 	Limit int64 `dyvms:"Limit,min=1,max=500"`
-	// Offset: Offset of the first record, >= 0; default 0.
+	// Offset is the offset of the first record, >= 0; default 0.
 	Offset int64 `dyvms:"Offset"`
-	// Order: Sort by creation time: 0 ascending, 1 descending. One of 0
+	// Order is the sort by creation time: 0 ascending, 1 descending. One of 0
 	// (ascending), 1 (descending). Use Ptr(0) to send 0.
 	Order *int64 `dyvms:"Order,enum=0|1"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `dyvms:"Qno"`
-	// StartTime: Start of the creation-time range, e.g. "2019-10-11 00:00:00".
+	// StartTime is the start of the creation-time range, e.g. "2019-10-11
+	// 00:00:00".
 	StartTime string `dyvms:"StartTime"`
 }
 
 // CloudListQueueResponse is the output of CloudListQueue.
 type CloudListQueueResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListQueueData `json:"Data"`
 }
 
-// CloudListQueue: Lists queues matching the given filters. Required:
+// CloudListQueue lists queues matching the given filters. Required:
 // EnterpriseID. No QPS limit is documented. CloudListQueueAll walks every page.
 //
 // It only reads, so a transient failure is retried.
@@ -4527,47 +4600,47 @@ func (c *Client) CloudListQueueAll(ctx context.Context, req *CloudListQueueReque
 
 // CloudListQueueSkillData is response data.
 type CloudListQueueSkillData struct {
-	// List: Returned data.
+	// List is the returned data.
 	List []CloudListQueueSkillList `json:"List"`
 }
 
 // CloudListQueueSkillList is returned data.
 type CloudListQueueSkillList struct {
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID int64 `json:"Id"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno int64 `json:"Qno"`
-	// QueueID: Queue ID.
+	// QueueID is the queue ID.
 	QueueID int64 `json:"QueueId"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID int64 `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel int64 `json:"SkillLevel"`
 }
 
 // CloudListQueueSkillRequest is the input of CloudListQueueSkill.
 type CloudListQueueSkillRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Qno: Queue number. Required.
+	// Qno is the queue number. Required.
 	Qno string `dyvms:"Qno,required"`
 }
 
 // CloudListQueueSkillResponse is the output of CloudListQueueSkill.
 type CloudListQueueSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListQueueSkillData `json:"Data"`
 }
 
-// CloudListQueueSkill: Lists the skill requirements of a queue. Required:
+// CloudListQueueSkill lists the skill requirements of a queue. Required:
 // EnterpriseID, Qno. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -4577,73 +4650,73 @@ func (c *Client) CloudListQueueSkill(ctx context.Context, req *CloudListQueueSki
 
 // CloudListSkillData is response data.
 type CloudListSkillData struct {
-	// EndRow: Row number of the last entry on the page.
+	// EndRow is the row number of the last entry on the page.
 	EndRow string `json:"EndRow"`
-	// FirstPage: First page number.
+	// FirstPage is the first page number.
 	FirstPage string `json:"FirstPage"`
-	// HasNextPage: Whether there is a next page.
+	// HasNextPage says whether there is a next page.
 	HasNextPage bool `json:"HasNextPage"`
-	// HasPreviousPage: Whether there is a previous page.
+	// HasPreviousPage says whether there is a previous page.
 	HasPreviousPage bool `json:"HasPreviousPage"`
-	// IsFirstPage: Whether this is the first page.
+	// IsFirstPage says whether this is the first page.
 	IsFirstPage bool `json:"IsFirstPage"`
-	// IsLastPage: Whether this is the last page.
+	// IsLastPage says whether this is the last page.
 	IsLastPage bool `json:"IsLastPage"`
-	// LastPage: Last page number.
+	// LastPage is the last page number.
 	LastPage string `json:"LastPage"`
-	// List: Entries.
+	// List is the entries.
 	List []CloudListSkillList `json:"List"`
-	// NavigatePages: Number of navigation pages.
+	// NavigatePages is the number of navigation pages.
 	NavigatePages string `json:"NavigatePages"`
-	// NavigatepageNums: Page numbers shown in navigation.
+	// NavigatepageNums is the page numbers shown in navigation.
 	NavigatepageNums []string `json:"NavigatepageNums"`
-	// NextPage: Next page number.
+	// NextPage is the next page number.
 	NextPage string `json:"NextPage"`
-	// OrderBy: Sort field.
+	// OrderBy is the sort field.
 	OrderBy string `json:"OrderBy"`
-	// PageNum: Current page number.
+	// PageNum is the current page number.
 	PageNum string `json:"PageNum"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize string `json:"PageSize"`
-	// Pages: Total number of pages.
+	// Pages is the total number of pages.
 	Pages string `json:"Pages"`
-	// PrePage: Previous page number.
+	// PrePage is the previous page number.
 	PrePage string `json:"PrePage"`
-	// Size: Number of entries on this page.
+	// Size is the number of entries on this page.
 	Size string `json:"Size"`
-	// StartRow: Row number of the first entry on the page.
+	// StartRow is the row number of the first entry on the page.
 	StartRow string `json:"StartRow"`
-	// Total: Total number of entries.
+	// Total is the total number of entries.
 	Total string `json:"Total"`
 }
 
 // CloudListSkillList is entries.
 type CloudListSkillList struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, to the second.
+	// CreateTime is the creation time, to the second.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Skill ID.
+	// ID is the skill ID.
 	ID int64 `json:"Id"`
-	// Name: Skill name.
+	// Name is the skill name.
 	Name string `json:"Name"`
 }
 
 // CloudListSkillRequest is the input of CloudListSkill.
 type CloudListSkillRequest struct {
-	// Comment: Skill description to filter by.
+	// Comment is the skill description to filter by.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records; default 10, at most 500.
+	// Limit is the number of records; default 10, at most 500.
 	Limit string `dyvms:"Limit"`
-	// Name: Skill name to filter by.
+	// Name is the skill name to filter by.
 	Name string `dyvms:"Name"`
-	// Offset: Offset of the first record; default 0.
+	// Offset is the offset of the first record; default 0.
 	Offset string `dyvms:"Offset"`
-	// Order: Sort by creation time: 0 ascending, 1 descending. One of 0
+	// Order is the sort by creation time: 0 ascending, 1 descending. One of 0
 	// (ascending), 1 (descending). Use Ptr(0) to send 0.
 	Order *int64 `dyvms:"Order,enum=0|1"`
 }
@@ -4651,14 +4724,14 @@ type CloudListSkillRequest struct {
 // CloudListSkillResponse is the output of CloudListSkill.
 type CloudListSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListSkillData `json:"Data"`
 }
 
-// CloudListSkill: Lists skills matching the given filters. Required:
+// CloudListSkill lists skills matching the given filters. Required:
 // EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -4668,68 +4741,68 @@ func (c *Client) CloudListSkill(ctx context.Context, req *CloudListSkillRequest,
 
 // CloudListTaskFileData is response data.
 type CloudListTaskFileData struct {
-	// TaskFileList: Task batches.
-	TaskFileList []CloudListTaskFileTaskFileList `json:"TaskFileList"`
-	// TotalCount: Total number of entries.
+	// TaskFileList is the task batches.
+	TaskFileList []CloudListTaskFileTaskFile `json:"TaskFileList"`
+	// TotalCount is the total number of entries.
 	TotalCount string `json:"TotalCount"`
 }
 
-// CloudListTaskFileTaskFileList is task batches.
-type CloudListTaskFileTaskFileList struct {
-	// CreateTime: Batch creation time, yyyy-MM-dd HH:mm:ss.
+// CloudListTaskFileTaskFile is task batches.
+type CloudListTaskFileTaskFile struct {
+	// CreateTime is the batch creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ID: Batch ID.
+	// ID is the batch ID.
 	ID string `json:"Id"`
-	// ImportCount: Numbers imported.
+	// ImportCount is the numbers imported.
 	ImportCount string `json:"ImportCount"`
-	// Name: Batch name.
+	// Name is the batch name.
 	Name string `json:"Name"`
-	// Priority: Priority; default 0, larger is higher.
+	// Priority is the priority; default 0, larger is higher.
 	Priority string `json:"Priority"`
-	// RepeatCount: Duplicate numbers.
+	// RepeatCount is the duplicate numbers.
 	RepeatCount string `json:"RepeatCount"`
-	// RestrictCount: Blacklisted numbers.
+	// RestrictCount is the blacklisted numbers.
 	RestrictCount string `json:"RestrictCount"`
-	// Status: Batch status: 0 not imported, 1 imported, 2 loaded into cache, 3 all
-	// called, 4 frozen.
+	// Status is the batch status: 0 not imported, 1 imported, 2 loaded into cache,
+	// 3 all called, 4 frozen.
 	Status string `json:"Status"`
-	// TaskID: Task ID.
+	// TaskID is the task ID.
 	TaskID string `json:"TaskId"`
 }
 
 // CloudListTaskFileRequest is the input of CloudListTaskFile.
 type CloudListTaskFileRequest struct {
-	// EndTime: End of the period, yyyy-MM-dd HH:mm:ss; at most one month.
+	// EndTime is the end of the period, yyyy-MM-dd HH:mm:ss; at most one month.
 	EndTime string `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, at most 5000; default 10.
+	// Limit is the number of records, at most 5000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=5000"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start of the period, yyyy-MM-dd HH:mm:ss.
+	// StartTime is the start of the period, yyyy-MM-dd HH:mm:ss.
 	StartTime string `dyvms:"StartTime"`
-	// Status: Batch status: 0 not imported, 1 imported, 2 loaded into cache, 3 all
-	// called. One of 0 (not imported), 1 (imported), 2 (loaded into cache), 3 (all
-	// called). Use Ptr(0) to send 0.
+	// Status is the batch status: 0 not imported, 1 imported, 2 loaded into cache,
+	// 3 all called. One of 0 (not imported), 1 (imported), 2 (loaded into cache),
+	// 3 (all called). Use Ptr(0) to send 0.
 	Status *int64 `dyvms:"Status,enum=0|1|2|3"`
-	// TaskID: Task ID. Required.
+	// TaskID is the task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudListTaskFileResponse is the output of CloudListTaskFile.
 type CloudListTaskFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudListTaskFileData `json:"Data"`
 }
 
-// CloudListTaskFile: Lists the number batches of an outbound call task.
+// CloudListTaskFile lists the number batches of an outbound call task.
 // Required: EnterpriseID, TaskID. No QPS limit is documented.
 // CloudListTaskFileAll walks every page.
 //
@@ -4742,223 +4815,228 @@ func (c *Client) CloudListTaskFile(ctx context.Context, req *CloudListTaskFileRe
 // req, page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) CloudListTaskFileAll(ctx context.Context, req *CloudListTaskFileRequest, opts ...CallOption) iter.Seq2[CloudListTaskFileTaskFileList, error] {
+func (c *Client) CloudListTaskFileAll(ctx context.Context, req *CloudListTaskFileRequest, opts ...CallOption) iter.Seq2[CloudListTaskFileTaskFile, error] {
 	return offsetAll(ctx, req, func(r *CloudListTaskFileRequest) *int64 { return &r.Start }, func(r *CloudListTaskFileRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *CloudListTaskFileRequest) (page[CloudListTaskFileTaskFileList], error) {
+		func(ctx context.Context, r *CloudListTaskFileRequest) (page[CloudListTaskFileTaskFile], error) {
 			resp, err := c.CloudListTaskFile(ctx, r, opts...)
 			if err != nil {
-				return page[CloudListTaskFileTaskFileList]{}, err
+				return page[CloudListTaskFileTaskFile]{}, err
 			}
-			return page[CloudListTaskFileTaskFileList]{items: resp.Data.TaskFileList}, nil
+			return page[CloudListTaskFileTaskFile]{items: resp.Data.TaskFileList}, nil
 		})
 }
 
 // CloudMonitorTaskData is response data.
 type CloudMonitorTaskData struct {
-	// AgentInfo: Agent status counts.
+	// AgentInfo is the agent status counts.
 	AgentInfo CloudMonitorTaskAgentInfo `json:"AgentInfo"`
-	// AgentStatisticList: Per-agent statistics.
-	AgentStatisticList []CloudMonitorTaskAgentStatisticList `json:"AgentStatisticList"`
-	// ChannelInfo: Channel monitoring.
+	// AgentStatisticList is the per-agent statistics.
+	AgentStatisticList []CloudMonitorTaskAgentStatistic `json:"AgentStatisticList"`
+	// ChannelInfo is the channel monitoring.
 	ChannelInfo CloudMonitorTaskChannelInfo `json:"ChannelInfo"`
-	// RemovedAgentStatisticList: Statistics of agents removed from the task;
+	// RemovedAgentStatisticList is the statistics of agents removed from the task;
 	// returned only when removed agents are requested (includeRemovedAgents=1).
-	RemovedAgentStatisticList []CloudMonitorTaskRemovedAgentStatisticList `json:"RemovedAgentStatisticList"`
-	// Statistic: Task monitoring.
+	RemovedAgentStatisticList []CloudMonitorTaskRemovedAgentStatistic `json:"RemovedAgentStatisticList"`
+	// Statistic is the task monitoring.
 	Statistic CloudMonitorTaskStatistic `json:"Statistic"`
-	// TodayStatistic: Today's task monitoring.
+	// TodayStatistic is the today's task monitoring.
 	TodayStatistic CloudMonitorTaskTodayStatistic `json:"TodayStatistic"`
 }
 
 // CloudMonitorTaskAgentInfo is agent status counts.
 type CloudMonitorTaskAgentInfo struct {
-	// AvailableCount: Available agents.
+	// AvailableCount is the available agents.
 	AvailableCount int64 `json:"AvailableCount"`
-	// BridgeCount: Agents talking.
+	// BridgeCount is the agents talking.
 	BridgeCount int64 `json:"BridgeCount"`
-	// OnlineCount: Agents online.
+	// OnlineCount is the agents online.
 	OnlineCount int64 `json:"OnlineCount"`
-	// RingingCount: Agents ringing.
+	// RingingCount is the agents ringing.
 	RingingCount int64 `json:"RingingCount"`
-	// TotalCount: Total agents.
+	// TotalCount is the total agents.
 	TotalCount int64 `json:"TotalCount"`
-	// WrapupCount: Agents in wrap-up.
+	// WrapupCount is the agents in wrap-up.
 	WrapupCount int64 `json:"WrapupCount"`
 }
 
-// CloudMonitorTaskAgentStatisticList is per-agent statistics.
-type CloudMonitorTaskAgentStatisticList struct {
-	// AgentAvgIdleTime: Average agent idle time between calls (idle time / calls).
+// CloudMonitorTaskAgentStatistic is per-agent statistics.
+type CloudMonitorTaskAgentStatistic struct {
+	// AgentAvgIdleTime is the average agent idle time between calls (idle time /
+	// calls).
 	AgentAvgIdleTime int64 `json:"AgentAvgIdleTime"`
-	// AgentStatus: Current agent state: stateIdle, statePause (busy), stateInuse
-	// (talking), stateCalling or stateWrapup; empty if the agent has no state in
-	// this task.
+	// AgentStatus is the current agent state: stateIdle, statePause (busy),
+	// stateInuse (talking), stateCalling or stateWrapup; empty if the agent has no
+	// state in this task.
 	AgentStatus string `json:"AgentStatus"`
-	// AvgBridgeTime: Average talk time, in seconds.
+	// AvgBridgeTime is the average talk time, in seconds.
 	AvgBridgeTime string `json:"AvgBridgeTime"`
-	// BridgeCount: Calls answered.
+	// BridgeCount is the calls answered.
 	BridgeCount int64 `json:"BridgeCount"`
-	// BridgeIn2sRate: Agent auto-answer rate: calls the agent answered within 2 s
-	// of being called / calls answered.
+	// BridgeIn2sRate is the agent auto-answer rate: calls the agent answered
+	// within 2 s of being called / calls answered.
 	BridgeIn2sRate float64 `json:"BridgeIn2sRate"`
-	// CallLimit: Daily answer cap of the agent in this task; -1 means no cap.
+	// CallLimit is the daily answer cap of the agent in this task; -1 means no
+	// cap.
 	CallLimit int64 `json:"CallLimit"`
-	// CalledCount: Calls made.
+	// CalledCount is the calls made.
 	CalledCount int64 `json:"CalledCount"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// EnterpriseCallLimit: Enterprise-level daily answer cap of the agent; -1
-	// means no cap.
+	// EnterpriseCallLimit is the enterprise-level daily answer cap of the agent;
+	// -1 means no cap.
 	EnterpriseCallLimit int64 `json:"EnterpriseCallLimit"`
-	// EnterpriseTodayAnsweredCount: Calls the agent answered today (enterprise
-	// level).
+	// EnterpriseTodayAnsweredCount is the calls the agent answered today
+	// (enterprise level).
 	EnterpriseTodayAnsweredCount int64 `json:"EnterpriseTodayAnsweredCount"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// NoBridgeCount: Calls the agent did not answer.
+	// NoBridgeCount is the calls the agent did not answer.
 	NoBridgeCount int64 `json:"NoBridgeCount"`
-	// TodayAnsweredCount: Calls the agent answered today in this task.
+	// TodayAnsweredCount is the calls the agent answered today in this task.
 	TodayAnsweredCount int64 `json:"TodayAnsweredCount"`
 }
 
 // CloudMonitorTaskChannelInfo is channel monitoring.
 type CloudMonitorTaskChannelInfo struct {
-	// AnswerCount: Calls answered by customers.
+	// AnswerCount is the calls answered by customers.
 	AnswerCount int64 `json:"AnswerCount"`
-	// BridgedCount: Calls bridged.
+	// BridgedCount is the calls bridged.
 	BridgedCount int64 `json:"BridgedCount"`
-	// ChannelCount: Current channels of the task.
+	// ChannelCount is the current channels of the task.
 	ChannelCount int64 `json:"ChannelCount"`
-	// EnterpriseChannelCount: Predictive outbound channels of the enterprise.
+	// EnterpriseChannelCount is the predictive outbound channels of the
+	// enterprise.
 	EnterpriseChannelCount int64 `json:"EnterpriseChannelCount"`
-	// IvrCount: Calls overflowed to the IVR.
+	// IvrCount is the calls overflowed to the IVR.
 	IvrCount int64 `json:"IvrCount"`
-	// WaitAgentCount: Calls waiting to be transferred to an agent.
+	// WaitAgentCount is the calls waiting to be transferred to an agent.
 	WaitAgentCount int64 `json:"WaitAgentCount"`
-	// WaitAnswerCount: Calls waiting for the customer to answer.
+	// WaitAnswerCount is the calls waiting for the customer to answer.
 	WaitAnswerCount int64 `json:"WaitAnswerCount"`
 }
 
-// CloudMonitorTaskRemovedAgentStatisticList is statistics of agents removed
-// from the task; returned only when removed agents are requested
+// CloudMonitorTaskRemovedAgentStatistic is statistics of agents removed from
+// the task; returned only when removed agents are requested
 // (includeRemovedAgents=1).
-type CloudMonitorTaskRemovedAgentStatisticList struct {
-	// AgentAvgIdleTime: Average agent idle time between calls (idle time / calls).
+type CloudMonitorTaskRemovedAgentStatistic struct {
+	// AgentAvgIdleTime is the average agent idle time between calls (idle time /
+	// calls).
 	AgentAvgIdleTime int64 `json:"AgentAvgIdleTime"`
-	// AgentStatus: Current agent state: stateIdle, statePause (busy), stateInuse
-	// (talking), stateCalling or stateWrapup; empty if the agent has no state in
-	// this task.
+	// AgentStatus is the current agent state: stateIdle, statePause (busy),
+	// stateInuse (talking), stateCalling or stateWrapup; empty if the agent has no
+	// state in this task.
 	AgentStatus string `json:"AgentStatus"`
-	// AvgBridgeTime: Average talk time, in seconds.
+	// AvgBridgeTime is the average talk time, in seconds.
 	AvgBridgeTime string `json:"AvgBridgeTime"`
-	// BridgeCount: Calls answered.
+	// BridgeCount is the calls answered.
 	BridgeCount int64 `json:"BridgeCount"`
-	// BridgeIn2sRate: Agent auto-answer rate: calls the agent answered within 2 s
-	// of being called / calls answered.
+	// BridgeIn2sRate is the agent auto-answer rate: calls the agent answered
+	// within 2 s of being called / calls answered.
 	BridgeIn2sRate float64 `json:"BridgeIn2sRate"`
-	// CallLimit: Daily answer cap of the agent in this task; -1 means no cap.
+	// CallLimit is the daily answer cap of the agent in this task; -1 means no
+	// cap.
 	CallLimit int64 `json:"CallLimit"`
-	// CalledCount: Calls made.
+	// CalledCount is the calls made.
 	CalledCount int64 `json:"CalledCount"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// EnterpriseCallLimit: Enterprise-level daily answer cap of the agent; -1
-	// means no cap.
+	// EnterpriseCallLimit is the enterprise-level daily answer cap of the agent;
+	// -1 means no cap.
 	EnterpriseCallLimit int64 `json:"EnterpriseCallLimit"`
-	// EnterpriseTodayAnsweredCount: Calls the agent answered today (enterprise
-	// level).
+	// EnterpriseTodayAnsweredCount is the calls the agent answered today
+	// (enterprise level).
 	EnterpriseTodayAnsweredCount int64 `json:"EnterpriseTodayAnsweredCount"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// NoBridgeCount: Calls the agent did not answer.
+	// NoBridgeCount is the calls the agent did not answer.
 	NoBridgeCount int64 `json:"NoBridgeCount"`
-	// TodayAnsweredCount: Calls the agent answered today in this task.
+	// TodayAnsweredCount is the calls the agent answered today in this task.
 	TodayAnsweredCount int64 `json:"TodayAnsweredCount"`
 }
 
 // CloudMonitorTaskStatistic is task monitoring.
 type CloudMonitorTaskStatistic struct {
-	// AgentCount: Number of agents.
+	// AgentCount is the number of agents.
 	AgentCount int64 `json:"AgentCount"`
-	// AnswerCount: Calls answered.
+	// AnswerCount is the calls answered.
 	AnswerCount int64 `json:"AnswerCount"`
-	// CallAgentCount: Calls offered to agents.
+	// CallAgentCount is the calls offered to agents.
 	CallAgentCount int64 `json:"CallAgentCount"`
-	// CalledCount: Numbers called.
+	// CalledCount is the numbers called.
 	CalledCount int64 `json:"CalledCount"`
-	// CtiLinkTaskProperty: Task properties.
+	// CtiLinkTaskProperty is the task properties.
 	CtiLinkTaskProperty CloudMonitorTaskCtiLinkTaskProperty `json:"CtiLinkTaskProperty"`
-	// UncalledCount: Numbers not yet called.
+	// UncalledCount is the numbers not yet called.
 	UncalledCount int64 `json:"UncalledCount"`
 }
 
 // CloudMonitorTaskCtiLinkTaskProperty is task properties.
 type CloudMonitorTaskCtiLinkTaskProperty struct {
-	// ID: Outbound task ID.
+	// ID is the outbound task ID.
 	ID int64 `json:"Id"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverTime: Task end time.
+	// OverTime is the task end time.
 	OverTime string `json:"OverTime"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status int64 `json:"Status"`
-	// StatusDescription: Description of the task status.
+	// StatusDescription is the description of the task status.
 	StatusDescription string `json:"StatusDescription"`
 }
 
 // CloudMonitorTaskTodayStatistic is today's task monitoring.
 type CloudMonitorTaskTodayStatistic struct {
-	// AgentCount: Number of agents.
+	// AgentCount is the number of agents.
 	AgentCount int64 `json:"AgentCount"`
-	// AnswerCount: Calls answered.
+	// AnswerCount is the calls answered.
 	AnswerCount int64 `json:"AnswerCount"`
-	// CallAgentCount: Calls offered to agents.
+	// CallAgentCount is the calls offered to agents.
 	CallAgentCount int64 `json:"CallAgentCount"`
-	// CalledCount: Numbers called.
+	// CalledCount is the numbers called.
 	CalledCount int64 `json:"CalledCount"`
-	// CtiLinkTaskProperty: Task properties.
+	// CtiLinkTaskProperty is the task properties.
 	CtiLinkTaskProperty CloudMonitorTaskTodayStatisticCtiLinkTaskProperty `json:"CtiLinkTaskProperty"`
-	// UncalledCount: Numbers not yet called.
+	// UncalledCount is the numbers not yet called.
 	UncalledCount int64 `json:"UncalledCount"`
 }
 
 // CloudMonitorTaskTodayStatisticCtiLinkTaskProperty is task properties.
 type CloudMonitorTaskTodayStatisticCtiLinkTaskProperty struct {
-	// ID: Outbound task ID.
+	// ID is the outbound task ID.
 	ID int64 `json:"Id"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverTime: Task end time.
+	// OverTime is the task end time.
 	OverTime string `json:"OverTime"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status string `json:"Status"`
-	// StatusDescription: Description of the task status.
+	// StatusDescription is the description of the task status.
 	StatusDescription string `json:"StatusDescription"`
 }
 
 // CloudMonitorTaskRequest is the input of CloudMonitorTask.
 type CloudMonitorTaskRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudMonitorTaskResponse is the output of CloudMonitorTask.
 type CloudMonitorTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudMonitorTaskData `json:"Data"`
 }
 
-// CloudMonitorTask: Returns real-time monitoring data of an outbound call task.
+// CloudMonitorTask returns real-time monitoring data of an outbound call task.
 // Required: EnterpriseID, TaskID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -4968,103 +5046,106 @@ func (c *Client) CloudMonitorTask(ctx context.Context, req *CloudMonitorTaskRequ
 
 // CloudOutboundObClidReportData is response data.
 type CloudOutboundObClidReportData struct {
-	// List: Returned data.
+	// List is the returned data.
 	List []CloudOutboundObClidReportList `json:"List"`
 }
 
 // CloudOutboundObClidReportList is returned data.
 type CloudOutboundObClidReportList struct {
-	// AnsweredCount: Calls answered by customers.
+	// AnsweredCount is the calls answered by customers.
 	AnsweredCount string `json:"AnsweredCount"`
-	// AvgBridgeTime: Average talk time.
+	// AvgBridgeTime is the average talk time.
 	AvgBridgeTime string `json:"AvgBridgeTime"`
-	// AvgPreviewObWaitTime: Average waiting time.
+	// AvgPreviewObWaitTime is the average waiting time.
 	AvgPreviewObWaitTime int64 `json:"AvgPreviewObWaitTime"`
-	// CallType: Call type.
+	// CallType is the call type.
 	CallType string `json:"CallType"`
-	// City: City.
+	// City is the city.
 	City string `json:"City"`
-	// Clid: Caller-ID number.
+	// Clid is the caller-ID number.
 	Clid string `json:"Clid"`
-	// ClidRate: Answer rate of the number.
+	// ClidRate is the answer rate of the number.
 	ClidRate string `json:"ClidRate"`
-	// CreateTime: Creation date.
+	// CreateTime is the creation date.
 	CreateTime string `json:"CreateTime"`
-	// CustomerBillMinute: Billed minutes on the customer side.
+	// CustomerBillMinute is the billed minutes on the customer side.
 	CustomerBillMinute int64 `json:"CustomerBillMinute"`
-	// DateTimeRange: Time range.
+	// DateTimeRange is the time range.
 	DateTimeRange string `json:"DateTimeRange"`
-	// Day: Report date.
+	// Day is the report date.
 	Day string `json:"Day"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// Hour: Hour.
+	// Hour is the hour.
 	Hour string `json:"Hour"`
-	// MaxBridgeTime: Longest talk time.
+	// MaxBridgeTime is the longest talk time.
 	MaxBridgeTime string `json:"MaxBridgeTime"`
-	// MinBridgeTime: Shortest talk time.
+	// MinBridgeTime is the shortest talk time.
 	MinBridgeTime string `json:"MinBridgeTime"`
-	// PreviewObCustomerRingingCount: Calls that rang at the customer.
+	// PreviewObCustomerRingingCount is the calls that rang at the customer.
 	PreviewObCustomerRingingCount int64 `json:"PreviewObCustomerRingingCount"`
-	// PreviewObCustomerRingingRate: Ringing rate.
+	// PreviewObCustomerRingingRate is the ringing rate.
 	PreviewObCustomerRingingRate string `json:"PreviewObCustomerRingingRate"`
-	// Province: Province.
+	// Province is the province.
 	Province string `json:"Province"`
-	// RowName: Formatted date.
+	// RowName is the formatted date.
 	RowName string `json:"RowName"`
-	// TotalBridgeTime: Total talk time.
+	// TotalBridgeTime is the total talk time.
 	TotalBridgeTime string `json:"TotalBridgeTime"`
-	// TotalCount: Total outbound calls.
+	// TotalCount is the total outbound calls.
 	TotalCount string `json:"TotalCount"`
-	// TrunkGroupKey: Trunk group code.
+	// TrunkGroupKey is the trunk group code.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// ValidAvgBridgeTime: Average talk time of valid calls.
+	// ValidAvgBridgeTime is the average talk time of valid calls.
 	ValidAvgBridgeTime string `json:"ValidAvgBridgeTime"`
-	// ValidCalls: Valid calls.
+	// ValidCalls is the valid calls.
 	ValidCalls string `json:"ValidCalls"`
-	// ValidTotalBridgeTime: Total talk time of valid calls.
+	// ValidTotalBridgeTime is the total talk time of valid calls.
 	ValidTotalBridgeTime string `json:"ValidTotalBridgeTime"`
 }
 
 // CloudOutboundObClidReportRequest is the input of CloudOutboundObClidReport.
 type CloudOutboundObClidReportRequest struct {
-	// AreaCodes: Area codes to report on, comma-separated; all regions of the
-	// account by default.
+	// AreaCodes is the area codes to report on, comma-separated; all regions of
+	// the account by default.
 	AreaCodes string `dyvms:"AreaCodes"`
-	// EndHour: End hour of the period, 0-23 (default 24). Use Ptr(0) to send 0.
+	// EndHour is the end hour of the period, 0-23 (default 24). Use Ptr(0) to send
+	// 0.
 	EndHour *int64 `dyvms:"EndHour,min=0,max=23"`
-	// EndTime: Last day of the report, yyyy-MM-dd. Required.
+	// EndTime is the last day of the report, yyyy-MM-dd. Required.
 	EndTime string `dyvms:"EndTime,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records; default 10, at most 1000.
+	// Limit is the number of records; default 10, at most 1000.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartHour: Start hour of the period, 0-23 (default 0). Use Ptr(0) to send 0.
+	// StartHour is the start hour of the period, 0-23 (default 0). Use Ptr(0) to
+	// send 0.
 	StartHour *int64 `dyvms:"StartHour,min=0,max=23"`
-	// StartTime: First day of the report, yyyy-MM-dd. Required.
+	// StartTime is the first day of the report, yyyy-MM-dd. Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals, 11
+	// StatisticMethod is the aggregation: 0 per time slot, 1 per day, 2 totals, 11
 	// totals per trunk group. Required. One of 0 (per time slot), 1 (per day), 2
 	// (totals), 11 (totals per trunk group). Use Ptr(0) to send 0.
 	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2|11"`
-	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
-	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
+	// TimeRangeType is the report type: 1 daily, 2 weekly, 3 monthly, 4 custom
+	// period. Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom
+	// period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
 }
 
 // CloudOutboundObClidReportResponse is the output of CloudOutboundObClidReport.
 type CloudOutboundObClidReportResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudOutboundObClidReportData `json:"Data"`
 }
 
-// CloudOutboundObClidReport: Returns the preview outbound report per caller-ID
+// CloudOutboundObClidReport returns the preview outbound report per caller-ID
 // number. Required: EndTime, EnterpriseID, StartTime, StatisticMethod,
 // TimeRangeType. No QPS limit is documented. CloudOutboundObClidReportAll walks
 // every page.
@@ -5092,111 +5173,114 @@ func (c *Client) CloudOutboundObClidReportAll(ctx context.Context, req *CloudOut
 
 // CloudOutboundPreviewObReportData is response data.
 type CloudOutboundPreviewObReportData struct {
-	// List: Entries.
+	// List is the entries.
 	List []CloudOutboundPreviewObReportList `json:"List"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize string `json:"PageSize"`
-	// TotalCount: Total number of entries.
+	// TotalCount is the total number of entries.
 	TotalCount string `json:"TotalCount"`
-	// TotalPageCount: Total number of pages.
+	// TotalPageCount is the total number of pages.
 	TotalPageCount string `json:"TotalPageCount"`
 }
 
 // CloudOutboundPreviewObReportList is entries.
 type CloudOutboundPreviewObReportList struct {
-	// AgentAnsweredCount: Calls answered by the agent.
+	// AgentAnsweredCount is the calls answered by the agent.
 	AgentAnsweredCount string `json:"AgentAnsweredCount"`
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AgentRate: Agent answer rate.
+	// AgentRate is the agent answer rate.
 	AgentRate string `json:"AgentRate"`
-	// AvgBridgeTime: Average talk time.
+	// AvgBridgeTime is the average talk time.
 	AvgBridgeTime string `json:"AvgBridgeTime"`
-	// AxbBothAnsweredCount: AXB calls answered by both parties.
+	// AxbBothAnsweredCount is the AXB calls answered by both parties.
 	AxbBothAnsweredCount string `json:"AxbBothAnsweredCount"`
-	// AxbBothAnsweredRate: AXB both-answered rate = AXB calls answered by both /
-	// AXB outbound calls.
+	// AxbBothAnsweredRate is the AXB both-answered rate = AXB calls answered by
+	// both / AXB outbound calls.
 	AxbBothAnsweredRate string `json:"AxbBothAnsweredRate"`
-	// AxbBothAnsweredTime: Minutes of AXB calls answered by both parties.
+	// AxbBothAnsweredTime is the minutes of AXB calls answered by both parties.
 	AxbBothAnsweredTime string `json:"AxbBothAnsweredTime"`
-	// AxbObTotalCount: Total AXB outbound calls.
+	// AxbObTotalCount is the total AXB outbound calls.
 	AxbObTotalCount string `json:"AxbObTotalCount"`
-	// BothAnsweredCount: Calls answered by both parties.
+	// BothAnsweredCount is the calls answered by both parties.
 	BothAnsweredCount string `json:"BothAnsweredCount"`
-	// BothAnsweredTime: Time answered by both parties.
+	// BothAnsweredTime is the time answered by both parties.
 	BothAnsweredTime string `json:"BothAnsweredTime"`
-	// CallBridgedRate: Call connection rate.
+	// CallBridgedRate is the call connection rate.
 	CallBridgedRate string `json:"CallBridgedRate"`
-	// CallTotalCount: Call attempts.
+	// CallTotalCount is the call attempts.
 	CallTotalCount string `json:"CallTotalCount"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CustomerAnsweredCount: Calls answered by customers.
+	// CustomerAnsweredCount is the calls answered by customers.
 	CustomerAnsweredCount string `json:"CustomerAnsweredCount"`
-	// CustomerRate: Customer answer rate.
+	// CustomerRate is the customer answer rate.
 	CustomerRate string `json:"CustomerRate"`
-	// DateTimeRange: Reporting period.
+	// DateTimeRange is the reporting period.
 	DateTimeRange string `json:"DateTimeRange"`
-	// EnterpriseID: Enterprise ID.
+	// EnterpriseID is the enterprise ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// InterceptionCount: Calls intercepted.
+	// InterceptionCount is the calls intercepted.
 	InterceptionCount string `json:"InterceptionCount"`
-	// InterceptionRate: Interception rate.
+	// InterceptionRate is the interception rate.
 	InterceptionRate string `json:"InterceptionRate"`
-	// LandlineBothAnsweredCount: Landline calls answered by both parties.
+	// LandlineBothAnsweredCount is the landline calls answered by both parties.
 	LandlineBothAnsweredCount string `json:"LandlineBothAnsweredCount"`
-	// LandlineBothAnsweredRate: Landline both-answered rate = landline calls
+	// LandlineBothAnsweredRate is the landline both-answered rate = landline calls
 	// answered by both / landline outbound calls.
 	LandlineBothAnsweredRate string `json:"LandlineBothAnsweredRate"`
-	// LandlineBothAnsweredTime: Minutes of landline calls answered by both
+	// LandlineBothAnsweredTime is the minutes of landline calls answered by both
 	// parties.
 	LandlineBothAnsweredTime string `json:"LandlineBothAnsweredTime"`
-	// LandlineObTotalCount: Total landline outbound calls.
+	// LandlineObTotalCount is the total landline outbound calls.
 	LandlineObTotalCount string `json:"LandlineObTotalCount"`
-	// MaxBridgeTime: Longest talk time.
+	// MaxBridgeTime is the longest talk time.
 	MaxBridgeTime string `json:"MaxBridgeTime"`
-	// MinBridgeTime: Shortest talk time.
+	// MinBridgeTime is the shortest talk time.
 	MinBridgeTime string `json:"MinBridgeTime"`
-	// TotalBridgeTime: Total talk time.
+	// TotalBridgeTime is the total talk time.
 	TotalBridgeTime string `json:"TotalBridgeTime"`
-	// TotalCount: Total outbound calls.
+	// TotalCount is the total outbound calls.
 	TotalCount string `json:"TotalCount"`
-	// VadRate: Share of time spent talking.
+	// VadRate is the share of time spent talking.
 	VadRate string `json:"VadRate"`
-	// ValidAvgBridgeTime: Average talk time of valid calls.
+	// ValidAvgBridgeTime is the average talk time of valid calls.
 	ValidAvgBridgeTime string `json:"ValidAvgBridgeTime"`
-	// ValidCalls: Valid calls.
+	// ValidCalls is the valid calls.
 	ValidCalls string `json:"ValidCalls"`
-	// ValidTotalBridgeTime: Total talk time of valid calls.
+	// ValidTotalBridgeTime is the total talk time of valid calls.
 	ValidTotalBridgeTime string `json:"ValidTotalBridgeTime"`
 }
 
 // CloudOutboundPreviewObReportRequest is the input of
 // CloudOutboundPreviewObReport.
 type CloudOutboundPreviewObReportRequest struct {
-	// Cnos: Agent numbers to report on, comma-separated; all agents of the account
-	// by default. Required.
+	// Cnos is the agent numbers to report on, comma-separated; all agents of the
+	// account by default. Required.
 	Cnos string `dyvms:"Cnos,required"`
-	// EndHour: End hour of the period, 0-23 (default 24). Use Ptr(0) to send 0.
+	// EndHour is the end hour of the period, 0-23 (default 24). Use Ptr(0) to send
+	// 0.
 	EndHour *int64 `dyvms:"EndHour,min=0,max=23"`
-	// EndTime: Last day of the report, yyyy-MM-dd. Required.
+	// EndTime is the last day of the report, yyyy-MM-dd. Required.
 	EndTime string `dyvms:"EndTime,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records; default 10, at most 1000.
+	// Limit is the number of records; default 10, at most 1000.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartHour: Start hour of the period, 0-23 (default 0). Use Ptr(0) to send 0.
+	// StartHour is the start hour of the period, 0-23 (default 0). Use Ptr(0) to
+	// send 0.
 	StartHour *int64 `dyvms:"StartHour,min=0,max=23"`
-	// StartTime: First day of the report, yyyy-MM-dd. Required.
+	// StartTime is the first day of the report, yyyy-MM-dd. Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// StatisticMethod: Aggregation: 0 per time slot, 1 per day, 2 totals.
+	// StatisticMethod is the aggregation: 0 per time slot, 1 per day, 2 totals.
 	// Required. One of 0 (per time slot), 1 (per day), 2 (totals). Use Ptr(0) to
 	// send 0.
 	StatisticMethod *int64 `dyvms:"StatisticMethod,required,enum=0|1|2"`
-	// TimeRangeType: Report type: 1 daily, 2 weekly, 3 monthly, 4 custom period.
-	// Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom period).
+	// TimeRangeType is the report type: 1 daily, 2 weekly, 3 monthly, 4 custom
+	// period. Required. One of 1 (daily), 2 (weekly), 3 (monthly), 4 (custom
+	// period).
 	TimeRangeType int64 `dyvms:"TimeRangeType,required,enum=1|2|3|4"`
 }
 
@@ -5204,14 +5288,14 @@ type CloudOutboundPreviewObReportRequest struct {
 // CloudOutboundPreviewObReport.
 type CloudOutboundPreviewObReportResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudOutboundPreviewObReportData `json:"Data"`
 }
 
-// CloudOutboundPreviewObReport: Returns the preview outbound report per agent.
+// CloudOutboundPreviewObReport returns the preview outbound report per agent.
 // Required: Cnos, EndTime, EnterpriseID, StartTime, StatisticMethod,
 // TimeRangeType. No QPS limit is documented. CloudOutboundPreviewObReportAll
 // walks every page.
@@ -5239,31 +5323,31 @@ func (c *Client) CloudOutboundPreviewObReportAll(ctx context.Context, req *Cloud
 
 // CloudPauseTaskData is response data.
 type CloudPauseTaskData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudPauseTaskRequest is the input of CloudPauseTask.
 type CloudPauseTaskRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// PauseDuration: Pause duration; default 0.
+	// PauseDuration is the pause duration; default 0.
 	PauseDuration int64 `dyvms:"PauseDuration"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudPauseTaskResponse is the output of CloudPauseTask.
 type CloudPauseTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudPauseTaskData `json:"Data"`
 }
 
-// CloudPauseTask: Pauses an outbound call task. Required: EnterpriseID, TaskID.
+// CloudPauseTask pauses an outbound call task. Required: EnterpriseID, TaskID.
 // No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -5272,95 +5356,95 @@ func (c *Client) CloudPauseTask(ctx context.Context, req *CloudPauseTaskRequest,
 	return invokeTyped[CloudPauseTaskResponse](ctx, c, "CloudPauseTask", req, opts)
 }
 
-// CloudPreviewoutcallCallVariables is channel variables as a JSON array of
+// CloudPreviewoutcallCallVariable is channel variables as a JSON array of
 // {name, value, type} (type 1 ordinary variable, 2 PJSIP header sent to the
 // customer side, at most 5); usable in event pushes, stored in call-record
 // custom fields, or passed downstream as SIP headers.
-type CloudPreviewoutcallCallVariables struct {
-	// Name: Variable name.
+type CloudPreviewoutcallCallVariable struct {
+	// Name is the variable name.
 	Name string `json:"name,omitempty"`
-	// Value: Variable value or the call variable it takes its value from.
+	// Value is the variable value or the call variable it takes its value from.
 	Value string `json:"value,omitempty"`
-	// Type: Variable type: "1" ordinary variable, "2" PJSIP header variable passed
-	// to the customer side (at most 5).
+	// Type is the variable type: "1" ordinary variable, "2" PJSIP header variable
+	// passed to the customer side (at most 5).
 	Type string `json:"type,omitempty"`
 }
 
-// CloudPreviewoutcallClidList is caller-ID numbers as a JSON array of {clid
+// CloudPreviewoutcallClid is caller-ID numbers as a JSON array of {clid
 // (required), priority}, at most 10; if any priority is given, all must have
 // one.
-type CloudPreviewoutcallClidList struct {
-	// Clid: Caller-ID number (required).
+type CloudPreviewoutcallClid struct {
+	// Clid is the caller-ID number (required).
 	Clid string `json:"clid,omitempty"`
-	// Priority: Priority of the number (optional).
+	// Priority is the priority of the number (optional).
 	Priority *int64 `json:"priority,omitempty"`
 }
 
 // CloudPreviewoutcallData is response data.
 type CloudPreviewoutcallData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudPreviewoutcallRequest is the input of CloudPreviewoutcall.
 type CloudPreviewoutcallRequest struct {
-	// BackupTels: Backup numbers called when Tel cannot be reached: up to 5,
+	// BackupTels is the backup numbers called when Tel cannot be reached: up to 5,
 	// comma-separated.
 	BackupTels string `dyvms:"BackupTels"`
-	// CallVariables: Channel variables as a JSON array of {name, value, type}
-	// (type 1 ordinary variable, 2 PJSIP header sent to the customer side, at most
-	// 5); usable in event pushes, stored in call-record custom fields, or passed
-	// downstream as SIP headers.
-	CallVariables []CloudPreviewoutcallCallVariables `dyvms:"CallVariables,json"`
-	// CdrIsAsr: Transcribe this call's recording: 0 no, 1 yes (default). One of 0
-	// (no), 1 (yes). Use Ptr(0) to send 0.
+	// CallVariables is the channel variables as a JSON array of {name, value,
+	// type} (type 1 ordinary variable, 2 PJSIP header sent to the customer side,
+	// at most 5); usable in event pushes, stored in call-record custom fields, or
+	// passed downstream as SIP headers.
+	CallVariables []CloudPreviewoutcallCallVariable `dyvms:"CallVariables,json"`
+	// CdrIsAsr is the transcribe this call's recording: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	CdrIsAsr *int64 `dyvms:"CdrIsAsr,enum=0|1"`
-	// ClidList: Caller-ID numbers as a JSON array of {clid (required), priority},
-	// at most 10; if any priority is given, all must have one.
-	ClidList []CloudPreviewoutcallClidList `dyvms:"ClidList,json"`
-	// Cno: Agent number, 3-10 digits. Required.
+	// ClidList is the caller-ID numbers as a JSON array of {clid (required),
+	// priority}, at most 10; if any priority is given, all must have one.
+	ClidList []CloudPreviewoutcallClid `dyvms:"ClidList,json"`
+	// Cno is the agent number, 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// CrnID: Caller-ID navigation key.
+	// CrnID is the caller-ID navigation key.
 	CrnID string `dyvms:"CrnId"`
-	// DialTelTimeout: Customer ring timeout in seconds, 5-60; default 45.
+	// DialTelTimeout is the customer ring timeout in seconds, 5-60; default 45.
 	DialTelTimeout int64 `dyvms:"DialTelTimeout,min=5,max=60"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IsInvestigation: Satisfaction survey: 0 no, 1 yes; the enterprise setting
-	// applies by default. One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsInvestigation is the satisfaction survey: 0 no, 1 yes; the enterprise
+	// setting applies by default. One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsInvestigation *int64 `dyvms:"IsInvestigation,enum=0|1"`
-	// ObClid: Enterprise trunk number or configured customer-side caller ID to
-	// show.
+	// ObClid is the enterprise trunk number or configured customer-side caller ID
+	// to show.
 	ObClid string `dyvms:"ObClid"`
-	// ObClidAreaCode: Area code whose caller ID to use; ignored when ObClid is
-	// also given.
+	// ObClidAreaCode is the area code whose caller ID to use; ignored when ObClid
+	// is also given.
 	ObClidAreaCode string `dyvms:"ObClidAreaCode"`
-	// ObClidGroup: Customer-side caller-ID group (needs routing by tag on the
-	// account); overrides the caller ID.
+	// ObClidGroup is the customer-side caller-ID group (needs routing by tag on
+	// the account); overrides the caller ID.
 	ObClidGroup string `dyvms:"ObClidGroup"`
-	// RequestUniqueID: Unique ID of the request; generated if not given.
+	// RequestUniqueID is the unique ID of the request; generated if not given.
 	// URL-encode encrypted numbers.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// Tel: Customer number to call: landline with area code, mobile without a
-	// leading 0. With number masking, the customerNumberKey from the screen-pop
+	// Tel is the customer number to call: landline with area code, mobile without
+	// a leading 0. With number masking, the customerNumberKey from the screen-pop
 	// event may be used; encrypted numbers must be URL-encoded; mobile-extension
 	// format is accepted when extension dialling is enabled. Required.
 	Tel string `dyvms:"Tel,required"`
-	// Timeout: Agent ring timeout in seconds, 5-60; default 30.
+	// Timeout is the agent ring timeout in seconds, 5-60; default 30.
 	Timeout int64 `dyvms:"Timeout,min=5,max=60"`
 }
 
 // CloudPreviewoutcallResponse is the output of CloudPreviewoutcall.
 type CloudPreviewoutcallResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudPreviewoutcallData `json:"Data"`
 }
 
-// CloudPreviewoutcall: Places a preview outbound call from an online agent to a
+// CloudPreviewoutcall places a preview outbound call from an online agent to a
 // customer. Required: Cno, EnterpriseID, Tel. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -5371,178 +5455,182 @@ func (c *Client) CloudPreviewoutcall(ctx context.Context, req *CloudPreviewoutca
 
 // CloudQueryAgentData is response data.
 type CloudQueryAgentData struct {
-	// Agents: Agents.
-	Agents []CloudQueryAgentAgents `json:"Agents"`
-	// Total: Total number.
+	// Agents is the agents.
+	Agents []CloudQueryAgentAgent `json:"Agents"`
+	// Total is the total number.
 	Total int64 `json:"Total"`
 }
 
-// CloudQueryAgentAgents is agents.
-type CloudQueryAgentAgents struct {
-	// Agent: Agent information.
-	Agent CloudQueryAgentAgent `json:"Agent"`
-	// QueueList: Queues the agent belongs to.
-	QueueList []CloudQueryAgentQueueList `json:"QueueList"`
+// CloudQueryAgentAgent is agents.
+type CloudQueryAgentAgent struct {
+	// Agent is the agent information.
+	Agent CloudQueryAgentAgentAgent `json:"Agent"`
+	// QueueList is the queues the agent belongs to.
+	QueueList []CloudQueryAgentQueue `json:"QueueList"`
 }
 
-// CloudQueryAgentAgent is agent information.
-type CloudQueryAgentAgent struct {
-	// Active: Enabled: 0 disabled, 1 enabled (default).
+// CloudQueryAgentAgentAgent is agent information.
+type CloudQueryAgentAgentAgent struct {
+	// Active is the enabled: 0 disabled, 1 enabled (default).
 	Active string `json:"Active"`
-	// AgentType: Agent type: 1 phone agent (default), 2 computer agent.
+	// AgentType is the agent type: 1 phone agent (default), 2 computer agent.
 	AgentType string `json:"AgentType"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// BindTelType: Phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
+	// BindTelType is the phone type: 1 landline, 2 mobile, 3 extension, 4
+	// softphone.
 	BindTelType string `json:"BindTelType"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord string `json:"IbRecord"`
-	// ID: Agent ID.
+	// ID is the agent ID.
 	ID string `json:"Id"`
-	// IsAsr: ASR transcription: 0 off (default), 1 on.
+	// IsAsr is the ASR transcription: 0 off (default), 1 on.
 	IsAsr string `json:"IsAsr"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb string `json:"IsOb"`
-	// IsQualityCheck: Whether agent quality inspection is enabled.
+	// IsQualityCheck says whether agent quality inspection is enabled.
 	IsQualityCheck string `json:"IsQualityCheck"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// ObClid: Caller-ID number.
+	// ObClid is the caller-ID number.
 	ObClid string `json:"ObClid"`
-	// ObClidType: Caller-ID rule: 1 enterprise default, 2 random, 3 by area code,
-	// 4 dynamic.
+	// ObClidType is the caller-ID rule: 1 enterprise default, 2 random, 3 by area
+	// code, 4 dynamic.
 	ObClidType string `json:"ObClidType"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord string `json:"ObRecord"`
-	// Power: Role: 1 team leader, 0 regular agent (default).
+	// Power is the role: 1 team leader, 0 regular agent (default).
 	Power string `json:"Power"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status string `json:"Status"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP.
 	WebrtcURLType string `json:"WebrtcUrlType"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup string `json:"Wrapup"`
 }
 
-// CloudQueryAgentQueueList is queues the agent belongs to.
-type CloudQueryAgentQueueList struct {
-	// AnnouncePosition: Position announcement: 0 off, 1 when more than
+// CloudQueryAgentQueue is queues the agent belongs to.
+type CloudQueryAgentQueue struct {
+	// AnnouncePosition is the position announcement: 0 off, 1 when more than
 	// AnnouncePositionParam callers are ahead, 2 when at most that many.
 	AnnouncePosition int64 `json:"AnnouncePosition"`
-	// AnnouncePositionFrequency: Position announcement interval, in seconds.
+	// AnnouncePositionFrequency is the position announcement interval, in seconds.
 	AnnouncePositionFrequency int64 `json:"AnnouncePositionFrequency"`
-	// AnnouncePositionParam: Threshold of the position announcement; at least 2.
+	// AnnouncePositionParam is the threshold of the position announcement; at
+	// least 2.
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
-	// AnnouncePositionYouarenext: Announce "you are next": 0 off, 1 on.
+	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
-	// AnnounceSoundFile: Fixed announcement audio file.
+	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
-	// AnnounceSoundFrequency: Fixed announcement interval, in seconds.
+	// AnnounceSoundFrequency is the fixed announcement interval, in seconds.
 	AnnounceSoundFrequency int64 `json:"AnnounceSoundFrequency"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// Description: Queue name.
+	// Description is the queue name.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: Queue ID.
+	// ID is the queue ID.
 	ID int64 `json:"Id"`
-	// JoinEmpty: Agent states in which a call may still join the queue, as a sum
-	// of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
+	// JoinEmpty is the agent states in which a call may still join the queue, as a
+	// sum of flags: 1 busy, 2 talking, 4 ringing, 8 invalid, 16 wrap-up.
 	JoinEmpty int64 `json:"JoinEmpty"`
-	// MaxLen: Maximum number of waiting callers, 0-999 (0 = no limit).
+	// MaxLen is the maximum number of waiting callers, 0-999 (0 = no limit).
 	MaxLen int64 `json:"MaxLen"`
-	// MemberTimeout: Agent ring timeout, 20-60 seconds; default 25.
+	// MemberTimeout is the agent ring timeout, 20-60 seconds; default 25.
 	MemberTimeout int64 `json:"MemberTimeout"`
-	// MusicClass: Music-on-hold class.
+	// MusicClass is the music-on-hold class.
 	MusicClass string `json:"MusicClass"`
-	// Qno: Queue number.
+	// Qno is the queue number.
 	Qno string `json:"Qno"`
-	// QueueTimeout: Queue timeout, 5-600 seconds; default 600.
+	// QueueTimeout is the queue timeout, 5-600 seconds; default 600.
 	QueueTimeout int64 `json:"QueueTimeout"`
-	// Retry: Delay in seconds before ringing the next agent after an agent does
-	// not answer.
+	// Retry is the delay in seconds before ringing the next agent after an agent
+	// does not answer.
 	Retry int64 `json:"Retry"`
-	// SayAgentno: Announce the agent number: true yes, false no.
+	// SayAgentno is the announce the agent number: true yes, false no.
 	SayAgentno bool `json:"SayAgentno"`
-	// ServiceLevel: Service-level threshold in seconds; calls answered within it
-	// count as well served.
+	// ServiceLevel is the service-level threshold in seconds; calls answered
+	// within it count as well served.
 	ServiceLevel int64 `json:"ServiceLevel"`
-	// Strategy: Distribution strategy: rrordered skill first, rrmemory rotation,
-	// fewestcalls balanced, random, linear sequential, leastrecent longest idle.
+	// Strategy is the distribution strategy: rrordered skill first, rrmemory
+	// rotation, fewestcalls balanced, random, linear sequential, leastrecent
+	// longest idle.
 	Strategy string `json:"Strategy"`
-	// VipSupport: VIP support: 1 yes, 0 no.
+	// VipSupport is the VIP support: 1 yes, 0 no.
 	VipSupport int64 `json:"VipSupport"`
-	// Weight: Queue priority, 1-10; higher means more important.
+	// Weight is the queue priority, 1-10; higher means more important.
 	Weight int64 `json:"Weight"`
-	// WrapupTime: Wrap-up time, 3-3600 seconds.
+	// WrapupTime is the wrap-up time, 3-3600 seconds.
 	WrapupTime int64 `json:"WrapupTime"`
 }
 
 // CloudQueryAgentRequest is the input of CloudQueryAgent.
 type CloudQueryAgentRequest struct {
-	// Active: Enabled: 0 disabled, 1 enabled. One of 0 (disabled), 1 (enabled).
-	// Use Ptr(0) to send 0.
+	// Active is the enabled: 0 disabled, 1 enabled. One of 0 (disabled), 1
+	// (enabled). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// Cnos: Agent numbers, comma-separated, at most 500.
+	// Cnos is the agent numbers, comma-separated, at most 500.
 	Cnos string `dyvms:"Cnos"`
-	// Comment: Agent remark to search by (prefix match).
+	// Comment is the agent remark to search by (prefix match).
 	Comment string `dyvms:"Comment"`
-	// EndTime: End of the creation-time range, e.g. "2019-10-11 23:59:59".
+	// EndTime is the end of the creation-time range, e.g. "2019-10-11 23:59:59".
 	EndTime string `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Name: Agent name to search by (fuzzy match).
+	// Name is the agent name to search by (fuzzy match).
 	Name string `dyvms:"Name"`
-	// Order: Sort by creation time: 0 ascending, 1 descending. One of 0
+	// Order is the sort by creation time: 0 ascending, 1 descending. One of 0
 	// (ascending), 1 (descending). Use Ptr(0) to send 0.
 	Order *int64 `dyvms:"Order,enum=0|1"`
-	// Qno: Queue number; when set, returns all agents of that queue.
+	// Qno is the queue number; when set, returns all agents of that queue.
 	Qno string `dyvms:"Qno"`
-	// ReturnQueue: Whether to return the agents' queue information: 0 no, 1 yes
-	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// ReturnQueue says whether to return the agents' queue information: 0 no, 1
+	// yes (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	ReturnQueue *int64 `dyvms:"ReturnQueue"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start of the creation-time range, e.g. "2019-10-11 00:00:00".
+	// StartTime is the start of the creation-time range, e.g. "2019-10-11
+	// 00:00:00".
 	StartTime string `dyvms:"StartTime"`
-	// Status: Online status: 0 offline, 1 online. One of 0 (offline), 1 (online).
-	// Use Ptr(0) to send 0.
+	// Status is the online status: 0 offline, 1 online. One of 0 (offline), 1
+	// (online). Use Ptr(0) to send 0.
 	Status *int64 `dyvms:"Status,enum=0|1"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of 0
-	// (enterprise default), 1 (public domain), 2 (private-line domain), 3 (public
-	// IP), 4 (private-line IP). Use Ptr(0) to send 0.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of
+	// 0 (enterprise default), 1 (public domain), 2 (private-line domain), 3
+	// (public IP), 4 (private-line IP). Use Ptr(0) to send 0.
 	WebrtcURLType *int64 `dyvms:"WebrtcUrlType,enum=0|1|2|3|4"`
 }
 
 // CloudQueryAgentResponse is the output of CloudQueryAgent.
 type CloudQueryAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryAgentData `json:"Data"`
 }
 
-// CloudQueryAgent: Lists agents with their details and queues. Required:
+// CloudQueryAgent lists agents with their details and queues. Required:
 // EnterpriseID. No QPS limit is documented. CloudQueryAgentAll walks every
 // page.
 //
@@ -5555,50 +5643,50 @@ func (c *Client) CloudQueryAgent(ctx context.Context, req *CloudQueryAgentReques
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) CloudQueryAgentAll(ctx context.Context, req *CloudQueryAgentRequest, opts ...CallOption) iter.Seq2[CloudQueryAgentAgents, error] {
+func (c *Client) CloudQueryAgentAll(ctx context.Context, req *CloudQueryAgentRequest, opts ...CallOption) iter.Seq2[CloudQueryAgentAgent, error] {
 	return offsetAll(ctx, req, func(r *CloudQueryAgentRequest) *int64 { return &r.Start }, func(r *CloudQueryAgentRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *CloudQueryAgentRequest) (page[CloudQueryAgentAgents], error) {
+		func(ctx context.Context, r *CloudQueryAgentRequest) (page[CloudQueryAgentAgent], error) {
 			resp, err := c.CloudQueryAgent(ctx, r, opts...)
 			if err != nil {
-				return page[CloudQueryAgentAgents]{}, err
+				return page[CloudQueryAgentAgent]{}, err
 			}
-			return page[CloudQueryAgentAgents]{items: resp.Data.Agents, total: resp.Data.Total}, nil
+			return page[CloudQueryAgentAgent]{items: resp.Data.Agents, total: resp.Data.Total}, nil
 		})
 }
 
 // CloudQueryAgentCnoAndNameData is response data.
 type CloudQueryAgentCnoAndNameData struct {
-	// List: Entries.
+	// List is the entries.
 	List []CloudQueryAgentCnoAndNameList `json:"List"`
 }
 
 // CloudQueryAgentCnoAndNameList is entries.
 type CloudQueryAgentCnoAndNameList struct {
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
 }
 
 // CloudQueryAgentCnoAndNameRequest is the input of CloudQueryAgentCnoAndName.
 type CloudQueryAgentCnoAndNameRequest struct {
-	// Cnos: Agent numbers, comma-separated (e.g. 2000,20001), at most 1000.
+	// Cnos is the agent numbers, comma-separated (e.g. 2000,20001), at most 1000.
 	Cnos string `dyvms:"Cnos"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudQueryAgentCnoAndNameResponse is the output of CloudQueryAgentCnoAndName.
 type CloudQueryAgentCnoAndNameResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryAgentCnoAndNameData `json:"Data"`
 }
 
-// CloudQueryAgentCnoAndName: Returns the numbers and names of agents. Required:
+// CloudQueryAgentCnoAndName returns the numbers and names of agents. Required:
 // EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -5608,41 +5696,41 @@ func (c *Client) CloudQueryAgentCnoAndName(ctx context.Context, req *CloudQueryA
 
 // CloudQueryAgentGroupData is response data.
 type CloudQueryAgentGroupData struct {
-	// Comment: Description.
+	// Comment is the description.
 	Comment string `json:"Comment"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// GroupName: Outbound group name.
+	// GroupName is the outbound group name.
 	GroupName string `json:"GroupName"`
-	// ID: Outbound group ID.
+	// ID is the outbound group ID.
 	ID int64 `json:"Id"`
-	// Type: Outbound group type: 1 master outbound group, 2 outbound group.
+	// Type is the outbound group type: 1 master outbound group, 2 outbound group.
 	Type int64 `json:"Type"`
 }
 
 // CloudQueryAgentGroupRequest is the input of CloudQueryAgentGroup.
 type CloudQueryAgentGroupRequest struct {
-	// Cno: Agent number (work ID). Required.
+	// Cno is the agent number (work ID). Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudQueryAgentGroupResponse is the output of CloudQueryAgentGroup.
 type CloudQueryAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryAgentGroupData `json:"Data"`
 }
 
-// CloudQueryAgentGroup: Returns the outbound group an agent belongs to.
+// CloudQueryAgentGroup returns the outbound group an agent belongs to.
 // Required: Cno, EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -5652,47 +5740,47 @@ func (c *Client) CloudQueryAgentGroup(ctx context.Context, req *CloudQueryAgentG
 
 // CloudQueryAgentSkillData is response data.
 type CloudQueryAgentSkillData struct {
-	// List: Agent skills.
+	// List is the agent skills.
 	List []CloudQueryAgentSkillList `json:"List"`
 }
 
 // CloudQueryAgentSkillList is agent skills.
 type CloudQueryAgentSkillList struct {
-	// AgentID: Agent ID.
+	// AgentID is the agent ID.
 	AgentID int64 `json:"AgentId"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID int64 `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID int64 `json:"Id"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID int64 `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel int64 `json:"SkillLevel"`
-	// SkillName: Skill name.
+	// SkillName is the skill name.
 	SkillName string `json:"SkillName"`
 }
 
 // CloudQueryAgentSkillRequest is the input of CloudQueryAgentSkill.
 type CloudQueryAgentSkillRequest struct {
-	// Cnos: Agent numbers, comma-separated. Required.
+	// Cnos is the agent numbers, comma-separated. Required.
 	Cnos string `dyvms:"Cnos,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 }
 
 // CloudQueryAgentSkillResponse is the output of CloudQueryAgentSkill.
 type CloudQueryAgentSkillResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryAgentSkillData `json:"Data"`
 }
 
-// CloudQueryAgentSkill: Returns the skills of agents. Required: Cnos,
+// CloudQueryAgentSkill returns the skills of agents. Required: Cnos,
 // EnterpriseID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -5702,142 +5790,145 @@ func (c *Client) CloudQueryAgentSkill(ctx context.Context, req *CloudQueryAgentS
 
 // CloudQueryIbCdrData is response data.
 type CloudQueryIbCdrData struct {
-	// List: Inbound call records.
+	// List is the inbound call records.
 	List []CloudQueryIbCdrList `json:"List"`
 }
 
 // CloudQueryIbCdrList is inbound call records.
 type CloudQueryIbCdrList struct {
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AnswerTime: Time the system answered, Unix seconds.
+	// AnswerTime is the time the system answered, Unix seconds.
 	AnswerTime string `json:"AnswerTime"`
-	// BridgeDuration: Handling time in seconds.
+	// BridgeDuration is the handling time in seconds.
 	BridgeDuration string `json:"BridgeDuration"`
-	// BridgeTime: Time the agent answered, Unix seconds.
+	// BridgeTime is the time the agent answered, Unix seconds.
 	BridgeTime string `json:"BridgeTime"`
-	// CallType: Call type (inbound).
+	// CallType is the call type (inbound).
 	CallType string `json:"CallType"`
-	// CalleeNumber: Agent phone: area code plus a 7-8 digit landline number
+	// CalleeNumber is the agent phone: area code plus a 7-8 digit landline number
 	// without "-", or an 11-digit mobile number.
 	CalleeNumber string `json:"CalleeNumber"`
-	// Cno: Agent number, e.g. 2000.
+	// Cno is the agent number, e.g. 2000.
 	Cno string `json:"Cno"`
-	// CustomerAreaCode: Area code of the customer number.
+	// CustomerAreaCode is the area code of the customer number.
 	CustomerAreaCode string `json:"CustomerAreaCode"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number: area code plus a 7-8 digit landline number
-	// without "-", or an 11-digit mobile number.
+	// CustomerNumber is the customer number: area code plus a 7-8 digit landline
+	// number without "-", or an 11-digit mobile number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndReason: Reason the call ended after answer: 1000 main channel hung up,
-	// 1001 other channel hung up, 1002 forcibly disconnected.
+	// EndReason is the reason the call ended after answer: 1000 main channel hung
+	// up, 1001 other channel hung up, 1002 forcibly disconnected.
 	EndReason string `json:"EndReason"`
-	// EndTime: Call end time, Unix seconds.
+	// EndTime is the call end time, Unix seconds.
 	EndTime string `json:"EndTime"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `json:"Hotline"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// LeaveQueueCode: Reason the call left the queue: -1 none, 1 transferred to an
-	// agent who answered, 2 abandoned, 3 timed out and overflowed, 4 overflowed
-	// for lack of agents.
+	// LeaveQueueCode is the reason the call left the queue: -1 none, 1 transferred
+	// to an agent who answered, 2 abandoned, 3 timed out and overflowed, 4
+	// overflowed for lack of agents.
 	LeaveQueueCode int64 `json:"LeaveQueueCode"`
-	// NumberTrunk: Trunk number.
+	// NumberTrunk is the trunk number.
 	NumberTrunk string `json:"NumberTrunk"`
-	// NumberTrunkAreaCode: Area code of the trunk number.
+	// NumberTrunkAreaCode is the area code of the trunk number.
 	NumberTrunkAreaCode string `json:"NumberTrunkAreaCode"`
-	// Qno: Queue number, e.g. 1000.
+	// Qno is the queue number, e.g. 1000.
 	Qno string `json:"Qno"`
-	// RecordFile: Recordings of the call.
+	// RecordFile is the recordings of the call.
 	RecordFile []CloudQueryIbCdrRecordFile `json:"RecordFile"`
-	// StartTime: Time the call entered the system, Unix seconds.
+	// StartTime is the time the call entered the system, Unix seconds.
 	StartTime string `json:"StartTime"`
-	// Status: Call result, e.g. answered by an agent.
+	// Status is the call result, e.g. answered by an agent.
 	Status string `json:"Status"`
-	// StatusCode: Status code of Status.
+	// StatusCode is the status code of Status.
 	StatusCode string `json:"StatusCode"`
-	// TotalDuration: Total call duration, in seconds.
+	// TotalDuration is the total call duration, in seconds.
 	TotalDuration string `json:"TotalDuration"`
-	// UniqueID: Unique ID of the call.
+	// UniqueID is the unique ID of the call.
 	UniqueID string `json:"UniqueId"`
-	// UserField: Custom fields of the call record, as a JSON object.
+	// UserField is the custom fields of the call record, as a JSON object.
 	UserField map[string]any `json:"UserField"`
 }
 
 // CloudQueryIbCdrRecordFile is recordings of the call.
 type CloudQueryIbCdrRecordFile struct {
-	// File: Recording file name.
+	// File is the recording file name.
 	File string `json:"File"`
-	// MonitorType: Recording mode: 1 mixed, 2 split (two mono WAV files), 3
+	// MonitorType is the recording mode: 1 mixed, 2 split (two mono WAV files), 3
 	// voicemail, 5 split (one stereo WAV file).
 	MonitorType int64 `json:"Monitor_type"`
-	// Type: record (call recording) or voicemail.
+	// Type is the record (call recording) or voicemail.
 	Type string `json:"Type"`
 }
 
 // CloudQueryIbCdrRequest is the input of CloudQueryIbCdr.
 type CloudQueryIbCdrRequest struct {
-	// CalleeNumber: Agent phone number.
+	// CalleeNumber is the agent phone number.
 	CalleeNumber string `dyvms:"CalleeNumber"`
-	// City: City of the customer number (e.g. Chengdu), URL-encoded; empty means
-	// all.
+	// City is the city of the customer number (e.g. Chengdu), URL-encoded; empty
+	// means all.
 	City string `dyvms:"City"`
-	// Cno: Agent number(s), comma-separated.
+	// Cno is the agent number(s), comma-separated.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// EndTime: End time, Unix seconds; the period may not span two months;
+	// EndTime is the end time, Unix seconds; the period may not span two months;
 	// defaults to the last day of the current month.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Hotline: Hotline number.
+	// Hotline is the hotline number.
 	Hotline string `dyvms:"Hotline"`
-	// JoinQueueCode: Reason the call did not enter a queue: 4 no agents, 3 queue
-	// full. One of 4 (no agents), 3 (queue full).
+	// JoinQueueCode is the reason the call did not enter a queue: 4 no agents, 3
+	// queue full. One of 4 (no agents), 3 (queue full).
 	JoinQueueCode int64 `dyvms:"JoinQueueCode,enum=4|3"`
-	// LeaveQueueCode: Reason the call left the queue: 2 abandoned, 3 timed out and
-	// overflowed, 4 overflowed for lack of agents. One of 2 (abandoned), 3
+	// LeaveQueueCode is the reason the call left the queue: 2 abandoned, 3 timed
+	// out and overflowed, 4 overflowed for lack of agents. One of 2 (abandoned), 3
 	// (timeout overflow), 4 (no-agent overflow).
 	LeaveQueueCode int64 `dyvms:"LeaveQueueCode,enum=2|3|4"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Province: Province of the customer number (e.g. Sichuan), URL-encoded; empty
-	// means all.
+	// Province is the province of the customer number (e.g. Sichuan), URL-encoded;
+	// empty means all.
 	Province string `dyvms:"Province"`
-	// Qno: Queue number; -1 means calls that did not enter a queue.
+	// Qno is the queue number; -1 means calls that did not enter a queue.
 	Qno string `dyvms:"Qno"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start time, Unix seconds; the period may not span two months;
-	// defaults to the first day of the current month.
+	// StartTime is the start time, Unix seconds; the period may not span two
+	// months; defaults to the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Call result: 1 agent answered, 2 agent called but did not answer, 3
-	// system answered, 4-9 and 11-12 system did not answer (4 IVR misconfigured, 5
-	// suspended, 6 in arrears, 7 blacklisted, 8 not registered, 9 ringback tone,
-	// 11 over the account call limit, 12 caller hung up before the system
-	// answered), 13 other error, 14 did not enter a queue, 15 abandoned in queue,
-	// 16 timed out in queue, 17 overflowed for lack of agents, 18 no agents so not
-	// queued, 19 queue full so not queued. One of 1 (agent answered), 2 (agent did
-	// not answer), 3 (system answered), 4 (IVR misconfigured), 5 (suspended), 6
-	// (in arrears), 7 (blacklisted), 8 (not registered), 9 (ringback tone), 11
-	// (over account call limit), 12 (caller hung up before answer), 13 (other
-	// error), 14 (did not enter queue), 15 (abandoned in queue), 16 (queue timeout
-	// overflow), 17 (no-agent overflow), 18 (no agents, not queued), 19 (queue
-	// full, not queued).
+	// Status is the call result: 1 agent answered, 2 agent called but did not
+	// answer, 3 system answered, 4-9 and 11-12 system did not answer (4 IVR
+	// misconfigured, 5 suspended, 6 in arrears, 7 blacklisted, 8 not registered, 9
+	// ringback tone, 11 over the account call limit, 12 caller hung up before the
+	// system answered), 13 other error, 14 did not enter a queue, 15 abandoned in
+	// queue, 16 timed out in queue, 17 overflowed for lack of agents, 18 no agents
+	// so not queued, 19 queue full so not queued. One of 1 (agent answered), 2
+	// (agent did not answer), 3 (system answered), 4 (IVR misconfigured), 5
+	// (suspended), 6 (in arrears), 7 (blacklisted), 8 (not registered), 9
+	// (ringback tone), 11 (over account call limit), 12 (caller hung up before
+	// answer), 13 (other error), 14 (did not enter queue), 15 (abandoned in
+	// queue), 16 (queue timeout overflow), 17 (no-agent overflow), 18 (no agents,
+	// not queued), 19 (queue full, not queued).
 	Status int64 `dyvms:"Status,enum=1|2|3|4|5|6|7|8|9|11|12|13|14|15|16|17|18|19"`
-	// TimeRangeType: Which time StartTime/EndTime apply to: 1 call start time
-	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
+	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
+	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
+	// time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
-	// UniqueID: Unique ID of the call; when set, all other filters are ignored.
+	// UniqueID is the unique ID of the call; when set, all other filters are
+	// ignored.
 	UniqueID string `dyvms:"UniqueId"`
-	// UserFieldValue: Value of a custom field to match (exact, one field only);
-	// requires UserFieldkey; URL-encoded. Required when UserFieldkey is given.
+	// UserFieldValue is the value of a custom field to match (exact, one field
+	// only); requires UserFieldkey; URL-encoded. Required when UserFieldkey is
+	// given.
 	UserFieldValue string `dyvms:"UserFieldValue"`
-	// UserFieldkey: Name of a custom field to match (exact, one field only);
+	// UserFieldkey is the name of a custom field to match (exact, one field only);
 	// requires UserFieldValue; URL-encoded. Required when UserFieldValue is given.
 	UserFieldkey string `dyvms:"UserFieldkey"`
 }
@@ -5845,14 +5936,14 @@ type CloudQueryIbCdrRequest struct {
 // CloudQueryIbCdrResponse is the output of CloudQueryIbCdr.
 type CloudQueryIbCdrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryIbCdrData `json:"Data"`
 }
 
-// CloudQueryIbCdr: Lists inbound call records matching the given filters.
+// CloudQueryIbCdr lists inbound call records matching the given filters.
 // Required: EnterpriseID. No QPS limit is documented. CloudQueryIbCdrAll walks
 // every page.
 //
@@ -5878,207 +5969,213 @@ func (c *Client) CloudQueryIbCdrAll(ctx context.Context, req *CloudQueryIbCdrReq
 
 // CloudQueryObCdrData is response data.
 type CloudQueryObCdrData struct {
-	// List: Agent outbound call records.
+	// List is the agent outbound call records.
 	List []CloudQueryObCdrList `json:"List"`
 }
 
 // CloudQueryObCdrList is agent outbound call records.
 type CloudQueryObCdrList struct {
-	// AgentClid: Agent-side caller ID.
+	// AgentClid is the agent-side caller ID.
 	AgentClid string `json:"AgentClid"`
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AgentNumber: Agent phone: area code plus a 7-8 digit landline number without
-	// "-", or an 11-digit mobile number.
+	// AgentNumber is the agent phone: area code plus a 7-8 digit landline number
+	// without "-", or an 11-digit mobile number.
 	AgentNumber string `json:"AgentNumber"`
-	// AnswerTime: Time the agent answered, Unix seconds.
+	// AnswerTime is the time the agent answered, Unix seconds.
 	AnswerTime string `json:"AnswerTime"`
-	// BridgeDuration: Handling time in seconds.
+	// BridgeDuration is the handling time in seconds.
 	BridgeDuration string `json:"BridgeDuration"`
-	// BridgeTime: Time both parties were connected, Unix seconds.
+	// BridgeTime is the time both parties were connected, Unix seconds.
 	BridgeTime string `json:"BridgeTime"`
-	// CallID: Unique ID of the call.
+	// CallID is the unique ID of the call.
 	CallID string `json:"CallId"`
-	// CallType: Call type: 4 preview outbound, 6 direct outbound.
+	// CallType is the call type: 4 preview outbound, 6 direct outbound.
 	CallType string `json:"CallType"`
-	// CalleeRingingTime: Time the customer's phone started ringing, Unix seconds.
+	// CalleeRingingTime is the time the customer's phone started ringing, Unix
+	// seconds.
 	CalleeRingingTime string `json:"CalleeRingingTime"`
-	// Clid: Customer-side caller ID; a virtual number for AXB calls with the
+	// Clid is the customer-side caller ID; a virtual number for AXB calls with the
 	// switch on.
 	Clid string `json:"Clid"`
-	// Cno: Agent number, e.g. 2000.
+	// Cno is the agent number, e.g. 2000.
 	Cno string `json:"Cno"`
-	// CustomerAreaCode: Area code of the customer number.
+	// CustomerAreaCode is the area code of the customer number.
 	CustomerAreaCode string `json:"CustomerAreaCode"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number: landline with area code or 11-digit mobile,
-	// or virtual number-extension (e.g. 18701051984-7538).
+	// CustomerNumber is the customer number: landline with area code or 11-digit
+	// mobile, or virtual number-extension (e.g. 18701051984-7538).
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// DisplayNumber: Caller ID the agent actually saw; a virtual number for AXB
-	// calls.
-	DisplayNumber string `json:"DisplayNumber"`
-	// DownGrade: Call downgraded: 0 no, 1 yes.
-	DownGrade string `json:"DownGrade"`
-	// DownGradeCounts: Number of downgrades.
-	DownGradeCounts string `json:"DownGradeCounts"`
-	// EndReason: Reason the call ended after answer: 1000 main channel hung up,
-	// 1001 other channel hung up, 1002 forcibly disconnected.
-	EndReason string `json:"EndReason"`
-	// EndTime: Call end time, Unix seconds.
-	EndTime string `json:"EndTime"`
-	// Gno: Outbound group number.
-	Gno string `json:"Gno"`
-	// HangupReason: Hang-up reason.
-	HangupReason string `json:"HangupReason"`
-	// ID: ID.
-	ID string `json:"Id"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no, or empty.
-	IsRealAnswer string `json:"IsRealAnswer"`
-	// LeftDisplayNumber: Caller ID the customer actually saw; a virtual number for
+	// DisplayNumber is the caller ID the agent actually saw; a virtual number for
 	// AXB calls.
+	DisplayNumber string `json:"DisplayNumber"`
+	// DownGrade is the call downgraded: 0 no, 1 yes.
+	DownGrade string `json:"DownGrade"`
+	// DownGradeCounts is the number of downgrades.
+	DownGradeCounts string `json:"DownGradeCounts"`
+	// EndReason is the reason the call ended after answer: 1000 main channel hung
+	// up, 1001 other channel hung up, 1002 forcibly disconnected.
+	EndReason string `json:"EndReason"`
+	// EndTime is the call end time, Unix seconds.
+	EndTime string `json:"EndTime"`
+	// Gno is the outbound group number.
+	Gno string `json:"Gno"`
+	// HangupReason is the hang-up reason.
+	HangupReason string `json:"HangupReason"`
+	// ID is the ID.
+	ID string `json:"Id"`
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no, or empty.
+	IsRealAnswer string `json:"IsRealAnswer"`
+	// LeftDisplayNumber is the caller ID the customer actually saw; a virtual
+	// number for AXB calls.
 	LeftDisplayNumber string `json:"LeftDisplayNumber"`
-	// MainRingingTime: Ringing time of the desk phone in extension outbound calls.
+	// MainRingingTime is the ringing time of the desk phone in extension outbound
+	// calls.
 	MainRingingTime string `json:"MainRingingTime"`
-	// RealAnswerTime: Time a real person answered, Unix seconds.
+	// RealAnswerTime is the time a real person answered, Unix seconds.
 	RealAnswerTime string `json:"RealAnswerTime"`
-	// RecordFile: Recordings of the call.
+	// RecordFile is the recordings of the call.
 	RecordFile []CloudQueryObCdrRecordFile `json:"RecordFile"`
-	// RequestUniqueID: Unique request ID.
+	// RequestUniqueID is the unique request ID.
 	RequestUniqueID string `json:"RequestUniqueId"`
-	// RtcTotalDuration: Total RTC call time in seconds (endTime - startTime); for
-	// direct outbound RTC calls only.
+	// RtcTotalDuration is the total RTC call time in seconds (endTime -
+	// startTime); for direct outbound RTC calls only.
 	RtcTotalDuration string `json:"RtcTotalDuration"`
-	// SipCause: SIP response code, 200-699; 0 for RTC direct outbound calls, which
-	// have no SIP leg on the agent side.
+	// SipCause is the SIP response code, 200-699; 0 for RTC direct outbound calls,
+	// which have no SIP leg on the agent side.
 	SipCause string `json:"SipCause"`
-	// StartTime: Time the agent started the outbound call, Unix seconds.
+	// StartTime is the time the agent started the outbound call, Unix seconds.
 	StartTime string `json:"StartTime"`
-	// Status: Outbound result: 30 agent did not answer, 31 agent answered and
-	// customer not called, 32 agent answered and customer did not answer, 33 both
-	// answered, 50 direct outbound answered, 51 direct outbound customer did not
-	// answer, 52 direct outbound both answered.
+	// Status is the outbound result: 30 agent did not answer, 31 agent answered
+	// and customer not called, 32 agent answered and customer did not answer, 33
+	// both answered, 50 direct outbound answered, 51 direct outbound customer did
+	// not answer, 52 direct outbound both answered.
 	Status string `json:"Status"`
-	// StatusCode: Status code.
+	// StatusCode is the status code.
 	StatusCode string `json:"StatusCode"`
-	// StatusReason: Reason for the direct outbound call status: 1 enterprise
+	// StatusReason is the reason for the direct outbound call status: 1 enterprise
 	// blacklist, 2 blocked by risk control, 20001 call restriction, 20002
 	// blacklisted or not whitelisted, 20003 no-call period, 3 invalid caller ID, 4
 	// wrong IVR, 5 enterprise suspended, 6 no outbound permission, 7 call limit
 	// exceeded, 8 wrong number, 9 other error.
 	StatusReason string `json:"StatusReason"`
-	// TaskID: Agent automatic outbound task ID.
+	// TaskID is the agent automatic outbound task ID.
 	TaskID string `json:"TaskId"`
-	// TotalDuration: Total call duration, in seconds.
+	// TotalDuration is the total call duration, in seconds.
 	TotalDuration string `json:"TotalDuration"`
-	// TrunkGroupKey: Trunk group code.
+	// TrunkGroupKey is the trunk group code.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// TsiFile: Ringback tone file name.
+	// TsiFile is the ringback tone file name.
 	TsiFile string `json:"TsiFile"`
-	// TsiFileFormat: Ringback tone file format.
+	// TsiFileFormat is the ringback tone file format.
 	TsiFileFormat string `json:"TsiFileFormat"`
-	// UniqueID: Unique ID of the call.
+	// UniqueID is the unique ID of the call.
 	UniqueID string `json:"UniqueId"`
-	// UserField: Custom fields of the call record, as a JSON object.
+	// UserField is the custom fields of the call record, as a JSON object.
 	UserField map[string]any `json:"UserField"`
-	// VadIn: Share of speech in the "in" direction, 0-100 percent.
+	// VadIn is the share of speech in the "in" direction, 0-100 percent.
 	VadIn string `json:"VadIn"`
-	// VadOut: Share of speech in the "out" direction, 0-100 percent.
+	// VadOut is the share of speech in the "out" direction, 0-100 percent.
 	VadOut string `json:"VadOut"`
-	// WaitDuration: Customer waiting time, in seconds.
+	// WaitDuration is the customer waiting time, in seconds.
 	WaitDuration string `json:"WaitDuration"`
-	// XNumber: Virtual number.
+	// XNumber is the virtual number.
 	XNumber string `json:"XNumber"`
 }
 
 // CloudQueryObCdrRecordFile is recordings of the call.
 type CloudQueryObCdrRecordFile struct {
-	// File: Recording file name.
+	// File is the recording file name.
 	File string `json:"File"`
-	// MonitorType: Recording mode: 1 mixed, 2 split (two mono WAV files), 3
+	// MonitorType is the recording mode: 1 mixed, 2 split (two mono WAV files), 3
 	// voicemail, 5 split (one stereo WAV file).
 	MonitorType int64 `json:"Monitor_type"`
-	// Type: record (call recording) or voicemail.
+	// Type is the record (call recording) or voicemail.
 	Type string `json:"Type"`
 }
 
 // CloudQueryObCdrRequest is the input of CloudQueryObCdr.
 type CloudQueryObCdrRequest struct {
-	// AgentName: Agent name to filter by.
+	// AgentName is the agent name to filter by.
 	AgentName string `dyvms:"AgentName"`
-	// AgentNumber: Agent phone number.
+	// AgentNumber is the agent phone number.
 	AgentNumber string `dyvms:"AgentNumber"`
-	// CallType: Call type (empty = all): 4 preview outbound, 6 direct outbound, 9
-	// internal call. One of 4 (preview outbound), 6 (direct outbound), 9 (internal
-	// call).
+	// CallType is the call type (empty = all): 4 preview outbound, 6 direct
+	// outbound, 9 internal call. One of 4 (preview outbound), 6 (direct outbound),
+	// 9 (internal call).
 	CallType int64 `dyvms:"CallType,enum=4|6|9"`
-	// City: City of the customer number (e.g. Chengdu), URL-encoded; empty means
-	// all.
+	// City is the city of the customer number (e.g. Chengdu), URL-encoded; empty
+	// means all.
 	City string `dyvms:"City"`
-	// Clid: Customer-side caller ID to filter by.
+	// Clid is the customer-side caller ID to filter by.
 	Clid string `dyvms:"Clid"`
-	// Cno: Agent numbers (3-10 digits each), comma-separated, at most 100; exact
-	// match.
+	// Cno is the agent numbers (3-10 digits each), comma-separated, at most 100;
+	// exact match.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer numbers, comma-separated, at most 100; exact match.
+	// CustomerNumber is the customer numbers, comma-separated, at most 100; exact
+	// match.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// DownGrade: Call downgraded: 0 no, 1 yes. One of 0 (no), 1 (yes). Use Ptr(0)
-	// to send 0.
+	// DownGrade is the call downgraded: 0 no, 1 yes. One of 0 (no), 1 (yes). Use
+	// Ptr(0) to send 0.
 	DownGrade *int64 `dyvms:"DownGrade,enum=0|1"`
-	// EndTime: End time, Unix seconds; the period may not span two months;
+	// EndTime is the end time, Unix seconds; the period may not span two months;
 	// defaults to the last day of the current month.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group numbers (2-20 characters each), comma-separated, at most
-	// 10; exact match.
+	// Gno is the outbound group numbers (2-20 characters each), comma-separated,
+	// at most 10; exact match.
 	Gno string `dyvms:"Gno"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no. One of 1 (yes), 0
-	// (no). Use Ptr(0) to send 0.
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no. One of 1 (yes),
+	// 0 (no). Use Ptr(0) to send 0.
 	IsRealAnswer *int64 `dyvms:"IsRealAnswer,enum=1|0"`
-	// LeftDisplayNumber: Caller ID the customer actually saw; for AXB calls
+	// LeftDisplayNumber is the caller ID the customer actually saw; for AXB calls
 	// through a virtual number (with the switch on) this is the virtual number.
 	LeftDisplayNumber string `dyvms:"LeftDisplayNumber"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Order: Sort order: 0 by creation time ascending, 1 descending, 2 by end time
-	// ascending, 3 descending. One of 0 (created ascending), 1 (created
+	// Order is the sort order: 0 by creation time ascending, 1 descending, 2 by
+	// end time ascending, 3 descending. One of 0 (created ascending), 1 (created
 	// descending), 2 (ended ascending), 3 (ended descending). Use Ptr(0) to send
 	// 0.
 	Order *int64 `dyvms:"Order,enum=0|1|2|3"`
-	// Province: Province of the customer number (e.g. Sichuan), URL-encoded; empty
-	// means all.
+	// Province is the province of the customer number (e.g. Sichuan), URL-encoded;
+	// empty means all.
 	Province string `dyvms:"Province"`
-	// RequestUniqueID: Unique request ID to look up; the current month is searched
-	// by default, so pass StartTime for other months.
+	// RequestUniqueID is the unique request ID to look up; the current month is
+	// searched by default, so pass StartTime for other months.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// ReturnCount: Return the total count: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ReturnCount is the return the total count: 0 no, 1 yes (default). One of 0
+	// (no), 1 (yes). Use Ptr(0) to send 0.
 	ReturnCount *int64 `dyvms:"ReturnCount,enum=0|1"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start time, Unix seconds; the period may not span two months;
-	// defaults to the first day of the current month.
+	// StartTime is the start time, Unix seconds; the period may not span two
+	// months; defaults to the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Call result: 30 agent did not answer, 31 agent answered and customer
-	// not called, 32 agent answered and customer did not answer, 33 both answered,
-	// 50 direct outbound answered, 51 direct outbound customer did not answer, 52
-	// direct outbound both answered. One of 30 (agent did not answer), 31 (agent
-	// answered, customer not called), 32 (agent answered, customer did not
-	// answer), 33 (both answered), 50 (direct outbound answered), 51 (direct
+	// Status is the call result: 30 agent did not answer, 31 agent answered and
+	// customer not called, 32 agent answered and customer did not answer, 33 both
+	// answered, 50 direct outbound answered, 51 direct outbound customer did not
+	// answer, 52 direct outbound both answered. One of 30 (agent did not answer),
+	// 31 (agent answered, customer not called), 32 (agent answered, customer did
+	// not answer), 33 (both answered), 50 (direct outbound answered), 51 (direct
 	// outbound, customer did not answer), 52 (direct outbound, both answered).
 	Status int64 `dyvms:"Status,enum=30|31|32|33|50|51|52"`
-	// TimeRangeType: Which time StartTime/EndTime apply to: 1 call start time
-	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
+	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
+	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
+	// time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
-	// UniqueID: Unique ID of the call; when set, all other filters are ignored.
+	// UniqueID is the unique ID of the call; when set, all other filters are
+	// ignored.
 	UniqueID string `dyvms:"UniqueId"`
-	// UserFieldValue: Value of a custom field to match (exact, one field only);
-	// requires UserFieldkey; URL-encoded. Required when UserFieldkey is given.
+	// UserFieldValue is the value of a custom field to match (exact, one field
+	// only); requires UserFieldkey; URL-encoded. Required when UserFieldkey is
+	// given.
 	UserFieldValue string `dyvms:"UserFieldValue"`
-	// UserFieldkey: Name of a custom field to match (exact, one field only);
+	// UserFieldkey is the name of a custom field to match (exact, one field only);
 	// requires UserFieldValue; URL-encoded. Required when UserFieldValue is given.
 	UserFieldkey string `dyvms:"UserFieldkey"`
 }
@@ -6086,16 +6183,16 @@ type CloudQueryObCdrRequest struct {
 // CloudQueryObCdrResponse is the output of CloudQueryObCdr.
 type CloudQueryObCdrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryObCdrData `json:"Data"`
 }
 
-// CloudQueryObCdr: Lists agent outbound call records matching the given
-// filters. Required: EnterpriseID. No QPS limit is documented.
-// CloudQueryObCdrAll walks every page.
+// CloudQueryObCdr lists agent outbound call records matching the given filters.
+// Required: EnterpriseID. No QPS limit is documented. CloudQueryObCdrAll walks
+// every page.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudQueryObCdr(ctx context.Context, req *CloudQueryObCdrRequest, opts ...CallOption) (*CloudQueryObCdrResponse, error) {
@@ -6119,184 +6216,188 @@ func (c *Client) CloudQueryObCdrAll(ctx context.Context, req *CloudQueryObCdrReq
 
 // CloudQueryPredictiveCallCdrData is response data.
 type CloudQueryPredictiveCallCdrData struct {
-	// List: Predictive outbound call records.
+	// List is the predictive outbound call records.
 	List []CloudQueryPredictiveCallCdrList `json:"List"`
 }
 
 // CloudQueryPredictiveCallCdrList is predictive outbound call records.
 type CloudQueryPredictiveCallCdrList struct {
-	// AgentName: Agent name, e.g. "Zhang San 1010".
+	// AgentName is the agent name, e.g. "Zhang San 1010".
 	AgentName string `json:"AgentName"`
-	// AnswerTime: Time the system answered, Unix seconds.
+	// AnswerTime is the time the system answered, Unix seconds.
 	AnswerTime string `json:"AnswerTime"`
-	// BridgeDuration: Handling time in seconds.
+	// BridgeDuration is the handling time in seconds.
 	BridgeDuration string `json:"BridgeDuration"`
-	// BridgeTime: Time the agent answered, Unix seconds.
+	// BridgeTime is the time the agent answered, Unix seconds.
 	BridgeTime string `json:"BridgeTime"`
-	// CallID: Unique ID of the call.
+	// CallID is the unique ID of the call.
 	CallID string `json:"CallId"`
-	// CallType: Call type (e.g. webcall).
+	// CallType is the call type (e.g. webcall).
 	CallType string `json:"CallType"`
-	// CalleeClid: Caller ID shown to the second party.
+	// CalleeClid is the caller ID shown to the second party.
 	CalleeClid string `json:"CalleeClid"`
-	// CalleeDisplayNumber: Caller ID the second party actually saw.
+	// CalleeDisplayNumber is the caller ID the second party actually saw.
 	CalleeDisplayNumber string `json:"CalleeDisplayNumber"`
-	// CalleeNumber: Agent phone: area code plus a 7-8 digit landline number
+	// CalleeNumber is the agent phone: area code plus a 7-8 digit landline number
 	// without "-", or an 11-digit mobile number.
 	CalleeNumber string `json:"CalleeNumber"`
-	// CalleeRingingTime: Time the customer's phone started ringing, Unix seconds.
+	// CalleeRingingTime is the time the customer's phone started ringing, Unix
+	// seconds.
 	CalleeRingingTime string `json:"CalleeRingingTime"`
-	// Clid: Caller-ID number.
+	// Clid is the caller-ID number.
 	Clid string `json:"Clid"`
-	// Cno: Agent number, e.g. 2000.
+	// Cno is the agent number, e.g. 2000.
 	Cno string `json:"Cno"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number: landline with area code or 11-digit mobile,
-	// or virtual number-extension (e.g. 18701051984-7538).
+	// CustomerNumber is the customer number: landline with area code or 11-digit
+	// mobile, or virtual number-extension (e.g. 18701051984-7538).
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// DetailRingingTime: Ringing time of the desk phone after transfer, Unix
+	// DetailRingingTime is the ringing time of the desk phone after transfer, Unix
 	// seconds; may be 0 if there was no transfer.
 	DetailRingingTime string `json:"DetailRingingTime"`
-	// DisplayNumber: Caller ID the customer actually saw; a virtual number for AXB
-	// calls.
+	// DisplayNumber is the caller ID the customer actually saw; a virtual number
+	// for AXB calls.
 	DisplayNumber string `json:"DisplayNumber"`
-	// DownGrade: Call downgraded: 0 no, 1 yes.
+	// DownGrade is the call downgraded: 0 no, 1 yes.
 	DownGrade string `json:"DownGrade"`
-	// DownGradeCounts: Number of downgrades.
+	// DownGradeCounts is the number of downgrades.
 	DownGradeCounts string `json:"DownGradeCounts"`
-	// EndReason: Reason the call ended after answer: 1000 main channel hung up,
-	// 1001 other channel hung up, 1002 forcibly disconnected.
+	// EndReason is the reason the call ended after answer: 1000 main channel hung
+	// up, 1001 other channel hung up, 1002 forcibly disconnected.
 	EndReason string `json:"EndReason"`
-	// EndTime: Call end time, Unix seconds.
+	// EndTime is the call end time, Unix seconds.
 	EndTime string `json:"EndTime"`
-	// Gno: Outbound group number of the agent, e.g. 2000.
+	// Gno is the outbound group number of the agent, e.g. 2000.
 	Gno string `json:"Gno"`
-	// ID: Primary key of the call record.
+	// ID is the primary key of the call record.
 	ID string `json:"Id"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no, or empty.
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no, or empty.
 	IsRealAnswer string `json:"IsRealAnswer"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// NumberTrunk: Trunk number.
+	// NumberTrunk is the trunk number.
 	NumberTrunk string `json:"NumberTrunk"`
-	// Qno: Queue number, e.g. 1000.
+	// Qno is the queue number, e.g. 1000.
 	Qno string `json:"Qno"`
-	// RealAnswerTime: Time a real person answered, Unix seconds.
+	// RealAnswerTime is the time a real person answered, Unix seconds.
 	RealAnswerTime string `json:"RealAnswerTime"`
-	// RecordFile: Recordings of the call.
+	// RecordFile is the recordings of the call.
 	RecordFile []CloudQueryPredictiveCallCdrRecordFile `json:"RecordFile"`
-	// RequestUniqueID: User-defined call identifier.
+	// RequestUniqueID is the user-defined call identifier.
 	RequestUniqueID string `json:"RequestUniqueId"`
-	// SipCause: Number-status recognition code.
+	// SipCause is the number-status recognition code.
 	SipCause string `json:"SipCause"`
-	// SipCauseStr: Call result.
+	// SipCauseStr is the call result.
 	SipCauseStr string `json:"SipCauseStr"`
-	// StartTime: Time the call entered the system, Unix seconds.
+	// StartTime is the time the call entered the system, Unix seconds.
 	StartTime string `json:"StartTime"`
-	// Status: Outbound result, e.g. customer answered.
+	// Status is the outbound result, e.g. customer answered.
 	Status string `json:"Status"`
-	// StatusCode: Outbound result code: 40 customer did not answer, 41 customer
-	// answered, 42 called, 43 both answered.
+	// StatusCode is the outbound result code: 40 customer did not answer, 41
+	// customer answered, 42 called, 43 both answered.
 	StatusCode string `json:"StatusCode"`
-	// TaskFileID: Task file (batch) ID.
+	// TaskFileID is the task file (batch) ID.
 	TaskFileID string `json:"TaskFileId"`
-	// TaskID: Task ID.
+	// TaskID is the task ID.
 	TaskID string `json:"TaskId"`
-	// TaskName: Task name.
+	// TaskName is the task name.
 	TaskName string `json:"TaskName"`
-	// TotalDuration: Total call duration, in seconds.
+	// TotalDuration is the total call duration, in seconds.
 	TotalDuration string `json:"TotalDuration"`
-	// TrunkGroupKey: Trunk group code.
+	// TrunkGroupKey is the trunk group code.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// UniqueID: Unique ID of the call.
+	// UniqueID is the unique ID of the call.
 	UniqueID string `json:"UniqueId"`
-	// UserField: Custom fields of the call record, as a JSON object.
+	// UserField is the custom fields of the call record, as a JSON object.
 	UserField map[string]any `json:"UserField"`
-	// VadIn: Share of speech in the "in" direction, 0-100 percent.
+	// VadIn is the share of speech in the "in" direction, 0-100 percent.
 	VadIn string `json:"VadIn"`
-	// VadOut: Share of speech in the "out" direction, 0-100 percent.
+	// VadOut is the share of speech in the "out" direction, 0-100 percent.
 	VadOut string `json:"VadOut"`
-	// WaitDuration: Customer waiting time, in seconds.
+	// WaitDuration is the customer waiting time, in seconds.
 	WaitDuration string `json:"WaitDuration"`
-	// XNumber: Virtual number.
+	// XNumber is the virtual number.
 	XNumber string `json:"XNumber"`
 }
 
 // CloudQueryPredictiveCallCdrRecordFile is recordings of the call.
 type CloudQueryPredictiveCallCdrRecordFile struct {
-	// File: Recording file name.
+	// File is the recording file name.
 	File string `json:"File"`
-	// MonitorType: Recording mode: 1 mixed, 2 split (two mono WAV files), 3
+	// MonitorType is the recording mode: 1 mixed, 2 split (two mono WAV files), 3
 	// voicemail, 5 split (one stereo WAV file).
 	MonitorType int64 `json:"Monitor_type"`
-	// Type: record (call recording) or voicemail.
+	// Type is the record (call recording) or voicemail.
 	Type string `json:"Type"`
 }
 
 // CloudQueryPredictiveCallCdrRequest is the input of
 // CloudQueryPredictiveCallCdr.
 type CloudQueryPredictiveCallCdrRequest struct {
-	// AgentName: Agent name to filter by.
+	// AgentName is the agent name to filter by.
 	AgentName string `dyvms:"AgentName"`
-	// City: City of the customer number (e.g. Chengdu), URL-encoded; empty means
-	// all.
+	// City is the city of the customer number (e.g. Chengdu), URL-encoded; empty
+	// means all.
 	City string `dyvms:"City"`
-	// Clid: Caller ID shown.
+	// Clid is the caller ID shown.
 	Clid string `dyvms:"Clid"`
-	// Cno: Agent number, 3-10 digits.
+	// Cno is the agent number, 3-10 digits.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number, e.g. 18012345678.
+	// CustomerNumber is the customer number, e.g. 18012345678.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// DisplayNumber: Caller ID the customer actually saw; a virtual number for AXB
-	// calls.
+	// DisplayNumber is the caller ID the customer actually saw; a virtual number
+	// for AXB calls.
 	DisplayNumber string `dyvms:"DisplayNumber"`
-	// DownGrade: Call downgraded: 0 no, 1 yes. One of 0 (no), 1 (yes). Use Ptr(0)
-	// to send 0.
+	// DownGrade is the call downgraded: 0 no, 1 yes. One of 0 (no), 1 (yes). Use
+	// Ptr(0) to send 0.
 	DownGrade *int64 `dyvms:"DownGrade,enum=0|1"`
-	// EndTime: End time, Unix seconds; the period may not span two months;
+	// EndTime is the end time, Unix seconds; the period may not span two months;
 	// defaults to the last day of the current month.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group numbers (2-20 characters each), comma-separated, at most
-	// 10; exact match.
+	// Gno is the outbound group numbers (2-20 characters each), comma-separated,
+	// at most 10; exact match.
 	Gno string `dyvms:"Gno"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no. One of 1 (yes), 0
-	// (no). Use Ptr(0) to send 0.
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no. One of 1 (yes),
+	// 0 (no). Use Ptr(0) to send 0.
 	IsRealAnswer *int64 `dyvms:"IsRealAnswer,enum=1|0"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Province: Province of the customer number (e.g. Sichuan), URL-encoded; empty
-	// means all.
+	// Province is the province of the customer number (e.g. Sichuan), URL-encoded;
+	// empty means all.
 	Province string `dyvms:"Province"`
-	// RequestUniqueID: Unique request ID to look up; the current month is searched
-	// by default, so pass StartTime for other months.
+	// RequestUniqueID is the unique request ID to look up; the current month is
+	// searched by default, so pass StartTime for other months.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start time, Unix seconds; the period may not span two months;
-	// defaults to the first day of the current month.
+	// StartTime is the start time, Unix seconds; the period may not span two
+	// months; defaults to the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Call result: 40 customer did not answer, 41 customer answered, 42
-	// called, 43 both answered. One of 40 (customer did not answer), 41 (customer
-	// answered), 42 (called), 43 (both answered).
+	// Status is the call result: 40 customer did not answer, 41 customer answered,
+	// 42 called, 43 both answered. One of 40 (customer did not answer), 41
+	// (customer answered), 42 (called), 43 (both answered).
 	Status int64 `dyvms:"Status,enum=40|41|42|43"`
-	// TaskFileID: Batch ID.
+	// TaskFileID is the batch ID.
 	TaskFileID int64 `dyvms:"TaskFileId"`
-	// TaskID: Outbound task ID.
+	// TaskID is the outbound task ID.
 	TaskID int64 `dyvms:"TaskId"`
-	// TimeRangeType: Which time StartTime/EndTime apply to: 1 call start time
-	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
+	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
+	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
+	// time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
-	// UniqueID: Unique ID of the call; when set, all other filters are ignored.
+	// UniqueID is the unique ID of the call; when set, all other filters are
+	// ignored.
 	UniqueID string `dyvms:"UniqueId"`
-	// UserFieldValue: Value of a custom field to match (exact, one field only);
-	// requires UserFieldkey; URL-encoded. Required when UserFieldkey is given.
+	// UserFieldValue is the value of a custom field to match (exact, one field
+	// only); requires UserFieldkey; URL-encoded. Required when UserFieldkey is
+	// given.
 	UserFieldValue string `dyvms:"UserFieldValue"`
-	// UserFieldkey: Name of a custom field to match (exact, one field only);
+	// UserFieldkey is the name of a custom field to match (exact, one field only);
 	// requires UserFieldValue; URL-encoded. Required when UserFieldValue is given.
 	UserFieldkey string `dyvms:"UserFieldkey"`
 }
@@ -6305,14 +6406,14 @@ type CloudQueryPredictiveCallCdrRequest struct {
 // CloudQueryPredictiveCallCdr.
 type CloudQueryPredictiveCallCdrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryPredictiveCallCdrData `json:"Data"`
 }
 
-// CloudQueryPredictiveCallCdr: Lists predictive outbound call records matching
+// CloudQueryPredictiveCallCdr lists predictive outbound call records matching
 // the given filters. Required: EnterpriseID. No QPS limit is documented.
 // CloudQueryPredictiveCallCdrAll walks every page.
 //
@@ -6339,64 +6440,64 @@ func (c *Client) CloudQueryPredictiveCallCdrAll(ctx context.Context, req *CloudQ
 
 // CloudQueryRasrEventData is response data.
 type CloudQueryRasrEventData struct {
-	// List: Returned data.
+	// List is the returned data.
 	List []CloudQueryRasrEventList `json:"List"`
 }
 
 // CloudQueryRasrEventList is returned data.
 type CloudQueryRasrEventList struct {
-	// BotText: Text spoken by the robot.
+	// BotText is the text spoken by the robot.
 	BotText string `json:"BotText"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CustomerNumber: Customer number.
+	// CustomerNumber is the customer number.
 	CustomerNumber string `json:"CustomerNumber"`
-	// EndTime: End time.
+	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
-	// Engine: Engine.
+	// Engine is the engine.
 	Engine string `json:"Engine"`
-	// EnterpriseID: Call-centre (enterprise) ID.
+	// EnterpriseID is the call-centre (enterprise) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// MainUniqueID: Unique ID of the call.
+	// MainUniqueID is the unique ID of the call.
 	MainUniqueID string `json:"MainUniqueId"`
-	// MixRecordFile: File name of the mixed recording.
+	// MixRecordFile is the file name of the mixed recording.
 	MixRecordFile string `json:"MixRecordFile"`
-	// MonitorSide: Side monitored: 1 agent side (second side for webcall), 2
+	// MonitorSide is the side monitored: 1 agent side (second side for webcall), 2
 	// customer side (first side for webcall).
 	MonitorSide string `json:"MonitorSide"`
-	// OutRecordFile: File name of the robot-side recording.
+	// OutRecordFile is the file name of the robot-side recording.
 	OutRecordFile string `json:"OutRecordFile"`
-	// RasrDuration: Duration.
+	// RasrDuration is the duration.
 	RasrDuration string `json:"RasrDuration"`
-	// RecordFile: File name of the customer-side recording.
+	// RecordFile is the file name of the customer-side recording.
 	RecordFile string `json:"RecordFile"`
-	// StartTime: Start time.
+	// StartTime is the start time.
 	StartTime int64 `json:"StartTime"`
-	// Text: Text spoken by the customer.
+	// Text is the text spoken by the customer.
 	Text string `json:"Text"`
-	// UniqueID: Unique ID of the call.
+	// UniqueID is the unique ID of the call.
 	UniqueID string `json:"UniqueId"`
 }
 
 // CloudQueryRasrEventRequest is the input of CloudQueryRasrEvent.
 type CloudQueryRasrEventRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// UniqueID: Unique ID of the call. Required.
+	// UniqueID is the unique ID of the call. Required.
 	UniqueID string `dyvms:"UniqueId,required"`
 }
 
 // CloudQueryRasrEventResponse is the output of CloudQueryRasrEvent.
 type CloudQueryRasrEventResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryRasrEventData `json:"Data"`
 }
 
-// CloudQueryRasrEvent: Returns the real-time speech-recognition (voice robot)
+// CloudQueryRasrEvent returns the real-time speech-recognition (voice robot)
 // events of a call. Required: EnterpriseID, UniqueID. No QPS limit is
 // documented.
 //
@@ -6407,158 +6508,162 @@ func (c *Client) CloudQueryRasrEvent(ctx context.Context, req *CloudQueryRasrEve
 
 // CloudQueryTaskData is response data.
 type CloudQueryTaskData struct {
-	// TaskProperties: Tasks.
-	TaskProperties []CloudQueryTaskTaskProperties `json:"TaskProperties"`
+	// TaskProperties is the tasks.
+	TaskProperties []CloudQueryTaskTaskProperty `json:"TaskProperties"`
 }
 
-// CloudQueryTaskTaskProperties is tasks.
-type CloudQueryTaskTaskProperties struct {
-	// AgentGroup: Outbound group number.
+// CloudQueryTaskTaskProperty is tasks.
+type CloudQueryTaskTaskProperty struct {
+	// AgentGroup is the outbound group number.
 	AgentGroup string `json:"AgentGroup"`
-	// AgentTimeout: Agent ring timeout, in seconds.
+	// AgentTimeout is the agent ring timeout, in seconds.
 	AgentTimeout int64 `json:"AgentTimeout"`
-	// AnswerRate: Initial expected customer answer rate.
+	// AnswerRate is the initial expected customer answer rate.
 	AnswerRate int64 `json:"AnswerRate"`
-	// AutoComplete: Auto-complete: 0 off, 1 on.
+	// AutoComplete is the auto-complete: 0 off, 1 on.
 	AutoComplete int64 `json:"AutoComplete"`
-	// AutoStart: Scheduled start: 0 off, 1 on.
+	// AutoStart is the scheduled start: 0 off, 1 on.
 	AutoStart int64 `json:"AutoStart"`
-	// AutoStartDay: Scheduled start date, yyyy-MM-dd.
+	// AutoStartDay is the scheduled start date, yyyy-MM-dd.
 	AutoStartDay string `json:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time, HH:mm:ss.
+	// AutoStartTime is the scheduled start time, HH:mm:ss.
 	AutoStartTime string `json:"AutoStartTime"`
-	// AutoStop: Scheduled completion: 0 off, 1 on.
+	// AutoStop is the scheduled completion: 0 off, 1 on.
 	AutoStop int64 `json:"AutoStop"`
-	// AutoStopDay: Scheduled completion date, yyyy-MM-dd.
+	// AutoStopDay is the scheduled completion date, yyyy-MM-dd.
 	AutoStopDay string `json:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time, HH:mm:ss.
+	// AutoStopTime is the scheduled completion time, HH:mm:ss.
 	AutoStopTime string `json:"AutoStopTime"`
-	// AutoTaskType: Calling mode: 0 continuous, 1 interval.
+	// AutoTaskType is the calling mode: 0 continuous, 1 interval.
 	AutoTaskType int64 `json:"AutoTaskType"`
-	// AutoTriggerTimeStrategy: Time windows for interval calling: time-condition
-	// IDs, comma-separated (e.g. 9,22).
+	// AutoTriggerTimeStrategy is the time windows for interval calling:
+	// time-condition IDs, comma-separated (e.g. 9,22).
 	AutoTriggerTimeStrategy string `json:"AutoTriggerTimeStrategy"`
-	// CallGroupType: How agents are assigned: 1 list of agent numbers, 2 outbound
-	// group.
+	// CallGroupType is the how agents are assigned: 1 list of agent numbers, 2
+	// outbound group.
 	CallGroupType int64 `json:"CallGroupType"`
-	// CallLimitStrategy: Daily cap on calls answered per agent, as a JSON array
-	// [{"cnos":[...],"limit":"5"}]. DecodeCallLimitStrategy decodes it.
+	// CallLimitStrategy is the daily cap on calls answered per agent, as a JSON
+	// array [{"cnos":[...],"limit":"5"}]. DecodeCallLimitStrategy decodes it.
 	CallLimitStrategy string `json:"CallLimitStrategy"`
-	// CallPriorityStrategy: Call order as JSON
+	// CallPriorityStrategy is the call order as JSON
 	// {"strategy":[{"sort":1,"type":"retryCall","desc":0},{"sort":2,"type":"firstCall","orderType":0}]}:
 	// retryCall desc 0 earlier rounds first, 1 later rounds first; firstCall
 	// orderType 0 by priority, 1 random, 2 by import time.
 	// DecodeCallPriorityStrategy decodes it.
 	CallPriorityStrategy string `json:"CallPriorityStrategy"`
-	// CallRouteStrategy: Routing after answer: 1 straight to an agent (overflow to
-	// the IVR if none is free), 2 AI robot first, then an agent as needed.
+	// CallRouteStrategy is the routing after answer: 1 straight to an agent
+	// (overflow to the IVR if none is free), 2 AI robot first, then an agent as
+	// needed.
 	CallRouteStrategy int64 `json:"CallRouteStrategy"`
-	// CallStrategy: Agent selection rule: 1 random, 2 sequential, 3 longest time
-	// since the last call, 4 longest in idle state.
+	// CallStrategy is the agent selection rule: 1 random, 2 sequential, 3 longest
+	// time since the last call, 4 longest in idle state.
 	CallStrategy int64 `json:"CallStrategy"`
-	// CallVariables: Agent channel variables. DecodeCallVariables decodes it.
+	// CallVariables is the agent channel variables. DecodeCallVariables decodes
+	// it.
 	CallVariables string `json:"CallVariables"`
-	// ClidProperty: Caller-ID selection rule as JSON, e.g.
+	// ClidProperty is the caller-ID selection rule as JSON, e.g.
 	// {"defaultAreaCode":"010","isMatchCapital":"1"}. DecodeClidProperty decodes
 	// it.
 	ClidProperty string `json:"ClidProperty"`
-	// Cnos: Agent numbers.
+	// Cnos is the agent numbers.
 	Cnos string `json:"Cnos"`
-	// Concurrency: Maximum concurrency.
+	// Concurrency is the maximum concurrency.
 	Concurrency int64 `json:"Concurrency"`
-	// CreateTime: Task creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the task creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// CustomerClidType: Customer-side caller-ID rule: 1 random, 2 by area code.
+	// CustomerClidType is the customer-side caller-ID rule: 1 random, 2 by area
+	// code.
 	CustomerClidType int64 `json:"CustomerClidType"`
-	// CustomerClidWeight: Weights of caller-ID numbers. DecodeCustomerClidWeight
-	// decodes it.
+	// CustomerClidWeight is the weights of caller-ID numbers.
+	// DecodeCustomerClidWeight decodes it.
 	CustomerClidWeight string `json:"CustomerClidWeight"`
-	// CustomerClidWeightFlag: Caller-ID weighting switch: 0 off, 1 on.
+	// CustomerClidWeightFlag is the caller-ID weighting switch: 0 off, 1 on.
 	CustomerClidWeightFlag int64 `json:"CustomerClidWeightFlag"`
-	// CustomerClids: Customer-side caller-ID numbers.
+	// CustomerClids is the customer-side caller-ID numbers.
 	CustomerClids string `json:"CustomerClids"`
-	// CustomerClidsCategory: Customer-side caller-ID type: 1 landline, 2 mobile, 4
-	// number pool, 5 caller-ID navigation.
+	// CustomerClidsCategory is the customer-side caller-ID type: 1 landline, 2
+	// mobile, 4 number pool, 5 caller-ID navigation.
 	CustomerClidsCategory int64 `json:"CustomerClidsCategory"`
-	// CustomerMoh: Customer-side hold music.
+	// CustomerMoh is the customer-side hold music.
 	CustomerMoh string `json:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout, in seconds.
+	// CustomerTimeout is the customer ring timeout, in seconds.
 	CustomerTimeout int64 `json:"CustomerTimeout"`
-	// CustomerVoice: Customer-side prompt.
+	// CustomerVoice is the customer-side prompt.
 	CustomerVoice string `json:"CustomerVoice"`
-	// Description: Task description.
+	// Description is the task description.
 	Description string `json:"Description"`
-	// EnterpriseID: Call-centre ID.
+	// EnterpriseID is the call-centre ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ForceEndFlag: Whether the task is forced to end at the scheduled completion
-	// time: 0 no, 1 yes.
+	// ForceEndFlag says whether the task is forced to end at the scheduled
+	// completion time: 0 no, 1 yes.
 	ForceEndFlag int64 `json:"ForceEndFlag"`
-	// ID: Outbound task ID.
+	// ID is the outbound task ID.
 	ID int64 `json:"Id"`
-	// IsRewarm: Warm up again after a pause: 0 off, 1 on.
+	// IsRewarm is the warm up again after a pause: 0 off, 1 on.
 	IsRewarm int64 `json:"IsRewarm"`
-	// IvrID: Voice navigation (IVR) ID: for predictive tasks, overflow target when
-	// no agent is free in time (or the first stop in AI mode); for automatic
-	// tasks, where answered calls go.
+	// IvrID is the voice navigation (IVR) ID: for predictive tasks, overflow
+	// target when no agent is free in time (or the first stop in AI mode); for
+	// automatic tasks, where answered calls go.
 	IvrID int64 `json:"IvrId"`
-	// MaxWaitTime: Maximum agent idle time, in seconds.
+	// MaxWaitTime is the maximum agent idle time, in seconds.
 	MaxWaitTime int64 `json:"MaxWaitTime"`
-	// MinAvailableAgentCount: Minimum available agents.
+	// MinAvailableAgentCount is the minimum available agents.
 	MinAvailableAgentCount int64 `json:"MinAvailableAgentCount"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverCallLimitCnos: Agents over the call limit.
+	// OverCallLimitCnos is the agents over the call limit.
 	OverCallLimitCnos string `json:"OverCallLimitCnos"`
-	// OverTime: Task end time.
+	// OverTime is the task end time.
 	OverTime string `json:"OverTime"`
-	// PauseDuration: Task pause duration within the scheduled window, in minutes.
+	// PauseDuration is the task pause duration within the scheduled window, in
+	// minutes.
 	PauseDuration int64 `json:"PauseDuration"`
-	// PauseTime: Time the task was paused.
+	// PauseTime is the time the task was paused.
 	PauseTime string `json:"PauseTime"`
-	// PredictAdjust: Over-dial rate.
+	// PredictAdjust is the over-dial rate.
 	PredictAdjust int64 `json:"PredictAdjust"`
-	// Quotiety: Nuisance factor, with up to two decimals.
+	// Quotiety is the nuisance factor, with up to two decimals.
 	Quotiety float64 `json:"Quotiety"`
-	// RetryStrategy: Retry strategy as JSON: basic
+	// RetryStrategy is the retry strategy as JSON: basic
 	// {"retry":n,"strategy":[{"round":1,"time":"d-h-m"},...]} or advanced
 	// (number-status recognition, automatic tasks only) as an array of
 	// {condition:{sipCause:[...]}, retry, sort, strategy}. DecodeRetryStrategy
 	// decodes it.
 	RetryStrategy string `json:"RetryStrategy"`
-	// RetryStrategyOnlyToday: Retries only today: 0 off, 1 on and delete pending
-	// retries and uncalled numbers, 2 on and delete pending retries, 3 on and
-	// delete uncalled numbers.
+	// RetryStrategyOnlyToday is the retries only today: 0 off, 1 on and delete
+	// pending retries and uncalled numbers, 2 on and delete pending retries, 3 on
+	// and delete uncalled numbers.
 	RetryStrategyOnlyToday int64 `json:"RetryStrategyOnlyToday"`
-	// RetryStrategyTimeType: Base of retry intervals: 1 first call time, 2 last
-	// call time.
+	// RetryStrategyTimeType is the base of retry intervals: 1 first call time, 2
+	// last call time.
 	RetryStrategyTimeType int64 `json:"RetryStrategyTimeType"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status int64 `json:"Status"`
-	// StatusDescription: Description of the task status.
+	// StatusDescription is the description of the task status.
 	StatusDescription string `json:"StatusDescription"`
-	// StatusTriggerType: What changed the task status: 0 system, 1 a person.
+	// StatusTriggerType is the what changed the task status: 0 system, 1 a person.
 	StatusTriggerType int64 `json:"StatusTriggerType"`
-	// TimeStrategy: No-call time windows: time-condition IDs, comma-separated
-	// (e.g. 9,22).
+	// TimeStrategy is the no-call time windows: time-condition IDs,
+	// comma-separated (e.g. 9,22).
 	TimeStrategy string `json:"TimeStrategy"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound.
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound.
 	Type int64 `json:"Type"`
-	// UserFields: Custom task fields. DecodeUserFields decodes it.
+	// UserFields is the custom task fields. DecodeUserFields decodes it.
 	UserFields string `json:"UserFields"`
-	// WarmUpDuration: Task warm-up time, in seconds.
+	// WarmUpDuration is the task warm-up time, in seconds.
 	WarmUpDuration int64 `json:"WarmUpDuration"`
-	// Wrapup: Agent wrap-up time, in seconds.
+	// Wrapup is the agent wrap-up time, in seconds.
 	Wrapup int64 `json:"Wrapup"`
 }
 
 // CloudQueryTaskCallLimitStrategyValue is daily cap on calls answered per
 // agent, as a JSON array [{"cnos":[...],"limit":"5"}].
 type CloudQueryTaskCallLimitStrategyValue struct {
-	// Cnos: Agent numbers the cap applies to.
+	// Cnos is the agent numbers the cap applies to.
 	Cnos []string `json:"cnos"`
-	// Limit: Maximum number of calls each of these agents answers per day.
+	// Limit is the maximum number of calls each of these agents answers per day.
 	Limit string `json:"limit"`
 }
 
@@ -6567,39 +6672,39 @@ type CloudQueryTaskCallLimitStrategyValue struct {
 // retryCall desc 0 earlier rounds first, 1 later rounds first; firstCall
 // orderType 0 by priority, 1 random, 2 by import time.
 type CloudQueryTaskCallPriorityStrategyValue struct {
-	// Strategy: One entry per kind of number, in calling order.
+	// Strategy is the one entry per kind of number, in calling order.
 	Strategy []CloudQueryTaskStrategy `json:"strategy"`
 }
 
 // CloudQueryTaskStrategy is one entry per kind of number, in calling order.
 type CloudQueryTaskStrategy struct {
-	// Sort: Calling order of this kind of number.
+	// Sort is the calling order of this kind of number.
 	Sort int64 `json:"sort"`
-	// Type: Kind of number: retryCall (numbers to retry) or firstCall (numbers not
-	// yet called).
+	// Type is the kind of number: retryCall (numbers to retry) or firstCall
+	// (numbers not yet called).
 	Type string `json:"type"`
-	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
-	// first.
+	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
+	// rounds first.
 	Desc int64 `json:"desc"`
-	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType int64 `json:"orderType"`
 }
 
 // CloudQueryTaskClidPropertyValue is caller-ID selection rule as JSON, e.g.
 // {"defaultAreaCode":"010","isMatchCapital":"1"}.
 type CloudQueryTaskClidPropertyValue struct {
-	// DefaultAreaCode: Default area code for choosing the caller ID.
+	// DefaultAreaCode is the default area code for choosing the caller ID.
 	DefaultAreaCode string `json:"defaultAreaCode"`
-	// IsMatchCapital: Whether to prefer a number of the provincial capital: "1"
-	// yes, "0" no.
+	// IsMatchCapital says whether to prefer a number of the provincial capital:
+	// "1" yes, "0" no.
 	IsMatchCapital string `json:"isMatchCapital"`
 }
 
 // CloudQueryTaskCustomerClidWeightValue is weights of caller-ID numbers.
 type CloudQueryTaskCustomerClidWeightValue struct {
-	// Number: Caller-ID numbers of this group, comma-separated.
+	// Number is the caller-ID numbers of this group, comma-separated.
 	Number string `json:"number"`
-	// Weight: Relative weight of this group.
+	// Weight is the relative weight of this group.
 	Weight string `json:"weight"`
 }
 
@@ -6608,111 +6713,111 @@ type CloudQueryTaskCustomerClidWeightValue struct {
 // (number-status recognition, automatic tasks only) as an array of
 // {condition:{sipCause:[...]}, retry, sort, strategy}.
 type CloudQueryTaskRetryStrategyValue struct {
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry int64 `json:"retry"`
-	// Strategy: Retry rounds.
+	// Strategy is the retry rounds.
 	Strategy []CloudQueryTaskRetryStrategyValueStrategy `json:"strategy"`
 }
 
 // CloudQueryTaskRetryStrategyValueStrategy is retry rounds.
 type CloudQueryTaskRetryStrategyValueStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round int64 `json:"round"`
-	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
+	// Time is the interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time"`
 }
 
 // CloudQueryTaskRequest is the input of CloudQueryTask.
 type CloudQueryTaskRequest struct {
-	// AutoStart: Scheduled start: 0 off, 1 on. One of 0 (off), 1 (on). Use Ptr(0)
-	// to send 0.
+	// AutoStart is the scheduled start: 0 off, 1 on. One of 0 (off), 1 (on). Use
+	// Ptr(0) to send 0.
 	AutoStart *int64 `dyvms:"AutoStart,enum=0|1"`
-	// AutoStop: Scheduled end: 0 off, 1 on. One of 0 (off), 1 (on). Use Ptr(0) to
-	// send 0.
+	// AutoStop is the scheduled end: 0 off, 1 on. One of 0 (off), 1 (on). Use
+	// Ptr(0) to send 0.
 	AutoStop *int64 `dyvms:"AutoStop,enum=0|1"`
-	// EndTime: End of the time range, e.g. "2019-10-11 23:59:59".
+	// EndTime is the end of the time range, e.g. "2019-10-11 23:59:59".
 	EndTime string `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Limit: Number of records, 1-100; default 10.
+	// Limit is the number of records, 1-100; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=100"`
-	// Name: Task name, URL-encoded as UTF-8.
+	// Name is the task name, URL-encoded as UTF-8.
 	Name string `dyvms:"Name"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start of the time range, e.g. "2019-10-11 00:00:00".
+	// StartTime is the start of the time range, e.g. "2019-10-11 00:00:00".
 	StartTime string `dyvms:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended. One of 0
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended. One of 0
 	// (initial), 1 (running), 2 (paused), 3 (ended). Use Ptr(0) to send 0.
 	Status *int64 `dyvms:"Status,enum=0|1|2|3"`
-	// TimeType: Time the range applies to: 1 task start, 2 task end, 3 task
+	// TimeType is the time the range applies to: 1 task start, 2 task end, 3 task
 	// creation. One of 1 (start time), 2 (end time), 3 (creation time).
 	TimeType int64 `dyvms:"TimeType,enum=1|2|3"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound. Required. One
-	// of 1 (predictive outbound), 2 (automatic outbound).
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound.
+	// Required. One of 1 (predictive outbound), 2 (automatic outbound).
 	Type int64 `dyvms:"Type,required,enum=1|2"`
 }
 
 // CloudQueryTaskResponse is the output of CloudQueryTask.
 type CloudQueryTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryTaskData `json:"Data"`
 }
 
 // DecodeCallLimitStrategy decodes CallLimitStrategy, a JSON document in a
 // string. An empty CallLimitStrategy gives the zero value; a malformed one is
 // an error here and never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeCallLimitStrategy() ([]CloudQueryTaskCallLimitStrategyValue, error) {
+func (v CloudQueryTaskTaskProperty) DecodeCallLimitStrategy() ([]CloudQueryTaskCallLimitStrategyValue, error) {
 	return decodeInner[[]CloudQueryTaskCallLimitStrategyValue]("CloudQueryTask", "CallLimitStrategy", v.CallLimitStrategy)
 }
 
 // DecodeCallPriorityStrategy decodes CallPriorityStrategy, a JSON document in a
 // string. An empty CallPriorityStrategy gives the zero value; a malformed one
 // is an error here and never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeCallPriorityStrategy() (CloudQueryTaskCallPriorityStrategyValue, error) {
+func (v CloudQueryTaskTaskProperty) DecodeCallPriorityStrategy() (CloudQueryTaskCallPriorityStrategyValue, error) {
 	return decodeInner[CloudQueryTaskCallPriorityStrategyValue]("CloudQueryTask", "CallPriorityStrategy", v.CallPriorityStrategy)
 }
 
 // DecodeCallVariables decodes CallVariables, a JSON document in a string. An
 // empty CallVariables gives the zero value; a malformed one is an error here
 // and never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeCallVariables() ([]map[string]any, error) {
+func (v CloudQueryTaskTaskProperty) DecodeCallVariables() ([]map[string]any, error) {
 	return decodeInner[[]map[string]any]("CloudQueryTask", "CallVariables", v.CallVariables)
 }
 
 // DecodeClidProperty decodes ClidProperty, a JSON document in a string. An
 // empty ClidProperty gives the zero value; a malformed one is an error here and
 // never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeClidProperty() (CloudQueryTaskClidPropertyValue, error) {
+func (v CloudQueryTaskTaskProperty) DecodeClidProperty() (CloudQueryTaskClidPropertyValue, error) {
 	return decodeInner[CloudQueryTaskClidPropertyValue]("CloudQueryTask", "ClidProperty", v.ClidProperty)
 }
 
 // DecodeCustomerClidWeight decodes CustomerClidWeight, a JSON document in a
 // string. An empty CustomerClidWeight gives the zero value; a malformed one is
 // an error here and never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeCustomerClidWeight() ([]CloudQueryTaskCustomerClidWeightValue, error) {
+func (v CloudQueryTaskTaskProperty) DecodeCustomerClidWeight() ([]CloudQueryTaskCustomerClidWeightValue, error) {
 	return decodeInner[[]CloudQueryTaskCustomerClidWeightValue]("CloudQueryTask", "CustomerClidWeight", v.CustomerClidWeight)
 }
 
 // DecodeRetryStrategy decodes RetryStrategy, a JSON document in a string. An
 // empty RetryStrategy gives the zero value; a malformed one is an error here
 // and never fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeRetryStrategy() (any, error) {
+func (v CloudQueryTaskTaskProperty) DecodeRetryStrategy() (any, error) {
 	return decodeInner[any]("CloudQueryTask", "RetryStrategy", v.RetryStrategy)
 }
 
 // DecodeUserFields decodes UserFields, a JSON document in a string. An empty
 // UserFields gives the zero value; a malformed one is an error here and never
 // fails the call.
-func (v CloudQueryTaskTaskProperties) DecodeUserFields() ([]map[string]any, error) {
+func (v CloudQueryTaskTaskProperty) DecodeUserFields() ([]map[string]any, error) {
 	return decodeInner[[]map[string]any]("CloudQueryTask", "UserFields", v.UserFields)
 }
 
-// CloudQueryTask: Lists outbound call tasks matching the given filters.
+// CloudQueryTask lists outbound call tasks matching the given filters.
 // Required: EnterpriseID, Type. No QPS limit is documented. CloudQueryTaskAll
 // walks every page.
 //
@@ -6725,183 +6830,190 @@ func (c *Client) CloudQueryTask(ctx context.Context, req *CloudQueryTaskRequest,
 // page after page, fetching one page at a time. It works on a copy of req,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
-func (c *Client) CloudQueryTaskAll(ctx context.Context, req *CloudQueryTaskRequest, opts ...CallOption) iter.Seq2[CloudQueryTaskTaskProperties, error] {
+func (c *Client) CloudQueryTaskAll(ctx context.Context, req *CloudQueryTaskRequest, opts ...CallOption) iter.Seq2[CloudQueryTaskTaskProperty, error] {
 	return offsetAll(ctx, req, func(r *CloudQueryTaskRequest) *int64 { return &r.Start }, func(r *CloudQueryTaskRequest) *int64 { return &r.Limit }, 10,
-		func(ctx context.Context, r *CloudQueryTaskRequest) (page[CloudQueryTaskTaskProperties], error) {
+		func(ctx context.Context, r *CloudQueryTaskRequest) (page[CloudQueryTaskTaskProperty], error) {
 			resp, err := c.CloudQueryTask(ctx, r, opts...)
 			if err != nil {
-				return page[CloudQueryTaskTaskProperties]{}, err
+				return page[CloudQueryTaskTaskProperty]{}, err
 			}
-			return page[CloudQueryTaskTaskProperties]{items: resp.Data.TaskProperties}, nil
+			return page[CloudQueryTaskTaskProperty]{items: resp.Data.TaskProperties}, nil
 		})
 }
 
 // CloudQueryWebcallCdrData is response data.
 type CloudQueryWebcallCdrData struct {
-	// List: Webcall call records.
+	// List is the webcall call records.
 	List []CloudQueryWebcallCdrList `json:"List"`
 }
 
 // CloudQueryWebcallCdrList is webcall call records.
 type CloudQueryWebcallCdrList struct {
-	// AgentName: Agent name.
+	// AgentName is the agent name.
 	AgentName string `json:"AgentName"`
-	// AnswerTime: Time the system answered, Unix seconds.
+	// AnswerTime is the time the system answered, Unix seconds.
 	AnswerTime string `json:"AnswerTime"`
-	// BridgeDuration: Handling time in seconds.
+	// BridgeDuration is the handling time in seconds.
 	BridgeDuration string `json:"BridgeDuration"`
-	// BridgeTime: Time the agent answered, Unix seconds.
+	// BridgeTime is the time the agent answered, Unix seconds.
 	BridgeTime string `json:"BridgeTime"`
-	// CallID: Unique ID of the call.
+	// CallID is the unique ID of the call.
 	CallID string `json:"CallId"`
-	// CallType: Call type (e.g. webcall).
+	// CallType is the call type (e.g. webcall).
 	CallType string `json:"CallType"`
-	// CalleeClid: Caller ID shown to the second party.
+	// CalleeClid is the caller ID shown to the second party.
 	CalleeClid string `json:"CalleeClid"`
-	// CalleeDisplayNumber: Caller ID the second party actually saw.
+	// CalleeDisplayNumber is the caller ID the second party actually saw.
 	CalleeDisplayNumber string `json:"CalleeDisplayNumber"`
-	// CalleeNumber: Agent phone: area code plus a 7-8 digit landline number
+	// CalleeNumber is the agent phone: area code plus a 7-8 digit landline number
 	// without "-", or an 11-digit mobile number.
 	CalleeNumber string `json:"CalleeNumber"`
-	// CalleeRingingTime: Time the customer's phone started ringing, Unix seconds.
+	// CalleeRingingTime is the time the customer's phone started ringing, Unix
+	// seconds.
 	CalleeRingingTime string `json:"CalleeRingingTime"`
-	// Clid: Caller-ID number.
+	// Clid is the caller-ID number.
 	Clid string `json:"Clid"`
-	// Cno: Agent number, e.g. 2000.
+	// Cno is the agent number, e.g. 2000.
 	Cno string `json:"Cno"`
-	// CustomerCity: City of the customer number.
+	// CustomerCity is the city of the customer number.
 	CustomerCity string `json:"CustomerCity"`
-	// CustomerNumber: Customer number: landline with area code or 11-digit mobile,
-	// or virtual number-extension (e.g. 18701051984-7538).
+	// CustomerNumber is the customer number: landline with area code or 11-digit
+	// mobile, or virtual number-extension (e.g. 18701051984-7538).
 	CustomerNumber string `json:"CustomerNumber"`
-	// CustomerProvince: Province of the customer number.
+	// CustomerProvince is the province of the customer number.
 	CustomerProvince string `json:"CustomerProvince"`
-	// DetailRingingTime: Ringing time of the desk phone after transfer.
+	// DetailRingingTime is the ringing time of the desk phone after transfer.
 	DetailRingingTime string `json:"DetailRingingTime"`
-	// DisplayNumber: Caller ID actually shown; a virtual number for AXB calls.
+	// DisplayNumber is the caller ID actually shown; a virtual number for AXB
+	// calls.
 	DisplayNumber string `json:"DisplayNumber"`
-	// DownGrade: Call downgraded: 0 no, 1 yes.
+	// DownGrade is the call downgraded: 0 no, 1 yes.
 	DownGrade string `json:"DownGrade"`
-	// DownGradeCounts: Number of downgrades.
+	// DownGradeCounts is the number of downgrades.
 	DownGradeCounts string `json:"DownGradeCounts"`
-	// EndReason: Reason the call ended after answer: 1000 main channel hung up,
-	// 1001 other channel hung up, 1002 forcibly disconnected.
+	// EndReason is the reason the call ended after answer: 1000 main channel hung
+	// up, 1001 other channel hung up, 1002 forcibly disconnected.
 	EndReason string `json:"EndReason"`
-	// EndTime: Call end time, Unix seconds.
+	// EndTime is the call end time, Unix seconds.
 	EndTime string `json:"EndTime"`
-	// Gno: Outbound group number.
+	// Gno is the outbound group number.
 	Gno string `json:"Gno"`
-	// ID: ID.
+	// ID is the ID.
 	ID string `json:"Id"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no, or empty.
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no, or empty.
 	IsRealAnswer string `json:"IsRealAnswer"`
-	// IvrName: IVR name.
+	// IvrName is the IVR name.
 	IvrName string `json:"IvrName"`
-	// NumberTrunk: Trunk number.
+	// NumberTrunk is the trunk number.
 	NumberTrunk string `json:"NumberTrunk"`
-	// Qno: Queue number, e.g. 1000.
+	// Qno is the queue number, e.g. 1000.
 	Qno string `json:"Qno"`
-	// RealAnswerTime: Time a real person answered, Unix seconds.
+	// RealAnswerTime is the time a real person answered, Unix seconds.
 	RealAnswerTime string `json:"RealAnswerTime"`
-	// RecordFile: Recordings of the call.
+	// RecordFile is the recordings of the call.
 	RecordFile []CloudQueryWebcallCdrRecordFile `json:"RecordFile"`
-	// RequestUniqueID: User-defined call identifier.
+	// RequestUniqueID is the user-defined call identifier.
 	RequestUniqueID string `json:"RequestUniqueId"`
-	// SipCause: Number-status recognition code.
+	// SipCause is the number-status recognition code.
 	SipCause string `json:"SipCause"`
-	// SipCauseStr: Call result.
+	// SipCauseStr is the call result.
 	SipCauseStr string `json:"SipCauseStr"`
-	// StartTime: Time the call entered the system, Unix seconds.
+	// StartTime is the time the call entered the system, Unix seconds.
 	StartTime string `json:"StartTime"`
-	// Status: Outbound result, e.g. customer answered.
+	// Status is the outbound result, e.g. customer answered.
 	Status string `json:"Status"`
-	// StatusCode: Status code of Status.
+	// StatusCode is the status code of Status.
 	StatusCode string `json:"StatusCode"`
-	// TaskFileID: Task file (batch) ID.
+	// TaskFileID is the task file (batch) ID.
 	TaskFileID string `json:"TaskFileId"`
-	// TaskID: Task ID.
+	// TaskID is the task ID.
 	TaskID string `json:"TaskId"`
-	// TotalDuration: Total call duration, in seconds.
+	// TotalDuration is the total call duration, in seconds.
 	TotalDuration string `json:"TotalDuration"`
-	// TrunkGroupKey: Trunk group key.
+	// TrunkGroupKey is the trunk group key.
 	TrunkGroupKey string `json:"TrunkGroupKey"`
-	// UniqueID: Unique ID of the call.
+	// UniqueID is the unique ID of the call.
 	UniqueID string `json:"UniqueId"`
-	// WaitDuration: Customer waiting time, in seconds.
+	// WaitDuration is the customer waiting time, in seconds.
 	WaitDuration string `json:"WaitDuration"`
 }
 
 // CloudQueryWebcallCdrRecordFile is recordings of the call.
 type CloudQueryWebcallCdrRecordFile struct {
-	// File: Recording file name.
+	// File is the recording file name.
 	File string `json:"File"`
-	// MonitorType: Recording mode: 1 mixed, 2 split (two mono WAV files), 3
+	// MonitorType is the recording mode: 1 mixed, 2 split (two mono WAV files), 3
 	// voicemail, 5 split (one stereo WAV file).
 	MonitorType int64 `json:"Monitor_type"`
-	// Type: record (call recording) or voicemail.
+	// Type is the record (call recording) or voicemail.
 	Type string `json:"Type"`
 }
 
 // CloudQueryWebcallCdrRequest is the input of CloudQueryWebcallCdr.
 type CloudQueryWebcallCdrRequest struct {
-	// CalleeClid: Caller ID shown to the second party, to filter by.
+	// CalleeClid is the caller ID shown to the second party, to filter by.
 	CalleeClid string `dyvms:"CalleeClid"`
-	// CalleeDisplayNumber: Caller ID the second party actually saw, to filter by.
+	// CalleeDisplayNumber is the caller ID the second party actually saw, to
+	// filter by.
 	CalleeDisplayNumber string `dyvms:"CalleeDisplayNumber"`
-	// CalleeNumber: Agent phone number.
+	// CalleeNumber is the agent phone number.
 	CalleeNumber string `dyvms:"CalleeNumber"`
-	// City: City of the customer number (e.g. Chengdu), URL-encoded; empty means
-	// all.
+	// City is the city of the customer number (e.g. Chengdu), URL-encoded; empty
+	// means all.
 	City string `dyvms:"City"`
-	// Clid: Caller-ID number to filter by.
+	// Clid is the caller-ID number to filter by.
 	Clid string `dyvms:"Clid"`
-	// Cno: Agent number to filter by.
+	// Cno is the agent number to filter by.
 	Cno string `dyvms:"Cno"`
-	// CustomerNumber: Customer number to filter by.
+	// CustomerNumber is the customer number to filter by.
 	CustomerNumber string `dyvms:"CustomerNumber"`
-	// DisplayNumber: Caller ID actually shown; a virtual number for AXB calls.
+	// DisplayNumber is the caller ID actually shown; a virtual number for AXB
+	// calls.
 	DisplayNumber string `dyvms:"DisplayNumber"`
-	// EndTime: End time, Unix seconds; the period may not span two months;
+	// EndTime is the end time, Unix seconds; the period may not span two months;
 	// defaults to the last day of the current month.
 	EndTime int64 `dyvms:"EndTime"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group numbers (2-20 characters each), comma-separated, at most
-	// 10; exact match.
+	// Gno is the outbound group numbers (2-20 characters each), comma-separated,
+	// at most 10; exact match.
 	Gno string `dyvms:"Gno"`
-	// IsRealAnswer: Answered by a real person: 1 yes, 0 no. One of 1 (yes), 0
-	// (no). Use Ptr(0) to send 0.
+	// IsRealAnswer is the answered by a real person: 1 yes, 0 no. One of 1 (yes),
+	// 0 (no). Use Ptr(0) to send 0.
 	IsRealAnswer *int64 `dyvms:"IsRealAnswer,enum=1|0"`
-	// Limit: Number of records, 1-1000; default 10.
+	// Limit is the number of records, 1-1000; default 10.
 	Limit int64 `dyvms:"Limit,min=1,max=1000"`
-	// Province: Province of the customer number (e.g. Sichuan), URL-encoded; empty
-	// means all.
+	// Province is the province of the customer number (e.g. Sichuan), URL-encoded;
+	// empty means all.
 	Province string `dyvms:"Province"`
-	// RequestUniqueID: Unique request ID to look up; the current month is searched
-	// by default, so pass StartTime for other months.
+	// RequestUniqueID is the unique request ID to look up; the current month is
+	// searched by default, so pass StartTime for other months.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// ReturnCount: Return the total count: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ReturnCount is the return the total count: 0 no, 1 yes (default). One of 0
+	// (no), 1 (yes). Use Ptr(0) to send 0.
 	ReturnCount *int64 `dyvms:"ReturnCount,enum=0|1"`
-	// Start: Offset of the first record, >= 0; default 0.
+	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
-	// StartTime: Start time, Unix seconds; the period may not span two months;
-	// defaults to the first day of the current month.
+	// StartTime is the start time, Unix seconds; the period may not span two
+	// months; defaults to the first day of the current month.
 	StartTime int64 `dyvms:"StartTime"`
-	// Status: Call result: 20 TTS synthesis failed, 21 customer did not answer, 22
-	// customer answered, 23 called, 24 both answered. One of 20 (TTS synthesis
-	// failed), 21 (customer did not answer), 22 (customer answered), 23 (called),
-	// 24 (both answered).
+	// Status is the call result: 20 TTS synthesis failed, 21 customer did not
+	// answer, 22 customer answered, 23 called, 24 both answered. One of 20 (TTS
+	// synthesis failed), 21 (customer did not answer), 22 (customer answered), 23
+	// (called), 24 (both answered).
 	Status int64 `dyvms:"Status,enum=20|21|22|23|24"`
-	// TimeRangeType: Which time StartTime/EndTime apply to: 1 call start time
-	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
+	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
+	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
+	// time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
-	// UniqueID: Unique ID of the call; when set, all other filters are ignored.
+	// UniqueID is the unique ID of the call; when set, all other filters are
+	// ignored.
 	UniqueID string `dyvms:"UniqueId"`
-	// UserFieldValue: Value of a custom field to match (exact, one field only);
-	// requires UserFieldkey; URL-encoded. Required when UserFieldkey is given.
+	// UserFieldValue is the value of a custom field to match (exact, one field
+	// only); requires UserFieldkey; URL-encoded. Required when UserFieldkey is
+	// given.
 	UserFieldValue string `dyvms:"UserFieldValue"`
-	// UserFieldkey: Name of a custom field to match (exact, one field only);
+	// UserFieldkey is the name of a custom field to match (exact, one field only);
 	// requires UserFieldValue; URL-encoded. Required when UserFieldValue is given.
 	UserFieldkey string `dyvms:"UserFieldkey"`
 }
@@ -6909,14 +7021,14 @@ type CloudQueryWebcallCdrRequest struct {
 // CloudQueryWebcallCdrResponse is the output of CloudQueryWebcallCdr.
 type CloudQueryWebcallCdrResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudQueryWebcallCdrData `json:"Data"`
 }
 
-// CloudQueryWebcallCdr: Lists webcall call records matching the given filters.
+// CloudQueryWebcallCdr lists webcall call records matching the given filters.
 // Required: EnterpriseID. No QPS limit is documented. CloudQueryWebcallCdrAll
 // walks every page.
 //
@@ -6942,29 +7054,29 @@ func (c *Client) CloudQueryWebcallCdrAll(ctx context.Context, req *CloudQueryWeb
 
 // CloudStartTaskData is response data.
 type CloudStartTaskData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudStartTaskRequest is the input of CloudStartTask.
 type CloudStartTaskRequest struct {
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
 }
 
 // CloudStartTaskResponse is the output of CloudStartTask.
 type CloudStartTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudStartTaskData `json:"Data"`
 }
 
-// CloudStartTask: Starts an outbound call task. Required: EnterpriseID, TaskID.
+// CloudStartTask starts an outbound call task. Required: EnterpriseID, TaskID.
 // No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -6975,31 +7087,31 @@ func (c *Client) CloudStartTask(ctx context.Context, req *CloudStartTaskRequest,
 
 // CloudUnassignAgentGroupData is response data.
 type CloudUnassignAgentGroupData struct {
-	// Result: Result: 0 success, anything else failure.
+	// Result is the result: 0 success, anything else failure.
 	Result int64 `json:"Result"`
 }
 
 // CloudUnassignAgentGroupRequest is the input of CloudUnassignAgentGroup.
 type CloudUnassignAgentGroupRequest struct {
-	// Cno: Agent number to unbind from the outbound group. Required.
+	// Cno is the agent number to unbind from the outbound group. Required.
 	Cno string `dyvms:"Cno,required"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// Gno: Outbound group number to unbind the agent from. Required.
+	// Gno is the outbound group number to unbind the agent from. Required.
 	Gno string `dyvms:"Gno,required"`
 }
 
 // CloudUnassignAgentGroupResponse is the output of CloudUnassignAgentGroup.
 type CloudUnassignAgentGroupResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudUnassignAgentGroupData `json:"Data"`
 }
 
-// CloudUnassignAgentGroup: Removes an agent from an outbound group. Required:
+// CloudUnassignAgentGroup removes an agent from an outbound group. Required:
 // Cno, EnterpriseID, Gno. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -7013,190 +7125,194 @@ func (c *Client) CloudUnassignAgentGroup(ctx context.Context, req *CloudUnassign
 // yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 // area code (1 agent's, 2 customer's). URL-encode the JSON.
 type CloudUpdateAgentObClidProperty struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
 // CloudUpdateAgentData is response data.
 type CloudUpdateAgentData struct {
-	// Agent: Agent configuration.
+	// Agent is the agent configuration.
 	Agent CloudUpdateAgentAgent `json:"Agent"`
-	// AgentSkills: Skills of the agent.
-	AgentSkills []CloudUpdateAgentAgentSkills `json:"AgentSkills"`
+	// AgentSkills is the skills of the agent.
+	AgentSkills []CloudUpdateAgentAgentSkill `json:"AgentSkills"`
 }
 
 // CloudUpdateAgentAgent is agent configuration.
 type CloudUpdateAgentAgent struct {
-	// Active: Enabled: 0 disabled, 1 enabled (default).
+	// Active is the enabled: 0 disabled, 1 enabled (default).
 	Active string `json:"Active"`
-	// AgentType: Agent type: 1 phone agent (default), 2 computer agent.
+	// AgentType is the agent type: 1 phone agent (default), 2 computer agent.
 	AgentType string `json:"AgentType"`
-	// AreaCode: Area code.
+	// AreaCode is the area code.
 	AreaCode string `json:"AreaCode"`
-	// BindTel: Phone bound to the agent.
+	// BindTel is the phone bound to the agent.
 	BindTel string `json:"BindTel"`
-	// BindTelType: Phone type: 1 landline, 2 mobile, 3 extension, 4 softphone.
+	// BindTelType is the phone type: 1 landline, 2 mobile, 3 extension, 4
+	// softphone.
 	BindTelType string `json:"BindTelType"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only.
 	CallPower string `json:"CallPower"`
-	// Cno: Agent number (work ID).
+	// Cno is the agent number (work ID).
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default).
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default).
 	IbRecord string `json:"IbRecord"`
-	// ID: Agent ID.
+	// ID is the agent ID.
 	ID string `json:"Id"`
-	// IsAsr: ASR transcription: 0 off (default), 1 on.
+	// IsAsr is the ASR transcription: 0 off (default), 1 on.
 	IsAsr string `json:"IsAsr"`
-	// IsOb: Outbound calls allowed: 0 no, 1 yes (default).
+	// IsOb is the outbound calls allowed: 0 no, 1 yes (default).
 	IsOb string `json:"IsOb"`
-	// IsQualityCheck: Whether agent quality inspection is enabled.
+	// IsQualityCheck says whether agent quality inspection is enabled.
 	IsQualityCheck string `json:"IsQualityCheck"`
-	// Name: Agent name.
+	// Name is the agent name.
 	Name string `json:"Name"`
-	// ObClid: Caller-ID number.
+	// ObClid is the caller-ID number.
 	ObClid string `json:"ObClid"`
-	// ObClidProperty: Caller-ID rule properties, as JSON. DecodeObClidProperty
-	// decodes it.
+	// ObClidProperty is the caller-ID rule properties, as JSON.
+	// DecodeObClidProperty decodes it.
 	ObClidProperty string `json:"ObClidProperty"`
-	// ObClidType: Caller-ID rule: 1 enterprise default, 2 random, 3 by area code,
-	// 4 dynamic.
+	// ObClidType is the caller-ID rule: 1 enterprise default, 2 random, 3 by area
+	// code, 4 dynamic.
 	ObClidType string `json:"ObClidType"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default).
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default).
 	ObRecord string `json:"ObRecord"`
-	// Power: Role: 1 team leader, 0 regular agent (default).
+	// Power is the role: 1 team leader, 0 regular agent (default).
 	Power string `json:"Power"`
-	// Status: Agent status: 0 offline, 1 online.
+	// Status is the agent status: 0 offline, 1 online.
 	Status string `json:"Status"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP.
 	WebrtcURLType string `json:"WebrtcUrlType"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup string `json:"Wrapup"`
 }
 
 // CloudUpdateAgentAgentObClidPropertyValue is caller-ID rule properties, as
 // JSON.
 type CloudUpdateAgentAgentObClidPropertyValue struct {
-	// IsMatchCapital: Whether to prefer a caller ID of the provincial capital: 1
-	// yes, 0 no (used with caller-ID rule 4).
+	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
+	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule: Which area code to match: 1 the agent's, 2 the customer's.
+	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
+	// customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
-	// IsRandom: Whether to pick the caller ID at random: 1 yes, 0 no.
+	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
 }
 
-// CloudUpdateAgentAgentSkills is skills of the agent.
-type CloudUpdateAgentAgentSkills struct {
-	// AgentID: Agent ID.
+// CloudUpdateAgentAgentSkill is skills of the agent.
+type CloudUpdateAgentAgentSkill struct {
+	// AgentID is the agent ID.
 	AgentID string `json:"AgentId"`
-	// Cno: Agent number.
+	// Cno is the agent number.
 	Cno string `json:"Cno"`
-	// CreateTime: Creation time, yyyy-MM-dd HH:mm:ss.
+	// CreateTime is the creation time, yyyy-MM-dd HH:mm:ss.
 	CreateTime string `json:"CreateTime"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ID: ID of the skill binding record.
+	// ID is the ID of the skill binding record.
 	ID string `json:"Id"`
-	// SkillID: Skill ID.
+	// SkillID is the skill ID.
 	SkillID string `json:"SkillId"`
-	// SkillLevel: Skill level.
+	// SkillLevel is the skill level.
 	SkillLevel string `json:"SkillLevel"`
 }
 
 // CloudUpdateAgentRequest is the input of CloudUpdateAgent.
 type CloudUpdateAgentRequest struct {
-	// Active: Whether the agent is active: 0 no, 1 yes (default). One of 0
+	// Active says whether the agent is active: 0 no, 1 yes (default). One of 0
 	// (inactive), 1 (active). Use Ptr(0) to send 0.
 	Active *int64 `dyvms:"Active,enum=0|1"`
-	// AgentType: Agent type: 1 phone agent (default), 2 computer agent. One of 1
-	// (phone agent), 2 (computer agent).
+	// AgentType is the agent type: 1 phone agent (default), 2 computer agent. One
+	// of 1 (phone agent), 2 (computer agent).
 	AgentType int64 `dyvms:"AgentType,enum=1|2"`
-	// AreaCode: Area code of the agent.
+	// AreaCode is the area code of the agent.
 	AreaCode string `dyvms:"AreaCode"`
-	// CallPower: Call permission: 0 unrestricted (default), 1 domestic long
+	// CallPower is the call permission: 0 unrestricted (default), 1 domestic long
 	// distance, 2 local city, 3 internal calls only. One of 0 (unrestricted), 1
 	// (domestic long distance), 2 (local city), 3 (internal only). Use Ptr(0) to
 	// send 0.
 	CallPower *int64 `dyvms:"CallPower,enum=0|1|2|3"`
-	// Cno: Agent number: a positive integer of 3-10 digits. Required.
+	// Cno is the agent number: a positive integer of 3-10 digits. Required.
 	Cno string `dyvms:"Cno,required"`
-	// Comment: Remark.
+	// Comment is the remark.
 	Comment string `dyvms:"Comment"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// IbRecord: Record inbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
-	// IsOb: Allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1 (yes).
-	// Use Ptr(0) to send 0.
+	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsOb *int64 `dyvms:"IsOb,enum=0|1"`
-	// IsObRemember: Outbound caller-memory switch: 0 off, 1 on (default). One of 0
-	// (off), 1 (on).
+	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
+	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
-	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
+	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
-	// IsRandom: Random caller ID: 0 no (default), 1 yes; needed when ObClidType is
-	// 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
+	// IsRandom is the random caller ID: 0 no (default), 1 yes; needed when
+	// ObClidType is 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
 	IsRandom string `dyvms:"IsRandom,enum=0|1"`
-	// Name: Agent name, URL-encoded as UTF-8.
+	// Name is the agent name, URL-encoded as UTF-8.
 	Name string `dyvms:"Name"`
-	// ObClid: Pass-through caller number: an enterprise trunk number or a
+	// ObClid is the pass-through caller number: an enterprise trunk number or a
 	// configured customer-side caller ID; required when ObClidType is 2 or 3.
 	// Required when ObClidType is 2 or 3.
 	ObClid string `dyvms:"ObClid"`
-	// ObClidProperty: Caller-ID properties as JSON, e.g.
+	// ObClidProperty is the caller-ID properties as JSON, e.g.
 	// {"isMatchCapital":0,"areaCodeRule":1}; with ObClidType 4, isMatchCapital (1
 	// yes, 0 no) chooses a provincial-capital number and areaCodeRule picks the
 	// area code (1 agent's, 2 customer's). URL-encode the JSON.
 	ObClidProperty CloudUpdateAgentObClidProperty `dyvms:"ObClidProperty,json"`
-	// ObClidType: Caller-ID rule: 1 default (default), 2 random, 3 by area code, 4
-	// dynamic. One of 1 (default), 2 (random), 3 (by area code), 4 (dynamic).
+	// ObClidType is the caller-ID rule: 1 default (default), 2 random, 3 by area
+	// code, 4 dynamic. One of 1 (default), 2 (random), 3 (by area code), 4
+	// (dynamic).
 	ObClidType int64 `dyvms:"ObClidType,enum=1|2|3|4"`
-	// ObRecord: Record outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
-	// (yes). Use Ptr(0) to send 0.
+	// ObRecord is the record outbound calls: 0 no, 1 yes (default). One of 0 (no),
+	// 1 (yes). Use Ptr(0) to send 0.
 	ObRecord *int64 `dyvms:"ObRecord,enum=0|1"`
-	// PermitObPreviewTime: Hours during which outbound calls are allowed, e.g.
-	// 08:00,20:00.
+	// PermitObPreviewTime is the hours during which outbound calls are allowed,
+	// e.g. 08:00,20:00.
 	PermitObPreviewTime string `dyvms:"PermitObPreviewTime"`
-	// Power: Agent role: 1 team leader, 0 regular agent (default). One of 1 (team
-	// leader), 0 (regular agent). Use Ptr(0) to send 0.
+	// Power is the agent role: 1 team leader, 0 regular agent (default). One of 1
+	// (team leader), 0 (regular agent). Use Ptr(0) to send 0.
 	Power *int64 `dyvms:"Power,enum=1|0"`
-	// SkillIds: Skill IDs, comma-separated (e.g. "1,2,3"); "0" removes all skills
-	// of the agent; otherwise SkillLevels is required.
+	// SkillIds is the skill IDs, comma-separated (e.g. "1,2,3"); "0" removes all
+	// skills of the agent; otherwise SkillLevels is required.
 	SkillIds string `dyvms:"SkillIds"`
-	// SkillLevels: Skill levels matching SkillIds, comma-separated; a smaller
-	// value means a higher skill (e.g. "5,1,1"). Required when SkillIds is given
-	// and not "0".
+	// SkillLevels is the skill levels matching SkillIds, comma-separated; a
+	// smaller value means a higher skill (e.g. "5,1,1"). Required when SkillIds is
+	// given and not "0".
 	SkillLevels string `dyvms:"SkillLevels"`
-	// WebrtcURLType: WebRTC softphone address type: 0 enterprise default, 1 public
-	// domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of 0
-	// (enterprise default), 1 (public domain), 2 (private-line domain), 3 (public
-	// IP), 4 (private-line IP). Use Ptr(0) to send 0.
+	// WebrtcURLType is the webRTC softphone address type: 0 enterprise default, 1
+	// public domain, 2 private-line domain, 3 public IP, 4 private-line IP. One of
+	// 0 (enterprise default), 1 (public domain), 2 (private-line domain), 3
+	// (public IP), 4 (private-line IP). Use Ptr(0) to send 0.
 	WebrtcURLType *int64 `dyvms:"WebrtcUrlType,enum=0|1|2|3|4"`
-	// Wrapup: Wrap-up time in seconds; default 10.
+	// Wrapup is the wrap-up time in seconds; default 10.
 	Wrapup int64 `dyvms:"Wrapup"`
 }
 
 // CloudUpdateAgentResponse is the output of CloudUpdateAgent.
 type CloudUpdateAgentResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudUpdateAgentData `json:"Data"`
 }
 
@@ -7207,7 +7323,7 @@ func (v CloudUpdateAgentAgent) DecodeObClidProperty() (CloudUpdateAgentAgentObCl
 	return decodeInner[CloudUpdateAgentAgentObClidPropertyValue]("CloudUpdateAgent", "ObClidProperty", v.ObClidProperty)
 }
 
-// CloudUpdateAgent: Updates the basic settings of an agent. Required: Cno,
+// CloudUpdateAgent updates the basic settings of an agent. Required: Cno,
 // EnterpriseID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -7220,24 +7336,24 @@ func (c *Client) CloudUpdateAgent(ctx context.Context, req *CloudUpdateAgentRequ
 // a JSON array [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise
 // setting to be enabled.
 type CloudUpdateTaskCallLimitStrategy struct {
-	// Cnos: Agent numbers the cap applies to.
+	// Cnos is the agent numbers the cap applies to.
 	Cnos []string `json:"cnos,omitempty"`
-	// Limit: Maximum number of calls each of these agents answers per day.
+	// Limit is the maximum number of calls each of these agents answers per day.
 	Limit string `json:"limit,omitempty"`
 }
 
 // CloudUpdateTaskCallPriorityStrategyStrategy is one entry per kind of number,
 // in calling order.
 type CloudUpdateTaskCallPriorityStrategyStrategy struct {
-	// Sort: Calling order of this kind of number.
+	// Sort is the calling order of this kind of number.
 	Sort *int64 `json:"sort,omitempty"`
-	// Type: Kind of number: retryCall (numbers to retry) or firstCall (numbers not
-	// yet called).
+	// Type is the kind of number: retryCall (numbers to retry) or firstCall
+	// (numbers not yet called).
 	Type string `json:"type,omitempty"`
-	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
-	// first.
+	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
+	// rounds first.
 	Desc *int64 `json:"desc,omitempty"`
-	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType *int64 `json:"orderType,omitempty"`
 }
 
@@ -7248,18 +7364,18 @@ type CloudUpdateTaskCallPriorityStrategyStrategy struct {
 // first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 // random, 2 by import time.
 type CloudUpdateTaskCallPriorityStrategy struct {
-	// Strategy: One entry per kind of number, in calling order.
+	// Strategy is the one entry per kind of number, in calling order.
 	Strategy []CloudUpdateTaskCallPriorityStrategyStrategy `json:"strategy,omitempty"`
 }
 
-// CloudUpdateTaskCallVariables is agent channel variables as a JSON array of up
+// CloudUpdateTaskCallVariable is agent channel variables as a JSON array of up
 // to 5 {name, value} items (e.g.
 // [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]); each value at most 1000
 // characters; set as SIP headers on the agent channel.
-type CloudUpdateTaskCallVariables struct {
-	// Name: Variable name.
+type CloudUpdateTaskCallVariable struct {
+	// Name is the variable name.
 	Name string `json:"name,omitempty"`
-	// Value: Variable value; may reference a call variable such as
+	// Value is the variable value; may reference a call variable such as
 	// ${cdr_enterprise_id}.
 	Value string `json:"value,omitempty"`
 }
@@ -7268,10 +7384,10 @@ type CloudUpdateTaskCallVariables struct {
 // {"defaultAreaCode":"010","isMatchCapital":"1"}); applies when
 // CustomerClidType is 2; not recommended.
 type CloudUpdateTaskClidProperty struct {
-	// DefaultAreaCode: Default area code for choosing the caller ID.
+	// DefaultAreaCode is the default area code for choosing the caller ID.
 	DefaultAreaCode string `json:"defaultAreaCode,omitempty"`
-	// IsMatchCapital: Whether to prefer a number of the provincial capital: "1"
-	// yes, "0" no.
+	// IsMatchCapital says whether to prefer a number of the provincial capital:
+	// "1" yes, "0" no.
 	IsMatchCapital string `json:"isMatchCapital,omitempty"`
 }
 
@@ -7279,55 +7395,55 @@ type CloudUpdateTaskClidProperty struct {
 // array [{"number":"123,345","weight":"5"}, ...]; applies when
 // CustomerClidsCategory is 1 and CustomerClidWeightFlag is 1; not recommended.
 type CloudUpdateTaskCustomerClidWeight struct {
-	// Number: Caller-ID numbers of this group, comma-separated.
+	// Number is the caller-ID numbers of this group, comma-separated.
 	Number string `json:"number,omitempty"`
-	// Weight: Relative weight of this group.
+	// Weight is the relative weight of this group.
 	Weight string `json:"weight,omitempty"`
 }
 
 // CloudUpdateTaskRetryStrategyBasicStrategy is retry rounds.
 type CloudUpdateTaskRetryStrategyBasicStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round *int64 `json:"round,omitempty"`
-	// Time: Interval before this round as days-hours-minutes, e.g. 1-1-1.
+	// Time is the interval before this round as days-hours-minutes, e.g. 1-1-1.
 	Time string `json:"time,omitempty"`
 }
 
 // CloudUpdateTaskRetryStrategyBasic is basic shape of
 // CloudUpdateTaskRetryStrategy.
 type CloudUpdateTaskRetryStrategyBasic struct {
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry *int64 `json:"retry,omitempty"`
-	// Strategy: Retry rounds.
+	// Strategy is the retry rounds.
 	Strategy []CloudUpdateTaskRetryStrategyBasicStrategy `json:"strategy,omitempty"`
 }
 
 // CloudUpdateTaskRetryStrategyAdvancedCondition is condition that triggers this
 // retry rule.
 type CloudUpdateTaskRetryStrategyAdvancedCondition struct {
-	// SipCause: Number-status (SIP cause) codes that trigger the rule.
+	// SipCause is the number-status (SIP cause) codes that trigger the rule.
 	SipCause []int64 `json:"sipCause,omitempty"`
 }
 
 // CloudUpdateTaskRetryStrategyAdvancedStrategy is retry rounds, as in the basic
 // mode.
 type CloudUpdateTaskRetryStrategyAdvancedStrategy struct {
-	// Round: Retry round number.
+	// Round is the retry round number.
 	Round *int64 `json:"round,omitempty"`
-	// Time: Interval as days-hours-minutes, e.g. 0-0-10.
+	// Time is the interval as days-hours-minutes, e.g. 0-0-10.
 	Time string `json:"time,omitempty"`
 }
 
 // CloudUpdateTaskRetryStrategyAdvanced is advanced shape of
 // CloudUpdateTaskRetryStrategy.
 type CloudUpdateTaskRetryStrategyAdvanced struct {
-	// Condition: Condition that triggers this retry rule.
+	// Condition is the condition that triggers this retry rule.
 	Condition *CloudUpdateTaskRetryStrategyAdvancedCondition `json:"condition,omitempty"`
-	// Retry: Number of retries.
+	// Retry is the number of retries.
 	Retry *int64 `json:"retry,omitempty"`
-	// Sort: Order in which the rules are evaluated.
+	// Sort is the order in which the rules are evaluated.
 	Sort *int64 `json:"sort,omitempty"`
-	// Strategy: Retry rounds, as in the basic mode.
+	// Strategy is the retry rounds, as in the basic mode.
 	Strategy []CloudUpdateTaskRetryStrategyAdvancedStrategy `json:"strategy,omitempty"`
 }
 
@@ -7371,250 +7487,256 @@ func (v *CloudUpdateTaskRetryStrategy) UnmarshalJSON(b []byte) error {
 
 // CloudUpdateTaskData is response data.
 type CloudUpdateTaskData struct {
-	// AgentTimeout: Agent ring timeout.
+	// AgentTimeout is the agent ring timeout.
 	AgentTimeout string `json:"AgentTimeout"`
-	// AnswerRate: Expected customer answer rate.
+	// AnswerRate is the expected customer answer rate.
 	AnswerRate string `json:"AnswerRate"`
-	// AutoComplete: Auto-complete switch.
+	// AutoComplete is the auto-complete switch.
 	AutoComplete int64 `json:"AutoComplete"`
-	// AutoStart: Scheduled start switch.
+	// AutoStart is the scheduled start switch.
 	AutoStart string `json:"AutoStart"`
-	// AutoStartDay: Scheduled start date.
+	// AutoStartDay is the scheduled start date.
 	AutoStartDay string `json:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time.
+	// AutoStartTime is the scheduled start time.
 	AutoStartTime string `json:"AutoStartTime"`
-	// AutoStop: Scheduled completion switch.
+	// AutoStop is the scheduled completion switch.
 	AutoStop string `json:"AutoStop"`
-	// AutoStopDay: Scheduled completion date.
+	// AutoStopDay is the scheduled completion date.
 	AutoStopDay string `json:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time.
+	// AutoStopTime is the scheduled completion time.
 	AutoStopTime string `json:"AutoStopTime"`
-	// Cnos: Agent numbers.
+	// Cnos is the agent numbers.
 	Cnos string `json:"Cnos"`
-	// Concurrency: Maximum concurrency.
+	// Concurrency is the maximum concurrency.
 	Concurrency string `json:"Concurrency"`
-	// CreateTime: Creation time.
+	// CreateTime is the creation time.
 	CreateTime string `json:"CreateTime"`
-	// CustomerClids: Customer-side caller-ID numbers.
+	// CustomerClids is the customer-side caller-ID numbers.
 	CustomerClids string `json:"CustomerClids"`
-	// CustomerMoh: Customer-side hold music.
+	// CustomerMoh is the customer-side hold music.
 	CustomerMoh string `json:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout.
+	// CustomerTimeout is the customer ring timeout.
 	CustomerTimeout string `json:"CustomerTimeout"`
-	// Description: Task description.
+	// Description is the task description.
 	Description string `json:"Description"`
-	// EnterpriseID: Enterprise (call-centre) ID.
+	// EnterpriseID is the enterprise (call-centre) ID.
 	EnterpriseID string `json:"EnterpriseId"`
-	// ID: Task ID.
+	// ID is the task ID.
 	ID string `json:"Id"`
-	// IsRandom: Whether numbers are called in random order: 0 no, 1 yes.
+	// IsRandom says whether numbers are called in random order: 0 no, 1 yes.
 	IsRandom string `json:"IsRandom"`
-	// IvrID: Voice navigation (IVR) ID.
+	// IvrID is the voice navigation (IVR) ID.
 	IvrID string `json:"IvrId"`
-	// MaxWaitTime: Maximum agent idle time.
+	// MaxWaitTime is the maximum agent idle time.
 	MaxWaitTime string `json:"MaxWaitTime"`
-	// Name: Task name.
+	// Name is the task name.
 	Name string `json:"Name"`
-	// OverTime: Completion time.
+	// OverTime is the completion time.
 	OverTime string `json:"OverTime"`
-	// PredictAdjust: Over-dial rate.
+	// PredictAdjust is the over-dial rate.
 	PredictAdjust string `json:"PredictAdjust"`
-	// Quotiety: Nuisance factor.
+	// Quotiety is the nuisance factor.
 	Quotiety string `json:"Quotiety"`
-	// StartTime: Task start time.
+	// StartTime is the task start time.
 	StartTime string `json:"StartTime"`
-	// Status: Task status: 0 initial, 1 running, 2 paused, 3 ended.
+	// Status is the task status: 0 initial, 1 running, 2 paused, 3 ended.
 	Status string `json:"Status"`
-	// Type: Task type: 1 predictive outbound, 2 automatic outbound.
+	// Type is the task type: 1 predictive outbound, 2 automatic outbound.
 	Type string `json:"Type"`
-	// UserFields: Custom task fields, as a JSON array of key-value objects.
+	// UserFields is the custom task fields, as a JSON array of key-value objects.
 	// DecodeUserFields decodes it.
 	UserFields string `json:"UserFields"`
-	// Wrapup: Agent wrap-up time.
+	// Wrapup is the agent wrap-up time.
 	Wrapup string `json:"Wrapup"`
 }
 
 // CloudUpdateTaskRequest is the input of CloudUpdateTask.
 type CloudUpdateTaskRequest struct {
-	// AgentGroup: Outbound group number; required when CallGroupType is 2. A group
-	// can be bound to several tasks but run in only one at a time. Required when
-	// CallGroupType is 2.
+	// AgentGroup is the outbound group number; required when CallGroupType is 2. A
+	// group can be bound to several tasks but run in only one at a time. Required
+	// when CallGroupType is 2.
 	AgentGroup string `dyvms:"AgentGroup"`
-	// AgentTimeout: Agent ring timeout in seconds, 5-60; default 10.
+	// AgentTimeout is the agent ring timeout in seconds, 5-60; default 10.
 	AgentTimeout int64 `dyvms:"AgentTimeout,min=5,max=60"`
-	// AnswerRate: Initial expected customer answer rate, 1-100 (default 50); sets
-	// the call rate during warm-up.
+	// AnswerRate is the initial expected customer answer rate, 1-100 (default 50);
+	// sets the call rate during warm-up.
 	AnswerRate int64 `dyvms:"AnswerRate,min=1,max=100"`
-	// AutoComplete: Auto-complete: 0 off, 1 on (default). On: the task ends when
-	// all numbers are called; off: the task pauses. An ended task cannot be
+	// AutoComplete is the auto-complete: 0 off, 1 on (default). On: the task ends
+	// when all numbers are called; off: the task pauses. An ended task cannot be
 	// restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	AutoComplete *int64 `dyvms:"AutoComplete,enum=0|1"`
-	// AutoStart: Scheduled start: 0 off (default), 1 on; when on, set AutoStartDay
-	// and/or AutoStartTime. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// AutoStart is the scheduled start: 0 off (default), 1 on; when on, set
+	// AutoStartDay and/or AutoStartTime. One of 0 (off), 1 (on). Use Ptr(0) to
+	// send 0.
 	AutoStart *int64 `dyvms:"AutoStart,enum=0|1"`
-	// AutoStartDay: Scheduled start date, yyyy-MM-dd; applies when AutoStart is 1;
-	// defaults to today at AutoStartTime.
+	// AutoStartDay is the scheduled start date, yyyy-MM-dd; applies when AutoStart
+	// is 1; defaults to today at AutoStartTime.
 	AutoStartDay string `dyvms:"AutoStartDay"`
-	// AutoStartTime: Scheduled start time, HH:mm:ss; applies when AutoStart is 1;
-	// defaults to 00:00:00 on AutoStartDay.
+	// AutoStartTime is the scheduled start time, HH:mm:ss; applies when AutoStart
+	// is 1; defaults to 00:00:00 on AutoStartDay.
 	AutoStartTime string `dyvms:"AutoStartTime"`
-	// AutoStop: Scheduled completion: 0 off (default), 1 on; when on, set
+	// AutoStop is the scheduled completion: 0 off (default), 1 on; when on, set
 	// AutoStopDay and/or AutoStopTime. One of 0 (off), 1 (on). Use Ptr(0) to send
 	// 0.
 	AutoStop *int64 `dyvms:"AutoStop,enum=0|1"`
-	// AutoStopDay: Scheduled completion date, yyyy-MM-dd; applies when AutoStop is
-	// 1; defaults to today at AutoStopTime.
+	// AutoStopDay is the scheduled completion date, yyyy-MM-dd; applies when
+	// AutoStop is 1; defaults to today at AutoStopTime.
 	AutoStopDay string `dyvms:"AutoStopDay"`
-	// AutoStopTime: Scheduled completion time, HH:mm:ss; applies when AutoStop is
-	// 1; defaults to 23:59:59 on AutoStopDay.
+	// AutoStopTime is the scheduled completion time, HH:mm:ss; applies when
+	// AutoStop is 1; defaults to 23:59:59 on AutoStopDay.
 	AutoStopTime string `dyvms:"AutoStopTime"`
-	// AutoTaskType: Calling mode: 0 continuous (default), 1 interval (call only in
-	// set time windows each day, with AutoStart/AutoStop). One of 0 (continuous),
-	// 1 (interval). Use Ptr(0) to send 0.
+	// AutoTaskType is the calling mode: 0 continuous (default), 1 interval (call
+	// only in set time windows each day, with AutoStart/AutoStop). One of 0
+	// (continuous), 1 (interval). Use Ptr(0) to send 0.
 	AutoTaskType *int64 `dyvms:"AutoTaskType,enum=0|1"`
-	// AutoTriggerTimeStrategy: Time windows for interval calling: time-condition
-	// IDs, comma-separated (e.g. 9,22); required when AutoTaskType is 1. Required
-	// when AutoTaskType is 1.
+	// AutoTriggerTimeStrategy is the time windows for interval calling:
+	// time-condition IDs, comma-separated (e.g. 9,22); required when AutoTaskType
+	// is 1. Required when AutoTaskType is 1.
 	AutoTriggerTimeStrategy string `dyvms:"AutoTriggerTimeStrategy"`
-	// CallLimitStrategy: Daily cap on calls answered per agent, as a JSON array
-	// [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise setting to be
-	// enabled.
+	// CallLimitStrategy is the daily cap on calls answered per agent, as a JSON
+	// array [{"cnos":["2000","2001"],"limit":"5"}]; needs the enterprise setting
+	// to be enabled.
 	CallLimitStrategy []CloudUpdateTaskCallLimitStrategy `dyvms:"CallLimitStrategy,json"`
-	// CallPriorityStrategy: Order of retry and first-time numbers, as JSON
+	// CallPriorityStrategy is the order of retry and first-time numbers, as JSON
 	// {"strategy":[{"sort":1,"type":"retryCall","desc":0},{"sort":2,"type":"firstCall","orderType":0}]}:
 	// sort orders the two kinds; for retryCall, desc 0 calls earlier retry rounds
 	// first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 	// random, 2 by import time.
 	CallPriorityStrategy CloudUpdateTaskCallPriorityStrategy `dyvms:"CallPriorityStrategy,json"`
-	// CallRouteStrategy: Routing after answer: 1 straight to an agent (overflow to
-	// the IVR if none is free), 2 AI robot first, transferring to an agent as
-	// needed. One of 1 (direct to agent), 2 (AI to agent).
+	// CallRouteStrategy is the routing after answer: 1 straight to an agent
+	// (overflow to the IVR if none is free), 2 AI robot first, transferring to an
+	// agent as needed. One of 1 (direct to agent), 2 (AI to agent).
 	CallRouteStrategy int64 `dyvms:"CallRouteStrategy,enum=1|2"`
-	// CallStrategy: Agent selection rule: 1 random (default), 2 sequential, 3
-	// longest time since the last call, 4 longest in idle state. One of 1
+	// CallStrategy is the agent selection rule: 1 random (default), 2 sequential,
+	// 3 longest time since the last call, 4 longest in idle state. One of 1
 	// (random), 2 (sequential), 3 (longest since last call), 4 (longest idle).
 	CallStrategy string `dyvms:"CallStrategy,enum=1|2|3|4"`
-	// CallVariables: Agent channel variables as a JSON array of up to 5 {name,
-	// value} items (e.g. [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]);
-	// each value at most 1000 characters; set as SIP headers on the agent channel.
-	CallVariables []CloudUpdateTaskCallVariables `dyvms:"CallVariables,json"`
-	// ClidProperty: Caller-ID selection rule as JSON (e.g.
+	// CallVariables is the agent channel variables as a JSON array of up to 5
+	// {name, value} items (e.g.
+	// [{"name":"abcdefg","value":"${cdr_enterprise_id}"}]); each value at most
+	// 1000 characters; set as SIP headers on the agent channel.
+	CallVariables []CloudUpdateTaskCallVariable `dyvms:"CallVariables,json"`
+	// ClidProperty is the caller-ID selection rule as JSON (e.g.
 	// {"defaultAreaCode":"010","isMatchCapital":"1"}); applies when
 	// CustomerClidType is 2; not recommended.
 	ClidProperty CloudUpdateTaskClidProperty `dyvms:"ClidProperty,json"`
-	// Cnos: Agent numbers, comma-separated; required when CallGroupType is 1. An
-	// agent can be in only one running task. Required when CallGroupType is 1.
+	// Cnos is the agent numbers, comma-separated; required when CallGroupType is
+	// 1. An agent can be in only one running task. Required when CallGroupType is
+	// 1.
 	Cnos string `dyvms:"Cnos"`
-	// Concurrency: Maximum concurrent calls of the task; with Type 1, 0 means no
-	// limit; recommended when there are fewer than 10 agents.
+	// Concurrency is the maximum concurrent calls of the task; with Type 1, 0
+	// means no limit; recommended when there are fewer than 10 agents.
 	Concurrency int64 `dyvms:"Concurrency"`
-	// CustomerClidType: Customer-side caller-ID rule: 1 random (default), 2 by
-	// area code; applies when CustomerClidsCategory is 1 or 2; not recommended.
+	// CustomerClidType is the customer-side caller-ID rule: 1 random (default), 2
+	// by area code; applies when CustomerClidsCategory is 1 or 2; not recommended.
 	// One of 1 (random), 2 (by area code).
 	CustomerClidType int64 `dyvms:"CustomerClidType,enum=1|2"`
-	// CustomerClidWeight: Weights of caller-ID numbers as a JSON array
+	// CustomerClidWeight is the weights of caller-ID numbers as a JSON array
 	// [{"number":"123,345","weight":"5"}, ...]; applies when CustomerClidsCategory
 	// is 1 and CustomerClidWeightFlag is 1; not recommended.
 	CustomerClidWeight []CloudUpdateTaskCustomerClidWeight `dyvms:"CustomerClidWeight,json"`
-	// CustomerClidWeightFlag: Caller-ID weighting switch: 0 off (default), 1 on;
-	// applies when CustomerClidsCategory is 1; not recommended. One of 0 (off), 1
-	// (on). Use Ptr(0) to send 0.
+	// CustomerClidWeightFlag is the caller-ID weighting switch: 0 off (default), 1
+	// on; applies when CustomerClidsCategory is 1; not recommended. One of 0
+	// (off), 1 (on). Use Ptr(0) to send 0.
 	CustomerClidWeightFlag *int64 `dyvms:"CustomerClidWeightFlag,enum=0|1"`
-	// CustomerClids: Customer-side caller-ID numbers, comma-separated; required
-	// when CustomerClidsCategory is 1 or 2; not recommended. Required when
-	// CustomerClidsCategory is 1 or 2.
+	// CustomerClids is the customer-side caller-ID numbers, comma-separated;
+	// required when CustomerClidsCategory is 1 or 2; not recommended. Required
+	// when CustomerClidsCategory is 1 or 2.
 	CustomerClids string `dyvms:"CustomerClids"`
-	// CustomerClidsCategory: Customer-side caller-ID type: 1 landline, 2 mobile, 4
-	// number pool, 5 caller-ID navigation (recommended; the others are being
-	// phased out). One of 1 (landline), 2 (mobile), 4 (number pool), 5 (caller-ID
-	// navigation).
+	// CustomerClidsCategory is the customer-side caller-ID type: 1 landline, 2
+	// mobile, 4 number pool, 5 caller-ID navigation (recommended; the others are
+	// being phased out). One of 1 (landline), 2 (mobile), 4 (number pool), 5
+	// (caller-ID navigation).
 	CustomerClidsCategory int64 `dyvms:"CustomerClidsCategory,enum=1|2|4|5"`
-	// CustomerClidsGroup: Number pool name (CustomerClidsCategory 4) or caller-ID
-	// navigation key (CustomerClidsCategory 5); required in those cases. Required
-	// when CustomerClidsCategory is 4 or 5.
+	// CustomerClidsGroup is the number pool name (CustomerClidsCategory 4) or
+	// caller-ID navigation key (CustomerClidsCategory 5); required in those cases.
+	// Required when CustomerClidsCategory is 4 or 5.
 	CustomerClidsGroup string `dyvms:"CustomerClidsGroup"`
-	// CustomerMoh: Hold music the customer hears while an agent is being found
-	// (default silence): path of a public or enterprise audio file, e.g.
+	// CustomerMoh is the hold music the customer hears while an agent is being
+	// found (default silence): path of a public or enterprise audio file, e.g.
 	// 60000011533526918819.
 	CustomerMoh string `dyvms:"CustomerMoh"`
-	// CustomerTimeout: Customer ring timeout in seconds, 5-60; default 30.
+	// CustomerTimeout is the customer ring timeout in seconds, 5-60; default 30.
 	CustomerTimeout int64 `dyvms:"CustomerTimeout,min=5,max=60"`
-	// CustomerVoice: Prompt played to the customer after answering and before an
-	// agent is sought (default none): path of a public or enterprise audio file.
+	// CustomerVoice is the prompt played to the customer after answering and
+	// before an agent is sought (default none): path of a public or enterprise
+	// audio file.
 	CustomerVoice string `dyvms:"CustomerVoice"`
-	// Description: Task description, URL-encoded as UTF-8, under 200 characters.
+	// Description is the task description, URL-encoded as UTF-8, under 200
+	// characters.
 	Description string `dyvms:"Description"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ForceEndFlag: Force the task to end at the scheduled completion time even if
-	// numbers remain: 0 off (default), 1 on; applies when AutoStop is 1. An ended
-	// task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
+	// ForceEndFlag is the force the task to end at the scheduled completion time
+	// even if numbers remain: 0 off (default), 1 on; applies when AutoStop is 1.
+	// An ended task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to
+	// send 0.
 	ForceEndFlag *int64 `dyvms:"ForceEndFlag,enum=0|1"`
-	// IsRewarm: Warm up again after a pause: 0 off, 1 on (default). One of 0
+	// IsRewarm is the warm up again after a pause: 0 off, 1 on (default). One of 0
 	// (off), 1 (on). Use Ptr(0) to send 0.
 	IsRewarm *int64 `dyvms:"IsRewarm,enum=0|1"`
-	// IvrID: Voice navigation (IVR) ID; give IvrId or IvrName (IvrId wins if
+	// IvrID is the voice navigation (IVR) ID; give IvrId or IvrName (IvrId wins if
 	// both); one is required for automatic outbound tasks. Predictive tasks
 	// overflow to it when no agent is found in time; automatic tasks transfer
 	// answered calls to it. Required when Type is 2 (automatic outbound) and
 	// IvrName is not given.
 	IvrID int64 `dyvms:"IvrId"`
-	// IvrName: Voice navigation (IVR) name; give IvrId or IvrName (IvrId wins if
-	// both); one is required for automatic outbound tasks. Required when Type is 2
-	// (automatic outbound) and IvrId is not given.
+	// IvrName is the voice navigation (IVR) name; give IvrId or IvrName (IvrId
+	// wins if both); one is required for automatic outbound tasks. Required when
+	// Type is 2 (automatic outbound) and IvrId is not given.
 	IvrName string `dyvms:"IvrName"`
-	// MaxWaitTime: Maximum agent idle time in seconds, 10-600 (default 40); if
-	// agents idle longer on average, more numbers are dialled at once.
+	// MaxWaitTime is the maximum agent idle time in seconds, 10-600 (default 40);
+	// if agents idle longer on average, more numbers are dialled at once.
 	MaxWaitTime int64 `dyvms:"MaxWaitTime,min=10,max=600"`
-	// MinAvailableAgentCount: Minimum available agents, 1-10 (default 10); the
-	// task pauses automatically below it.
+	// MinAvailableAgentCount is the minimum available agents, 1-10 (default 10);
+	// the task pauses automatically below it.
 	MinAvailableAgentCount int64 `dyvms:"MinAvailableAgentCount,min=1,max=10"`
-	// Name: Task name, URL-encoded as UTF-8, under 50 characters.
+	// Name is the task name, URL-encoded as UTF-8, under 50 characters.
 	Name string `dyvms:"Name"`
-	// PredictAdjust: Over-dial rate, 50-400; default 100.
+	// PredictAdjust is the over-dial rate, 50-400; default 100.
 	PredictAdjust int64 `dyvms:"PredictAdjust,min=50,max=400"`
-	// Quotiety: Nuisance factor, > 0 and <= 20 with two decimals (default 1);
-	// higher dials more numbers and raises agent utilisation. Use Ptr(0) to send
-	// 0.
+	// Quotiety is the nuisance factor, > 0 and <= 20 with two decimals (default
+	// 1); higher dials more numbers and raises agent utilisation. Use Ptr(0) to
+	// send 0.
 	Quotiety *float64 `dyvms:"Quotiety,min=0,max=20"`
-	// RetryStrategy: Retry strategy as JSON. Basic mode:
+	// RetryStrategy is the retry strategy as JSON. Basic mode:
 	// {"retry":2,"strategy":[{"round":1,"time":"1-1-1"},...]} (retry count; round
 	// number; interval as days-hours-minutes). Advanced mode (needs number-status
 	// recognition): a JSON array of {condition:{sipCause:[...]}, retry, sort,
 	// strategy:[...]}. The mode is detected from the format.
 	RetryStrategy CloudUpdateTaskRetryStrategy `dyvms:"RetryStrategy,json"`
-	// RetryStrategyOnlyToday: Task valid for today only: 0 off (default), 1 on and
-	// delete pending retries and uncalled numbers, 2 on and delete pending
+	// RetryStrategyOnlyToday is the task valid for today only: 0 off (default), 1
+	// on and delete pending retries and uncalled numbers, 2 on and delete pending
 	// retries, 3 on and delete uncalled numbers. One of 0 (off), 1 (delete retries
 	// and uncalled), 2 (delete retries), 3 (delete uncalled). Use Ptr(0) to send
 	// 0.
 	RetryStrategyOnlyToday *int64 `dyvms:"RetryStrategyOnlyToday,enum=0|1|2|3"`
-	// RetryStrategyTimeType: Base of retry intervals: 1 first call time (default),
-	// 2 last call time. One of 1 (first call time), 2 (last call time).
+	// RetryStrategyTimeType is the base of retry intervals: 1 first call time
+	// (default), 2 last call time. One of 1 (first call time), 2 (last call time).
 	RetryStrategyTimeType int64 `dyvms:"RetryStrategyTimeType,enum=1|2"`
-	// TaskID: Outbound task ID. Required.
+	// TaskID is the outbound task ID. Required.
 	TaskID string `dyvms:"TaskId,required"`
-	// TimeStrategy: No-call time windows: time-condition IDs, comma-separated
-	// (e.g. 9,22).
+	// TimeStrategy is the no-call time windows: time-condition IDs,
+	// comma-separated (e.g. 9,22).
 	TimeStrategy string `dyvms:"TimeStrategy"`
-	// UserFields: Custom task fields as a JSON array of single key-value objects
-	// (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
+	// UserFields is the custom task fields as a JSON array of single key-value
+	// objects (e.g. [{"name":"1234"},{"name1":"12345"}]); each value at most 1000
 	// characters.
 	UserFields []map[string]any `dyvms:"UserFields,json"`
-	// WarmUpDuration: Warm-up time in seconds, 60-600; default 300.
+	// WarmUpDuration is the warm-up time in seconds, 60-600; default 300.
 	WarmUpDuration int64 `dyvms:"WarmUpDuration,min=60,max=600"`
-	// Wrapup: Agent wrap-up time in seconds, 1-10800 (default 30); longer wrap-up
-	// means fewer numbers per dial.
+	// Wrapup is the agent wrap-up time in seconds, 1-10800 (default 30); longer
+	// wrap-up means fewer numbers per dial.
 	Wrapup int64 `dyvms:"Wrapup,min=1,max=10800"`
 }
 
 // CloudUpdateTaskResponse is the output of CloudUpdateTask.
 type CloudUpdateTaskResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudUpdateTaskData `json:"Data"`
 }
 
@@ -7625,7 +7747,7 @@ func (v CloudUpdateTaskData) DecodeUserFields() ([]map[string]any, error) {
 	return decodeInner[[]map[string]any]("CloudUpdateTask", "UserFields", v.UserFields)
 }
 
-// CloudUpdateTask: Updates the settings of an outbound call task. Required:
+// CloudUpdateTask updates the settings of an outbound call task. Required:
 // EnterpriseID, TaskID. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -7636,65 +7758,68 @@ func (c *Client) CloudUpdateTask(ctx context.Context, req *CloudUpdateTaskReques
 
 // CloudWebcallData is response data.
 type CloudWebcallData struct {
-	// Result: Result.
+	// Result is the result.
 	Result int64 `json:"Result"`
 }
 
 // CloudWebcallRequest is the input of CloudWebcall.
 type CloudWebcallRequest struct {
-	// Amd: Answering-machine detection (fax machines etc.): 1 on, 0 off (default).
-	// One of 1 (on), 0 (off). Use Ptr(0) to send 0.
+	// Amd is the answering-machine detection (fax machines etc.): 1 on, 0 off
+	// (default). One of 1 (on), 0 (off). Use Ptr(0) to send 0.
 	Amd *int64 `dyvms:"Amd,enum=1|0"`
-	// Clid: Enterprise trunk number or configured customer-side caller ID to show.
+	// Clid is the enterprise trunk number or configured customer-side caller ID to
+	// show.
 	Clid string `dyvms:"Clid"`
-	// ClidAreaCode: Area code whose customer-side caller ID to use; lower priority
-	// than Clid.
+	// ClidAreaCode is the area code whose customer-side caller ID to use; lower
+	// priority than Clid.
 	ClidAreaCode string `dyvms:"ClidAreaCode"`
-	// ClidGroup: Customer-side caller-ID group (needs routing by tag on the
+	// ClidGroup is the customer-side caller-ID group (needs routing by tag on the
 	// account); lower priority than Clid.
 	ClidGroup string `dyvms:"ClidGroup"`
-	// ClidList: Customer-side caller-ID numbers for this call; the system picks an
-	// available one by its scheduling policy.
+	// ClidList is the customer-side caller-ID numbers for this call; the system
+	// picks an available one by its scheduling policy.
 	ClidList string `dyvms:"ClidList"`
-	// CrnID: Caller-ID navigation key.
+	// CrnID is the caller-ID navigation key.
 	CrnID string `dyvms:"CrnId"`
-	// Delay: Delay before calling, 0-60 seconds; default 0. Use Ptr(0) to send 0.
+	// Delay is the delay before calling, 0-60 seconds; default 0. Use Ptr(0) to
+	// send 0.
 	Delay *int64 `dyvms:"Delay,min=0,max=60"`
-	// EnterpriseID: Call-centre (enterprise) ID. Required.
+	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ExpirTime: Expiry time, yyyy-MM-dd HH:mm:ss.
+	// ExpirTime is the expiry time, yyyy-MM-dd HH:mm:ss.
 	ExpirTime string `dyvms:"ExpirTime"`
-	// IvrID: IVR to enter after the callback connects; the console setting is used
-	// if unset.
+	// IvrID is the IVR to enter after the callback connects; the console setting
+	// is used if unset.
 	IvrID int64 `dyvms:"IvrId"`
-	// MultiTelDelay: Delay between numbers when Tel has several, at most 120
+	// MultiTelDelay is the delay between numbers when Tel has several, at most 120
 	// seconds; default 0. Use Ptr(0) to send 0.
 	MultiTelDelay *int64 `dyvms:"MultiTelDelay,min=0,max=120"`
-	// MultiTelPush: With several numbers, push a hang-up event: 0 once only
+	// MultiTelPush is the with several numbers, push a hang-up event: 0 once only
 	// (default), 1 after every call. One of 0 (once), 1 (every call). Use Ptr(0)
 	// to send 0.
 	MultiTelPush *int64 `dyvms:"MultiTelPush,enum=0|1"`
-	// RequestUniqueID: Unique request ID, at most 300 bytes (a Chinese character
-	// is 3 bytes); stored in the call record's requestUniqueId and shared by all
-	// calls of one request. URL-encode encrypted numbers.
+	// RequestUniqueID is the unique request ID, at most 300 bytes (a Chinese
+	// character is 3 bytes); stored in the call record's requestUniqueId and
+	// shared by all calls of one request. URL-encode encrypted numbers.
 	RequestUniqueID string `dyvms:"RequestUniqueId,maxbytes=300"`
-	// Retry: Retries, at most 5; needs the webcall auto-retry switch. Use Ptr(0)
-	// to send 0.
+	// Retry is the retries, at most 5; needs the webcall auto-retry switch. Use
+	// Ptr(0) to send 0.
 	Retry *int64 `dyvms:"Retry,min=0,max=5"`
-	// RetryInterval: Retry interval in minutes, 0-59. Use Ptr(0) to send 0.
+	// RetryInterval is the retry interval in minutes, 0-59. Use Ptr(0) to send 0.
 	RetryInterval *int64 `dyvms:"RetryInterval,min=0,max=59"`
-	// Tel: Number(s) to call: landlines with area code, mobiles without a leading
-	// 0, extensions after "-". Several numbers are comma-separated and tried in
-	// turn until one answers. Encrypted numbers must be URL-encoded. Required.
+	// Tel is the number(s) to call: landlines with area code, mobiles without a
+	// leading 0, extensions after "-". Several numbers are comma-separated and
+	// tried in turn until one answers. Encrypted numbers must be URL-encoded.
+	// Required.
 	Tel string `dyvms:"Tel,required"`
-	// Timeout: Customer ring timeout in seconds, 0-60; default 30. Use Ptr(0) to
-	// send 0.
+	// Timeout is the customer ring timeout in seconds, 0-60; default 30. Use
+	// Ptr(0) to send 0.
 	Timeout *int64 `dyvms:"Timeout,min=0,max=60"`
-	// UserField: User-defined field, at most 250 bytes; stored in the call
+	// UserField is the user-defined field, at most 250 bytes; stored in the call
 	// record's userField; effective only when dynamic parameters (paramNames) are
 	// configured.
 	UserField string `dyvms:"UserField,maxbytes=250"`
-	// Vid: Language of the IVR prompts: 1 Mandarin (default), 2 Cantonese, 4
+	// Vid is the language of the IVR prompts: 1 Mandarin (default), 2 Cantonese, 4
 	// Biaobei TTS, 5 Mandarin sweet female voice. One of 1 (Mandarin), 2
 	// (Cantonese), 4 (Biaobei TTS), 5 (Mandarin sweet female voice).
 	Vid string `dyvms:"Vid,enum=1|2|4|5"`
@@ -7703,14 +7828,14 @@ type CloudWebcallRequest struct {
 // CloudWebcallResponse is the output of CloudWebcall.
 type CloudWebcallResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Response data.
+	// Data is the response data.
 	Data CloudWebcallData `json:"Data"`
 }
 
-// CloudWebcall: Places a webcall: the hosted call centre calls the customer
+// CloudWebcall places a webcall: the hosted call centre calls the customer
 // first, then connects an agent or IVR. Required: EnterpriseID, Tel. No QPS
 // limit is documented.
 //

@@ -524,18 +524,19 @@ func (c *Client) SubmitHotlineTransferRegister(ctx context.Context, req *SubmitH
 
 // RecoverCallInConfigRequest is the input of RecoverCallInConfig.
 type RecoverCallInConfigRequest struct {
-	// Number: China 400 number whose inbound call transfer to resume. Required.
+	// Number is the china 400 number whose inbound call transfer to resume.
+	// Required.
 	Number string `dyvms:"Number,required"`
 }
 
 // RecoverCallInConfigResponse is the output of RecoverCallInConfig.
 type RecoverCallInConfigResponse struct {
 	ResponseMeta
-	// Data: Whether the inbound call transfer was resumed.
+	// Data says whether the inbound call transfer was resumed.
 	Data bool `json:"Data"`
 }
 
-// RecoverCallInConfig: Resumes the transfer of inbound calls of a China 400
+// RecoverCallInConfig resumes the transfer of inbound calls of a China 400
 // number. Required: Number. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -546,18 +547,19 @@ func (c *Client) RecoverCallInConfig(ctx context.Context, req *RecoverCallInConf
 
 // StopCallInConfigRequest is the input of StopCallInConfig.
 type StopCallInConfigRequest struct {
-	// Number: China 400 number whose inbound call transfer to stop. Required.
+	// Number is the china 400 number whose inbound call transfer to stop.
+	// Required.
 	Number string `dyvms:"Number,required"`
 }
 
 // StopCallInConfigResponse is the output of StopCallInConfig.
 type StopCallInConfigResponse struct {
 	ResponseMeta
-	// Data: Whether the inbound call transfer was stopped.
+	// Data says whether the inbound call transfer was stopped.
 	Data bool `json:"Data"`
 }
 
-// StopCallInConfig: Stops the transfer of inbound calls of a China 400 number.
+// StopCallInConfig stops the transfer of inbound calls of a China 400 number.
 // Required: Number. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service

@@ -13,29 +13,29 @@ import (
 
 // ChangeMediaTypeRequest is the input of ChangeMediaType.
 type ChangeMediaTypeRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNum: Called number of the call. Required.
+	// CalledNum is the called number of the call. Required.
 	CalledNum string `dyvms:"CalledNum,required"`
-	// MediaType: Media type to switch the call to (voice or video).
+	// MediaType is the media type to switch the call to (voice or video).
 	MediaType string `dyvms:"MediaType"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
 }
 
 // ChangeMediaTypeResponse is the output of ChangeMediaType.
 type ChangeMediaTypeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Result of the operation.
+	// Model is the result of the operation.
 	Model bool `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// ChangeMediaType: Switches the media type (voice or video) of a call in
+// ChangeMediaType switches the media type (voice or video) of a call in
 // progress. Required: CalledNum. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -46,29 +46,29 @@ func (c *Client) ChangeMediaType(ctx context.Context, req *ChangeMediaTypeReques
 
 // DegradeVideoFileRequest is the input of DegradeVideoFile.
 type DegradeVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// MediaType: Media type parameter of the downgrade (voice or video).
+	// MediaType is the media type parameter of the downgrade (voice or video).
 	MediaType string `dyvms:"MediaType"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
 }
 
 // DegradeVideoFileResponse is the output of DegradeVideoFile.
 type DegradeVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; its keys are free).
+	// Data is the result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// DegradeVideoFile: Downgrades a video call in progress to a voice call.
+// DegradeVideoFile downgrades a video call in progress to a voice call.
 // Required: CalledNumber. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -79,25 +79,25 @@ func (c *Client) DegradeVideoFile(ctx context.Context, req *DegradeVideoFileRequ
 
 // GetCallMediaTypeRequest is the input of GetCallMediaType.
 type GetCallMediaTypeRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
 }
 
 // GetCallMediaTypeResponse is the output of GetCallMediaType.
 type GetCallMediaTypeResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Media type of the call (free-form object; its keys are free).
+	// Data is the media type of the call (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// GetCallMediaType: Returns the media type (voice or video) of a call in
+// GetCallMediaType returns the media type (voice or video) of a call in
 // progress. Required: CalledNumber. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -107,25 +107,25 @@ func (c *Client) GetCallMediaType(ctx context.Context, req *GetCallMediaTypeRequ
 
 // GetCallProgressRequest is the input of GetCallProgress.
 type GetCallProgressRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNum: Called number of the call. Required.
+	// CalledNum is the called number of the call. Required.
 	CalledNum string `dyvms:"CalledNum,required"`
 }
 
 // GetCallProgressResponse is the output of GetCallProgress.
 type GetCallProgressResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Progress of the call (free-form object; its keys are free).
+	// Model is the progress of the call (free-form object; its keys are free).
 	Model map[string]any `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// GetCallProgress: Returns the progress of a call in progress. Required:
+// GetCallProgress returns the progress of a call in progress. Required:
 // CalledNum. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -135,23 +135,23 @@ func (c *Client) GetCallProgress(ctx context.Context, req *GetCallProgressReques
 
 // GetTemporaryFileUrlRequest is the input of GetTemporaryFileUrl.
 type GetTemporaryFileUrlRequest struct {
-	// VideoID: ID of the video file. Required.
+	// VideoID is the ID of the video file. Required.
 	VideoID string `dyvms:"VideoId,required"`
 }
 
 // GetTemporaryFileUrlResponse is the output of GetTemporaryFileUrl.
 type GetTemporaryFileUrlResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Temporary URL of the file (free-form object; its keys are free).
+	// Data is the temporary URL of the file (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// GetTemporaryFileUrl: Returns a temporary URL for viewing a video or audio
+// GetTemporaryFileUrl returns a temporary URL for viewing a video or audio
 // file. Required: VideoID. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -161,24 +161,24 @@ func (c *Client) GetTemporaryFileUrl(ctx context.Context, req *GetTemporaryFileU
 
 // GetVideoFieldUrlRequest is the input of GetVideoFieldUrl.
 type GetVideoFieldUrlRequest struct {
-	// VideoFile: Video file.
+	// VideoFile is the video file.
 	VideoFile string `dyvms:"VideoFile"`
 }
 
 // GetVideoFieldUrlResponse is the output of GetVideoFieldUrl.
 type GetVideoFieldUrlResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Result holding the video file URL (free-form object; its keys are
-	// free).
+	// Model is the result holding the video file URL (free-form object; its keys
+	// are free).
 	Model map[string]any `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// GetVideoFieldUrl: Returns the URL of a video file. No field is required. No
+// GetVideoFieldUrl returns the URL of a video file. No field is required. No
 // QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
@@ -188,25 +188,25 @@ func (c *Client) GetVideoFieldUrl(ctx context.Context, req *GetVideoFieldUrlRequ
 
 // PauseVideoFileRequest is the input of PauseVideoFile.
 type PauseVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
 }
 
 // PauseVideoFileResponse is the output of PauseVideoFile.
 type PauseVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; its keys are free).
+	// Data is the result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// PauseVideoFile: Pauses playback of a video file during a call. Required:
+// PauseVideoFile pauses playback of a video file during a call. Required:
 // CalledNumber. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -217,31 +217,31 @@ func (c *Client) PauseVideoFile(ctx context.Context, req *PauseVideoFileRequest,
 
 // PlayVideoFileRequest is the input of PlayVideoFile.
 type PlayVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call.
+	// CalledNumber is the called number of the call.
 	CalledNumber string `dyvms:"CalledNumber"`
-	// OnlyPhone: Whether to play on the phone only (no video).
+	// OnlyPhone says whether to play on the phone only (no video).
 	OnlyPhone bool `dyvms:"OnlyPhone"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
-	// VideoID: ID of the video file. Required.
+	// VideoID is the ID of the video file. Required.
 	VideoID string `dyvms:"VideoId,required"`
 }
 
 // PlayVideoFileResponse is the output of PlayVideoFile.
 type PlayVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Result of the operation.
+	// Model is the result of the operation.
 	Model bool `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// PlayVideoFile: Plays a video file during a call. Required: VideoID. No QPS
+// PlayVideoFile plays a video file during a call. Required: VideoID. No QPS
 // limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -252,26 +252,26 @@ func (c *Client) PlayVideoFile(ctx context.Context, req *PlayVideoFileRequest, o
 
 // QueryVideoPlayProgressRequest is the input of QueryVideoPlayProgress.
 type QueryVideoPlayProgressRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
 }
 
 // QueryVideoPlayProgressResponse is the output of QueryVideoPlayProgress.
 type QueryVideoPlayProgressResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Playback progress (free-form object; its keys are free).
+	// Data is the playback progress (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// QueryVideoPlayProgress: Returns the playback progress of a video file during
-// a call. Required: CalledNumber. No QPS limit is documented.
+// QueryVideoPlayProgress returns the playback progress of a video file during a
+// call. Required: CalledNumber. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) QueryVideoPlayProgress(ctx context.Context, req *QueryVideoPlayProgressRequest, opts ...CallOption) (*QueryVideoPlayProgressResponse, error) {
@@ -280,25 +280,25 @@ func (c *Client) QueryVideoPlayProgress(ctx context.Context, req *QueryVideoPlay
 
 // ResumeVideoFileRequest is the input of ResumeVideoFile.
 type ResumeVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
 }
 
 // ResumeVideoFileResponse is the output of ResumeVideoFile.
 type ResumeVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; its keys are free).
+	// Data is the result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// ResumeVideoFile: Resumes paused playback of a video file during a call.
+// ResumeVideoFile resumes paused playback of a video file during a call.
 // Required: CalledNumber. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -309,27 +309,27 @@ func (c *Client) ResumeVideoFile(ctx context.Context, req *ResumeVideoFileReques
 
 // SeekVideoFileRequest is the input of SeekVideoFile.
 type SeekVideoFileRequest struct {
-	// CallID: Unique ID of the call.
+	// CallID is the unique ID of the call.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number.
+	// CalledNumber is the called number.
 	CalledNumber string `dyvms:"CalledNumber"`
-	// SeekTimes: Seconds to skip: positive forwards, negative backwards.
+	// SeekTimes is the seconds to skip: positive forwards, negative backwards.
 	SeekTimes int64 `dyvms:"SeekTimes"`
 }
 
 // SeekVideoFileResponse is the output of SeekVideoFile.
 type SeekVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; its keys are free).
+	// Data is the result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// SeekVideoFile: Moves video playback forwards or backwards during a call. No
+// SeekVideoFile moves video playback forwards or backwards during a call. No
 // field is required. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -340,28 +340,29 @@ func (c *Client) SeekVideoFile(ctx context.Context, req *SeekVideoFileRequest, o
 
 // SingleCallByVideoRequest is the input of SingleCallByVideo.
 type SingleCallByVideoRequest struct {
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// CalledShowNumber: Caller ID shown to the called party.
+	// CalledShowNumber is the caller ID shown to the called party.
 	CalledShowNumber string `dyvms:"CalledShowNumber"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
-	// PlayTimes: How many times the file is played.
+	// PlayTimes is the how many times the file is played.
 	PlayTimes int32 `dyvms:"PlayTimes"`
-	// Speed: Playback speed.
+	// Speed is the playback speed.
 	Speed int32 `dyvms:"Speed"`
-	// VideoCode: ID of the video file to play. Required.
+	// VideoCode is the ID of the video file to play. Required.
 	VideoCode string `dyvms:"VideoCode,required"`
-	// VoiceCode: ID of the voice file to play. Required.
+	// VoiceCode is the ID of the voice file to play. Required.
 	VoiceCode string `dyvms:"VoiceCode,required"`
-	// Volume: Playback volume.
+	// Volume is the playback volume.
 	Volume int32 `dyvms:"Volume"`
 }
 
 // SingleCallByVideoResponse is the output of SingleCallByVideo.
 type SingleCallByVideoResponse struct {
 	ResponseMeta
-	// CallID: Unique receipt ID of the call; use it with QueryCallDetailByCallId.
+	// CallID is the unique receipt ID of the call; use it with
+	// QueryCallDetailByCallId.
 	CallID string `json:"CallId"`
 	// OutID is the OutId the call was placed with: the request's, or the one the
 	// SDK generated when the request had none.
@@ -370,7 +371,7 @@ type SingleCallByVideoResponse struct {
 
 func (r *SingleCallByVideoResponse) setOutID(id string) { r.OutID = id }
 
-// SingleCallByVideo: Places a call to one number that plays a voice file or a
+// SingleCallByVideo places a call to one number that plays a voice file or a
 // video file. Required: CalledNumber, VideoCode, VoiceCode. No QPS limit is
 // documented.
 //
@@ -384,29 +385,29 @@ func (c *Client) SingleCallByVideo(ctx context.Context, req *SingleCallByVideoRe
 
 // SkipVideoFileRequest is the input of SkipVideoFile.
 type SkipVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
-	// SkipTimes: Position to skip to, or amount to skip by. Required.
+	// SkipTimes is the position to skip to, or amount to skip by. Required.
 	SkipTimes int64 `dyvms:"SkipTimes,required"`
 }
 
 // SkipVideoFileResponse is the output of SkipVideoFile.
 type SkipVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Whether the skip succeeded.
+	// Data says whether the skip succeeded.
 	Data bool `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// SkipVideoFile: Fast-forwards or rewinds a video file being played during a
+// SkipVideoFile fast-forwards or rewinds a video file being played during a
 // call. Required: CalledNumber, SkipTimes. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
@@ -417,30 +418,30 @@ func (c *Client) SkipVideoFile(ctx context.Context, req *SkipVideoFileRequest, o
 
 // UpgradeVideoFileRequest is the input of UpgradeVideoFile.
 type UpgradeVideoFileRequest struct {
-	// CallID: ID of the call in progress.
+	// CallID is the ID of the call in progress.
 	CallID string `dyvms:"CallId"`
-	// CalledNumber: Called number of the call. Required.
+	// CalledNumber is the called number of the call. Required.
 	CalledNumber string `dyvms:"CalledNumber,required"`
-	// MediaType: Media type to upgrade the call to.
+	// MediaType is the media type to upgrade the call to.
 	MediaType string `dyvms:"MediaType"`
-	// OutID: Caller-defined reference ID.
+	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
 }
 
 // UpgradeVideoFileResponse is the output of UpgradeVideoFile.
 type UpgradeVideoFileResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Data: Result data (free-form object; its keys are free).
+	// Data is the result data (free-form object; its keys are free).
 	Data map[string]any `json:"Data"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// UpgradeVideoFile: Upgrades a voice call in progress to a video call.
-// Required: CalledNumber. No QPS limit is documented.
+// UpgradeVideoFile upgrades a voice call in progress to a video call. Required:
+// CalledNumber. No QPS limit is documented.
 //
 // It changes state, so a failure after the request may have reached the service
 // is returned as ErrAmbiguous and never retried blindly.

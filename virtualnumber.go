@@ -291,66 +291,66 @@ func (c *Client) QueryVirtualNumberRelationAll(ctx context.Context, req *QueryVi
 
 // ListServiceInstanceForPagePager is paging settings.
 type ListServiceInstanceForPagePager struct {
-	// PageIndex: Page number.
+	// PageIndex is the page number.
 	PageIndex *int64 `json:"PageIndex,omitempty"`
-	// PageSize: Entries per page; default 10, at most 100.
+	// PageSize is the entries per page; default 10, at most 100.
 	PageSize *int64 `json:"PageSize,omitempty"`
 }
 
 // ListServiceInstanceForPageModel is page of service instances.
 type ListServiceInstanceForPageModel struct {
-	// PageNo: Current page number.
+	// PageNo is the current page number.
 	PageNo int64 `json:"PageNo"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// Records: Service instances.
-	Records []ListServiceInstanceForPageRecords `json:"Records"`
-	// TotalCount: Total number of entries.
+	// Records is the service instances.
+	Records []ListServiceInstanceForPageRecord `json:"Records"`
+	// TotalCount is the total number of entries.
 	TotalCount int64 `json:"TotalCount"`
-	// TotalPage: Total number of pages.
+	// TotalPage is the total number of pages.
 	TotalPage int64 `json:"TotalPage"`
 }
 
-// ListServiceInstanceForPageRecords is service instances.
-type ListServiceInstanceForPageRecords struct {
-	// AliUid: Alibaba Cloud account UID.
+// ListServiceInstanceForPageRecord is service instances.
+type ListServiceInstanceForPageRecord struct {
+	// AliUid is the alibaba Cloud account UID.
 	AliUid int64 `json:"AliUid"`
-	// Code: Service instance number.
+	// Code is the service instance number.
 	Code string `json:"Code"`
-	// GmtCreate: Creation time (Unix timestamp in milliseconds).
+	// GmtCreate is the creation time (Unix timestamp in milliseconds).
 	GmtCreate string `json:"GmtCreate"`
-	// InstanceStatus: Instance status: init, usable, unusable or destory
+	// InstanceStatus is the instance status: init, usable, unusable or destory
 	// (cancelled).
 	InstanceStatus string `json:"InstanceStatus"`
-	// Name: Service instance name.
+	// Name is the service instance name.
 	Name string `json:"Name"`
-	// RelationAvailableCount: Number of available associations.
+	// RelationAvailableCount is the number of available associations.
 	RelationAvailableCount int64 `json:"RelationAvailableCount"`
-	// RelationTotalCount: Total number of associations.
+	// RelationTotalCount is the total number of associations.
 	RelationTotalCount int64 `json:"RelationTotalCount"`
-	// SceneID: Scenario ID.
+	// SceneID is the scenario ID.
 	SceneID int64 `json:"SceneId"`
-	// SceneName: Scenario name.
+	// SceneName is the scenario name.
 	SceneName string `json:"SceneName"`
-	// Status: Binding status (bound or not bound, in Chinese).
+	// Status is the binding status (bound or not bound, in Chinese).
 	Status string `json:"Status"`
-	// UsageID: Usage ID.
+	// UsageID is the usage ID.
 	UsageID int64 `json:"UsageId"`
-	// UsageName: Usage name.
+	// UsageName is the usage name.
 	UsageName string `json:"UsageName"`
 }
 
 // ListServiceInstanceForPageRequest is the input of ListServiceInstanceForPage.
 type ListServiceInstanceForPageRequest struct {
-	// Code: Service instance number.
+	// Code is the service instance number.
 	Code string `dyvms:"Code"`
-	// Pager: Paging settings.
+	// Pager is the paging settings.
 	Pager ListServiceInstanceForPagePager `dyvms:"Pager,json"`
-	// RelationNumber: Associated number.
+	// RelationNumber is the associated number.
 	RelationNumber string `dyvms:"RelationNumber"`
-	// SceneID: Scenario ID.
+	// SceneID is the scenario ID.
 	SceneID int64 `dyvms:"SceneId"`
-	// UsageID: Usage ID.
+	// UsageID is the usage ID.
 	UsageID int64 `dyvms:"UsageId"`
 }
 
@@ -358,16 +358,16 @@ type ListServiceInstanceForPageRequest struct {
 // ListServiceInstanceForPage.
 type ListServiceInstanceForPageResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Page of service instances.
+	// Model is the page of service instances.
 	Model ListServiceInstanceForPageModel `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// ListServiceInstanceForPage: Lists service instances (numbers with their
+// ListServiceInstanceForPage lists service instances (numbers with their
 // scenario, usage and associated numbers), page by page. No field is required.
 // No QPS limit is documented.
 //
@@ -379,32 +379,33 @@ func (c *Client) ListServiceInstanceForPage(ctx context.Context, req *ListServic
 // QueryVmsRealNumberCallConnectionRateInfoModel is connection figures of the
 // number.
 type QueryVmsRealNumberCallConnectionRateInfoModel struct {
-	// CallConnectionRate: Call connection rate.
+	// CallConnectionRate is the call connection rate.
 	CallConnectionRate float64 `json:"CallConnectionRate"`
-	// CompleteCount: Calls connected.
+	// CompleteCount is the calls connected.
 	CompleteCount int64 `json:"CompleteCount"`
-	// RegionID: Region ID (generic field).
+	// RegionID is the region ID (generic field).
 	RegionID string `json:"RegionId"`
-	// RequestCount: Calls requested.
+	// RequestCount is the calls requested.
 	RequestCount int64 `json:"RequestCount"`
-	// ResourceID: Resource ID (generic field).
+	// ResourceID is the resource ID (generic field).
 	ResourceID string `json:"ResourceId"`
-	// ResourceType: Resource type (generic field).
+	// ResourceType is the resource type (generic field).
 	ResourceType string `json:"ResourceType"`
-	// RingingCount: Calls that rang.
+	// RingingCount is the calls that rang.
 	RingingCount int64 `json:"RingingCount"`
-	// RingingRate: Ringing rate.
+	// RingingRate is the ringing rate.
 	RingingRate float64 `json:"RingingRate"`
 }
 
 // QueryVmsRealNumberCallConnectionRateInfoRequest is the input of
 // QueryVmsRealNumberCallConnectionRateInfo.
 type QueryVmsRealNumberCallConnectionRateInfoRequest struct {
-	// RealNumber: Real phone number.
+	// RealNumber is the real phone number.
 	RealNumber string `dyvms:"RealNumber"`
-	// TimePeriod: Time period as two Unix millisecond timestamps joined by "-".
+	// TimePeriod is the time period as two Unix millisecond timestamps joined by
+	// "-".
 	TimePeriod string `dyvms:"TimePeriod"`
-	// VirtualNumber: Virtual number.
+	// VirtualNumber is the virtual number.
 	VirtualNumber string `dyvms:"VirtualNumber"`
 }
 
@@ -412,16 +413,16 @@ type QueryVmsRealNumberCallConnectionRateInfoRequest struct {
 // QueryVmsRealNumberCallConnectionRateInfo.
 type QueryVmsRealNumberCallConnectionRateInfoResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Connection figures of the number.
+	// Model is the connection figures of the number.
 	Model QueryVmsRealNumberCallConnectionRateInfoModel `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// QueryVmsRealNumberCallConnectionRateInfo: Returns the call connection and
+// QueryVmsRealNumberCallConnectionRateInfo returns the call connection and
 // ringing rates of a real number over a period. No field is required. No QPS
 // limit is documented.
 //
@@ -432,47 +433,47 @@ func (c *Client) QueryVmsRealNumberCallConnectionRateInfo(ctx context.Context, r
 
 // QueryVmsVirtualNumberRelationByPageModel is page of bindings.
 type QueryVmsVirtualNumberRelationByPageModel struct {
-	// Data: Bindings on this page.
+	// Data is the bindings on this page.
 	Data []QueryVmsVirtualNumberRelationByPageModelData `json:"Data"`
-	// PageNo: Page number.
+	// PageNo is the page number.
 	PageNo int64 `json:"PageNo"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `json:"PageSize"`
-	// Total: Total number of entries.
+	// Total is the total number of entries.
 	Total int64 `json:"Total"`
 }
 
 // QueryVmsVirtualNumberRelationByPageModelData is bindings on this page.
 type QueryVmsVirtualNumberRelationByPageModelData struct {
-	// NumberCity: City where the number is registered.
+	// NumberCity is the city where the number is registered.
 	NumberCity string `json:"NumberCity"`
-	// NumberProvince: Province where the number is registered.
+	// NumberProvince is the province where the number is registered.
 	NumberProvince string `json:"NumberProvince"`
-	// RealNumber: Real phone number.
+	// RealNumber is the real phone number.
 	RealNumber string `json:"RealNumber"`
-	// State: Binding state: 1 valid, 0 invalid, -1 cancelled.
+	// State is the binding state: 1 valid, 0 invalid, -1 cancelled.
 	State int64 `json:"State"`
-	// VirtualNumber: Virtual number.
+	// VirtualNumber is the virtual number.
 	VirtualNumber string `json:"VirtualNumber"`
 }
 
 // QueryVmsVirtualNumberRelationByPageRequest is the input of
 // QueryVmsVirtualNumberRelationByPage.
 type QueryVmsVirtualNumberRelationByPageRequest struct {
-	// NumberCity: City where the number is registered.
+	// NumberCity is the city where the number is registered.
 	NumberCity string `dyvms:"NumberCity"`
-	// NumberProvince: Province where the number is registered.
+	// NumberProvince is the province where the number is registered.
 	NumberProvince string `dyvms:"NumberProvince"`
-	// PageNo: Page number.
+	// PageNo is the page number.
 	PageNo int64 `dyvms:"PageNo"`
-	// PageSize: Entries per page.
+	// PageSize is the entries per page.
 	PageSize int64 `dyvms:"PageSize"`
-	// RealNumber: Real phone number.
+	// RealNumber is the real phone number.
 	RealNumber string `dyvms:"RealNumber"`
-	// State: Binding state: 1 valid, 0 invalid, -1 cancelled. One of 1 (valid), 0
-	// (invalid), -1 (cancelled). Use Ptr(0) to send 0.
+	// State is the binding state: 1 valid, 0 invalid, -1 cancelled. One of 1
+	// (valid), 0 (invalid), -1 (cancelled). Use Ptr(0) to send 0.
 	State *int64 `dyvms:"State,enum=1|0|-1"`
-	// VirtualNumber: Virtual number.
+	// VirtualNumber is the virtual number.
 	VirtualNumber string `dyvms:"VirtualNumber"`
 }
 
@@ -480,16 +481,16 @@ type QueryVmsVirtualNumberRelationByPageRequest struct {
 // QueryVmsVirtualNumberRelationByPage.
 type QueryVmsVirtualNumberRelationByPageResponse struct {
 	ResponseMeta
-	// AccessDeniedDetail: Details of the access denial when the caller lacks a
-	// permission (RAM).
+	// AccessDeniedDetail is the details of the access denial when the caller lacks
+	// a permission (RAM).
 	AccessDeniedDetail string `json:"AccessDeniedDetail"`
-	// Model: Page of bindings.
+	// Model is the page of bindings.
 	Model QueryVmsVirtualNumberRelationByPageModel `json:"Model"`
-	// Success: Whether the request succeeded.
+	// Success says whether the request succeeded.
 	Success bool `json:"Success"`
 }
 
-// QueryVmsVirtualNumberRelationByPage: Lists the bindings between virtual
+// QueryVmsVirtualNumberRelationByPage lists the bindings between virtual
 // numbers and real numbers, page by page. No field is required. No QPS limit is
 // documented. QueryVmsVirtualNumberRelationByPageAll walks every page.
 //

@@ -182,36 +182,36 @@ func (c *Client) ClickToDial(ctx context.Context, req *ClickToDialRequest, opts 
 
 // QueryVoiceFileAuditInfoData is review results.
 type QueryVoiceFileAuditInfoData struct {
-	// AuditState: Review state: AUDIT_STATE_INIT, AUDIT_STATE_PASS,
+	// AuditState is the review state: AUDIT_STATE_INIT, AUDIT_STATE_PASS,
 	// AUDIT_STATE_NOT_PASS, AUDIT_STATE_UPLOADING, AUDIT_STATE_REDOING,
 	// AUDIT_SATE_CANCEL, AUDIT_PAUSE or AUDIT_ORDER_FINISHED (approved by the
 	// ticket system, waiting for carrier review).
 	AuditState string `json:"AuditState"`
-	// RejectInfo: Why the file was rejected.
+	// RejectInfo is the why the file was rejected.
 	RejectInfo string `json:"RejectInfo"`
-	// VoiceCode: Voice file code.
+	// VoiceCode is the voice file code.
 	VoiceCode string `json:"VoiceCode"`
 }
 
 // QueryVoiceFileAuditInfoRequest is the input of QueryVoiceFileAuditInfo.
 type QueryVoiceFileAuditInfoRequest struct {
-	// BusinessType: Type of voice file: 0 voice notification file (default), 2
-	// recording file. One of 0 (voice notification file), 2 (recording file). Use
-	// Ptr(0) to send 0.
+	// BusinessType is the type of voice file: 0 voice notification file (default),
+	// 2 recording file. One of 0 (voice notification file), 2 (recording file).
+	// Use Ptr(0) to send 0.
 	BusinessType *int32 `dyvms:"BusinessType,enum=0|2"`
-	// VoiceCodes: Voice file IDs (as shown in the console), comma-separated, at
-	// most 10. Required.
+	// VoiceCodes is the voice file IDs (as shown in the console), comma-separated,
+	// at most 10. Required.
 	VoiceCodes string `dyvms:"VoiceCodes,required"`
 }
 
 // QueryVoiceFileAuditInfoResponse is the output of QueryVoiceFileAuditInfo.
 type QueryVoiceFileAuditInfoResponse struct {
 	ResponseMeta
-	// Data: Review results.
+	// Data is the review results.
 	Data []QueryVoiceFileAuditInfoData `json:"Data"`
 }
 
-// QueryVoiceFileAuditInfo: Returns the review state of voice files. Required:
+// QueryVoiceFileAuditInfo returns the review state of voice files. Required:
 // VoiceCodes. No QPS limit is documented.
 //
 // It only reads, so a transient failure is retried.

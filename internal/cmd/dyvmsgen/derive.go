@@ -177,7 +177,7 @@ func zeroMeaningful(typ string, enum []json.RawMessage, lo string) bool {
 // paramDoc writes a request field's doc from the catalogue.
 func paramDoc(goName, desc string, enum []json.RawMessage, meanings map[string]string, when string, required, ptr bool) string {
 	var b strings.Builder
-	b.WriteString(goName + ": " + sentence(desc))
+	b.WriteString(fieldDoc(goName, desc))
 	if required {
 		b.WriteString(" Required.")
 	} else if when != "" {
@@ -249,6 +249,7 @@ func (d *deriver) schemaType(name string, s *catalog.Schema, desc string) string
 	case s.Type == "array" && s.Items == "object" && len(s.Fields) == 0:
 		return "[]map[string]any"
 	case s.Type == "array" && s.Items == "object":
+		name = singular(name)
 		d.structType(name, s.Fields, desc, `json:"%s,omitempty"`)
 		return "[]" + name
 	case s.Type == "array":
@@ -335,7 +336,7 @@ func (d *deriver) response(ov *StructOverlay) (StructOverlay, error) {
 // response itself).
 func (d *deriver) field(owner, parent string, f catalog.Field) FieldOverlay {
 	gn := d.g.goName(f.Name)
-	out := FieldOverlay{Wire: f.Name, Go: gn, Doc: gn + ": " + sentence(f.Description)}
+	out := FieldOverlay{Wire: f.Name, Go: gn, Doc: fieldDoc(gn, f.Description)}
 	if parent != "" {
 		out.Tag = fmt.Sprintf(`json:%q`, f.Name)
 	}
@@ -357,6 +358,7 @@ func (d *deriver) field(owner, parent string, f catalog.Field) FieldOverlay {
 	case f.Type == "object":
 		out.Type = "map[string]any"
 	case f.Type == "array" && len(f.Fields) > 0:
+		typeName = d.typeName(owner, singular(gn))
 		d.respStruct(typeName, f.Fields, f.Description)
 		out.Type = "[]" + typeName
 	case f.Type == "array":
@@ -492,7 +494,7 @@ func (d *deriver) listIn(fields []FieldOverlay, path string) (items, total, item
 // methodDoc writes an Action method's doc from the catalogue.
 func (d *deriver) methodDoc(a *action) string {
 	var b strings.Builder
-	b.WriteString(a.cat.Name + ": " + sentence(a.cat.Summary))
+	b.WriteString(a.cat.Name + " " + lowerFirst(sentence(a.cat.Summary)))
 	var req []string
 	for _, f := range a.request.Fields {
 		if strings.HasPrefix(f.Opts, "required") {
@@ -572,4 +574,37 @@ func exampleNumber(ex json.RawMessage) (float64, bool) {
 		return x, err == nil
 	}
 	return 0, false
+}
+
+// singular names the element type of a list: CdrObs gives CdrOb,
+// TaskTelList gives TaskTel, Strategies gives Strategy; AgentStatus and
+// Details-like words ending in "ss", "us" or "is" stay.
+func singular(name string) string {
+	switch {
+	case strings.HasSuffix(name, "List") && len(name) > 4:
+		return strings.TrimSuffix(name, "List")
+	case strings.HasSuffix(name, "ies"):
+		return strings.TrimSuffix(name, "ies") + "y"
+	case strings.HasSuffix(name, "ss"), strings.HasSuffix(name, "us"), strings.HasSuffix(name, "is"):
+		return name
+	case strings.HasSuffix(name, "s"):
+		return strings.TrimSuffix(name, "s")
+	}
+	return name
+}
+
+// fieldDoc starts a field's doc with its name: "X is the ...", or "X says
+// whether ..." for a yes/no description.
+func fieldDoc(goName, desc string) string {
+	d := sentence(desc)
+	low := lowerFirst(d)
+	switch {
+	case strings.HasPrefix(d, "Whether "):
+		return goName + " says " + low
+	case strings.HasPrefix(d, "The ") || strings.HasPrefix(d, "A ") || strings.HasPrefix(d, "An "):
+		return goName + " is " + low
+	case d == "not documented.":
+		return goName + " is not documented."
+	}
+	return goName + " is the " + low
 }
