@@ -33,7 +33,7 @@ func (d CallTaskData) MarshalJSON() ([]byte, error) {
 		if len(c.Params) != len(d.ParamNames) {
 			return nil, fmt.Errorf("calleeList[%d] (%s) has %d params for %d paramNames", i, c.Callee, len(c.Params), len(d.ParamNames))
 		}
-		w.CalleeList[i] = callee{Callee: c.Callee, Params: c.Params}
+		w.CalleeList[i] = callee(c)
 		if w.CalleeList[i].Params == nil {
 			w.CalleeList[i].Params = []string{}
 		}
