@@ -21,3 +21,13 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestParseEnum(t *testing.T) {
+	tg, err := Parse("Active,enum=1|0|-1")
+	if err != nil || len(tg.Enum) != 3 || tg.Enum[0] != "1" || tg.Enum[2] != "-1" {
+		t.Fatalf("%+v %v", tg, err)
+	}
+	if _, err := Parse("Active,enum="); err == nil {
+		t.Fatal("an empty enum is accepted")
+	}
+}

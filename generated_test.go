@@ -1,0 +1,144 @@
+package dyvms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Tests of what the generator derives for the Actions of catalogue
+// version 2: offset iterators, enum validation, two-shape JSON documents,
+// typed accessors of JSON-in-string fields.
+
+// An offset listing's XxxAll sends Offset 0 (omitted: zero), 10, 20 with
+// Limit 10, stops at TotalCount, yields every item once and leaves the
+// caller's request alone.
+func TestOffsetIteratorWalksByOffset(t *testing.T) {
+	const total = 25
+	var rec *recorder
+	rec = newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		reqs := rec.requests() // the recorder has read the body
+		form := reqs[len(reqs)-1].form
+		off, _ := strconv.Atoi(form.Get("Offset"))
+		lim, _ := strconv.Atoi(form.Get("Limit"))
+		var clients []string
+		for i := off; i < off+lim && i < total; i++ {
+			clients = append(clients, fmt.Sprintf(`{"Cno":"%d"}`, i))
+		}
+		fmt.Fprintf(w, `{"Code":"OK","RequestId":"R","Data":{"TotalCount":%d,"Clients":[%s]}}`, total, join(clients))
+	})
+	c := newTestClient(t, rec.srv.URL)
+	req := &ClinkListClientsRequest{EnterpriseID: 8004970}
+	orig := *req
+	var got []string
+	for cl, err := range c.ClinkListClientsAll(context.Background(), req) {
+		require.NoError(t, err)
+		got = append(got, cl.Cno)
+	}
+	require.Len(t, got, total)
+	assert.Equal(t, "0", got[0])
+	assert.Equal(t, "24", got[total-1])
+	assert.Equal(t, orig, *req)
+	reqs := rec.requests()
+	require.Len(t, reqs, 3)
+	for i, r := range reqs {
+		requireSigned(t, r, "ClinkListClients", testSecret)
+		assert.Equal(t, "10", r.form.Get("Limit"), "page %d", i)
+		assert.Equal(t, "8004970", r.form.Get("EnterpriseId"))
+		if i == 0 {
+			assert.NotContains(t, r.form, "Offset", "offset 0 is the default and not sent")
+		} else {
+			assert.Equal(t, strconv.Itoa(10*i), r.form.Get("Offset"))
+		}
+	}
+}
+
+func join(items []string) string {
+	out := ""
+	for i, s := range items {
+		if i > 0 {
+			out += ","
+		}
+		out += s
+	}
+	return out
+}
+
+// A value outside a catalogue enum or range fails before any I/O, naming
+// the parameter and the allowed values.
+func TestEnumAndRangeValidatedBeforeIO(t *testing.T) {
+	rec := newRecorder(t, replyBody(200, "application/json", `{"Code":"OK"}`))
+	c := newTestClient(t, rec.srv.URL)
+	_, err := c.ClinkListClients(context.Background(), &ClinkListClientsRequest{EnterpriseID: 1, Active: Ptr(int64(5))})
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "Active", ve.Field)
+	assert.Contains(t, ve.Reason, "must be one of 1, 0")
+	_, err = c.ClinkListClients(context.Background(), &ClinkListClientsRequest{EnterpriseID: 1, Limit: 101})
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "Limit", ve.Field)
+	_, err = c.ClinkListClients(context.Background(), &ClinkListClientsRequest{})
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "EnterpriseId", ve.Field)
+	assert.Empty(t, rec.requests(), "nothing is sent for an invalid request")
+	// Ptr(0) is a valid enum value and is sent.
+	_, err = c.ClinkListClients(context.Background(), &ClinkListClientsRequest{EnterpriseID: 1, Active: Ptr(int64(0))})
+	require.NoError(t, err)
+	require.Len(t, rec.requests(), 1)
+	assert.Equal(t, "0", rec.requests()[0].form.Get("Active"))
+}
+
+// A JSON document that takes one of two shapes sends the shape that is
+// set: an object for the basic retry strategy, an array for the advanced
+// one; it reads either back.
+func TestTwoShapeDocumentSendsTheShapeSet(t *testing.T) {
+	rec := newRecorder(t, replyBody(200, "application/json", `{"Code":"OK","RequestId":"R"}`))
+	c := newTestClient(t, rec.srv.URL)
+	basic := CloudCreateTaskRetryStrategy{Basic: &CloudCreateTaskRetryStrategyBasic{Retry: Ptr(int64(2)),
+		Strategy: []CloudCreateTaskRetryStrategyBasicStrategy{{Round: Ptr(int64(1)), Time: "1-1-1"}}}}
+	advanced := CloudCreateTaskRetryStrategy{Advanced: []CloudCreateTaskRetryStrategyAdvanced{{
+		Condition: &CloudCreateTaskRetryStrategyAdvancedCondition{SipCause: []int64{710, 719}}, Retry: Ptr(int64(0))}}}
+	for _, tc := range []struct {
+		rs   CloudCreateTaskRetryStrategy
+		wire string
+	}{
+		{basic, `{"retry":2,"strategy":[{"round":1,"time":"1-1-1"}]}`},
+		{advanced, `[{"condition":{"sipCause":[710,719]},"retry":0}]`},
+	} {
+		_, err := c.CloudCreateTask(context.Background(), &CloudCreateTaskRequest{EnterpriseID: 1, Name: "t", Type: 1, RetryStrategy: tc.rs})
+		require.NoError(t, err)
+		reqs := rec.requests()
+		last := reqs[len(reqs)-1]
+		requireSigned(t, last, "CloudCreateTask", testSecret)
+		assert.JSONEq(t, tc.wire, last.form.Get("RetryStrategy"))
+		var back CloudCreateTaskRetryStrategy
+		require.NoError(t, json.Unmarshal([]byte(tc.wire), &back))
+		assert.Equal(t, tc.rs, back)
+	}
+}
+
+// A JSON-in-string field of a nested response struct decodes into its
+// typed value through its accessor; a malformed one is an error of the
+// accessor, not of the call.
+func TestNestedJSONInStringAccessor(t *testing.T) {
+	body := `{"Code":"OK","RequestId":"R","Data":{"Agent":[{"Cno":"1001","Property":"{\"unLink\":1,\"prohibitDuration\":\"30\"}"}]}}`
+	rec := newRecorder(t, replyBody(200, "application/json", body))
+	c := newTestClient(t, rec.srv.URL)
+	resp, err := c.CloudGetAgent(context.Background(), &CloudGetAgentRequest{EnterpriseID: 1, Cno: "1001"})
+	require.NoError(t, err)
+	require.Len(t, resp.Data.Agent, 1)
+	p, err := resp.Data.Agent[0].DecodeProperty()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), p.UnLink)
+	bad := resp.Data.Agent[0]
+	bad.Property = "{not json"
+	_, err = bad.DecodeProperty()
+	require.Error(t, err)
+}
