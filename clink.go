@@ -1657,6 +1657,17 @@ func (c *Client) ClinkDescribeQueue(ctx context.Context, req *ClinkDescribeQueue
 	return invokeTyped[ClinkDescribeQueueResponse](ctx, c, "ClinkDescribeQueue", req, opts)
 }
 
+// ClinkRecordType is a value of the RecordType parameter.
+type ClinkRecordType string
+
+// Values of ClinkRecordType.
+const (
+	// ClinkRecordTypeRecord is "record": call recording.
+	ClinkRecordTypeRecord ClinkRecordType = "record"
+	// ClinkRecordTypeVoicemail is "voicemail": voicemail.
+	ClinkRecordTypeVoicemail ClinkRecordType = "voicemail"
+)
+
 // ClinkDescribeRecordFileUrlData is response data.
 type ClinkDescribeRecordFileUrlData struct {
 	// AudioFlows is the recording flow segments; returned only for MP3 call
@@ -1694,7 +1705,7 @@ type ClinkDescribeRecordFileUrlRequest struct {
 	RecordSide int64 `dyvms:"RecordSide,enum=1|2|3"`
 	// RecordType is the recording type: record (call recording, default) or
 	// voicemail. One of record (call recording), voicemail (voicemail).
-	RecordType string `dyvms:"RecordType,enum=record|voicemail"`
+	RecordType ClinkRecordType `dyvms:"RecordType,enum=record|voicemail"`
 	// Timeout is the validity of the returned URL, in seconds; default one hour,
 	// from one to 24 hours.
 	Timeout int64 `dyvms:"Timeout"`

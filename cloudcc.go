@@ -1424,6 +1424,27 @@ func (c *Client) CloudCreateAgentGroup(ctx context.Context, req *CloudCreateAgen
 	return invokeTyped[CloudCreateAgentGroupResponse](ctx, c, "CloudCreateAgentGroup", req, opts)
 }
 
+// CloudRecordType is a value of the RecordType parameter.
+type CloudRecordType string
+
+// Values of CloudRecordType.
+const (
+	// CloudRecordTypeRecord is "record": call recording.
+	CloudRecordTypeRecord CloudRecordType = "record"
+	// CloudRecordTypeVoicemail is "voicemail": voicemail.
+	CloudRecordTypeVoicemail CloudRecordType = "voicemail"
+	// CloudRecordTypeTsi is "tsi": ringback tone.
+	CloudRecordTypeTsi CloudRecordType = "tsi"
+	// CloudRecordTypeRasr is "rasr": voice robot customer side.
+	CloudRecordTypeRasr CloudRecordType = "rasr"
+	// CloudRecordTypeTransfer is "transfer": transfer.
+	CloudRecordTypeTransfer CloudRecordType = "transfer"
+	// CloudRecordTypeConsult is "consult": consult.
+	CloudRecordTypeConsult CloudRecordType = "consult"
+	// CloudRecordTypeThreeway is "threeway": three-way.
+	CloudRecordTypeThreeway CloudRecordType = "threeway"
+)
+
 // CloudCreateAsrData is response data.
 type CloudCreateAsrData struct {
 	// Result is the result.
@@ -1450,7 +1471,7 @@ type CloudCreateAsrRequest struct {
 	RecordSide *int64 `dyvms:"RecordSide,required,enum=0|1|2|3"`
 	// RecordType is the audio file type: record (call recording) or voicemail.
 	// Required. One of record (call recording), voicemail (voicemail).
-	RecordType string `dyvms:"RecordType,required,enum=record|voicemail"`
+	RecordType CloudRecordType `dyvms:"RecordType,required,enum=record|voicemail"`
 	// SupportMp3 says whether to transcribe the MP3 when the WAV has expired: 0 no
 	// (default), 1 yes (the result is then marked as mixed; a mixed MP3 cannot
 	// separate the two sides, a stereo MP3 can). One of 0 (no), 1 (yes).
@@ -3429,7 +3450,7 @@ type CloudGetRecordUrlRequest struct {
 	// call), transfer, consult or threeway. One of record (call recording),
 	// voicemail (voicemail), tsi (ringback tone), rasr (voice robot customer
 	// side), transfer (transfer), consult (consult), threeway (three-way).
-	RecordType string `dyvms:"RecordType,enum=record|voicemail|tsi|rasr|transfer|consult|threeway"`
+	RecordType CloudRecordType `dyvms:"RecordType,enum=record|voicemail|tsi|rasr|transfer|consult|threeway"`
 }
 
 // CloudGetRecordUrlResponse is the output of CloudGetRecordUrl.

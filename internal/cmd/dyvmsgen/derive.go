@@ -97,6 +97,9 @@ func (d *deriver) param(p catalog.Param) FieldOverlay {
 		if !pagingParams[p.Name] && zeroMeaningful(p.Type, p.Enum, lo) {
 			f.Type = "*" + f.Type
 		}
+		if p.Type == "string" && wordEnum(p.Enum) {
+			f.Type = d.enumType(d.enumPrefix()+f.Go, p.Enum, p.EnumMeanings)
+		}
 	}
 	f.Opts = strings.Join(opts, ",")
 	f.Doc = paramDoc(f.Go, p.Description, p.Enum, p.EnumMeanings, p.RequiredWhen, p.IsRequired(), strings.HasPrefix(f.Type, "*"))
@@ -607,4 +610,67 @@ func fieldDoc(goName, desc string) string {
 		return goName + " is not documented."
 	}
 	return goName + " is the " + low
+}
+
+// wordEnum reports whether an enum's values are words (record, voicemail)
+// rather than numbers or booleans: those get a typed string and constants.
+func wordEnum(values []json.RawMessage) bool {
+	if len(values) == 0 {
+		return false
+	}
+	for _, v := range values {
+		var s string
+		if json.Unmarshal(v, &s) != nil || s == "" || s == "true" || s == "false" {
+			return false
+		}
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// enumPrefix names enum types: the call-centre families share theirs
+// (CloudRecordType), other Actions use their own name.
+func (d *deriver) enumPrefix() string {
+	for _, p := range []string{"Clink", "Cloud"} {
+		if strings.HasPrefix(d.a.Name, p) {
+			return p
+		}
+	}
+	return d.a.Name
+}
+
+// enumType declares (or extends, when another Action of the family has
+// more values) a string type with one constant per value.
+func (d *deriver) enumType(name string, values []json.RawMessage, meanings map[string]string) string {
+	t := d.g.types[name]
+	if t == nil {
+		t = &TypeOverlay{Kind: "enum", Base: "string", Doc: name + " is a value of the " + strings.TrimPrefix(name, d.enumPrefix()) + " parameter.",
+			BlockDoc: "Values of " + name + "."}
+		d.g.types[name] = t
+		d.g.owner[name] = d.a.Name
+		d.newTypes = append(d.newTypes, name)
+	} else if d.g.owner[name] == "overlay" {
+		return name
+	}
+	have := map[string]bool{}
+	for _, v := range t.Values {
+		have[v.Value] = true
+	}
+	for _, raw := range values {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		lit := strconv.Quote(s)
+		if have[lit] {
+			continue
+		}
+		c := name + d.g.goName(s)
+		doc := c + " is " + lit
+		if m := meanings[s]; m != "" {
+			doc += ": " + m
+		}
+		t.Values = append(t.Values, EnumValue{Name: c, Value: lit, Doc: doc + "."})
+	}
+	return name
 }
