@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/dyvms/dyvms-go/internal/catalog"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,4 +145,99 @@ func TestNestedJSONInStringAccessor(t *testing.T) {
 	bad.Property = "{not json"
 	_, err = bad.DecodeProperty()
 	require.Error(t, err)
+}
+
+// Every JSON-in-string response field that the catalogue describes
+// (inner_type) has a DecodeXxx accessor beside it that decodes a body
+// built from the catalogue into a value carrying every inner field.
+func TestEveryJSONInStringFieldHasATypedAccessor(t *testing.T) {
+	n := 0
+	for _, a := range catalog.Load().Actions {
+		if !hasInnerType(a.Response) {
+			continue
+		}
+		m, _, _, ok := actionMethod(a.Name)
+		require.True(t, ok, a.Name)
+		rec := newRecorder(t, replyBody(200, "application/json", synthesizeBody(t, &a)))
+		c := newTestClient(t, rec.srv.URL)
+		req := reflect.New(m.Type.In(2).Elem())
+		fillFromExamples(t, req.Elem(), a.Request, "")
+		out := m.Func.Call([]reflect.Value{reflect.ValueOf(c), reflect.ValueOf(context.Background()), req})
+		if err, _ := out[1].Interface().(error); err != nil {
+			require.NoError(t, err, a.Name)
+		}
+		n += checkAccessors(t, a.Name, out[0], a.Response)
+	}
+	assert.Equal(t, 23, n, "typed accessors of JSON-in-string fields")
+}
+
+func hasInnerType(fields []catalog.Field) bool {
+	for _, f := range fields {
+		if f.InnerType != "" || hasInnerType(f.Fields) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAccessors walks a decoded response (parent is a pointer to a
+// struct) along the catalogue's fields and calls the accessor of each
+// JSON-in-string field with an inner type; it returns how many it called.
+func checkAccessors(t *testing.T, where string, parent reflect.Value, fields []catalog.Field) int {
+	t.Helper()
+	n := 0
+	for _, f := range fields {
+		fv, ok := jsonFieldByName(parent.Elem(), f.Name)
+		require.True(t, ok, "%s.%s", where, f.Name)
+		switch {
+		case f.JSONInString && f.InnerType != "":
+			sf, _ := fieldNameByJSON(parent.Elem().Type(), f.Name)
+			acc := parent.MethodByName("Decode" + sf)
+			require.True(t, acc.IsValid(), "%s: no Decode%s for %s", where, sf, f.Name)
+			res := acc.Call(nil)
+			require.Nil(t, res[1].Interface(), "%s.%s", where, f.Name)
+			require.False(t, res[0].IsZero(), "%s.%s decoded to a zero value", where, f.Name)
+			if len(f.InnerFields) > 0 {
+				checkResponseFields(t, where+"."+f.Name, res[0].Type(), f.InnerFields)
+			}
+			n++
+		case f.Type == "object" && len(f.Fields) > 0:
+			n += checkAccessors(t, where+"."+f.Name, fv.Addr(), f.Fields)
+		case f.Type == "array" && len(f.Fields) > 0 && fv.Len() > 0:
+			n += checkAccessors(t, where+"."+f.Name, fv.Index(0).Addr(), f.Fields)
+		}
+	}
+	return n
+}
+
+// fieldNameByJSON is the Go name of the field of t tagged json:"name".
+func fieldNameByJSON(t reflect.Type, name string) (string, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name {
+			return t.Field(i).Name, true
+		}
+	}
+	return "", false
+}
+
+// Every JSON-valued parameter whose document the catalogue describes
+// (inner_schema) takes a Go value, never a string of JSON.
+func TestJSONParametersAreTyped(t *testing.T) {
+	n := 0
+	for _, a := range catalog.Load().Actions {
+		_, req, _, ok := actionMethod(a.Name)
+		require.True(t, ok, a.Name)
+		tags := requestTags(req)
+		for _, p := range a.Request {
+			if p.InnerSchema == nil {
+				continue
+			}
+			n++
+			ti := tags[p.Name]
+			assert.True(t, hasOpt(ti, "json"), "%s.%s", a.Name, p.Name)
+			k := ti.field.Type.Kind()
+			assert.Contains(t, []reflect.Kind{reflect.Slice, reflect.Struct, reflect.Map}, k, "%s.%s is %s", a.Name, p.Name, ti.field.Type)
+		}
+	}
+	assert.Equal(t, 42, n)
 }

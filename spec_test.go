@@ -593,9 +593,22 @@ func synthesizeObject(fields []catalog.Field) map[string]any {
 }
 
 func synthesizeValue(f catalog.Field) any {
+	if f.JSONInString && f.InnerType != "" {
+		var inner any = map[string]any{"k": "v"}
+		if len(f.InnerFields) > 0 {
+			inner = synthesizeObject(f.InnerFields)
+		}
+		if f.InnerType == "array" {
+			inner = []any{inner}
+		}
+		b, _ := json.Marshal(inner)
+		return string(b)
+	}
 	switch f.Type {
 	case "int32", "int64":
 		return 7
+	case "float":
+		return 7.5
 	case "bool":
 		return true
 	case "object":
