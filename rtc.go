@@ -33,8 +33,8 @@ type AddRtcAccountResponse struct {
 }
 
 // AddRtcAccount registers a device as a real-time-communication (RTC/VoIP)
-// account and returns the account ID. No field is known to be required
-// (DeviceID is almost certainly needed). QPS: 100 per user, 500 for the API.
+// account and returns the account ID. The SDK requires no field; the service
+// needs DeviceID. QPS: 100 per user, 500 for the API.
 func (c *Client) AddRtcAccount(ctx context.Context, req *AddRtcAccountRequest, opts ...CallOption) (*AddRtcAccountResponse, error) {
 	return invokeTyped[AddRtcAccountResponse](ctx, c, "AddRtcAccount", req, opts)
 }
@@ -293,9 +293,9 @@ type GetCallInfoResponse struct {
 	Data RtcCallInfo `json:"Data"`
 }
 
-// GetCallInfo returns the current call state and channel ID of an RTC
-// account. No field is known to be required (RtcID is almost certainly
-// needed). QPS: 100 per user, 500 for the API.
+// GetCallInfo returns the current call state and channel ID of an RTC account.
+// The SDK requires no field; the service needs RtcID. QPS: 100 per user, 500
+// for the API.
 func (c *Client) GetCallInfo(ctx context.Context, req *GetCallInfoRequest, opts ...CallOption) (*GetCallInfoResponse, error) {
 	return invokeTyped[GetCallInfoResponse](ctx, c, "GetCallInfo", req, opts)
 }
@@ -367,9 +367,9 @@ func (r *GetRtcTokenResponse) Token() (RtcToken, error) {
 	return decodeInner[RtcToken]("GetRtcToken", "Module", r.Module)
 }
 
-// GetRtcToken returns the connection token and MQTT settings a device needs
-// to use the RTC/VoIP client SDK; Token decodes them. No field is known to be
-// required. QPS: 5000 per user (the source may mean 500), 1000 for the API.
+// GetRtcToken returns the connection token and MQTT settings a device needs to
+// use the RTC/VoIP client SDK; Token decodes them. No field is known to be
+// required. QPS: 5000 per user, 1000 for the API.
 func (c *Client) GetRtcToken(ctx context.Context, req *GetRtcTokenRequest, opts ...CallOption) (*GetRtcTokenResponse, error) {
 	return invokeTyped[GetRtcTokenResponse](ctx, c, "GetRtcToken", req, opts)
 }
@@ -490,9 +490,9 @@ type RefreshMqttTokenResponse struct {
 	Data MqttToken `json:"Data"`
 }
 
-// RefreshMqttToken refreshes the MQTT token of an MQTT client ID. No field
-// is known to be required (ClientID is almost certainly needed). Its success
-// Code is "200". QPS: 100 per user; no API limit is documented.
+// RefreshMqttToken refreshes the MQTT token of an MQTT client ID. The SDK
+// requires no field; the service needs ClientID. Its success Code is "200".
+// QPS: 100 per user; no API limit is documented.
 func (c *Client) RefreshMqttToken(ctx context.Context, req *RefreshMqttTokenRequest, opts ...CallOption) (*RefreshMqttTokenResponse, error) {
 	return invokeTyped[RefreshMqttTokenResponse](ctx, c, "RefreshMqttToken", req, opts)
 }

@@ -85,10 +85,9 @@ type AddVirtualNumberRelationResponse struct {
 	Data string `json:"Data"`
 }
 
-// AddVirtualNumberRelation associates real phone numbers with a virtual
-// number and returns the numbers that could not be associated. Required:
-// NumberList, PhoneNum, RouteType. Its success Code is "200". No QPS limit
-// is documented (the source's QPS lines are lost).
+// AddVirtualNumberRelation associates real phone numbers with a virtual number
+// and returns the numbers that could not be associated. Required: NumberList,
+// PhoneNum, RouteType. Its success Code is "200". No QPS limit is documented.
 func (c *Client) AddVirtualNumberRelation(ctx context.Context, req *AddVirtualNumberRelationRequest, opts ...CallOption) (*AddVirtualNumberRelationResponse, error) {
 	return invokeTyped[AddVirtualNumberRelationResponse](ctx, c, "AddVirtualNumberRelation", req, opts)
 }
@@ -109,7 +108,7 @@ type QueryVirtualNumberRequest struct {
 // VirtualNumber is one virtual number of the account.
 type VirtualNumber struct {
 	// CreateTime is when the number was created, "yyyy-MM-dd HH:mm:ss" in
-	// China Standard Time; Created parses it.
+	// China Standard Time; CreatedAt parses it.
 	CreateTime string `json:"createTime"`
 	// QualificationCount is the number of qualifications.
 	QualificationCount int64 `json:"qualificationCount"`
@@ -224,11 +223,12 @@ type VirtualNumberRelation struct {
 	// RelatedNum is the real number.
 	RelatedNum string `json:"relatedNum"`
 	// CreateTime is when the association was made, "yyyy-MM-dd HH:mm:ss" in
-	// China Standard Time; Created parses it.
+	// China Standard Time; CreatedAt parses it.
 	CreateTime string `json:"createTime"`
 }
 
-// Created returns CreateTime as a time, and false if it does not parse.
+// CreatedAt returns CreateTime as a time in China Standard Time, or the
+// zero time if it does not parse.
 func (v VirtualNumberRelation) CreatedAt() time.Time { return chinaDateTime(v.CreateTime) }
 
 // VirtualNumberRelationPage is one page of associations: the decoded Data
