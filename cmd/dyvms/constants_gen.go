@@ -90,6 +90,19 @@ var namedValues = map[reflect.Type][]namedValue{
 		{"CallTaskDone", dyvms.CallTaskDone},
 		{"CallTaskTiming", dyvms.CallTaskTiming},
 	},
+	reflect.TypeOf(dyvms.ClinkRecordType("")): {
+		{"ClinkRecordTypeRecord", dyvms.ClinkRecordTypeRecord},
+		{"ClinkRecordTypeVoicemail", dyvms.ClinkRecordTypeVoicemail},
+	},
+	reflect.TypeOf(dyvms.CloudRecordType("")): {
+		{"CloudRecordTypeRecord", dyvms.CloudRecordTypeRecord},
+		{"CloudRecordTypeVoicemail", dyvms.CloudRecordTypeVoicemail},
+		{"CloudRecordTypeTsi", dyvms.CloudRecordTypeTsi},
+		{"CloudRecordTypeRasr", dyvms.CloudRecordTypeRasr},
+		{"CloudRecordTypeTransfer", dyvms.CloudRecordTypeTransfer},
+		{"CloudRecordTypeConsult", dyvms.CloudRecordTypeConsult},
+		{"CloudRecordTypeThreeway", dyvms.CloudRecordTypeThreeway},
+	},
 	reflect.TypeOf(dyvms.ErrorCode("")): {
 		{"ErrorCodeThrottling", dyvms.ErrorCodeThrottling},
 		{"ErrorCodeThrottlingUser", dyvms.ErrorCodeThrottlingUser},
@@ -114,6 +127,8 @@ var namedValues = map[reflect.Type][]namedValue{
 	reflect.TypeOf(dyvms.HangupDirection("")): {
 		{"HangupByUser", dyvms.HangupByUser},
 		{"HangupByMachine", dyvms.HangupByMachine},
+		{"RobotHangupCalled", dyvms.RobotHangupCalled},
+		{"RobotHangupRobot", dyvms.RobotHangupRobot},
 	},
 	reflect.TypeOf(dyvms.HotlineAgreement("")): {
 		{"AgreementTrue", dyvms.AgreementTrue},
@@ -146,10 +161,6 @@ var namedValues = map[reflect.Type][]namedValue{
 		{"RobotCallPoweredOff", dyvms.RobotCallPoweredOff},
 		{"RobotCallOutOfService", dyvms.RobotCallOutOfService},
 		{"RobotCallLost", dyvms.RobotCallLost},
-	},
-	reflect.TypeOf(dyvms.RobotHangupDirection("")): {
-		{"RobotHangupCalled", dyvms.RobotHangupCalled},
-		{"RobotHangupRobot", dyvms.RobotHangupRobot},
 	},
 	reflect.TypeOf(dyvms.RobotRetryType(0)): {
 		{"RobotRetryOff", dyvms.RobotRetryOff},
