@@ -135,7 +135,8 @@ func (c *Client) ClinkAgentStatus(ctx context.Context, req *ClinkAgentStatusRequ
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkAgentStatusAll(ctx context.Context, req *ClinkAgentStatusRequest, opts ...CallOption) iter.Seq2[ClinkAgentStatusAgentStatus, error] {
-	return offsetAll(ctx, req, func(r *ClinkAgentStatusRequest) *int64 { return &r.Offset }, func(r *ClinkAgentStatusRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkAgentStatusRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkAgentStatusRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkAgentStatusRequest) (page[ClinkAgentStatusAgentStatus], error) {
 			resp, err := c.ClinkAgentStatus(ctx, r, opts...)
 			if err != nil {
@@ -2091,7 +2092,8 @@ func (c *Client) ClinkListCdrIb(ctx context.Context, req *ClinkListCdrIbRequest,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListCdrIbAll(ctx context.Context, req *ClinkListCdrIbRequest, opts ...CallOption) iter.Seq2[ClinkListCdrIbCdrIb, error] {
-	return offsetAll(ctx, req, func(r *ClinkListCdrIbRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrIbRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListCdrIbRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListCdrIbRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListCdrIbRequest) (page[ClinkListCdrIbCdrIb], error) {
 			resp, err := c.ClinkListCdrIb(ctx, r, opts...)
 			if err != nil {
@@ -2265,7 +2267,8 @@ func (c *Client) ClinkListCdrIbAgent(ctx context.Context, req *ClinkListCdrIbAge
 // req, which it never modifies; it stops at the listing's end, at the first
 // error (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListCdrIbAgentAll(ctx context.Context, req *ClinkListCdrIbAgentRequest, opts ...CallOption) iter.Seq2[ClinkListCdrIbAgentCdrIbAgent, error] {
-	return offsetAll(ctx, req, func(r *ClinkListCdrIbAgentRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrIbAgentRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListCdrIbAgentRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListCdrIbAgentRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListCdrIbAgentRequest) (page[ClinkListCdrIbAgentCdrIbAgent], error) {
 			resp, err := c.ClinkListCdrIbAgent(ctx, r, opts...)
 			if err != nil {
@@ -2429,7 +2432,8 @@ func (c *Client) ClinkListCdrIbs(ctx context.Context, req *ClinkListCdrIbsReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListCdrIbsAll(ctx context.Context, req *ClinkListCdrIbsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrIbsCdrIb, error] {
-	return offsetAll(ctx, req, func(r *ClinkListCdrIbsRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrIbsRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListCdrIbsRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListCdrIbsRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListCdrIbsRequest) (page[ClinkListCdrIbsCdrIb], error) {
 			resp, err := c.ClinkListCdrIbs(ctx, r, opts...)
 			if err != nil {
@@ -2669,7 +2673,8 @@ func (c *Client) ClinkListCdrOb(ctx context.Context, req *ClinkListCdrObRequest,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListCdrObAll(ctx context.Context, req *ClinkListCdrObRequest, opts ...CallOption) iter.Seq2[ClinkListCdrObCdrOb, error] {
-	return offsetAll(ctx, req, func(r *ClinkListCdrObRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrObRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListCdrObRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListCdrObRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListCdrObRequest) (page[ClinkListCdrObCdrOb], error) {
 			resp, err := c.ClinkListCdrOb(ctx, r, opts...)
 			if err != nil {
@@ -2853,7 +2858,8 @@ func (c *Client) ClinkListCdrObs(ctx context.Context, req *ClinkListCdrObsReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListCdrObsAll(ctx context.Context, req *ClinkListCdrObsRequest, opts ...CallOption) iter.Seq2[ClinkListCdrObsCdrOb, error] {
-	return offsetAll(ctx, req, func(r *ClinkListCdrObsRequest) *int64 { return &r.Offset }, func(r *ClinkListCdrObsRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListCdrObsRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListCdrObsRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListCdrObsRequest) (page[ClinkListCdrObsCdrOb], error) {
 			resp, err := c.ClinkListCdrObs(ctx, r, opts...)
 			if err != nil {
@@ -2960,7 +2966,8 @@ func (c *Client) ClinkListClients(ctx context.Context, req *ClinkListClientsRequ
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListClientsAll(ctx context.Context, req *ClinkListClientsRequest, opts ...CallOption) iter.Seq2[ClinkListClientsClient, error] {
-	return offsetAll(ctx, req, func(r *ClinkListClientsRequest) *int64 { return &r.Offset }, func(r *ClinkListClientsRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListClientsRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListClientsRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListClientsRequest) (page[ClinkListClientsClient], error) {
 			resp, err := c.ClinkListClients(ctx, r, opts...)
 			if err != nil {
@@ -3087,7 +3094,8 @@ func (c *Client) ClinkListExtens(ctx context.Context, req *ClinkListExtensReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListExtensAll(ctx context.Context, req *ClinkListExtensRequest, opts ...CallOption) iter.Seq2[ClinkListExtensExten, error] {
-	return offsetAll(ctx, req, func(r *ClinkListExtensRequest) *int64 { return &r.Offset }, func(r *ClinkListExtensRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListExtensRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListExtensRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListExtensRequest) (page[ClinkListExtensExten], error) {
 			resp, err := c.ClinkListExtens(ctx, r, opts...)
 			if err != nil {
@@ -3255,7 +3263,8 @@ func (c *Client) ClinkListQueues(ctx context.Context, req *ClinkListQueuesReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) ClinkListQueuesAll(ctx context.Context, req *ClinkListQueuesRequest, opts ...CallOption) iter.Seq2[ClinkListQueuesQueue, error] {
-	return offsetAll(ctx, req, func(r *ClinkListQueuesRequest) *int64 { return &r.Offset }, func(r *ClinkListQueuesRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *ClinkListQueuesRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *ClinkListQueuesRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *ClinkListQueuesRequest) (page[ClinkListQueuesQueue], error) {
 			resp, err := c.ClinkListQueues(ctx, r, opts...)
 			if err != nil {

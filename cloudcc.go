@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 )
 
@@ -264,7 +265,8 @@ func (c *Client) CloudAgentMonitorStatistics(ctx context.Context, req *CloudAgen
 // at the listing's end, at the first error (yielded once) or when ctx is done,
 // and starts no goroutine.
 func (c *Client) CloudAgentMonitorStatisticsAll(ctx context.Context, req *CloudAgentMonitorStatisticsRequest, opts ...CallOption) iter.Seq2[CloudAgentMonitorStatisticsAgentStatistic, error] {
-	return offsetAll(ctx, req, func(r *CloudAgentMonitorStatisticsRequest) *int64 { return &r.Offset }, func(r *CloudAgentMonitorStatisticsRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudAgentMonitorStatisticsRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *CloudAgentMonitorStatisticsRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudAgentMonitorStatisticsRequest) (page[CloudAgentMonitorStatisticsAgentStatistic], error) {
 			resp, err := c.CloudAgentMonitorStatistics(ctx, r, opts...)
 			if err != nil {
@@ -843,7 +845,8 @@ func (c *Client) CloudAgentWorkloadReport(ctx context.Context, req *CloudAgentWo
 // copy of req, which it never modifies; it stops at the listing's end, at the
 // first error (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudAgentWorkloadReportAll(ctx context.Context, req *CloudAgentWorkloadReportRequest, opts ...CallOption) iter.Seq2[CloudAgentWorkloadReportList, error] {
-	return offsetAll(ctx, req, func(r *CloudAgentWorkloadReportRequest) *int64 { return &r.Start }, func(r *CloudAgentWorkloadReportRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudAgentWorkloadReportRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudAgentWorkloadReportRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudAgentWorkloadReportRequest) (page[CloudAgentWorkloadReportList], error) {
 			resp, err := c.CloudAgentWorkloadReport(ctx, r, opts...)
 			if err != nil {
@@ -3929,11 +3932,29 @@ type CloudListAgentGroupResponse struct {
 }
 
 // CloudListAgentGroup lists outbound groups. Required: EnterpriseID. No QPS
-// limit is documented.
+// limit is documented. CloudListAgentGroupAll walks every page.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudListAgentGroup(ctx context.Context, req *CloudListAgentGroupRequest, opts ...CallOption) (*CloudListAgentGroupResponse, error) {
 	return invokeTyped[CloudListAgentGroupResponse](ctx, c, "CloudListAgentGroup", req, opts)
+}
+
+// CloudListAgentGroupAll iterates over every item CloudListAgentGroup returns
+// for req, page after page, fetching one page at a time. It works on a copy of
+// req, which it never modifies; it stops at the listing's end, at the first
+// error (yielded once) or when ctx is done, and starts no goroutine.
+func (c *Client) CloudListAgentGroupAll(ctx context.Context, req *CloudListAgentGroupRequest, opts ...CallOption) iter.Seq2[CloudListAgentGroupList, error] {
+	return offsetAll(ctx, req, func(r *CloudListAgentGroupRequest) (int64, int64) { return int64Text(r.Start), int64Text(r.Limit) },
+		func(r *CloudListAgentGroupRequest, offset, limit int64) {
+			r.Start, r.Limit = strconv.FormatInt(offset, 10), strconv.FormatInt(limit, 10)
+		}, 10,
+		func(ctx context.Context, r *CloudListAgentGroupRequest) (page[CloudListAgentGroupList], error) {
+			resp, err := c.CloudListAgentGroup(ctx, r, opts...)
+			if err != nil {
+				return page[CloudListAgentGroupList]{}, err
+			}
+			return page[CloudListAgentGroupList]{items: resp.Data.List}, nil
+		})
 }
 
 // CloudListAgentTelData is response data.
@@ -4167,10 +4188,29 @@ func (v CloudListCurlLogList) DecodeHeaders() (map[string]any, error) {
 
 // CloudListCurlLog lists the event-push (callback) logs of the account.
 // Required: EndTime, EnterpriseID, StartTime. No QPS limit is documented.
+// CloudListCurlLogAll walks every page.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudListCurlLog(ctx context.Context, req *CloudListCurlLogRequest, opts ...CallOption) (*CloudListCurlLogResponse, error) {
 	return invokeTyped[CloudListCurlLogResponse](ctx, c, "CloudListCurlLog", req, opts)
+}
+
+// CloudListCurlLogAll iterates over every item CloudListCurlLog returns for
+// req, page after page, fetching one page at a time. It works on a copy of req,
+// which it never modifies; it stops at the listing's end, at the first error
+// (yielded once) or when ctx is done, and starts no goroutine.
+func (c *Client) CloudListCurlLogAll(ctx context.Context, req *CloudListCurlLogRequest, opts ...CallOption) iter.Seq2[CloudListCurlLogList, error] {
+	return offsetAll(ctx, req, func(r *CloudListCurlLogRequest) (int64, int64) { return int64Text(r.Start), int64Text(r.Limit) },
+		func(r *CloudListCurlLogRequest, offset, limit int64) {
+			r.Start, r.Limit = strconv.FormatInt(offset, 10), strconv.FormatInt(limit, 10)
+		}, 10,
+		func(ctx context.Context, r *CloudListCurlLogRequest) (page[CloudListCurlLogList], error) {
+			resp, err := c.CloudListCurlLog(ctx, r, opts...)
+			if err != nil {
+				return page[CloudListCurlLogList]{}, err
+			}
+			return page[CloudListCurlLogList]{items: resp.Data.List}, nil
+		})
 }
 
 // CloudListEnterpriseTimeData is response data.
@@ -4381,7 +4421,8 @@ func (c *Client) CloudListExten(ctx context.Context, req *CloudListExtenRequest,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudListExtenAll(ctx context.Context, req *CloudListExtenRequest, opts ...CallOption) iter.Seq2[CloudListExtenList, error] {
-	return offsetAll(ctx, req, func(r *CloudListExtenRequest) *int64 { return &r.Offset }, func(r *CloudListExtenRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudListExtenRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *CloudListExtenRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudListExtenRequest) (page[CloudListExtenList], error) {
 			resp, err := c.CloudListExten(ctx, r, opts...)
 			if err != nil {
@@ -4609,7 +4650,8 @@ func (c *Client) CloudListQueue(ctx context.Context, req *CloudListQueueRequest,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudListQueueAll(ctx context.Context, req *CloudListQueueRequest, opts ...CallOption) iter.Seq2[CloudListQueueList, error] {
-	return offsetAll(ctx, req, func(r *CloudListQueueRequest) *int64 { return &r.Offset }, func(r *CloudListQueueRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudListQueueRequest) (int64, int64) { return r.Offset, r.Limit },
+		func(r *CloudListQueueRequest, offset, limit int64) { r.Offset, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudListQueueRequest) (page[CloudListQueueList], error) {
 			resp, err := c.CloudListQueue(ctx, r, opts...)
 			if err != nil {
@@ -4753,11 +4795,29 @@ type CloudListSkillResponse struct {
 }
 
 // CloudListSkill lists skills matching the given filters. Required:
-// EnterpriseID. No QPS limit is documented.
+// EnterpriseID. No QPS limit is documented. CloudListSkillAll walks every page.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) CloudListSkill(ctx context.Context, req *CloudListSkillRequest, opts ...CallOption) (*CloudListSkillResponse, error) {
 	return invokeTyped[CloudListSkillResponse](ctx, c, "CloudListSkill", req, opts)
+}
+
+// CloudListSkillAll iterates over every item CloudListSkill returns for req,
+// page after page, fetching one page at a time. It works on a copy of req,
+// which it never modifies; it stops at the listing's end, at the first error
+// (yielded once) or when ctx is done, and starts no goroutine.
+func (c *Client) CloudListSkillAll(ctx context.Context, req *CloudListSkillRequest, opts ...CallOption) iter.Seq2[CloudListSkillList, error] {
+	return offsetAll(ctx, req, func(r *CloudListSkillRequest) (int64, int64) { return int64Text(r.Offset), int64Text(r.Limit) },
+		func(r *CloudListSkillRequest, offset, limit int64) {
+			r.Offset, r.Limit = strconv.FormatInt(offset, 10), strconv.FormatInt(limit, 10)
+		}, 10,
+		func(ctx context.Context, r *CloudListSkillRequest) (page[CloudListSkillList], error) {
+			resp, err := c.CloudListSkill(ctx, r, opts...)
+			if err != nil {
+				return page[CloudListSkillList]{}, err
+			}
+			return page[CloudListSkillList]{items: resp.Data.List}, nil
+		})
 }
 
 // CloudListTaskFileData is response data.
@@ -4837,7 +4897,8 @@ func (c *Client) CloudListTaskFile(ctx context.Context, req *CloudListTaskFileRe
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudListTaskFileAll(ctx context.Context, req *CloudListTaskFileRequest, opts ...CallOption) iter.Seq2[CloudListTaskFileTaskFile, error] {
-	return offsetAll(ctx, req, func(r *CloudListTaskFileRequest) *int64 { return &r.Start }, func(r *CloudListTaskFileRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudListTaskFileRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudListTaskFileRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudListTaskFileRequest) (page[CloudListTaskFileTaskFile], error) {
 			resp, err := c.CloudListTaskFile(ctx, r, opts...)
 			if err != nil {
@@ -5182,7 +5243,8 @@ func (c *Client) CloudOutboundObClidReport(ctx context.Context, req *CloudOutbou
 // the listing's end, at the first error (yielded once) or when ctx is done, and
 // starts no goroutine.
 func (c *Client) CloudOutboundObClidReportAll(ctx context.Context, req *CloudOutboundObClidReportRequest, opts ...CallOption) iter.Seq2[CloudOutboundObClidReportList, error] {
-	return offsetAll(ctx, req, func(r *CloudOutboundObClidReportRequest) *int64 { return &r.Start }, func(r *CloudOutboundObClidReportRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudOutboundObClidReportRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudOutboundObClidReportRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudOutboundObClidReportRequest) (page[CloudOutboundObClidReportList], error) {
 			resp, err := c.CloudOutboundObClidReport(ctx, r, opts...)
 			if err != nil {
@@ -5332,7 +5394,8 @@ func (c *Client) CloudOutboundPreviewObReport(ctx context.Context, req *CloudOut
 // at the listing's end, at the first error (yielded once) or when ctx is done,
 // and starts no goroutine.
 func (c *Client) CloudOutboundPreviewObReportAll(ctx context.Context, req *CloudOutboundPreviewObReportRequest, opts ...CallOption) iter.Seq2[CloudOutboundPreviewObReportList, error] {
-	return offsetAll(ctx, req, func(r *CloudOutboundPreviewObReportRequest) *int64 { return &r.Start }, func(r *CloudOutboundPreviewObReportRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudOutboundPreviewObReportRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudOutboundPreviewObReportRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudOutboundPreviewObReportRequest) (page[CloudOutboundPreviewObReportList], error) {
 			resp, err := c.CloudOutboundPreviewObReport(ctx, r, opts...)
 			if err != nil {
@@ -5665,7 +5728,8 @@ func (c *Client) CloudQueryAgent(ctx context.Context, req *CloudQueryAgentReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudQueryAgentAll(ctx context.Context, req *CloudQueryAgentRequest, opts ...CallOption) iter.Seq2[CloudQueryAgentAgent, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryAgentRequest) *int64 { return &r.Start }, func(r *CloudQueryAgentRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryAgentRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryAgentRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryAgentRequest) (page[CloudQueryAgentAgent], error) {
 			resp, err := c.CloudQueryAgent(ctx, r, opts...)
 			if err != nil {
@@ -5978,7 +6042,8 @@ func (c *Client) CloudQueryIbCdr(ctx context.Context, req *CloudQueryIbCdrReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudQueryIbCdrAll(ctx context.Context, req *CloudQueryIbCdrRequest, opts ...CallOption) iter.Seq2[CloudQueryIbCdrList, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryIbCdrRequest) *int64 { return &r.Start }, func(r *CloudQueryIbCdrRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryIbCdrRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryIbCdrRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryIbCdrRequest) (page[CloudQueryIbCdrList], error) {
 			resp, err := c.CloudQueryIbCdr(ctx, r, opts...)
 			if err != nil {
@@ -6225,7 +6290,8 @@ func (c *Client) CloudQueryObCdr(ctx context.Context, req *CloudQueryObCdrReques
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudQueryObCdrAll(ctx context.Context, req *CloudQueryObCdrRequest, opts ...CallOption) iter.Seq2[CloudQueryObCdrList, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryObCdrRequest) *int64 { return &r.Start }, func(r *CloudQueryObCdrRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryObCdrRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryObCdrRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryObCdrRequest) (page[CloudQueryObCdrList], error) {
 			resp, err := c.CloudQueryObCdr(ctx, r, opts...)
 			if err != nil {
@@ -6449,7 +6515,8 @@ func (c *Client) CloudQueryPredictiveCallCdr(ctx context.Context, req *CloudQuer
 // at the listing's end, at the first error (yielded once) or when ctx is done,
 // and starts no goroutine.
 func (c *Client) CloudQueryPredictiveCallCdrAll(ctx context.Context, req *CloudQueryPredictiveCallCdrRequest, opts ...CallOption) iter.Seq2[CloudQueryPredictiveCallCdrList, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryPredictiveCallCdrRequest) *int64 { return &r.Start }, func(r *CloudQueryPredictiveCallCdrRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryPredictiveCallCdrRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryPredictiveCallCdrRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryPredictiveCallCdrRequest) (page[CloudQueryPredictiveCallCdrList], error) {
 			resp, err := c.CloudQueryPredictiveCallCdr(ctx, r, opts...)
 			if err != nil {
@@ -6852,7 +6919,8 @@ func (c *Client) CloudQueryTask(ctx context.Context, req *CloudQueryTaskRequest,
 // which it never modifies; it stops at the listing's end, at the first error
 // (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudQueryTaskAll(ctx context.Context, req *CloudQueryTaskRequest, opts ...CallOption) iter.Seq2[CloudQueryTaskTaskProperty, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryTaskRequest) *int64 { return &r.Start }, func(r *CloudQueryTaskRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryTaskRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryTaskRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryTaskRequest) (page[CloudQueryTaskTaskProperty], error) {
 			resp, err := c.CloudQueryTask(ctx, r, opts...)
 			if err != nil {
@@ -7063,7 +7131,8 @@ func (c *Client) CloudQueryWebcallCdr(ctx context.Context, req *CloudQueryWebcal
 // req, which it never modifies; it stops at the listing's end, at the first
 // error (yielded once) or when ctx is done, and starts no goroutine.
 func (c *Client) CloudQueryWebcallCdrAll(ctx context.Context, req *CloudQueryWebcallCdrRequest, opts ...CallOption) iter.Seq2[CloudQueryWebcallCdrList, error] {
-	return offsetAll(ctx, req, func(r *CloudQueryWebcallCdrRequest) *int64 { return &r.Start }, func(r *CloudQueryWebcallCdrRequest) *int64 { return &r.Limit }, 10,
+	return offsetAll(ctx, req, func(r *CloudQueryWebcallCdrRequest) (int64, int64) { return r.Start, r.Limit },
+		func(r *CloudQueryWebcallCdrRequest, offset, limit int64) { r.Start, r.Limit = offset, limit }, 10,
 		func(ctx context.Context, r *CloudQueryWebcallCdrRequest) (page[CloudQueryWebcallCdrList], error) {
 			resp, err := c.CloudQueryWebcallCdr(ctx, r, opts...)
 			if err != nil {

@@ -241,3 +241,58 @@ func TestJSONParametersAreTyped(t *testing.T) {
 	}
 	assert.Equal(t, 42, n)
 }
+
+// A listing whose offset and limit are strings pages like the others, and
+// one paged through a pointer inside a JSON document (Pager.PageIndex)
+// sends a fresh page number on each page without touching the caller's.
+func TestIteratorsOverStringOffsetsAndPointerPages(t *testing.T) {
+	var rec *recorder
+	rec = newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		reqs := rec.requests()
+		form := reqs[len(reqs)-1].form
+		switch form.Get("Action") + reqs[len(reqs)-1].query.Get("Action") {
+		case "CloudListSkill":
+			off, _ := strconv.Atoi(form.Get("Offset"))
+			var items []string
+			for i := off; i < off+10 && i < 15; i++ {
+				items = append(items, fmt.Sprintf(`{"SkillId":"%d"}`, i))
+			}
+			fmt.Fprintf(w, `{"Code":"OK","RequestId":"R","Data":{"List":[%s]}}`, join(items))
+		default:
+			var pager struct{ PageIndex, PageSize int64 }
+			require.NoError(t, json.Unmarshal([]byte(form.Get("Pager")), &pager))
+			n := 2
+			if pager.PageIndex == 3 {
+				n = 1
+			}
+			var items []string
+			for i := 0; i < n; i++ {
+				items = append(items, fmt.Sprintf(`{"Code":"p%d-%d"}`, pager.PageIndex, i))
+			}
+			fmt.Fprintf(w, `{"Code":"OK","RequestId":"R","Model":{"PageSize":2,"TotalCount":5,"Records":[%s]}}`, join(items))
+		}
+	})
+	c := newTestClient(t, rec.srv.URL)
+	n := 0
+	for _, err := range c.CloudListSkillAll(context.Background(), &CloudListSkillRequest{EnterpriseID: 1}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 15, n)
+	reqs := rec.requests()
+	require.Len(t, reqs, 2) // 10, then a short page of 5
+	assert.Equal(t, "0", reqs[0].form.Get("Offset"))
+	assert.Equal(t, "10", reqs[1].form.Get("Offset"))
+	assert.Equal(t, "10", reqs[1].form.Get("Limit"))
+
+	start := int64(2)
+	req := &ListServiceInstanceForPageRequest{Pager: ListServiceInstanceForPagePager{PageIndex: &start}}
+	var codes []string
+	for r, err := range c.ListServiceInstanceForPageAll(context.Background(), req) {
+		require.NoError(t, err)
+		codes = append(codes, r.Code)
+	}
+	assert.Equal(t, []string{"p2-0", "p2-1", "p3-0"}, codes)
+	assert.Equal(t, int64(2), start, "the caller's page number is not written through")
+	assert.Same(t, &start, req.Pager.PageIndex)
+}

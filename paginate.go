@@ -3,6 +3,8 @@ package dyvms
 import (
 	"context"
 	"iter"
+	"strconv"
+	"strings"
 )
 
 // page is one page of a paged listing.
@@ -94,15 +96,16 @@ func listAll[Req any, N pageNumber, Item any](ctx context.Context, req *Req, pag
 // offsetAll is listAll for listings paged by an offset and a limit (Offset
 // or Start, and Limit): it copies *req once (nil is an empty request) and
 // fetches page n with a copy whose offset is the request's offset plus n-1
-// times the limit (the request's, or defLimit when it sets none). It stops
-// as paginate does; the caller's request is never modified.
-func offsetAll[Req any, Item any](ctx context.Context, req *Req, offset, limit func(*Req) *int64, defLimit int64,
-	fetch func(ctx context.Context, r *Req) (page[Item], error)) iter.Seq2[Item, error] {
+// times the limit (the request's, or defLimit when it sets none). get reads
+// a request's offset and limit, set writes them. It stops as paginate does;
+// the caller's request is never modified.
+func offsetAll[Req any, Item any](ctx context.Context, req *Req, get func(*Req) (offset, limit int64), set func(r *Req, offset, limit int64),
+	defLimit int64, fetch func(ctx context.Context, r *Req) (page[Item], error)) iter.Seq2[Item, error] {
 	var base Req
 	if req != nil {
 		base = *req
 	}
-	start, size := *offset(&base), *limit(&base)
+	start, size := get(&base)
 	if start < 0 {
 		start = 0
 	}
@@ -111,8 +114,7 @@ func offsetAll[Req any, Item any](ctx context.Context, req *Req, offset, limit f
 	}
 	return paginate(ctx, 1, func(ctx context.Context, n int32) (page[Item], error) {
 		r := base
-		*offset(&r) = start + int64(n-1)*size
-		*limit(&r) = size
+		set(&r, start+int64(n-1)*size, size)
 		p, err := fetch(ctx, &r)
 		if p.total > 0 {
 			p.total -= start
@@ -120,4 +122,23 @@ func offsetAll[Req any, Item any](ctx context.Context, req *Req, offset, limit f
 		p.size = size
 		return p, err
 	})
+}
+
+// int64Text reads a number sent as a string field (an offset or a limit);
+// 0 when it is empty or not a number.
+func int64Text(s string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return n
+}
+
+// freshInt64 points *p at a new int64 holding *p's value (0 when nil) and
+// returns it, so a copied request can set a pointer field without writing
+// through to the request it was copied from.
+func freshInt64(p **int64) *int64 {
+	var n int64
+	if *p != nil {
+		n = **p
+	}
+	*p = &n
+	return &n
 }

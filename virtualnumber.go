@@ -369,11 +369,28 @@ type ListServiceInstanceForPageResponse struct {
 
 // ListServiceInstanceForPage lists service instances (numbers with their
 // scenario, usage and associated numbers), page by page. No field is required.
-// No QPS limit is documented.
+// No QPS limit is documented. ListServiceInstanceForPageAll walks every page.
 //
 // It only reads, so a transient failure is retried.
 func (c *Client) ListServiceInstanceForPage(ctx context.Context, req *ListServiceInstanceForPageRequest, opts ...CallOption) (*ListServiceInstanceForPageResponse, error) {
 	return invokeTyped[ListServiceInstanceForPageResponse](ctx, c, "ListServiceInstanceForPage", req, opts)
+}
+
+// ListServiceInstanceForPageAll iterates over every service instance
+// ListServiceInstanceForPage returns for req, page after page from
+// req.Pager.PageIndex (or 1), fetching one page at a time. It works on a copy
+// of req, which it never modifies; it stops after TotalCount instances, on an
+// empty page, at the first error (yielded once) or when ctx is done, and starts
+// no goroutine.
+func (c *Client) ListServiceInstanceForPageAll(ctx context.Context, req *ListServiceInstanceForPageRequest, opts ...CallOption) iter.Seq2[ListServiceInstanceForPageRecord, error] {
+	return listAll(ctx, req, func(r *ListServiceInstanceForPageRequest) *int64 { return freshInt64(&r.Pager.PageIndex) },
+		func(ctx context.Context, r *ListServiceInstanceForPageRequest) (page[ListServiceInstanceForPageRecord], error) {
+			resp, err := c.ListServiceInstanceForPage(ctx, r, opts...)
+			if err != nil {
+				return page[ListServiceInstanceForPageRecord]{}, err
+			}
+			return page[ListServiceInstanceForPageRecord]{items: resp.Model.Records, total: resp.Model.TotalCount, size: resp.Model.PageSize}, nil
+		})
 }
 
 // QueryVmsRealNumberCallConnectionRateInfoModel is connection figures of the

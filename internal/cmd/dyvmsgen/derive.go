@@ -446,7 +446,16 @@ func (d *deriver) iterator(a *action) *AllOverlay {
 			return nil
 		}
 	} else {
-		if fieldOf("Limit").Type != "int64" || (fieldOf("Offset") == nil && fieldOf("Start").Type != "int64") || (fieldOf("Offset") != nil && fieldOf("Offset").Type != "int64") {
+		off := fieldOf("Offset")
+		if off == nil {
+			off = fieldOf("Start")
+		}
+		lim := fieldOf("Limit")
+		switch {
+		case off.Type == "int64" && lim.Type == "int64":
+		case off.Type == "string" && lim.Type == "string":
+			al.OffsetType = "string"
+		default:
 			return nil
 		}
 		al.DefaultSize = 10

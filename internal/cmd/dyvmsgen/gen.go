@@ -441,9 +441,16 @@ func (g *generator) printAll(p *printer, a *action) {
 	req, item := n+"Request", al.Item
 	p.comment("", al.Doc)
 	p.f("func (c *Client) %sAll(ctx context.Context, req *%s, opts ...CallOption) iter.Seq2[%s, error] {\n", n, req, item)
-	if al.OffsetField != "" {
-		p.f("\treturn offsetAll(ctx, req, func(r *%s) *int64 { return &r.%s }, func(r *%s) *int64 { return &r.%s }, %d,\n", req, al.OffsetField, req, al.LimitField, al.DefaultSize)
-	} else {
+	switch {
+	case al.OffsetField != "" && al.OffsetType == "string":
+		p.f("\treturn offsetAll(ctx, req, func(r *%s) (int64, int64) { return int64Text(r.%s), int64Text(r.%s) },\n", req, al.OffsetField, al.LimitField)
+		p.f("\t\tfunc(r *%s, offset, limit int64) { r.%s, r.%s = strconv.FormatInt(offset, 10), strconv.FormatInt(limit, 10) }, %d,\n", req, al.OffsetField, al.LimitField, al.DefaultSize)
+	case al.OffsetField != "":
+		p.f("\treturn offsetAll(ctx, req, func(r *%s) (int64, int64) { return r.%s, r.%s },\n", req, al.OffsetField, al.LimitField)
+		p.f("\t\tfunc(r *%s, offset, limit int64) { r.%s, r.%s = offset, limit }, %d,\n", req, al.OffsetField, al.LimitField, al.DefaultSize)
+	case strings.HasPrefix(al.PageType, "*"):
+		p.f("\treturn listAll(ctx, req, func(r *%s) %s { return freshInt64(&r.%s) },\n", req, al.PageType, al.PageField)
+	default:
 		p.f("\treturn listAll(ctx, req, func(r *%s) *%s { return &r.%s },\n", req, al.PageType, al.PageField)
 	}
 	p.f("\t\tfunc(ctx context.Context, r *%s) (page[%s], error) {\n", req, item)

@@ -102,7 +102,9 @@ type Accessor struct {
 }
 
 // AllOverlay is a paged listing's XxxAll iterator. Page listings set
-// PageField (and PageType); offset listings set OffsetField and
+// PageField (a path such as Pager.PageIndex) and PageType (int32, int64,
+// or *int64 for a pointer field, which each page copy gets afresh);
+// offset listings set OffsetField and
 // LimitField. Bind names an intermediate value (p := resp.Page, or
 // items, err := resp.Tasks() when Err); Items, Total and Size are Go
 // expressions over resp, r and that name.
@@ -113,6 +115,9 @@ type AllOverlay struct {
 	PageType    string `json:"page_type,omitempty"`
 	OffsetField string `json:"offset_field,omitempty"`
 	LimitField  string `json:"limit_field,omitempty"`
+	// OffsetType is "string" when the offset and limit are sent as
+	// strings; int64 otherwise.
+	OffsetType string `json:"offset_type,omitempty"`
 	DefaultSize int    `json:"default_size,omitempty"`
 	Bind        *Bind  `json:"bind,omitempty"`
 	Items       string `json:"items"`
