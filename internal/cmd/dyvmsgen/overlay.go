@@ -117,7 +117,7 @@ type AllOverlay struct {
 	LimitField  string `json:"limit_field,omitempty"`
 	// OffsetType is "string" when the offset and limit are sent as
 	// strings; int64 otherwise.
-	OffsetType string `json:"offset_type,omitempty"`
+	OffsetType  string `json:"offset_type,omitempty"`
 	DefaultSize int    `json:"default_size,omitempty"`
 	Bind        *Bind  `json:"bind,omitempty"`
 	Items       string `json:"items"`
