@@ -245,6 +245,16 @@ func Groups() map[string][]string {
 	return out
 }
 
+// ResponseField returns the top-level response field called name, or nil.
+func (a *Action) ResponseField(name string) *Field {
+	for i := range a.Response {
+		if a.Response[i].Name == name {
+			return &a.Response[i]
+		}
+	}
+	return nil
+}
+
 // Param returns the request parameter called name, or nil.
 func (a *Action) Param(name string) *Param {
 	for i := range a.Request {

@@ -19,7 +19,13 @@ type deriver struct {
 	// newTypes are the named types derived for this Action, in order.
 	newTypes  []string
 	accessors []Accessor
+	// dry derives names and types without declaring any type: for the
+	// defaults of fields the overlay describes.
+	dry bool
 }
+
+// dryRun is a deriver for the same Action that declares nothing.
+func (d *deriver) dryRun() *deriver { return &deriver{g: d.g, a: d.a, names: d.names, dry: true} }
 
 // request merges the overlay's request fields (kept in their order) with
 // the catalogue's parameters; required comes from the catalogue.
@@ -34,13 +40,11 @@ func (d *deriver) request(ov *StructOverlay) (StructOverlay, error) {
 				return out, fmt.Errorf("request field %s is not a catalogue parameter", f.Wire)
 			}
 			seen[f.Wire] = true
-			if f.Go == "" || f.Type == "" {
-				def := d.param(*p)
-				f.Go, f.Type = orDefault(f.Go, def.Go), orDefault(f.Type, def.Type)
-				if f.Opts == "" {
-					f.Opts = strings.TrimPrefix(strings.TrimPrefix(def.Opts, "required"), ",")
-				}
-				f.Doc = orDefault(f.Doc, def.Doc)
+			// The overlay's name and type win; what it leaves out is
+			// derived. Its opts are authoritative (required aside).
+			if f.Go == "" || f.Type == "" || f.Doc == "" {
+				def := d.dryRun().param(*p)
+				f.Go, f.Type, f.Doc = orDefault(f.Go, def.Go), orDefault(f.Type, def.Type), orDefault(f.Doc, def.Doc)
 			}
 			has := false
 			for _, o := range strings.Split(f.Opts, ",") {
@@ -304,6 +308,9 @@ func (d *deriver) structType(name string, fields []catalog.SchemaField, desc, ta
 
 // addType records a derived type; an overlay type of the same name wins.
 func (d *deriver) addType(name string, t *TypeOverlay) {
+	if d.dry {
+		return
+	}
 	if owner, ok := d.g.owner[name]; ok {
 		if owner == "overlay" {
 			d.newTypes = append(d.newTypes, name)
@@ -324,6 +331,14 @@ func (d *deriver) response(ov *StructOverlay) (StructOverlay, error) {
 		out.Doc = ov.Doc
 		for _, f := range ov.Fields {
 			seen[f.Wire] = true
+			if f.Go == "" || f.Type == "" || f.Doc == "" {
+				cf := d.a.ResponseField(f.Wire)
+				if cf == nil {
+					return out, fmt.Errorf("response field %s is not in the catalogue", f.Wire)
+				}
+				def := d.dryRun().field(d.a.Name, "", *cf)
+				f.Go, f.Type, f.Doc = orDefault(f.Go, def.Go), orDefault(f.Type, def.Type), orDefault(f.Doc, def.Doc)
+			}
 			out.Fields = append(out.Fields, f)
 		}
 	}
@@ -653,6 +668,9 @@ func (d *deriver) enumPrefix() string {
 // enumType declares (or extends, when another Action of the family has
 // more values) a string type with one constant per value.
 func (d *deriver) enumType(name string, values []json.RawMessage, meanings map[string]string) string {
+	if d.dry {
+		return name
+	}
 	t := d.g.types[name]
 	if t == nil {
 		t = &TypeOverlay{Kind: "enum", Base: "string", Doc: name + " is a value of the " + strings.TrimPrefix(name, d.enumPrefix()) + " parameter.",

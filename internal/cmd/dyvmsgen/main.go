@@ -28,25 +28,76 @@ var groups = []string{"voice", "ivr", "robot", "callcenter", "hotline", "rtc", "
 func main() {
 	overlayPath := flag.String("overlay", "internal/catalog/overlay.json", "overlay file")
 	outDir := flag.String("out", ".", "directory of the dyvms package")
+	defaults := flag.Bool("defaults", false, "print the Go name and type derived for every parameter and scalar response field, as JSON, and exit (to see which overlay entries are redundant)")
 	flag.Parse()
+	if *defaults {
+		if err := printDefaults(*overlayPath); err != nil {
+			fmt.Fprintln(os.Stderr, "dyvmsgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*overlayPath, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "dyvmsgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(overlayPath, outDir string) error {
-	b, err := os.ReadFile(overlayPath)
+func readOverlay(path string) (*Overlay, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ov Overlay
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ov); err != nil {
-		return fmt.Errorf("%s: %w", overlayPath, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	g := newGenerator(catalog.Load(), &ov)
+	return &ov, nil
+}
+
+// printDefaults prints, by Action, the Go name and type the generator
+// derives for each parameter and scalar response field.
+func printDefaults(overlayPath string) error {
+	ov, err := readOverlay(overlayPath)
+	if err != nil {
+		return err
+	}
+	g := newGenerator(catalog.Load(), ov)
+	out := map[string]map[string][2]string{}
+	for i := range g.cat.Actions {
+		a := &g.cat.Actions[i]
+		d := deriver{g: g, a: a, dry: true}
+		m := map[string][2]string{}
+		for _, p := range a.Request {
+			if p.InnerSchema == nil {
+				f := d.param(p)
+				m["request."+p.Name] = [2]string{f.Go, f.Type}
+			}
+		}
+		for _, f := range a.Response {
+			if f.Type != "object" && f.Type != "array" && !f.JSONInString {
+				r := d.field(a.Name, "", f)
+				m["response."+f.Name] = [2]string{r.Go, r.Type}
+			}
+		}
+		out[a.Name] = m
+	}
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(append(b, '\n'))
+	return err
+}
+
+func run(overlayPath, outDir string) error {
+	ov, err := readOverlay(overlayPath)
+	if err != nil {
+		return err
+	}
+	g := newGenerator(catalog.Load(), ov)
 	files, err := g.files()
 	if err != nil {
 		return err
