@@ -1755,12 +1755,89 @@ type CloudCreateQueueQueue struct {
 	WrapupTime *int64 `json:"WrapupTime,omitempty"`
 }
 
+// MarshalJSON writes v after checking that its required keys are set:
+// AnnounceSound, Description, JoinEmpty, MaxLen, MemberTimeout, MusicClass,
+// Qno, QueueTimeout, Retry, SayAgentno, ServiceLevel, Strategy, VipSupport,
+// Weight, WrapupTime. A missing key is an error naming every missing one.
+func (v CloudCreateQueueQueue) MarshalJSON() ([]byte, error) {
+	var missing []string
+	if v.AnnounceSound == nil {
+		missing = append(missing, "AnnounceSound")
+	}
+	if v.Description == "" {
+		missing = append(missing, "Description")
+	}
+	if v.JoinEmpty == nil {
+		missing = append(missing, "JoinEmpty")
+	}
+	if v.MaxLen == nil {
+		missing = append(missing, "MaxLen")
+	}
+	if v.MemberTimeout == nil {
+		missing = append(missing, "MemberTimeout")
+	}
+	if v.MusicClass == "" {
+		missing = append(missing, "MusicClass")
+	}
+	if v.Qno == "" {
+		missing = append(missing, "Qno")
+	}
+	if v.QueueTimeout == nil {
+		missing = append(missing, "QueueTimeout")
+	}
+	if v.Retry == nil {
+		missing = append(missing, "Retry")
+	}
+	if v.SayAgentno == nil {
+		missing = append(missing, "SayAgentno")
+	}
+	if v.ServiceLevel == nil {
+		missing = append(missing, "ServiceLevel")
+	}
+	if v.Strategy == "" {
+		missing = append(missing, "Strategy")
+	}
+	if v.VipSupport == nil {
+		missing = append(missing, "VipSupport")
+	}
+	if v.Weight == nil {
+		missing = append(missing, "Weight")
+	}
+	if v.WrapupTime == nil {
+		missing = append(missing, "WrapupTime")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing required keys: %s", strings.Join(missing, ", "))
+	}
+	type plain CloudCreateQueueQueue
+	s, err := marshalJSON(plain(v))
+	return []byte(s), err
+}
+
 // CloudCreateQueueQueueSkill is skills required by the queue.
 type CloudCreateQueueQueueSkill struct {
 	// SkillID is the skill ID. Required.
 	SkillID *int64 `json:"SkillId,omitempty"`
 	// SkillLevel is the skill level. Required.
 	SkillLevel *int64 `json:"SkillLevel,omitempty"`
+}
+
+// MarshalJSON writes v after checking that its required keys are set: SkillId,
+// SkillLevel. A missing key is an error naming every missing one.
+func (v CloudCreateQueueQueueSkill) MarshalJSON() ([]byte, error) {
+	var missing []string
+	if v.SkillID == nil {
+		missing = append(missing, "SkillId")
+	}
+	if v.SkillLevel == nil {
+		missing = append(missing, "SkillLevel")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing required keys: %s", strings.Join(missing, ", "))
+	}
+	type plain CloudCreateQueueQueueSkill
+	s, err := marshalJSON(plain(v))
+	return []byte(s), err
 }
 
 // CloudCreateQueueData is response data.

@@ -296,3 +296,37 @@ func TestIteratorsOverStringOffsetsAndPointerPages(t *testing.T) {
 	assert.Equal(t, int64(2), start, "the caller's page number is not written through")
 	assert.Same(t, &start, req.Pager.PageIndex)
 }
+
+// Required keys of a JSON document are checked before any I/O, and the
+// error names every missing key.
+func TestRequiredKeysOfJSONDocuments(t *testing.T) {
+	rec := newRecorder(t, replyBody(200, "application/json", `{"Code":"OK","RequestId":"R"}`))
+	c := newTestClient(t, rec.srv.URL)
+	q := CloudCreateQueueQueue{Qno: "3003", Description: "q", MusicClass: "default", Strategy: "rrordered",
+		AnnounceSound: Ptr(int64(0)), JoinEmpty: Ptr(int64(1)), MaxLen: Ptr(int64(0)), MemberTimeout: Ptr(int64(25)),
+		QueueTimeout: Ptr(int64(80)), Retry: Ptr(int64(5)), SayAgentno: Ptr(true), ServiceLevel: Ptr(int64(10)),
+		VipSupport: Ptr(int64(1)), Weight: Ptr(int64(8))}
+	req := &CloudCreateQueueRequest{EnterpriseID: 1, Queue: q,
+		QueueSkills: []CloudCreateQueueQueueSkill{{SkillID: Ptr(int64(3))}}}
+	_, err := c.CloudCreateQueue(context.Background(), req)
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "Queue", ve.Field)
+	assert.Contains(t, ve.Reason, "missing required keys: WrapupTime")
+	req.Queue.WrapupTime = Ptr(int64(30))
+	req.Queue.Retry, req.Queue.Weight = nil, nil
+	_, err = c.CloudCreateQueue(context.Background(), req)
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Contains(t, ve.Reason, "missing required keys: Retry, Weight", "every missing key is named")
+	req.Queue.Retry, req.Queue.Weight = Ptr(int64(5)), Ptr(int64(8))
+	_, err = c.CloudCreateQueue(context.Background(), req)
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "QueueSkills", ve.Field)
+	assert.Contains(t, ve.Reason, "missing required keys: SkillLevel")
+	assert.Empty(t, rec.requests(), "nothing is sent while a key is missing")
+	req.QueueSkills[0].SkillLevel = Ptr(int64(0))
+	_, err = c.CloudCreateQueue(context.Background(), req)
+	require.NoError(t, err)
+	require.Len(t, rec.requests(), 1)
+	assert.JSONEq(t, `[{"SkillId":3,"SkillLevel":0}]`, rec.requests()[0].form.Get("QueueSkills"))
+}

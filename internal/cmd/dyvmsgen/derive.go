@@ -300,7 +300,7 @@ func (d *deriver) structType(name string, fields []catalog.SchemaField, desc, ta
 				typ = "*" + typ
 			}
 		}
-		t.Fields = append(t.Fields, FieldOverlay{Go: gn, Type: typ, Tag: fmt.Sprintf(tagFmt, f.Name),
+		t.Fields = append(t.Fields, FieldOverlay{Go: gn, Type: typ, Tag: fmt.Sprintf(tagFmt, f.Name), Wire: f.Name, Required: f.IsRequired(),
 			Doc: paramDoc(gn, f.Description, f.Enum, f.EnumMeanings, f.RequiredWhen, f.IsRequired(), false)})
 	}
 	d.addType(name, t)

@@ -323,6 +323,7 @@ func (g *generator) printType(p *printer, name string) {
 		if t.Kind == "oneof" {
 			g.printOneOf(p, name, t)
 		}
+		g.printRequiredKeys(p, name, t)
 	default:
 		panic("type " + name + ": kind " + t.Kind)
 	}
@@ -356,6 +357,40 @@ func (g *generator) printOneOf(p *printer, name string, t *TypeOverlay) {
 	p.f("// UnmarshalJSON reads either shape: a JSON object is %s, an array %s.\n", obj, arr)
 	p.f("func (v *%s) UnmarshalJSON(b []byte) error {\n", name)
 	p.f("\t*v = %s{}\n\tif t := strings.TrimSpace(string(b)); strings.HasPrefix(t, \"[\") {\n\t\treturn json.Unmarshal(b, &v.%s)\n\t}\n\treturn json.Unmarshal(b, &v.%s)\n}\n\n", name, arr, obj)
+}
+
+// printRequiredKeys prints the MarshalJSON of a JSON document type with
+// required keys: it lists every missing key, so the request fails with a
+// *ValidationError before anything is sent.
+func (g *generator) printRequiredKeys(p *printer, name string, t *TypeOverlay) {
+	var req []FieldOverlay
+	for _, f := range t.Fields {
+		if f.Required {
+			req = append(req, f)
+		}
+	}
+	if len(req) == 0 {
+		return
+	}
+	var keys []string
+	for _, f := range req {
+		keys = append(keys, f.Wire)
+	}
+	p.comment("", "MarshalJSON writes v after checking that its required keys are set: "+strings.Join(keys, ", ")+". A missing key is an error naming every missing one.")
+	p.f("func (v %s) MarshalJSON() ([]byte, error) {\n\tvar missing []string\n", name)
+	for _, f := range req {
+		zero := "nil"
+		switch {
+		case f.Type == "string":
+			zero = `""`
+		case strings.HasPrefix(f.Type, "[]") || strings.HasPrefix(f.Type, "map["):
+			p.f("\tif len(v.%s) == 0 {\n\t\tmissing = append(missing, %q)\n\t}\n", f.Go, f.Wire)
+			continue
+		}
+		p.f("\tif v.%s == %s {\n\t\tmissing = append(missing, %q)\n\t}\n", f.Go, zero, f.Wire)
+	}
+	p.f("\tif len(missing) > 0 {\n\t\treturn nil, fmt.Errorf(\"missing required keys: %%s\", strings.Join(missing, \", \"))\n\t}\n")
+	p.f("\ttype plain %s\n\ts, err := marshalJSON(plain(v))\n\treturn []byte(s), err\n}\n\n", name)
 }
 
 // printStruct prints a struct type; tagKey is "dyvms" for a request,

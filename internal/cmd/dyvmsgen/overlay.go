@@ -80,6 +80,9 @@ type FieldOverlay struct {
 	Tag   string `json:"tag,omitempty"`
 	Doc   string `json:"doc,omitempty"`
 	Embed string `json:"embed,omitempty"`
+	// Required marks a key of a JSON document that must be set; the
+	// type's MarshalJSON checks it, so the request fails before any I/O.
+	Required bool `json:"required,omitempty"`
 }
 
 // StructOverlay is a request or response struct: its doc and its fields,
