@@ -294,7 +294,7 @@ type CloudAgentSetUserDataRequest struct {
 	// UserData is the associated call data as a flat JSON object {"key":"value"}
 	// (no arrays or nesting); the values are written into channel variables.
 	// Required.
-	UserData map[string]any `dyvms:"UserData,required,json"`
+	UserData map[string]string `dyvms:"UserData,required,json"`
 }
 
 // CloudAgentSetUserDataResponse is the output of CloudAgentSetUserData.

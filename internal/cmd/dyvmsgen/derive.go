@@ -13,9 +13,10 @@ import (
 // deriver derives one Action's Go surface from the catalogue where the
 // overlay is silent.
 type deriver struct {
-	g     *generator
-	a     *catalog.Action
-	names map[string]string
+	g          *generator
+	a          *catalog.Action
+	names      map[string]string
+	paramTypes map[string]string
 	// newTypes are the named types derived for this Action, in order.
 	newTypes  []string
 	accessors []Accessor
@@ -25,7 +26,9 @@ type deriver struct {
 }
 
 // dryRun is a deriver for the same Action that declares nothing.
-func (d *deriver) dryRun() *deriver { return &deriver{g: d.g, a: d.a, names: d.names, dry: true} }
+func (d *deriver) dryRun() *deriver {
+	return &deriver{g: d.g, a: d.a, names: d.names, paramTypes: d.paramTypes, dry: true}
+}
 
 // request merges the overlay's request fields (kept in their order) with
 // the catalogue's parameters; required comes from the catalogue.
@@ -79,7 +82,11 @@ func (d *deriver) param(p catalog.Param) FieldOverlay {
 	}
 	switch p.Type {
 	case "json-string":
-		f.Type = d.schemaType(d.a.Name+f.Go, p.InnerSchema, p.Description)
+		if t := d.paramTypes[p.Name]; t != "" {
+			f.Type = t
+		} else {
+			f.Type = d.schemaType(d.a.Name+f.Go, p.InnerSchema, p.Description)
+		}
 		opts = append(opts, "json")
 	case "list":
 		f.Type = "[]string"

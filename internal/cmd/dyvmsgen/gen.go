@@ -132,7 +132,7 @@ func (g *generator) resolve(c *catalog.Action) (*action, error) {
 	if ov.Group != "" && ov.Group != c.Group {
 		return nil, fmt.Errorf("overlay group %s, catalogue group %s", ov.Group, c.Group)
 	}
-	d := deriver{g: g, a: c, names: ov.Names}
+	d := deriver{g: g, a: c, names: ov.Names, paramTypes: ov.ParamTypes}
 	var err error
 	if a.request, err = d.request(ov.Request); err != nil {
 		return nil, err

@@ -153,4 +153,7 @@ type ActionOverlay struct {
 	// Names renames derived Go names: a wire path (Param, Field,
 	// Data.List) to a Go field or type name.
 	Names map[string]string `json:"names,omitempty"`
+	// ParamTypes overrides the Go type derived for a parameter, by wire
+	// name (a flat JSON object as map[string]string, say).
+	ParamTypes map[string]string `json:"param_types,omitempty"`
 }
