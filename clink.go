@@ -1018,7 +1018,7 @@ type ClinkDescribeCdrIbCdrIb struct {
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
 	// CustomerProvince is the province of the calling customer.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndReason is the which party hung up.
+	// EndReason says which party hung up.
 	EndReason string `json:"EndReason"`
 	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
@@ -1255,7 +1255,7 @@ type ClinkDescribeCdrObCdrOb struct {
 	CustomerProvince string `json:"CustomerProvince"`
 	// CustomerRingingTime is the time the customer's phone started ringing.
 	CustomerRingingTime int64 `json:"CustomerRingingTime"`
-	// EndReason is the which party hung up.
+	// EndReason says which party hung up.
 	EndReason string `json:"EndReason"`
 	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
@@ -1700,9 +1700,9 @@ type ClinkDescribeRecordFileUrlRequest struct {
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 	// MainUniqueID is the unique ID of the call record. Required.
 	MainUniqueID string `dyvms:"MainUniqueId,required"`
-	// RecordSide is the leave unset for an MP3 recording; set it for a WAV
-	// recording: 1 customer side of a dual-track recording, 2 agent side, 3 both
-	// sides mixed. One of 1 (customer side), 2 (agent side), 3 (both sides mixed).
+	// RecordSide: Leave unset for an MP3 recording; set it for a WAV recording: 1
+	// customer side of a dual-track recording, 2 agent side, 3 both sides mixed.
+	// One of 1 (customer side), 2 (agent side), 3 (both sides mixed).
 	RecordSide int64 `dyvms:"RecordSide,enum=1|2|3"`
 	// RecordType is the recording type: record (call recording, default) or
 	// voicemail. One of record (call recording), voicemail (voicemail).
@@ -1796,7 +1796,7 @@ type ClinkDetailCdrIbCdrIbDetail struct {
 	MainUniqueID string `json:"MainUniqueId"`
 	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// OnHookSource is the which party hung up.
+	// OnHookSource says which party hung up.
 	OnHookSource string `json:"OnHookSource"`
 	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
@@ -1969,7 +1969,7 @@ type ClinkListCdrIbCdrIb struct {
 	MainUniqueID string `json:"MainUniqueId"`
 	// MarkData is the remark.
 	MarkData string `json:"MarkData"`
-	// OnHookSource is the which party hung up.
+	// OnHookSource says which party hung up.
 	OnHookSource string `json:"OnHookSource"`
 	// RecordFile is the recording file.
 	RecordFile string `json:"RecordFile"`
@@ -2163,7 +2163,7 @@ type ClinkListCdrIbAgentCdrIbAgent struct {
 	MainUniqueID string `json:"MainUniqueId"`
 	// OffhookTime is the time the agent picked up.
 	OffhookTime int64 `json:"OffhookTime"`
-	// OnHookSource is the which party hung up.
+	// OnHookSource says which party hung up.
 	OnHookSource string `json:"OnHookSource"`
 	// Qname is the name of the queue the call came through.
 	Qname string `json:"Qname"`
@@ -2320,7 +2320,7 @@ type ClinkListCdrIbsCdrIb struct {
 	CustomerNumberEncrypt string `json:"CustomerNumberEncrypt"`
 	// CustomerProvince is the province of the calling customer.
 	CustomerProvince string `json:"CustomerProvince"`
-	// EndReason is the which party hung up.
+	// EndReason says which party hung up.
 	EndReason string `json:"EndReason"`
 	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`
@@ -2533,7 +2533,7 @@ type ClinkListCdrObCdrOb struct {
 	ObSipCauseRaw string `json:"ObSipCauseRaw"`
 	// ObWaitDuration is the outbound waiting time.
 	ObWaitDuration int64 `json:"ObWaitDuration"`
-	// OnHookSource is the which party hung up.
+	// OnHookSource says which party hung up.
 	OnHookSource string `json:"OnHookSource"`
 	// PreRingWaitDuration is the waiting time before ringing.
 	PreRingWaitDuration int64 `json:"PreRingWaitDuration"`
@@ -2726,7 +2726,7 @@ type ClinkListCdrObsCdrOb struct {
 	CustomerProvince string `json:"CustomerProvince"`
 	// CustomerRingingTime is the time the customer's phone started ringing.
 	CustomerRingingTime int64 `json:"CustomerRingingTime"`
-	// EndReason is the which party hung up.
+	// EndReason says which party hung up.
 	EndReason string `json:"EndReason"`
 	// EndTime is the end time.
 	EndTime int64 `json:"EndTime"`

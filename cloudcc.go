@@ -902,8 +902,7 @@ type CloudBatchCreateAgentObClidProperty struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
@@ -944,14 +943,14 @@ type CloudBatchCreateAgentRequest struct {
 	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
 	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
-	// 1 (yes). Use Ptr(0) to send 0.
+	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
 	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
 	// (yes). Use Ptr(0) to send 0.
 	IsOb *int64 `dyvms:"IsOb,enum=0|1"`
-	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
-	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
 	// Name is the agent name, URL-encoded as UTF-8. Required.
 	Name string `dyvms:"Name,required"`
@@ -1063,8 +1062,7 @@ type CloudBatchUpdateAgentObClidProperty struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
@@ -1102,8 +1100,8 @@ type CloudBatchUpdateAgentRequest struct {
 	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
 	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
-	// 1 (yes). Use Ptr(0) to send 0.
+	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
 	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
 	// (yes). Use Ptr(0) to send 0.
@@ -1111,8 +1109,8 @@ type CloudBatchUpdateAgentRequest struct {
 	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
 	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
-	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
 	// IsRandom is the random caller ID: 0 no (default), 1 yes; needed when
 	// ObClidType is 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
@@ -1178,8 +1176,7 @@ type CloudCreateAgentObClidProperty struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom *int64 `json:"isRandom,omitempty"`
@@ -1252,8 +1249,7 @@ type CloudCreateAgentAgentObClidPropertyValue struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
 	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
@@ -1298,8 +1294,8 @@ type CloudCreateAgentRequest struct {
 	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
 	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
-	// 1 (yes). Use Ptr(0) to send 0.
+	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
 	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
 	// (yes). Use Ptr(0) to send 0.
@@ -1307,8 +1303,8 @@ type CloudCreateAgentRequest struct {
 	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
 	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
-	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
 	// Name is the agent name, URL-encoded as UTF-8. Required.
 	Name string `dyvms:"Name,required"`
@@ -1706,8 +1702,8 @@ type CloudCreateQueueQueue struct {
 	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on. One
 	// of 0 (off), 1 (on).
 	AnnouncePositionYouarenext *int64 `json:"AnnouncePositionYouarenext,omitempty"`
-	// AnnounceSound is the play a fixed announcement: 0 off, 1 on. Required. One
-	// of 0 (off), 1 (on).
+	// AnnounceSound: Play a fixed announcement: 0 off, 1 on. Required. One of 0
+	// (off), 1 (on).
 	AnnounceSound *int64 `json:"AnnounceSound,omitempty"`
 	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile,omitempty"`
@@ -1860,7 +1856,7 @@ type CloudCreateQueueDataQueue struct {
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
 	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
 	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
@@ -2062,10 +2058,10 @@ type CloudCreateTaskCallPriorityStrategyStrategy struct {
 	// Type is the kind of number: retryCall (numbers to retry) or firstCall
 	// (numbers not yet called).
 	Type string `json:"type,omitempty"`
-	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
-	// rounds first.
+	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
+	// first.
 	Desc *int64 `json:"desc,omitempty"`
-	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType *int64 `json:"orderType,omitempty"`
 }
 
@@ -2076,7 +2072,7 @@ type CloudCreateTaskCallPriorityStrategyStrategy struct {
 // first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 // random, 2 by import time.
 type CloudCreateTaskCallPriorityStrategy struct {
-	// Strategy is the one entry per kind of number, in calling order.
+	// Strategy: One entry per kind of number, in calling order.
 	Strategy []CloudCreateTaskCallPriorityStrategyStrategy `json:"strategy,omitempty"`
 }
 
@@ -2309,7 +2305,7 @@ type CloudCreateTaskRequest struct {
 	// time-condition IDs, comma-separated (e.g. 9,22); required when AutoTaskType
 	// is 1. Required when AutoTaskType is 1.
 	AutoTriggerTimeStrategy string `dyvms:"AutoTriggerTimeStrategy"`
-	// CallGroupType is the how agents are assigned: 1 list of agent numbers
+	// CallGroupType says how agents are assigned: 1 list of agent numbers
 	// (default), 2 outbound group; cannot be changed after creation. One of 1
 	// (agent number list), 2 (outbound group).
 	CallGroupType int64 `dyvms:"CallGroupType,enum=1|2"`
@@ -2387,10 +2383,9 @@ type CloudCreateTaskRequest struct {
 	Description string `dyvms:"Description"`
 	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ForceEndFlag is the force the task to end at the scheduled completion time
-	// even if numbers remain: 0 off (default), 1 on; applies when AutoStop is 1.
-	// An ended task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to
-	// send 0.
+	// ForceEndFlag: Force the task to end at the scheduled completion time even if
+	// numbers remain: 0 off (default), 1 on; applies when AutoStop is 1. An ended
+	// task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	ForceEndFlag *int64 `dyvms:"ForceEndFlag,enum=0|1"`
 	// IsRewarm is the warm up again after a pause: 0 off, 1 on (default). One of 0
 	// (off), 1 (on). Use Ptr(0) to send 0.
@@ -2927,8 +2922,7 @@ type CloudGetAgentObClidPropertyValue struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
 	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
@@ -3182,8 +3176,8 @@ type CloudGetAsrDataResult struct {
 
 // CloudGetAsrRequest is the input of CloudGetAsr.
 type CloudGetAsrRequest struct {
-	// All is the when true, return the texts of both sides ordered by begin time.
-	// One of true, false.
+	// All is when true, return the texts of both sides ordered by begin time. One
+	// of true, false.
 	All string `dyvms:"All,enum=true|false"`
 	// CallType is the call type: 1 inbound, 2 webcall, 4 preview outbound, 5
 	// predictive outbound, 6 direct outbound, 9 internal call. Required. One of 1
@@ -3404,7 +3398,7 @@ type CloudGetQueueQueue struct {
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
 	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
 	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
@@ -3923,8 +3917,8 @@ type CloudInterruptIvrData struct {
 type CloudInterruptIvrRequest struct {
 	// CheckName is the name of the channel variable to check.
 	CheckName string `dyvms:"CheckName"`
-	// CheckValue is the interrupt only when the variable named by CheckName has
-	// this value.
+	// CheckValue: Interrupt only when the variable named by CheckName has this
+	// value.
 	CheckValue string `dyvms:"CheckValue"`
 	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
@@ -4146,7 +4140,7 @@ func (c *Client) CloudListAssignedAgentGroup(ctx context.Context, req *CloudList
 
 // CloudListCurlLogData is response data.
 type CloudListCurlLogData struct {
-	// List is the push log entries.
+	// List: Push log entries.
 	List []CloudListCurlLogList `json:"List"`
 }
 
@@ -4158,9 +4152,9 @@ type CloudListCurlLogList struct {
 	CreateTime string `json:"CreateTime"`
 	// CurrentMonth is the current month.
 	CurrentMonth string `json:"CurrentMonth"`
-	// Delay is the push delay.
+	// Delay: Push delay.
 	Delay int64 `json:"Delay"`
-	// EndTime is the push end time.
+	// EndTime: Push end time.
 	EndTime string `json:"EndTime"`
 	// EnterpriseID is the enterprise ID.
 	EnterpriseID string `json:"EnterpriseId"`
@@ -4168,35 +4162,35 @@ type CloudListCurlLogList struct {
 	Headers string `json:"Headers"`
 	// ID is the log ID.
 	ID string `json:"Id"`
-	// Level is the push level.
+	// Level: Push level.
 	Level int64 `json:"Level"`
 	// Method is the HTTP method of the push.
 	Method string `json:"Method"`
-	// Params is the push parameters.
+	// Params: Push parameters.
 	Params string `json:"Params"`
-	// Position is the push position.
+	// Position: Push position.
 	Position string `json:"Position"`
-	// RequestTime is the push time.
+	// RequestTime: Push time.
 	RequestTime string `json:"RequestTime"`
-	// Result is the push status.
+	// Result: Push status.
 	Result string `json:"Result"`
 	// ResultText is the response text.
 	ResultText string `json:"ResultText"`
 	// Retry is the number of retries.
 	Retry int64 `json:"Retry"`
-	// StartTime is the push start time.
+	// StartTime: Push start time.
 	StartTime string `json:"StartTime"`
 	// StatusCode is the status code.
 	StatusCode string `json:"StatusCode"`
 	// Timeout is the timeout.
 	Timeout string `json:"Timeout"`
-	// Type is the push type.
+	// Type: Push type.
 	Type int64 `json:"Type"`
-	// TypeStr is the push type as text.
+	// TypeStr: Push type as text.
 	TypeStr string `json:"TypeStr"`
 	// UniqueID is the unique ID.
 	UniqueID string `json:"UniqueId"`
-	// URL is the push URL.
+	// URL: Push URL.
 	URL string `json:"Url"`
 }
 
@@ -4209,8 +4203,8 @@ type CloudListCurlLogRequest struct {
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
 	// Limit is the number of records, 1-500; default 10.
 	Limit string `dyvms:"Limit"`
-	// Result is the push result: 1 success, 0 failure. One of 1 (success), 0
-	// (failure). Use Ptr(0) to send 0.
+	// Result: Push result: 1 success, 0 failure. One of 1 (success), 0 (failure).
+	// Use Ptr(0) to send 0.
 	Result *int64 `dyvms:"Result,enum=1|0"`
 	// Retry is the number of retries; default -2.
 	Retry int64 `dyvms:"Retry"`
@@ -4220,15 +4214,15 @@ type CloudListCurlLogRequest struct {
 	// not span two months; defaults to the first day of the current month.
 	// Required.
 	StartTime string `dyvms:"StartTime,required"`
-	// Type is the push type: 1 incoming call, 2 incoming ringing, 3 outbound
-	// ringing, 4 webcall-to-agent ringing, 5 incoming answered, 6 outbound
-	// answered, 7 incoming hang-up, 8 outbound hang-up, 9 agent status, 10 key
-	// press, 11 number-status recognition, 12 recording status, 13 HTTP
-	// interaction, 14 predictive outbound task, 15 ASR result, 16 webcall customer
-	// ringing, 17 satisfaction survey, 18 predictive customer answer status, 19
-	// NLU, 20 predictive both answered, 21 IVR interaction end, 22 outbound
-	// customer ringing, 23 webcall customer answered, 24 webcall transfer ringing,
-	// 25 webcall transfer answered, 26-29 direct outbound extension ringing,
+	// Type: Push type: 1 incoming call, 2 incoming ringing, 3 outbound ringing, 4
+	// webcall-to-agent ringing, 5 incoming answered, 6 outbound answered, 7
+	// incoming hang-up, 8 outbound hang-up, 9 agent status, 10 key press, 11
+	// number-status recognition, 12 recording status, 13 HTTP interaction, 14
+	// predictive outbound task, 15 ASR result, 16 webcall customer ringing, 17
+	// satisfaction survey, 18 predictive customer answer status, 19 NLU, 20
+	// predictive both answered, 21 IVR interaction end, 22 outbound customer
+	// ringing, 23 webcall customer answered, 24 webcall transfer ringing, 25
+	// webcall transfer answered, 26-29 direct outbound extension ringing,
 	// extension answered, customer ringing, both connected. One of 1 (incoming
 	// call), 2 (incoming ringing), 3 (outbound ringing), 4 (webcall to agent
 	// ringing), 5 (incoming answered), 6 (outbound answered), 7 (incoming
@@ -4635,7 +4629,7 @@ type CloudListQueueList struct {
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
 	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
 	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
@@ -5492,7 +5486,7 @@ type CloudPauseTaskData struct {
 type CloudPauseTaskRequest struct {
 	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// PauseDuration is the pause duration; default 0.
+	// PauseDuration: Pause duration; default 0.
 	PauseDuration int64 `dyvms:"PauseDuration"`
 	// TaskID is the outbound task ID. Required.
 	TaskID int64 `dyvms:"TaskId,required"`
@@ -5557,8 +5551,8 @@ type CloudPreviewoutcallRequest struct {
 	// at most 5); usable in event pushes, stored in call-record custom fields, or
 	// passed downstream as SIP headers.
 	CallVariables []CloudPreviewoutcallCallVariable `dyvms:"CallVariables,json"`
-	// CdrIsAsr is the transcribe this call's recording: 0 no, 1 yes (default). One
-	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// CdrIsAsr: Transcribe this call's recording: 0 no, 1 yes (default). One of 0
+	// (no), 1 (yes). Use Ptr(0) to send 0.
 	CdrIsAsr *int64 `dyvms:"CdrIsAsr,enum=0|1"`
 	// ClidList is the caller-ID numbers as a JSON array of {clid (required),
 	// priority}, at most 10; if any priority is given, all must have one.
@@ -5694,7 +5688,7 @@ type CloudQueryAgentQueue struct {
 	AnnouncePositionParam int64 `json:"AnnouncePositionParam"`
 	// AnnouncePositionYouarenext is the announce "you are next": 0 off, 1 on.
 	AnnouncePositionYouarenext int64 `json:"AnnouncePositionYouarenext"`
-	// AnnounceSound is the play a fixed announcement: 0 off, 1 on.
+	// AnnounceSound: Play a fixed announcement: 0 off, 1 on.
 	AnnounceSound int64 `json:"AnnounceSound"`
 	// AnnounceSoundFile is the fixed announcement audio file.
 	AnnounceSoundFile string `json:"AnnounceSoundFile"`
@@ -6079,9 +6073,8 @@ type CloudQueryIbCdrRequest struct {
 	// queue), 16 (queue timeout overflow), 17 (no-agent overflow), 18 (no agents,
 	// not queued), 19 (queue full, not queued).
 	Status int64 `dyvms:"Status,enum=1|2|3|4|5|6|7|8|9|11|12|13|14|15|16|17|18|19"`
-	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
-	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
-	// time).
+	// TimeRangeType says which time StartTime/EndTime apply to: 1 call start time
+	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
 	// UniqueID is the unique ID of the call; when set, all other filters are
 	// ignored.
@@ -6311,8 +6304,8 @@ type CloudQueryObCdrRequest struct {
 	// RequestUniqueID is the unique request ID to look up; the current month is
 	// searched by default, so pass StartTime for other months.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// ReturnCount is the return the total count: 0 no, 1 yes (default). One of 0
-	// (no), 1 (yes). Use Ptr(0) to send 0.
+	// ReturnCount: Return the total count: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	ReturnCount *int64 `dyvms:"ReturnCount,enum=0|1"`
 	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
@@ -6327,9 +6320,8 @@ type CloudQueryObCdrRequest struct {
 	// not answer), 33 (both answered), 50 (direct outbound answered), 51 (direct
 	// outbound, customer did not answer), 52 (direct outbound, both answered).
 	Status int64 `dyvms:"Status,enum=30|31|32|33|50|51|52"`
-	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
-	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
-	// time).
+	// TimeRangeType says which time StartTime/EndTime apply to: 1 call start time
+	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
 	// UniqueID is the unique ID of the call; when set, all other filters are
 	// ignored.
@@ -6550,9 +6542,8 @@ type CloudQueryPredictiveCallCdrRequest struct {
 	TaskFileID int64 `dyvms:"TaskFileId"`
 	// TaskID is the outbound task ID.
 	TaskID int64 `dyvms:"TaskId"`
-	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
-	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
-	// time).
+	// TimeRangeType says which time StartTime/EndTime apply to: 1 call start time
+	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
 	// UniqueID is the unique ID of the call; when set, all other filters are
 	// ignored.
@@ -6704,7 +6695,7 @@ type CloudQueryTaskTaskProperty struct {
 	// AutoTriggerTimeStrategy is the time windows for interval calling:
 	// time-condition IDs, comma-separated (e.g. 9,22).
 	AutoTriggerTimeStrategy string `json:"AutoTriggerTimeStrategy"`
-	// CallGroupType is the how agents are assigned: 1 list of agent numbers, 2
+	// CallGroupType says how agents are assigned: 1 list of agent numbers, 2
 	// outbound group.
 	CallGroupType int64 `json:"CallGroupType"`
 	// CallLimitStrategy is the daily cap on calls answered per agent, as a JSON
@@ -6808,7 +6799,7 @@ type CloudQueryTaskTaskProperty struct {
 	Status int64 `json:"Status"`
 	// StatusDescription is the description of the task status.
 	StatusDescription string `json:"StatusDescription"`
-	// StatusTriggerType is the what changed the task status: 0 system, 1 a person.
+	// StatusTriggerType says what changed the task status: 0 system, 1 a person.
 	StatusTriggerType int64 `json:"StatusTriggerType"`
 	// TimeStrategy is the no-call time windows: time-condition IDs,
 	// comma-separated (e.g. 9,22).
@@ -6837,7 +6828,7 @@ type CloudQueryTaskCallLimitStrategyValue struct {
 // retryCall desc 0 earlier rounds first, 1 later rounds first; firstCall
 // orderType 0 by priority, 1 random, 2 by import time.
 type CloudQueryTaskCallPriorityStrategyValue struct {
-	// Strategy is the one entry per kind of number, in calling order.
+	// Strategy: One entry per kind of number, in calling order.
 	Strategy []CloudQueryTaskStrategy `json:"strategy"`
 }
 
@@ -6848,10 +6839,10 @@ type CloudQueryTaskStrategy struct {
 	// Type is the kind of number: retryCall (numbers to retry) or firstCall
 	// (numbers not yet called).
 	Type string `json:"type"`
-	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
-	// rounds first.
+	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
+	// first.
 	Desc int64 `json:"desc"`
-	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType int64 `json:"orderType"`
 }
 
@@ -7155,8 +7146,8 @@ type CloudQueryWebcallCdrRequest struct {
 	// RequestUniqueID is the unique request ID to look up; the current month is
 	// searched by default, so pass StartTime for other months.
 	RequestUniqueID string `dyvms:"RequestUniqueId"`
-	// ReturnCount is the return the total count: 0 no, 1 yes (default). One of 0
-	// (no), 1 (yes). Use Ptr(0) to send 0.
+	// ReturnCount: Return the total count: 0 no, 1 yes (default). One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	ReturnCount *int64 `dyvms:"ReturnCount,enum=0|1"`
 	// Start is the offset of the first record, >= 0; default 0.
 	Start int64 `dyvms:"Start"`
@@ -7168,9 +7159,8 @@ type CloudQueryWebcallCdrRequest struct {
 	// synthesis failed), 21 (customer did not answer), 22 (customer answered), 23
 	// (called), 24 (both answered).
 	Status int64 `dyvms:"Status,enum=20|21|22|23|24"`
-	// TimeRangeType is the which time StartTime/EndTime apply to: 1 call start
-	// time (default), 2 call end time. One of 1 (call start time), 2 (call end
-	// time).
+	// TimeRangeType says which time StartTime/EndTime apply to: 1 call start time
+	// (default), 2 call end time. One of 1 (call start time), 2 (call end time).
 	TimeRangeType string `dyvms:"TimeRangeType,enum=1|2"`
 	// UniqueID is the unique ID of the call; when set, all other filters are
 	// ignored.
@@ -7295,8 +7285,7 @@ type CloudUpdateAgentObClidProperty struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital *int64 `json:"isMatchCapital,omitempty"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule *int64 `json:"areaCodeRule,omitempty"`
 }
 
@@ -7369,8 +7358,7 @@ type CloudUpdateAgentAgentObClidPropertyValue struct {
 	// IsMatchCapital says whether to prefer a caller ID of the provincial capital:
 	// 1 yes, 0 no (used with caller-ID rule 4).
 	IsMatchCapital int64 `json:"isMatchCapital"`
-	// AreaCodeRule is the which area code to match: 1 the agent's, 2 the
-	// customer's.
+	// AreaCodeRule says which area code to match: 1 the agent's, 2 the customer's.
 	AreaCodeRule int64 `json:"areaCodeRule"`
 	// IsRandom says whether to pick the caller ID at random: 1 yes, 0 no.
 	IsRandom int64 `json:"isRandom"`
@@ -7418,8 +7406,8 @@ type CloudUpdateAgentRequest struct {
 	// IbRecord is the record inbound calls: 0 no, 1 yes (default). One of 0 (no),
 	// 1 (yes). Use Ptr(0) to send 0.
 	IbRecord *int64 `dyvms:"IbRecord,enum=0|1"`
-	// IsAsr is the enable ASR transcription: 0 no (default), 1 yes. One of 0 (no),
-	// 1 (yes). Use Ptr(0) to send 0.
+	// IsAsr: Enable ASR transcription: 0 no (default), 1 yes. One of 0 (no), 1
+	// (yes). Use Ptr(0) to send 0.
 	IsAsr *int64 `dyvms:"IsAsr,enum=0|1"`
 	// IsOb is the allow outbound calls: 0 no, 1 yes (default). One of 0 (no), 1
 	// (yes). Use Ptr(0) to send 0.
@@ -7427,8 +7415,8 @@ type CloudUpdateAgentRequest struct {
 	// IsObRemember is the outbound caller-memory switch: 0 off, 1 on (default).
 	// One of 0 (off), 1 (on).
 	IsObRemember string `dyvms:"IsObRemember,enum=0|1"`
-	// IsQualityCheck is the enable agent quality inspection: 0 no, 1 yes
-	// (default). One of 0 (no), 1 (yes). Use Ptr(0) to send 0.
+	// IsQualityCheck: Enable agent quality inspection: 0 no, 1 yes (default). One
+	// of 0 (no), 1 (yes). Use Ptr(0) to send 0.
 	IsQualityCheck *int64 `dyvms:"IsQualityCheck,enum=0|1"`
 	// IsRandom is the random caller ID: 0 no (default), 1 yes; needed when
 	// ObClidType is 4. Required when ObClidType is 4. One of 0 (no), 1 (yes).
@@ -7517,10 +7505,10 @@ type CloudUpdateTaskCallPriorityStrategyStrategy struct {
 	// Type is the kind of number: retryCall (numbers to retry) or firstCall
 	// (numbers not yet called).
 	Type string `json:"type,omitempty"`
-	// Desc is the for retryCall: 0 calls earlier retry rounds first, 1 later
-	// rounds first.
+	// Desc: For retryCall: 0 calls earlier retry rounds first, 1 later rounds
+	// first.
 	Desc *int64 `json:"desc,omitempty"`
-	// OrderType is the for firstCall: 0 by priority, 1 random, 2 by import time.
+	// OrderType: For firstCall: 0 by priority, 1 random, 2 by import time.
 	OrderType *int64 `json:"orderType,omitempty"`
 }
 
@@ -7531,7 +7519,7 @@ type CloudUpdateTaskCallPriorityStrategyStrategy struct {
 // first and 1 later rounds first; for firstCall, orderType 0 by priority, 1
 // random, 2 by import time.
 type CloudUpdateTaskCallPriorityStrategy struct {
-	// Strategy is the one entry per kind of number, in calling order.
+	// Strategy: One entry per kind of number, in calling order.
 	Strategy []CloudUpdateTaskCallPriorityStrategyStrategy `json:"strategy,omitempty"`
 }
 
@@ -7834,10 +7822,9 @@ type CloudUpdateTaskRequest struct {
 	Description string `dyvms:"Description"`
 	// EnterpriseID is the call-centre (enterprise) ID. Required.
 	EnterpriseID int64 `dyvms:"EnterpriseId,required"`
-	// ForceEndFlag is the force the task to end at the scheduled completion time
-	// even if numbers remain: 0 off (default), 1 on; applies when AutoStop is 1.
-	// An ended task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to
-	// send 0.
+	// ForceEndFlag: Force the task to end at the scheduled completion time even if
+	// numbers remain: 0 off (default), 1 on; applies when AutoStop is 1. An ended
+	// task cannot be restarted. One of 0 (off), 1 (on). Use Ptr(0) to send 0.
 	ForceEndFlag *int64 `dyvms:"ForceEndFlag,enum=0|1"`
 	// IsRewarm is the warm up again after a pause: 0 off, 1 on (default). One of 0
 	// (off), 1 (on). Use Ptr(0) to send 0.
@@ -7961,7 +7948,7 @@ type CloudWebcallRequest struct {
 	// MultiTelDelay is the delay between numbers when Tel has several, at most 120
 	// seconds; default 0. Use Ptr(0) to send 0.
 	MultiTelDelay *int64 `dyvms:"MultiTelDelay,min=0,max=120"`
-	// MultiTelPush is the with several numbers, push a hang-up event: 0 once only
+	// MultiTelPush: With several numbers, push a hang-up event: 0 once only
 	// (default), 1 after every call. One of 0 (once), 1 (every call). Use Ptr(0)
 	// to send 0.
 	MultiTelPush *int64 `dyvms:"MultiTelPush,enum=0|1"`

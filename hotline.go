@@ -524,7 +524,7 @@ func (c *Client) SubmitHotlineTransferRegister(ctx context.Context, req *SubmitH
 
 // RecoverCallInConfigRequest is the input of RecoverCallInConfig.
 type RecoverCallInConfigRequest struct {
-	// Number is the china 400 number whose inbound call transfer to resume.
+	// Number is the China 400 number whose inbound call transfer to resume.
 	// Required.
 	Number string `dyvms:"Number,required"`
 }
@@ -547,7 +547,7 @@ func (c *Client) RecoverCallInConfig(ctx context.Context, req *RecoverCallInConf
 
 // StopCallInConfigRequest is the input of StopCallInConfig.
 type StopCallInConfigRequest struct {
-	// Number is the china 400 number whose inbound call transfer to stop.
+	// Number is the China 400 number whose inbound call transfer to stop.
 	// Required.
 	Number string `dyvms:"Number,required"`
 }

@@ -2,9 +2,7 @@
 
 package dyvms
 
-import (
-	"context"
-)
+import "context"
 
 // MenuKey maps one key the called party may press during an IvrCall to the
 // prompt played in answer. It is sent flattened as MenuKeyMap.N.Key,

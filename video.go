@@ -2,9 +2,7 @@
 
 package dyvms
 
-import (
-	"context"
-)
+import "context"
 
 // This file holds the video group: video notification calls (SingleCallByVideo)
 // and control of the media of a call in progress: playing, pausing, resuming,
@@ -346,7 +344,7 @@ type SingleCallByVideoRequest struct {
 	CalledShowNumber string `dyvms:"CalledShowNumber"`
 	// OutID is the caller-defined reference ID.
 	OutID string `dyvms:"OutId"`
-	// PlayTimes is the how many times the file is played.
+	// PlayTimes says how many times the file is played.
 	PlayTimes int32 `dyvms:"PlayTimes"`
 	// Speed is the playback speed.
 	Speed int32 `dyvms:"Speed"`

@@ -313,7 +313,7 @@ type ListServiceInstanceForPageModel struct {
 
 // ListServiceInstanceForPageRecord is service instances.
 type ListServiceInstanceForPageRecord struct {
-	// AliUid is the alibaba Cloud account UID.
+	// AliUid is the Alibaba Cloud account UID.
 	AliUid int64 `json:"AliUid"`
 	// Code is the service instance number.
 	Code string `json:"Code"`

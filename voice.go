@@ -2,9 +2,7 @@
 
 package dyvms
 
-import (
-	"context"
-)
+import "context"
 
 // SingleCallByTtsRequest is the input of SingleCallByTts.
 type SingleCallByTtsRequest struct {
@@ -187,7 +185,7 @@ type QueryVoiceFileAuditInfoData struct {
 	// AUDIT_SATE_CANCEL, AUDIT_PAUSE or AUDIT_ORDER_FINISHED (approved by the
 	// ticket system, waiting for carrier review).
 	AuditState string `json:"AuditState"`
-	// RejectInfo is the why the file was rejected.
+	// RejectInfo says why the file was rejected.
 	RejectInfo string `json:"RejectInfo"`
 	// VoiceCode is the voice file code.
 	VoiceCode string `json:"VoiceCode"`

@@ -275,9 +275,17 @@ func (d *deriver) schemaType(name string, s *catalog.Schema, desc string) string
 	return "map[string]any"
 }
 
+// properNouns keep their capital in the middle of a sentence.
+var properNouns = []string{"China", "Chinese", "Unix", "Clink", "Mandarin", "Cantonese", "Alibaba", "MP3", "WAV"}
+
 func lowerFirst(s string) string {
 	if s == "" || (len(s) > 1 && strings.ToUpper(s[:2]) == s[:2]) {
 		return s
+	}
+	for _, n := range properNouns {
+		if strings.HasPrefix(s, n) {
+			return s
+		}
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
@@ -627,14 +635,27 @@ func singular(name string) string {
 	return name
 }
 
+// imperative are first words of descriptions that are instructions or
+// clauses, not noun phrases: such a doc reads "Name: Description".
+var imperative = map[string]bool{
+	"Leave": true, "Force": true, "Transcribe": true, "Return": true, "Interrupt": true, "With": true,
+	"One": true, "Set": true, "Use": true, "Give": true, "Send": true, "Push": true, "Enable": true,
+	"Only": true, "If": true, "For": true, "Up": true, "At": true, "In": true, "On": true, "Do": true,
+	"Play": true, "Skip": true, "Seek": true, "Pause": true, "Resume": true, "Include": true,
+}
+
 // fieldDoc starts a field's doc with its name: "X is the ...", or "X says
 // whether ..." for a yes/no description.
 func fieldDoc(goName, desc string) string {
 	d := sentence(desc)
 	low := lowerFirst(d)
 	switch {
-	case strings.HasPrefix(d, "Whether "):
+	case imperative[strings.Fields(d)[0]]:
+		return goName + ": " + d
+	case strings.HasPrefix(d, "Whether "), strings.HasPrefix(d, "Why "), strings.HasPrefix(d, "How "), strings.HasPrefix(d, "Which "), strings.HasPrefix(d, "What "):
 		return goName + " says " + low
+	case strings.HasPrefix(d, "When "), strings.HasPrefix(d, "Where "):
+		return goName + " is " + low
 	case strings.HasPrefix(d, "The ") || strings.HasPrefix(d, "A ") || strings.HasPrefix(d, "An "):
 		return goName + " is " + low
 	case d == "not documented.":

@@ -257,7 +257,11 @@ func (g *generator) groupFile(grp string, acts []*action) []byte {
 			imports = append(imports, strconv.Quote(imp))
 		}
 	}
-	if len(imports) > 0 {
+	switch len(imports) {
+	case 0:
+	case 1:
+		p.f("import %s\n\n", imports[0])
+	default:
 		p.f("import (\n%s\n)\n\n", strings.Join(imports, "\n"))
 	}
 	p.WriteString(src)
