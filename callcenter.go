@@ -313,6 +313,8 @@ type ListCallTaskResponse struct {
 // ListCallTask lists batch voice tasks, one page at a time, with optional
 // filters. No field is required. QPS: 1000 per user, 500 for the API.
 // ListCallTaskAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListCallTask(ctx context.Context, req *ListCallTaskRequest, opts ...CallOption) (*ListCallTaskResponse, error) {
 	return invokeTyped[ListCallTaskResponse](ctx, c, "ListCallTask", req, opts)
 }
@@ -380,6 +382,8 @@ type ListCallTaskDetailResponse struct {
 // ListCallTaskDetail lists the per-number results of one batch voice task,
 // one page at a time. Required: TaskID. QPS: 1000 per user, 500 for the
 // API. ListCallTaskDetailAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListCallTaskDetail(ctx context.Context, req *ListCallTaskDetailRequest, opts ...CallOption) (*ListCallTaskDetailResponse, error) {
 	return invokeTyped[ListCallTaskDetailResponse](ctx, c, "ListCallTaskDetail", req, opts)
 }
@@ -475,6 +479,8 @@ func (r *QueryCallDetailByCallIdResponse) Detail() (CallDetail, error) {
 // QueryCallDetailByCallId returns the record of one call, found by its
 // CallId, the product that placed it and the day it was placed. Required:
 // CallID, ProdID, QueryDate. QPS: 100 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryCallDetailByCallId(ctx context.Context, req *QueryCallDetailByCallIdRequest, opts ...CallOption) (*QueryCallDetailByCallIdResponse, error) {
 	return invokeTyped[QueryCallDetailByCallIdResponse](ctx, c, "QueryCallDetailByCallId", req, opts)
 }
@@ -585,6 +591,8 @@ func (r *QueryCallDetailByTaskIdResponse) Detail() (TaskCallDetail, error) {
 // QueryCallDetailByTaskId returns the record of one called number's call
 // within a robocall task started with BatchRobotSmartCall. Required:
 // TaskID, Callee, QueryDate. No QPS limit is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryCallDetailByTaskId(ctx context.Context, req *QueryCallDetailByTaskIdRequest, opts ...CallOption) (*QueryCallDetailByTaskIdResponse, error) {
 	return invokeTyped[QueryCallDetailByTaskIdResponse](ctx, c, "QueryCallDetailByTaskId", req, opts)
 }
@@ -616,9 +624,10 @@ type DescribeRecordDataResponse struct {
 }
 
 // DescribeRecordData returns a download link for the recording of a call
-// identified by its call ID (Acid). A legacy Action without public
-// documentation: no field is known to be required, and no QPS limit or
-// success code is documented.
+// identified by its call ID (Acid). An older Action: the SDK requires no field,
+// and no QPS limit or success code is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) DescribeRecordData(ctx context.Context, req *DescribeRecordDataRequest, opts ...CallOption) (*DescribeRecordDataResponse, error) {
 	return invokeTyped[DescribeRecordDataResponse](ctx, c, "DescribeRecordData", req, opts)
 }
@@ -667,8 +676,8 @@ func (r *DoubleCallSeatResponse) setOutID(id string) { r.OutID = id }
 
 // DoubleCallSeat places an agent (seat) double call: the service rings the
 // agent, then connects the customer, with optional recording and speech
-// recognition. A legacy Action without public documentation: no field is
-// known to be required, and no QPS limit or success code is documented.
+// recognition. An older Action: the SDK requires no field, and no QPS limit or
+// success code is documented.
 //
 // It places a call, so a failure after the request may have reached the
 // service is never retried blindly: reconcile through OutID or CallID.
@@ -691,8 +700,10 @@ type ListOrderedNumbersResponse struct {
 }
 
 // ListOrderedNumbers lists the phone numbers the account purchased for a
-// product. A legacy Action without public documentation: no field is
-// known to be required, and no QPS limit or success code is documented.
+// product. An older Action: the SDK requires no field, and no QPS limit or
+// success code is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListOrderedNumbers(ctx context.Context, req *ListOrderedNumbersRequest, opts ...CallOption) (*ListOrderedNumbersResponse, error) {
 	return invokeTyped[ListOrderedNumbersResponse](ctx, c, "ListOrderedNumbers", req, opts)
 }
@@ -763,10 +774,11 @@ type ListOutboundStrategiesResponse struct {
 	OutboundStrategies []OutboundStrategy `json:"OutboundStrategies"`
 }
 
-// ListOutboundStrategies lists the outbound-call strategies (robot, number
-// and scene settings) of a business unit. A legacy Action without public
-// documentation: no field is known to be required, and no QPS limit or
-// success code is documented.
+// ListOutboundStrategies lists the outbound-call strategies (robot, number and
+// scene settings) of a business unit. An older Action: the SDK requires no
+// field, and no QPS limit or success code is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListOutboundStrategies(ctx context.Context, req *ListOutboundStrategiesRequest, opts ...CallOption) (*ListOutboundStrategiesResponse, error) {
 	return invokeTyped[ListOutboundStrategiesResponse](ctx, c, "ListOutboundStrategies", req, opts)
 }
@@ -804,10 +816,9 @@ type StartMicroOutboundResponse struct {
 	InvokeCreateTime string `json:"InvokeCreateTime"`
 }
 
-// StartMicroOutbound triggers a micro outbound-call command for an account
-// (an internal call-centre integration). A legacy Action without public
-// documentation: no field is known to be required, and no QPS limit or
-// success code is documented.
+// StartMicroOutbound triggers a micro outbound-call command for an account (an
+// internal call-centre integration). An older Action: the SDK requires no
+// field, and no QPS limit or success code is documented.
 //
 // It may place a call, so a failure after the request may have reached the
 // service is never retried blindly.

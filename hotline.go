@@ -94,6 +94,8 @@ type GetHotlineQualificationByOrderResponse struct {
 // GetHotlineQualificationByOrder looks up the 400-hotline qualification ID
 // and state from a qualification order (ticket) ID. Required: OrderID.
 // QPS: 1000 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) GetHotlineQualificationByOrder(ctx context.Context, req *GetHotlineQualificationByOrderRequest, opts ...CallOption) (*GetHotlineQualificationByOrderResponse, error) {
 	return invokeTyped[GetHotlineQualificationByOrderResponse](ctx, c, "GetHotlineQualificationByOrder", req, opts)
 }
@@ -152,6 +154,8 @@ type ListHotlineTransferNumberResponse struct {
 // registered as transfer targets of a 400 number. Required: HotlineNumber,
 // QualificationID. QPS: 1000 per user, 500 for the API.
 // ListHotlineTransferNumberAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListHotlineTransferNumber(ctx context.Context, req *ListHotlineTransferNumberRequest, opts ...CallOption) (*ListHotlineTransferNumberResponse, error) {
 	return invokeTyped[ListHotlineTransferNumberResponse](ctx, c, "ListHotlineTransferNumber", req, opts)
 }
@@ -234,6 +238,8 @@ type ListHotlineTransferRegisterFileResponse struct {
 // transfer-registration records filed for a 400 number. Required:
 // HotlineNumber, QualificationID. QPS: 1000 per user, 500 for the API.
 // ListHotlineTransferRegisterFileAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListHotlineTransferRegisterFile(ctx context.Context, req *ListHotlineTransferRegisterFileRequest, opts ...CallOption) (*ListHotlineTransferRegisterFileResponse, error) {
 	return invokeTyped[ListHotlineTransferRegisterFileResponse](ctx, c, "ListHotlineTransferRegisterFile", req, opts)
 }
@@ -296,6 +302,8 @@ type QueryCallInPoolTransferConfigResponse struct {
 // configuration of a 400 number: the routing mode, the timeout and the
 // target numbers. Required: PhoneNumber. QPS: 1000 per user, 500 for the
 // API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryCallInPoolTransferConfig(ctx context.Context, req *QueryCallInPoolTransferConfigRequest, opts ...CallOption) (*QueryCallInPoolTransferConfigResponse, error) {
 	return invokeTyped[QueryCallInPoolTransferConfigResponse](ctx, c, "QueryCallInPoolTransferConfig", req, opts)
 }
@@ -362,6 +370,8 @@ type QueryCallInTransferRecordResponse struct {
 // 400 number transferred on one day, with recording links. Required:
 // PhoneNumber, QueryDate, PageNo, PageSize. QPS: 100 per user, 500 for the
 // API. QueryCallInTransferRecordAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryCallInTransferRecord(ctx context.Context, req *QueryCallInTransferRecordRequest, opts ...CallOption) (*QueryCallInTransferRecordResponse, error) {
 	return invokeTyped[QueryCallInTransferRecordResponse](ctx, c, "QueryCallInTransferRecord", req, opts)
 }

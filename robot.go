@@ -249,6 +249,9 @@ type SmartCallOperateResponse struct {
 // SmartCallOperate sends a control command to a SmartCall call in
 // progress; today only a bridge to a call-centre agent. Required: CallID,
 // Command. No QPS limit is documented.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) SmartCallOperate(ctx context.Context, req *SmartCallOperateRequest, opts ...CallOption) (*SmartCallOperateResponse, error) {
 	return invokeTyped[SmartCallOperateResponse](ctx, c, "SmartCallOperate", req, opts)
 }
@@ -379,6 +382,9 @@ type UploadRobotTaskCalledFileResponse struct {
 // UploadRobotTaskCalledFile adds numbers to call (and their variable
 // values) to a robocall task. Required: ID, CalledNumber. No QPS limit is
 // documented.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) UploadRobotTaskCalledFile(ctx context.Context, req *UploadRobotTaskCalledFileRequest, opts ...CallOption) (*UploadRobotTaskCalledFileResponse, error) {
 	return invokeTyped[UploadRobotTaskCalledFileResponse](ctx, c, "UploadRobotTaskCalledFile", req, opts)
 }
@@ -429,6 +435,9 @@ type StopRobotTaskResponse struct {
 
 // StopRobotTask pauses a running robocall task; StartRobotTask resumes it.
 // Required: TaskID. QPS: 100 per user, 500 for the API.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) StopRobotTask(ctx context.Context, req *StopRobotTaskRequest, opts ...CallOption) (*StopRobotTaskResponse, error) {
 	return invokeTyped[StopRobotTaskResponse](ctx, c, "StopRobotTask", req, opts)
 }
@@ -451,6 +460,9 @@ type CancelRobotTaskResponse struct {
 // CancelRobotTask cancels (terminates) a robocall task; a cancelled task
 // cannot be restarted. No field is marked required (see TaskID). QPS: 1000
 // per user, 500 for the API.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) CancelRobotTask(ctx context.Context, req *CancelRobotTaskRequest, opts ...CallOption) (*CancelRobotTaskResponse, error) {
 	return invokeTyped[CancelRobotTaskResponse](ctx, c, "CancelRobotTask", req, opts)
 }
@@ -471,6 +483,9 @@ type CancelOrderRobotTaskResponse struct {
 
 // CancelOrderRobotTask cancels a robocall task scheduled to start later.
 // Required: TaskID. QPS: 100 per user, 500 for the API.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) CancelOrderRobotTask(ctx context.Context, req *CancelOrderRobotTaskRequest, opts ...CallOption) (*CancelOrderRobotTaskResponse, error) {
 	return invokeTyped[CancelOrderRobotTaskResponse](ctx, c, "CancelOrderRobotTask", req, opts)
 }
@@ -494,6 +509,9 @@ type DeleteRobotTaskResponse struct {
 
 // DeleteRobotTask deletes a robocall task. Required: TaskID. QPS: 100 per
 // user, 500 for the API.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) DeleteRobotTask(ctx context.Context, req *DeleteRobotTaskRequest, opts ...CallOption) (*DeleteRobotTaskResponse, error) {
 	return invokeTyped[DeleteRobotTaskResponse](ctx, c, "DeleteRobotTask", req, opts)
 }
@@ -565,6 +583,8 @@ func (r *QueryRobotTaskListResponse) Tasks() ([]RobotTask, error) {
 // QueryRobotTaskList lists robocall tasks, filtered by name, state and creation
 // date, one page at a time; QueryRobotTaskListAll walks every page. No field is
 // required. QPS: 1000 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotTaskList(ctx context.Context, req *QueryRobotTaskListRequest, opts ...CallOption) (*QueryRobotTaskListResponse, error) {
 	return invokeTyped[QueryRobotTaskListResponse](ctx, c, "QueryRobotTaskList", req, opts)
 }
@@ -661,6 +681,8 @@ func (r *QueryRobotTaskDetailResponse) Detail() (RobotTaskDetail, error) {
 
 // QueryRobotTaskDetail returns the configuration and state of one robocall
 // task. Required: ID. QPS: 1000 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotTaskDetail(ctx context.Context, req *QueryRobotTaskDetailRequest, opts ...CallOption) (*QueryRobotTaskDetailResponse, error) {
 	return invokeTyped[QueryRobotTaskDetailResponse](ctx, c, "QueryRobotTaskDetail", req, opts)
 }
@@ -760,6 +782,8 @@ type QueryRobotTaskCallListResponse struct {
 // number, result, hang-up side, duration and dialogue rounds, one page at a
 // time; QueryRobotTaskCallListAll walks every page. Required: TaskID. QPS:
 // 100 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotTaskCallList(ctx context.Context, req *QueryRobotTaskCallListRequest, opts ...CallOption) (*QueryRobotTaskCallListResponse, error) {
 	return invokeTyped[QueryRobotTaskCallListResponse](ctx, c, "QueryRobotTaskCallList", req, opts)
 }
@@ -831,6 +855,8 @@ type ListRobotTaskCallsResponse struct {
 // the older twin of QueryRobotTaskCallList, kept for existing callers. No field
 // is required, no success code is documented (OK and 200 are accepted) and no
 // QPS limit. ListRobotTaskCallsAll walks every page.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) ListRobotTaskCalls(ctx context.Context, req *ListRobotTaskCallsRequest, opts ...CallOption) (*ListRobotTaskCallsResponse, error) {
 	return invokeTyped[ListRobotTaskCallsResponse](ctx, c, "ListRobotTaskCalls", req, opts)
 }
@@ -898,6 +924,8 @@ type QueryRobotTaskCallDetailResponse struct {
 // QueryRobotTaskCallDetail returns the call a robocall task made to one
 // number, with its recording and dialogue transcript. Required: TaskID,
 // Callee, QueryDate. QPS: 100 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotTaskCallDetail(ctx context.Context, req *QueryRobotTaskCallDetailRequest, opts ...CallOption) (*QueryRobotTaskCallDetailResponse, error) {
 	return invokeTyped[QueryRobotTaskCallDetailResponse](ctx, c, "QueryRobotTaskCallDetail", req, opts)
 }
@@ -948,6 +976,8 @@ func (r *QueryRobotInfoListResponse) Robots() ([]RobotInfo, error) {
 // QueryRobotInfoList lists the robots (communication scripts) of the
 // account, optionally filtered by review state. No field is required. No
 // QPS limit is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotInfoList(ctx context.Context, req *QueryRobotInfoListRequest, opts ...CallOption) (*QueryRobotInfoListResponse, error) {
 	return invokeTyped[QueryRobotInfoListResponse](ctx, c, "QueryRobotInfoList", req, opts)
 }
@@ -982,6 +1012,8 @@ func (r *QueryRobotv2AllListResponse) Scripts() ([]RobotScript, error) {
 // QueryRobotv2AllList lists every robot communication script available to
 // the account. It takes no parameters; req may be nil. No QPS limit is
 // documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRobotv2AllList(ctx context.Context, req *QueryRobotv2AllListRequest, opts ...CallOption) (*QueryRobotv2AllListResponse, error) {
 	return invokeTyped[QueryRobotv2AllListResponse](ctx, c, "QueryRobotv2AllList", req, opts)
 }

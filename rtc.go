@@ -35,6 +35,9 @@ type AddRtcAccountResponse struct {
 // AddRtcAccount registers a device as a real-time-communication (RTC/VoIP)
 // account and returns the account ID. The SDK requires no field; the service
 // needs DeviceID. QPS: 100 per user, 500 for the API.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) AddRtcAccount(ctx context.Context, req *AddRtcAccountRequest, opts ...CallOption) (*AddRtcAccountResponse, error) {
 	return invokeTyped[AddRtcAccountResponse](ctx, c, "AddRtcAccount", req, opts)
 }
@@ -58,6 +61,9 @@ type BindNumberAndVoipIdResponse struct {
 // BindNumberAndVoipId binds a phone number to a VoIP account ID. No field is
 // known to be required. No QPS limit is documented. It is an older Action that
 // the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) BindNumberAndVoipId(ctx context.Context, req *BindNumberAndVoipIdRequest, opts ...CallOption) (*BindNumberAndVoipIdResponse, error) {
 	return invokeTyped[BindNumberAndVoipIdResponse](ctx, c, "BindNumberAndVoipId", req, opts)
 }
@@ -82,6 +88,9 @@ type UnbindNumberAndVoipIdResponse struct {
 // UnbindNumberAndVoipId removes the binding between a phone number and a VoIP
 // account ID. No field is known to be required. No QPS limit is documented. It
 // is an older Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) UnbindNumberAndVoipId(ctx context.Context, req *UnbindNumberAndVoipIdRequest, opts ...CallOption) (*UnbindNumberAndVoipIdResponse, error) {
 	return invokeTyped[UnbindNumberAndVoipIdResponse](ctx, c, "UnbindNumberAndVoipId", req, opts)
 }
@@ -105,6 +114,8 @@ type QueryVoipNumberBindInfosResponse struct {
 // QueryVoipNumberBindInfos looks up the bindings between phone numbers and VoIP
 // account IDs. No field is known to be required. No QPS limit is documented. It
 // is an older Action that the service may no longer offer.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryVoipNumberBindInfos(ctx context.Context, req *QueryVoipNumberBindInfosRequest, opts ...CallOption) (*QueryVoipNumberBindInfosResponse, error) {
 	return invokeTyped[QueryVoipNumberBindInfosResponse](ctx, c, "QueryVoipNumberBindInfos", req, opts)
 }
@@ -133,6 +144,9 @@ type ReportVoipProblemsResponse struct {
 // ReportVoipProblems reports a quality problem observed on a VoIP call. No
 // field is known to be required. No QPS limit is documented. It is an older
 // Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) ReportVoipProblems(ctx context.Context, req *ReportVoipProblemsRequest, opts ...CallOption) (*ReportVoipProblemsResponse, error) {
 	return invokeTyped[ReportVoipProblemsResponse](ctx, c, "ReportVoipProblems", req, opts)
 }
@@ -167,6 +181,9 @@ type CreateSipAccountResponse struct {
 // CreateSipAccount creates a SIP account and returns its ID, user name and
 // password. No field is known to be required. No QPS limit is documented. It is
 // an older Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) CreateSipAccount(ctx context.Context, req *CreateSipAccountRequest, opts ...CallOption) (*CreateSipAccountResponse, error) {
 	return invokeTyped[CreateSipAccountResponse](ctx, c, "CreateSipAccount", req, opts)
 }
@@ -192,6 +209,9 @@ type CloseSipAccountResponse struct {
 // CloseSipAccount closes (deactivates) a SIP account. No field is known to be
 // required. No QPS limit is documented. It is an older Action that the service
 // may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) CloseSipAccount(ctx context.Context, req *CloseSipAccountRequest, opts ...CallOption) (*CloseSipAccountResponse, error) {
 	return invokeTyped[CloseSipAccountResponse](ctx, c, "CloseSipAccount", req, opts)
 }
@@ -213,6 +233,9 @@ type DoRtcNumberAuthResponse struct {
 // DoRtcNumberAuth starts the authorisation of a phone number for RTC calling.
 // No field is known to be required. No QPS limit is documented. It is an older
 // Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) DoRtcNumberAuth(ctx context.Context, req *DoRtcNumberAuthRequest, opts ...CallOption) (*DoRtcNumberAuthResponse, error) {
 	return invokeTyped[DoRtcNumberAuthResponse](ctx, c, "DoRtcNumberAuth", req, opts)
 }
@@ -234,6 +257,9 @@ type UndoRtcNumberAuthResponse struct {
 // UndoRtcNumberAuth revokes the RTC calling authorisation of a phone number. No
 // field is known to be required. No QPS limit is documented. It is an older
 // Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) UndoRtcNumberAuth(ctx context.Context, req *UndoRtcNumberAuthRequest, opts ...CallOption) (*UndoRtcNumberAuthResponse, error) {
 	return invokeTyped[UndoRtcNumberAuthResponse](ctx, c, "UndoRtcNumberAuth", req, opts)
 }
@@ -256,6 +282,8 @@ type QueryRtcNumberAuthStatusResponse struct {
 // QueryRtcNumberAuthStatus queries the RTC calling authorisation status of a
 // phone number. No field is known to be required. No QPS limit is documented.
 // It is an older Action that the service may no longer offer.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryRtcNumberAuthStatus(ctx context.Context, req *QueryRtcNumberAuthStatusRequest, opts ...CallOption) (*QueryRtcNumberAuthStatusResponse, error) {
 	return invokeTyped[QueryRtcNumberAuthStatusResponse](ctx, c, "QueryRtcNumberAuthStatus", req, opts)
 }
@@ -296,6 +324,8 @@ type GetCallInfoResponse struct {
 // GetCallInfo returns the current call state and channel ID of an RTC account.
 // The SDK requires no field; the service needs RtcID. QPS: 100 per user, 500
 // for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) GetCallInfo(ctx context.Context, req *GetCallInfoRequest, opts ...CallOption) (*GetCallInfoResponse, error) {
 	return invokeTyped[GetCallInfoResponse](ctx, c, "GetCallInfo", req, opts)
 }
@@ -370,6 +400,8 @@ func (r *GetRtcTokenResponse) Token() (RtcToken, error) {
 // GetRtcToken returns the connection token and MQTT settings a device needs to
 // use the RTC/VoIP client SDK; Token decodes them. No field is known to be
 // required. QPS: 5000 per user, 1000 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) GetRtcToken(ctx context.Context, req *GetRtcTokenRequest, opts ...CallOption) (*GetRtcTokenResponse, error) {
 	return invokeTyped[GetRtcTokenResponse](ctx, c, "GetRtcToken", req, opts)
 }
@@ -392,6 +424,9 @@ type VoipAddAccountResponse struct {
 // VoipAddAccount registers a device as a VoIP account; it is the older variant
 // of AddRtcAccount. No field is known to be required. No QPS limit is
 // documented. It is an older Action that the service may no longer offer.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) VoipAddAccount(ctx context.Context, req *VoipAddAccountRequest, opts ...CallOption) (*VoipAddAccountResponse, error) {
 	return invokeTyped[VoipAddAccountResponse](ctx, c, "VoipAddAccount", req, opts)
 }
@@ -427,6 +462,8 @@ func (r *VoipGetTokenResponse) Token() (RtcToken, error) {
 // VoipGetToken returns the VoIP connection token of a device; it is the older
 // variant of GetRtcToken. No field is known to be required. No QPS limit is
 // documented. It is an older Action that the service may no longer offer.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) VoipGetToken(ctx context.Context, req *VoipGetTokenRequest, opts ...CallOption) (*VoipGetTokenResponse, error) {
 	return invokeTyped[VoipGetTokenResponse](ctx, c, "VoipGetToken", req, opts)
 }
@@ -471,6 +508,8 @@ type GetMqttTokenResponse struct {
 // GetMqttToken obtains an MQTT connection token and the connection details
 // of the VoIP client. It has no parameters; req may be nil. Its success
 // Code is "200". QPS: 100 per user; no API limit is documented.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) GetMqttToken(ctx context.Context, req *GetMqttTokenRequest, opts ...CallOption) (*GetMqttTokenResponse, error) {
 	return invokeTyped[GetMqttTokenResponse](ctx, c, "GetMqttToken", req, opts)
 }
@@ -493,6 +532,9 @@ type RefreshMqttTokenResponse struct {
 // RefreshMqttToken refreshes the MQTT token of an MQTT client ID. The SDK
 // requires no field; the service needs ClientID. Its success Code is "200".
 // QPS: 100 per user; no API limit is documented.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) RefreshMqttToken(ctx context.Context, req *RefreshMqttTokenRequest, opts ...CallOption) (*RefreshMqttTokenResponse, error) {
 	return invokeTyped[RefreshMqttTokenResponse](ctx, c, "RefreshMqttToken", req, opts)
 }
@@ -523,9 +565,11 @@ type GetTokenResponse struct {
 	Token string `json:"Token"`
 }
 
-// GetToken obtains an authentication token of a given type, for example for
-// the voice service's client SDK. No field is required. QPS: 20 per user and
-// 100 for the API (current public docs say 5 per user).
+// GetToken obtains an authentication token of a given type, for example for the
+// voice service's client SDK. No field is required. QPS: 20 per user and 100
+// for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) GetToken(ctx context.Context, req *GetTokenRequest, opts ...CallOption) (*GetTokenResponse, error) {
 	return invokeTyped[GetTokenResponse](ctx, c, "GetToken", req, opts)
 }

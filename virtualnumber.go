@@ -88,6 +88,9 @@ type AddVirtualNumberRelationResponse struct {
 // AddVirtualNumberRelation associates real phone numbers with a virtual number
 // and returns the numbers that could not be associated. Required: NumberList,
 // PhoneNum, RouteType. Its success Code is "200". No QPS limit is documented.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) AddVirtualNumberRelation(ctx context.Context, req *AddVirtualNumberRelationRequest, opts ...CallOption) (*AddVirtualNumberRelationResponse, error) {
 	return invokeTyped[AddVirtualNumberRelationResponse](ctx, c, "AddVirtualNumberRelation", req, opts)
 }
@@ -166,6 +169,8 @@ func (r *QueryVirtualNumberResponse) Page() (VirtualNumberPage, error) {
 // state and counts, one page at a time; Page decodes the result and
 // QueryVirtualNumberAll iterates over every page. No field is required. Its
 // success Code is "200". QPS: 100 per user, 500 for the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryVirtualNumber(ctx context.Context, req *QueryVirtualNumberRequest, opts ...CallOption) (*QueryVirtualNumberResponse, error) {
 	return invokeTyped[QueryVirtualNumberResponse](ctx, c, "QueryVirtualNumber", req, opts)
 }
@@ -265,6 +270,8 @@ func (r *QueryVirtualNumberRelationResponse) Page() (VirtualNumberRelationPage, 
 // result and QueryVirtualNumberRelationAll iterates over every page. No
 // field is required. Its success Code is "200". QPS: 200 per user, 1000 for
 // the API.
+//
+// It only reads, so a transient failure is retried.
 func (c *Client) QueryVirtualNumberRelation(ctx context.Context, req *QueryVirtualNumberRelationRequest, opts ...CallOption) (*QueryVirtualNumberRelationResponse, error) {
 	return invokeTyped[QueryVirtualNumberRelationResponse](ctx, c, "QueryVirtualNumberRelation", req, opts)
 }

@@ -121,6 +121,9 @@ type CancelCallResponse struct {
 
 // CancelCall cancels a call placed by ClickToDial that has not ended.
 // Required: CallID. No QPS limit is documented.
+//
+// It changes state, so a failure after the request may have reached the service
+// is returned as ErrAmbiguous and never retried blindly.
 func (c *Client) CancelCall(ctx context.Context, req *CancelCallRequest, opts ...CallOption) (*CancelCallResponse, error) {
 	return invokeTyped[CancelCallResponse](ctx, c, "CancelCall", req, opts)
 }

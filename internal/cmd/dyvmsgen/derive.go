@@ -552,16 +552,19 @@ func (d *deriver) methodDoc(a *action) string {
 	if a.all != nil {
 		b.WriteString(" " + a.cat.Name + "All walks every page.")
 	}
-	b.WriteString("\n\n")
+	b.WriteString("\n\n" + retryDoc(a))
+	return b.String()
+}
+
+// retryDoc says what a retry of the Action may do.
+func retryDoc(a *action) string {
 	switch {
 	case a.placesCall:
-		b.WriteString("It places a call, so a failure after the request may have reached the service is never retried blindly: it is returned as ErrAmbiguous, and the response's OutID (the request's OutId, or the one the SDK generated) identifies the call in receipts.")
+		return "It places a call, so a failure after the request may have reached the service is never retried blindly: it is returned as ErrAmbiguous, and the response's OutID (the request's OutId, or the one the SDK generated) identifies the call in receipts."
 	case a.readOnly:
-		b.WriteString("It only reads, so a transient failure is retried.")
-	default:
-		b.WriteString("It changes state, so a failure after the request may have reached the service is returned as ErrAmbiguous and never retried blindly.")
+		return "It only reads, so a transient failure is retried."
 	}
-	return b.String()
+	return "It changes state, so a failure after the request may have reached the service is returned as ErrAmbiguous and never retried blindly."
 }
 
 func qpsDoc(q catalog.QPS) string {

@@ -145,8 +145,12 @@ func (g *generator) resolve(c *catalog.Action) (*action, error) {
 	if a.all == nil && !ov.NoAll {
 		a.all = d.iterator(a)
 	}
-	if a.doc == "" {
+	switch {
+	case a.doc == "":
 		a.doc = d.methodDoc(a)
+	case !strings.Contains(strings.ToLower(a.doc), "retr"):
+		// Every Action's doc says what a retry may do.
+		a.doc += "\n\n" + retryDoc(a)
 	}
 	return a, nil
 }
