@@ -40,10 +40,20 @@ const (
 	// (default 502). Carried out only if Fault.Executed.
 	FaultHTML
 	// FaultBusiness answers the Action's response with Fault.Code and
-	// Fault.Message (default isp.SYSTEM_ERROR) and HTTP Fault.Status
-	// (default 200), as the service reports business errors. Not carried
-	// out.
+	// Fault.Message (default isv.OUT_OF_SERVICE, a business rejection) and
+	// HTTP Fault.Status (default 200), as the service reports business
+	// errors. Not carried out. A Code of isp.* is a failure inside the
+	// service, which the SDK reports as an unknown outcome for an Action
+	// that changes something.
 	FaultBusiness
+)
+
+// defaultBusinessCode and defaultBusinessMessage are the error of a
+// FaultBusiness without a Code: an isv.* code, which the SDK reports as a
+// final business rejection (IsBusinessError), never as an unknown outcome.
+const (
+	defaultBusinessCode    = "isv.OUT_OF_SERVICE"
+	defaultBusinessMessage = "The business is suspended."
 )
 
 var faultNames = [...]string{"FaultNone", "FaultThrottle", "FaultServerError", "FaultLatency",
@@ -173,7 +183,7 @@ func (s *Server) answerFault(a *answer, f *Fault, body map[string]any) {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		e := businessErr(orDefault(f.Code, "isp.SYSTEM_ERROR"), orDefault(f.Message, "System error, please try again later."))
+		e := businessErr(orDefault(f.Code, defaultBusinessCode), orDefault(f.Message, defaultBusinessMessage))
 		e.status = status
 		a.error(e)
 	case FaultHTML:

@@ -172,6 +172,38 @@ func TestFaultBusiness(t *testing.T) {
 	}
 }
 
+// A FaultBusiness without a Code is a business rejection: for a call-placing
+// Action the SDK returns a final *dyvms.Error that IsBusinessError, not an
+// unknown outcome, and sends nothing again.
+func TestFaultBusinessDefaultIsFinal(t *testing.T) {
+	for _, f := range formats {
+		t.Run(string(f), func(t *testing.T) {
+			srv := newServer(t)
+			c, err := srv.Client(dyvms.WithFormat(f)) // retries on: none may happen
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.InjectFault(Fault{Action: "SingleCallByTts", Kind: FaultBusiness, Times: 1})
+			_, err = placeCall(c)
+			var amb *dyvms.AmbiguousError
+			if errors.As(err, &amb) {
+				t.Fatalf("a default business fault is reported as an unknown outcome: %v", err)
+			}
+			e := asError(t, err)
+			if e.Code != "isv.OUT_OF_SERVICE" || e.HTTPStatus != 200 || e.Message != "The business is suspended." ||
+				!dyvms.IsBusinessError(err) {
+				t.Fatalf("%+v", e)
+			}
+			if n := srv.Count(""); n != 0 {
+				t.Fatalf("Count = %d, want 0: a business rejection is not carried out", n)
+			}
+			if _, err := placeCall(c); err != nil { // the fault was used up by one request
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // Faults are used up exactly once each under concurrency.
 func TestFaultsConcurrent(t *testing.T) {
 	srv := newServer(t)
