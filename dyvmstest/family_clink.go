@@ -1,0 +1,3 @@
+package dyvmstest
+
+var clinkHandlers = map[string]handler{}

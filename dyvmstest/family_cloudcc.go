@@ -1,0 +1,3 @@
+package dyvmstest
+
+var cloudCCHandlers = map[string]handler{}

@@ -1,0 +1,5 @@
+package dyvmstest
+
+var videoHandlers = map[string]handler{
+	"SingleCallByVideo": dial,
+}
