@@ -82,7 +82,7 @@ func conform(v any, f catalog.Field) any {
 		return conformJSONString(v, f)
 	case f.Type == "object":
 		m, ok := v.(map[string]any)
-		if !ok {
+		if !ok || len(m) == 0 {
 			return synthesize(f)
 		}
 		completeFields(m, f.Fields)
@@ -150,7 +150,7 @@ func synthesize(f catalog.Field) any {
 	switch f.Type {
 	case "object":
 		if len(f.Fields) == 0 {
-			return map[string]any{"Result": "OK"} // a free-form object
+			return map[string]any{"key": "value"} // a free-form object
 		}
 		return synthObject(f.Fields)
 	case "array":

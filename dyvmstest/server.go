@@ -29,7 +29,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -431,50 +430,6 @@ func (s *Server) useNonce(keyID, nonce string, now time.Time) *apiError {
 	}
 	s.nonces[key] = now
 	return nil
-}
-
-// checkActionParams checks the Action's required parameters and the types
-// of the numeric and boolean ones.
-func checkActionParams(a *catalog.Action, params url.Values) *apiError {
-	for _, p := range a.Request {
-		if p.Type == "list" {
-			if p.IsRequired() && !hasPrefix(params, p.Name+".") {
-				return missing(p.Name)
-			}
-			continue
-		}
-		v := params.Get(p.Name)
-		if v == "" {
-			if p.IsRequired() {
-				return missing(p.Name)
-			}
-			continue
-		}
-		var err error
-		switch p.Type {
-		case "int32":
-			_, err = strconv.ParseInt(v, 10, 32)
-		case "int64":
-			_, err = strconv.ParseInt(v, 10, 64)
-		case "float":
-			_, err = strconv.ParseFloat(v, 64)
-		case "bool":
-			_, err = strconv.ParseBool(v)
-		}
-		if err != nil {
-			return invalidParam(p.Name)
-		}
-	}
-	return nil
-}
-
-func hasPrefix(params url.Values, prefix string) bool {
-	for k, vs := range params {
-		if strings.HasPrefix(k, prefix) && len(vs) > 0 && vs[0] != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // Request is one request the server accepted and carried out.

@@ -97,6 +97,8 @@ type state struct {
 	robotSeq  int64
 	robots    map[int64]*robotTask
 	relations []relation
+	cloud     cloudState
+	videos    map[string]*videoState // by CallId
 }
 
 func newState() state {
@@ -107,6 +109,8 @@ func newState() state {
 		callTasks: map[int64]*callTask{},
 		robotSeq:  1045000,
 		robots:    map[int64]*robotTask{},
+		cloud:     newCloudState(),
+		videos:    map[string]*videoState{},
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	dyvms "github.com/dyvms/dyvms-go"
-	"github.com/dyvms/dyvms-go/internal/catalog"
 )
 
 // client returns a client of srv that does not retry: these tests check
@@ -314,81 +313,4 @@ func TestVirtualNumberRelations(t *testing.T) {
 			}
 		})
 	}
-}
-
-// Every Action of the catalogue answers a request carrying its required
-// parameters, in both formats, with its success code.
-func TestAllActionsAnswer(t *testing.T) {
-	needTask := map[string]bool{
-		"ExecuteCallTask": true, "ListCallTaskDetail": true, "UploadRobotTaskCalledFile": true,
-		"StartRobotTask": true, "StopRobotTask": true, "CancelRobotTask": true, "DeleteRobotTask": true,
-		"QueryRobotTaskDetail": true,
-	}
-	if n := len(Actions()); n != 184 {
-		t.Fatalf("%d Actions, want 184", n)
-	}
-	for _, f := range formats {
-		srv := newServer(t)
-		c := client(t, srv, dyvms.WithFormat(f))
-		for _, a := range catalog.Load().Actions {
-			t.Run(string(f)+"/"+a.Name, func(t *testing.T) {
-				var kv []string
-				for _, p := range a.Request {
-					switch {
-					case p.Type == "list" && p.IsRequired():
-						for _, it := range p.ItemFields {
-							kv = append(kv, p.Name+".1."+it.Name, example(it))
-						}
-					case p.IsRequired():
-						kv = append(kv, p.Name, example(p))
-					}
-				}
-				out, err := tryDo(c, a.Name, kv...)
-				if needTask[a.Name] {
-					if e := (*dyvms.Error)(nil); !errors.As(err, &e) || e.Code != "isv.INVALID_PARAMETERS" {
-						t.Fatalf("task Action without a task: %v", err)
-					}
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := "OK"
-				if a.SuccessCode != nil {
-					want = *a.SuccessCode
-				}
-				if out["Code"] != want || str(out["RequestId"]) == "" {
-					t.Fatalf("Code %v RequestId %v, want %s", out["Code"], out["RequestId"], want)
-				}
-				for _, fld := range a.Response {
-					if _, ok := out[fld.Name]; !ok && fld.Name != "Message" {
-						// XML cannot tell an empty list from a missing one.
-						if !(f == dyvms.FormatXML && fld.Type == "array") {
-							t.Errorf("field %s missing from %v", fld.Name, out)
-						}
-					}
-				}
-			})
-		}
-	}
-}
-
-// example returns a usable value for a parameter from its catalogue example.
-func example(p catalog.Param) string {
-	switch p.Type {
-	case "int32", "int64":
-		return "1"
-	case "bool":
-		return "true"
-	case "float":
-		return "0.5"
-	}
-	var s string
-	if json.Unmarshal(p.Example, &s) == nil && s != "" {
-		return s
-	}
-	if len(p.Example) > 0 && string(p.Example) != "null" {
-		return string(p.Example)
-	}
-	return "x"
 }

@@ -1,0 +1,160 @@
+package dyvmstest
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/dyvms/dyvms-go/internal/catalog"
+)
+
+// record is a thing the fake keeps for the call-centre families (an agent,
+// an outbound task, a call record): its properties by the names the API
+// uses on the wire, as strings. Answers are the schema-driven body with
+// the record's properties written over the keys of the same name, each in
+// the JSON type the body has there, so a record fits every Action that
+// shows it, whatever types that Action's schema gives.
+type record map[string]string
+
+// setParams copies into r every Action parameter the request carried.
+func (r record) setParams(a *catalog.Action, p url.Values) {
+	for _, prm := range a.Request {
+		if v := p.Get(prm.Name); v != "" {
+			r[prm.Name] = v
+		}
+	}
+}
+
+// writeOver overwrites the keys of obj that r has, keeping each key's JSON
+// type: a number stays a number (if the value is one), a bool a bool, a
+// string a string. Keys r does not have keep their schema-driven values.
+func (r record) writeOver(obj map[string]any) map[string]any {
+	for k, old := range obj {
+		v, ok := r[k]
+		if !ok {
+			continue
+		}
+		obj[k] = typedLike(old, v)
+	}
+	return obj
+}
+
+// typedLike returns v in the JSON type of old.
+func typedLike(old any, v string) any {
+	switch old.(type) {
+	case json.Number:
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return json.Number(v)
+		}
+		return old
+	case bool:
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+		return old
+	case map[string]any, []any:
+		return old
+	}
+	return v
+}
+
+// path returns the object at the given keys of body, or nil.
+func path(body map[string]any, keys ...string) map[string]any {
+	m := body
+	for _, k := range keys {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = next
+	}
+	return m
+}
+
+// proto returns a fresh copy of the first element of the list at key in
+// obj (or of the object there): the schema-driven shape of one item, to be
+// written over with a record's properties.
+func proto(obj map[string]any, key string) map[string]any {
+	switch t := obj[key].(type) {
+	case []any:
+		if len(t) > 0 {
+			if m, ok := t[0].(map[string]any); ok {
+				return deepCopy(m).(map[string]any)
+			}
+		}
+	case map[string]any:
+		return deepCopy(t).(map[string]any)
+	}
+	return map[string]any{}
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(t))
+		for k, e := range t {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(t))
+		for i, e := range t {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
+}
+
+// listOf renders records as the list at key in obj, each record written
+// over a copy of the list's schema-driven item.
+func listOf(obj map[string]any, key string, recs []record) {
+	item := proto(obj, key)
+	items := make([]any, 0, len(recs))
+	for _, r := range recs {
+		items = append(items, r.writeOver(deepCopy(item).(map[string]any)))
+	}
+	obj[key] = items
+}
+
+// matchRecord reports whether r passes every filter parameter in names
+// that the request carried: an exact match, or membership for a
+// comma-separated list.
+func matchRecord(p url.Values, r record, names ...string) bool {
+	for _, n := range names {
+		f := p.Get(n)
+		if f == "" {
+			continue
+		}
+		key := strings.TrimSuffix(n, "s") // Cnos filters Cno
+		if _, ok := r[n]; ok {
+			key = n
+		}
+		if !inList(f, r[key]) {
+			return false
+		}
+	}
+	return true
+}
+
+// inList reports whether v is one of the comma-separated values of list.
+func inList(list, v string) bool {
+	for _, e := range strings.Split(list, ",") {
+		if strings.TrimSpace(e) == v {
+			return true
+		}
+	}
+	return false
+}
+
+// window cuts recs to the page given by Start (offset) and Limit.
+func window(p url.Values, recs []record, defLimit int64) []record {
+	start, limit := atoi(p.Get("Start")), atoi(p.Get("Limit"))
+	if limit < 1 {
+		limit = defLimit
+	}
+	n := int64(len(recs))
+	lo := min(max(start, 0), n)
+	return recs[lo:min(lo+limit, n)]
+}
