@@ -55,6 +55,30 @@ func TestSignatureVectors(t *testing.T) {
 
 var ttsParams = map[string]string{"CalledNumber": "13900001234", "TtsCode": "TTS_100000", "OutId": "o-1"}
 
+// agentParams create a cloud call-centre agent with a name that needs
+// percent-encoding and a JSON parameter.
+var agentParams = map[string]string{"EnterpriseId": "7000002", "Cno": "2001", "Name": "李雷 Li", "AreaCode": "010",
+	"ObClidProperty": `{"isMatchCapital":0,"areaCodeRule":1}`}
+
+// A request to an Action of every new group, signed by the tests' own
+// signer, is accepted and answered in the Action's response root.
+func TestNewGroupsSigned(t *testing.T) {
+	srv := newServer(t)
+	for _, rr := range []rawReq{
+		{action: "CloudCreateAgent", params: agentParams},
+		{action: "SingleCallByVideo", params: map[string]string{"CalledNumber": "13900001234", "VideoCode": "v", "VoiceCode": "a.wav"}},
+		{action: "ClinkListClients", params: map[string]string{"EnterpriseId": "7000002"}, method: http.MethodGet},
+	} {
+		r := send(t, rr.build(t, srv))
+		if r.status != 200 || r.root != rr.action+"Response" || r.fields["Code"] != "OK" || r.fields["RequestId"] == "" {
+			t.Fatalf("%s: HTTP %d %s", rr.action, r.status, r.raw)
+		}
+	}
+	if reqs := srv.Requests(); len(reqs) != 3 || reqs[0].Param("Name") != "李雷 Li" {
+		t.Fatalf("recorded %+v", reqs)
+	}
+}
+
 // Every gateway check gives the real code and HTTP status, in JSON and XML,
 // and nothing rejected is recorded.
 func TestGatewayErrors(t *testing.T) {
@@ -81,6 +105,10 @@ func TestGatewayErrors(t *testing.T) {
 		{"bad Version", rawReq{params: ttsParams, common: map[string]string{"Version": "2020-01-01"}}, 400, "InvalidVersion", "Version"},
 		{"unknown AccessKeyId", rawReq{params: ttsParams, common: map[string]string{"AccessKeyId": "LTAIunknown"}}, 404, "InvalidAccessKeyId.NotFound", "access key is not found"},
 		{"signature method", rawReq{params: ttsParams, common: map[string]string{"SignatureMethod": "HMAC-SHA256"}}, 400, "InvalidSignatureMethod", "not supported"},
+		{"bad signature, cloud agent", rawReq{action: "CloudCreateAgent", params: agentParams, badSign: true}, 400, "SignatureDoesNotMatch", "CloudCreateAgent"},
+		{"missing required, video call", rawReq{action: "SingleCallByVideo", params: map[string]string{"CalledNumber": "13900001234"}}, 400, "MissingVideoCode", "VideoCode is mandatory"},
+		{"JSON parameter not JSON", rawReq{action: "CloudImportTaskTel", params: map[string]string{"EnterpriseId": "1", "TaskId": "1", "Name": "b", "TaskTelList": `[{"Tel":`}}, 400, "InvalidParameter", "TaskTelList"},
+		{"bad float", rawReq{action: "CloudCreateTask", params: map[string]string{"EnterpriseId": "1", "Name": "n", "Type": "1", "Quotiety": "high"}}, 400, "InvalidParameter", "Quotiety"},
 	}
 	for _, format := range []string{"JSON", "XML"} {
 		for _, tc := range cases {

@@ -171,7 +171,7 @@ func receipts(t ReceiptType, c Call) []map[string]any {
 			"status_msg": o.StatusMsg, "out_id": c.OutID, "caller": caller, "callee": c.CalledNumber,
 			"originate_time": local(originate), "ring_time": local(ring),
 			"start_time": "", "end_time": local(end), "duration": "0",
-			"hangup_direction": "用户", "toll_type": "UNKNOWN", "voice_type": "voice",
+			"hangup_direction": "用户", "toll_type": "UNKNOWN", "voice_type": voiceType(c),
 		}
 		if o.answered() {
 			r["start_time"] = local(start)
@@ -179,4 +179,12 @@ func receipts(t ReceiptType, c Call) []map[string]any {
 		}
 		return []map[string]any{r}
 	}
+}
+
+// voiceType is the receipt's voice_type: video for a video call.
+func voiceType(c Call) string {
+	if c.Action == "SingleCallByVideo" {
+		return "video"
+	}
+	return "voice"
 }

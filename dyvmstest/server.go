@@ -8,11 +8,19 @@
 // Authorization header), the Timestamp (within 15 minutes), SignatureNonce
 // replay, Version, the Action, the Action's required parameters and the
 // AccessKeyId; it answers in JSON or XML as the request's Format asks, with
-// the real error codes and HTTP statuses. It answers all 61 Actions with
-// bodies built from the API reference's samples and keeps state where a
-// caller expects it (calls, call tasks, robot tasks, virtual-number
-// relations). Faults can be injected per Action, every accepted request is
-// recorded, and after a call it can push receipts to a callback URL.
+// the real error codes and HTTP statuses. It answers all 184 Actions of the
+// API: each with its success code and a body shaped by the Action's
+// response schema and sample (every field present, with a value of its
+// type), after checking its required parameters and that a JSON-valued
+// parameter holds JSON of the documented shape. It keeps state where a
+// caller tests a flow: calls of every kind (voice, IVR, robot, seat and
+// video calls, found by QueryCallDetailByCallId and the in-call video
+// controls), call tasks, robot tasks, virtual-number relations, and the
+// cloud call centre's agents (created, got, listed, logged in and out,
+// deleted), outbound tasks (created, numbers imported, started, paused)
+// and webcalls with their call records. Faults can be injected per
+// Action, every accepted request is recorded, and after a call it can push
+// receipts to a callback URL.
 //
 //	srv := dyvmstest.NewServer()
 //	defer srv.Close()
