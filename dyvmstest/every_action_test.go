@@ -230,6 +230,10 @@ func init() {
 		prepare[a] = prepVideoCall("")
 	}
 	prepare["ResumeVideoFile"] = prepVideoCall("PauseVideoFile")
+	for _, a := range []string{"ClinkUpdateClient", "ClinkDescribeClient", "ClinkListClients", "ClinkDeleteClient",
+		"ClinkBindClientTel", "ClinkAgentStatusDetail"} {
+		prepare[a] = prepClinkClient
+	}
 	prepare["CloudCreateAgent"] = withSkills
 	prepare["CloudUpdateAgent"] = func(t *testing.T, c *dyvms.Client, p url.Values) {
 		prepAgent(false)(t, c, p)
@@ -301,6 +305,12 @@ func prepVideoCall(first string) func(t *testing.T, c *dyvms.Client, p url.Value
 			call(t, c, first, vals("CallId", str(out["CallId"]), "CalledNumber", number))
 		}
 	}
+}
+
+// prepClinkClient creates the Clink client named by EnterpriseId and Cno.
+func prepClinkClient(t *testing.T, c *dyvms.Client, p url.Values) {
+	call(t, c, "ClinkCreateClient", vals("EnterpriseId", p.Get("EnterpriseId"), "Cno", orDefault(p.Get("Cno"), "1111"),
+		"Name", "Client", "AreaCode", "010", "Password", "pw", "Permission", `{"Call":1}`, "Qnos", `["0001"]`))
 }
 
 func prepCallTask(t *testing.T, c *dyvms.Client, p url.Values) {

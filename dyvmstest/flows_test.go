@@ -358,3 +358,45 @@ func TestVideoCallReceipt(t *testing.T) {
 		t.Fatalf("receipts %v", rs)
 	}
 }
+
+// A Clink client created can be described, listed (by queue too), bound
+// to a phone (then IDLE) and deleted.
+func TestClinkClientFlow(t *testing.T) {
+	for _, f := range formats {
+		t.Run(string(f), func(t *testing.T) {
+			c := client(t, newServer(t), dyvms.WithFormat(f))
+			created := call(t, c, "ClinkCreateClient", vals("EnterpriseId", ent, "Cno", "3001", "Name", "Wang", "AreaCode", "010",
+				"Password", "pw", "Permission", `{"Call":1,"Record":3}`, "Qnos", `["0001","0002"]`))
+			if str(dig(created, "Data", "Client", "Name")) != "Wang" || str(dig(created, "Data", "Client", "Permission", "Record")) != "3" {
+				t.Fatalf("created %v", created)
+			}
+			_, err := tryCall(c, "ClinkCreateClient", vals("EnterpriseId", ent, "Cno", "3001", "Name", "x", "AreaCode", "010",
+				"Password", "pw", "Permission", `{}`))
+			wantBusiness(t, err, "already in use")
+			call(t, c, "ClinkCreateClient", vals("EnterpriseId", ent, "Cno", "3002", "Name", "Zhao", "AreaCode", "010",
+				"Password", "pw", "Permission", `{}`, "Qnos", `["0003"]`))
+			all := call(t, c, "ClinkListClients", vals("EnterpriseId", ent))
+			if n := cnos(list(all, "Data", "Clients"), "Cno"); strings.Join(n, ",") != "3001,3002" || str(dig(all, "Data", "TotalCount")) != "2" {
+				t.Fatalf("clients %v", all)
+			}
+			inQueue := list(call(t, c, "ClinkListClients", vals("EnterpriseId", ent, "Qno", "0002")), "Data", "Clients")
+			if n := cnos(inQueue, "Cno"); strings.Join(n, ",") != "3001" {
+				t.Fatalf("clients of queue 0002: %v", n)
+			}
+			status := func() string {
+				return str(dig(call(t, c, "ClinkAgentStatusDetail", vals("EnterpriseId", ent, "Cno", "3001")), "Data", "AgentStatusDetail", "Status"))
+			}
+			if s := status(); s != "OFFLINE" {
+				t.Fatalf("status before binding %s", s)
+			}
+			call(t, c, "ClinkBindClientTel", vals("EnterpriseId", ent, "Cno", "3001", "Tel", "13800002222"))
+			desc := call(t, c, "ClinkDescribeClient", vals("EnterpriseId", ent, "Cno", "3001"))
+			if str(dig(desc, "Data", "Client", "BindTel")) != "13800002222" || status() != "IDLE" {
+				t.Fatalf("described %v", desc)
+			}
+			call(t, c, "ClinkDeleteClient", vals("EnterpriseId", ent, "Cno", "3001"))
+			_, err = tryCall(c, "ClinkDescribeClient", vals("EnterpriseId", ent, "Cno", "3001"))
+			wantBusiness(t, err, "client does not exist")
+		})
+	}
+}

@@ -54,9 +54,57 @@ func typedLike(old any, v string) any {
 		}
 		return old
 	case map[string]any, []any:
-		return old
+		return jsonLike(old, v)
 	}
 	return v
+}
+
+// jsonLike decodes v, a JSON parameter, where the body has an object or a
+// list of the same kind (an object or list the request sent as JSON) and
+// lays it over the body's value, so that keys the request left out keep
+// their schema-driven values; otherwise it keeps old.
+func jsonLike(old any, v string) any {
+	var doc any
+	if decodeNumbers(v, &doc) != nil {
+		return old
+	}
+	switch o := old.(type) {
+	case map[string]any:
+		if m, ok := doc.(map[string]any); ok {
+			return overlay(o, m)
+		}
+	case []any:
+		if l, ok := doc.([]any); ok {
+			return overlayList(o, l)
+		}
+	}
+	return old
+}
+
+// overlay returns a copy of base with the keys of top set over it.
+func overlay(base, top map[string]any) map[string]any {
+	out := deepCopy(base).(map[string]any)
+	for k, v := range top {
+		out[k] = v
+	}
+	return out
+}
+
+// overlayList returns top, each object of it laid over the base list's
+// first object.
+func overlayList(base, top []any) []any {
+	var item map[string]any
+	if len(base) > 0 {
+		item, _ = base[0].(map[string]any)
+	}
+	out := make([]any, len(top))
+	for i, e := range top {
+		out[i] = e
+		if m, ok := e.(map[string]any); ok && item != nil {
+			out[i] = overlay(item, m)
+		}
+	}
+	return out
 }
 
 // path returns the object at the given keys of body, or nil.

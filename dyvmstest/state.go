@@ -98,6 +98,7 @@ type state struct {
 	robots    map[int64]*robotTask
 	relations []relation
 	cloud     cloudState
+	clink     map[string]record      // Clink clients by cloudKey(EnterpriseId, Cno)
 	videos    map[string]*videoState // by CallId
 }
 
@@ -110,6 +111,7 @@ func newState() state {
 		robotSeq:  1045000,
 		robots:    map[int64]*robotTask{},
 		cloud:     newCloudState(),
+		clink:     map[string]record{},
 		videos:    map[string]*videoState{},
 	}
 }
