@@ -221,6 +221,9 @@ func init() {
 		prepare[a] = prepCloudTask(false)
 	}
 	prepare["CloudPauseTask"] = prepCloudTask(true)
+	for _, a := range []string{"CloudPreviewoutcall", "CloudQueryObCdr", "CloudGetObCdr"} {
+		prepare[a] = prepOutcall
+	}
 	prepare["CloudQueryWebcallCdr"] = func(t *testing.T, c *dyvms.Client, p url.Values) {
 		prepAgent(true)(t, c, vals("EnterpriseId", p.Get("EnterpriseId"), "Cno", "2000"))
 		call(t, c, "CloudWebcall", vals("EnterpriseId", p.Get("EnterpriseId"), "Tel", "13900001234"))
@@ -304,6 +307,22 @@ func prepVideoCall(first string) func(t *testing.T, c *dyvms.Client, p url.Value
 		if first != "" {
 			call(t, c, first, vals("CallId", str(out["CallId"]), "CalledNumber", number))
 		}
+	}
+}
+
+// prepOutcall logs in an agent (the request's Cno, or 2000) and, except
+// for CloudPreviewoutcall itself, has it call a customer; CloudGetObCdr
+// is pointed at that call.
+func prepOutcall(t *testing.T, c *dyvms.Client, p url.Values) {
+	ent, cno := p.Get("EnterpriseId"), orDefault(p.Get("Cno"), "2000")
+	prepAgent(true)(t, c, vals("EnterpriseId", ent, "Cno", cno))
+	if p.Get("Tel") != "" {
+		return
+	}
+	call(t, c, "CloudPreviewoutcall", vals("EnterpriseId", ent, "Cno", cno, "Tel", "13900001234"))
+	if p.Get("UniqueId") != "" {
+		out := call(t, c, "CloudQueryObCdr", vals("EnterpriseId", ent))
+		p.Set("UniqueId", str(dig(out, "Data", "List", "UniqueId")))
 	}
 }
 

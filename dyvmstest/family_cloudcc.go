@@ -10,7 +10,8 @@ import (
 // cloudCCHandlers are the hosted call-centre Actions with state: agents
 // (create, get, list, update, log in and out, status, delete), outbound
 // tasks (create, update, import numbers, start, pause, get, list,
-// monitor, delete) and webcalls with their call records. Every other
+// monitor, delete), webcalls and preview outbound calls with their call
+// records. Every other
 // cloud Action is answered by the schema-driven answerer.
 var cloudCCHandlers = map[string]handler{
 	"CloudCreateAgent":          cloudCreateAgent,
@@ -37,6 +38,9 @@ var cloudCCHandlers = map[string]handler{
 	"CloudMonitorTask":          cloudMonitorTask,
 	"CloudWebcall":              cloudWebcall,
 	"CloudQueryWebcallCdr":      cloudQueryWebcallCdr,
+	"CloudPreviewoutcall":       cloudPreviewOutcall,
+	"CloudQueryObCdr":           cloudQueryObCdr,
+	"CloudGetObCdr":             cloudGetObCdr,
 }
 
 // cloudState is the hosted call centre: agents, tasks and webcall records
@@ -46,6 +50,7 @@ type cloudState struct {
 	agents   map[string]record // by cloudKey(EnterpriseId, Cno)
 	tasks    map[string]*cloudTask
 	webcalls []record
+	outcalls []record // preview outbound call records
 }
 
 // cloudTask is an outbound task with its imported number batches.

@@ -400,3 +400,30 @@ func TestClinkClientFlow(t *testing.T) {
 		})
 	}
 }
+
+// A preview outbound call needs the agent online; its record is found by
+// CloudQueryObCdr and CloudGetObCdr.
+func TestPreviewOutcallRecord(t *testing.T) {
+	for _, f := range formats {
+		t.Run(string(f), func(t *testing.T) {
+			c := client(t, newServer(t), dyvms.WithFormat(f))
+			call(t, c, "CloudCreateAgent", vals("EnterpriseId", ent, "Cno", "2001", "Name", "Li Lei", "AreaCode", "010"))
+			_, err := tryCall(c, "CloudPreviewoutcall", vals("EnterpriseId", ent, "Cno", "2001", "Tel", "13900001234"))
+			wantBusiness(t, err, "not online")
+			call(t, c, "CloudAgentLogin", vals("EnterpriseId", ent, "Cno", "2001", "BindTel", "13800001111", "BindType", "1"))
+			call(t, c, "CloudPreviewoutcall", vals("EnterpriseId", ent, "Cno", "2001", "Tel", "13900001234", "RequestUniqueId", "r-9"))
+			recs := list(call(t, c, "CloudQueryObCdr", vals("EnterpriseId", ent, "Cno", "2001")), "Data", "List")
+			if len(recs) != 1 || str(recs[0]["CustomerNumber"]) != "13900001234" || str(recs[0]["AgentNumber"]) != "13800001111" ||
+				str(recs[0]["StatusCode"]) != "33" || str(recs[0]["RequestUniqueId"]) != "r-9" {
+				t.Fatalf("records %v", recs)
+			}
+			got := list(call(t, c, "CloudGetObCdr", vals("EnterpriseId", ent, "UniqueId", str(recs[0]["UniqueId"]))), "Data", "List")
+			if len(got) != 1 || str(got[0]["Cno"]) != "2001" || str(got[0]["CalleeNumber"]) != "13900001234" {
+				t.Fatalf("record by UniqueId %v", got)
+			}
+			if none := list(call(t, c, "CloudQueryObCdr", vals("EnterpriseId", ent, "Cno", "9999")), "Data", "List"); len(none) != 0 {
+				t.Fatalf("records of another agent %v", none)
+			}
+		})
+	}
+}

@@ -42,12 +42,15 @@ func (r record) writeOver(obj map[string]any) map[string]any {
 
 // typedLike returns v in the JSON type of old.
 func typedLike(old any, v string) any {
-	switch old.(type) {
+	switch o := old.(type) {
 	case json.Number:
-		if _, err := strconv.ParseFloat(v, 64); err == nil {
-			return json.Number(v)
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return old
 		}
-		return old
+		if strings.ContainsAny(string(o), ".eE") && !strings.ContainsAny(v, ".eE") {
+			v += ".0" // a float stays a float
+		}
+		return json.Number(v)
 	case bool:
 		if b, err := strconv.ParseBool(v); err == nil {
 			return b
