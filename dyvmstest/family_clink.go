@@ -36,9 +36,7 @@ func (x *exchange) clinkClient() (record, *apiError) {
 // clinkRequestID is the Clink request ID the answers carry besides the
 // gateway's RequestId.
 func clinkRequestID(x *exchange) {
-	if d := path(x.body, "Data"); d != nil {
-		d["ClinkRequestId"] = "clink-" + x.st.cloud.next()
-	}
+	path(x.body, "Data")["ClinkRequestId"] = "clink-" + x.st.cloud.next()
 }
 
 func clinkCreateClient(x *exchange) *apiError {

@@ -80,9 +80,7 @@ var (
 
 // result answers Data.Result 0, the call centre's success.
 func result(x *exchange) *apiError {
-	if d := path(x.body, "Data"); d != nil {
-		d["Result"] = num(0)
-	}
+	path(x.body, "Data")["Result"] = num(0)
 	return nil
 }
 
@@ -136,9 +134,7 @@ func cloudUpdateAgent(x *exchange) *apiError {
 // SkillLevels) as Data.AgentSkills.
 func showAgent(x *exchange, a record) *apiError {
 	data := path(x.body, "Data")
-	if ag := path(data, "Agent"); ag != nil {
-		a.writeOver(ag)
-	}
+	a.writeOver(path(data, "Agent"))
 	levels := strings.Split(a["SkillLevels"], ",")
 	var skills []record
 	for i, id := range strings.Split(a["SkillIds"], ",") {
@@ -152,9 +148,7 @@ func showAgent(x *exchange, a record) *apiError {
 		}
 		skills = append(skills, s)
 	}
-	if data != nil {
-		listOf(data, "AgentSkills", skills)
-	}
+	listOf(data, "AgentSkills", skills)
 	return nil
 }
 

@@ -196,12 +196,9 @@ func cloudMonitorTask(x *exchange) *apiError {
 		"TotalCount": strconv.Itoa(len(x.enterpriseAgents(func(record) bool { return true })))}
 	data := path(x.body, "Data")
 	for _, k := range []string{"Statistic", "TodayStatistic", "AgentInfo"} {
-		if m := path(data, k); m != nil {
-			counts.writeOver(m)
-			if prop := path(m, "CtiLinkTaskProperty"); prop != nil {
-				t.rec.writeOver(prop)
-			}
-		}
+		m := path(data, k)
+		counts.writeOver(m)
+		t.rec.writeOver(path(m, "CtiLinkTaskProperty"))
 	}
 	return nil
 }

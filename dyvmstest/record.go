@@ -110,13 +110,15 @@ func overlayList(base, top []any) []any {
 	return out
 }
 
-// path returns the object at the given keys of body, or nil.
+// path returns the object at the given keys of body. Where the body has
+// none it returns a detached empty object, so that a handler's writes are
+// harmless rather than a panic.
 func path(body map[string]any, keys ...string) map[string]any {
 	m := body
 	for _, k := range keys {
 		next, ok := m[k].(map[string]any)
 		if !ok {
-			return nil
+			return map[string]any{}
 		}
 		m = next
 	}
