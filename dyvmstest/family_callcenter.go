@@ -81,7 +81,10 @@ func listCallTaskDetail(x *exchange) *apiError {
 			"Caller": t.resource, "Duration": num(dur), "Status": status})
 	}
 	page, size, total := paginate(p, "PageNumber", "PageSize", 10, &items)
-	pages := (total + size - 1) / size
+	pages := int64(0)
+	if total > 0 {
+		pages = (total-1)/size + 1
+	}
 	b := x.body
 	b["Data"], b["PageNumber"], b["PageSize"], b["Total"], b["TotalPage"] =
 		items, num(page), num(size), num(total), num(pages)

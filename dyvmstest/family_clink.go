@@ -90,11 +90,9 @@ func clinkListClients(x *exchange) *apiError {
 	if limit < 1 {
 		limit = 10
 	}
-	n := int64(len(out))
-	page := out[min(offset, n):min(offset+limit, n)]
 	data := path(x.body, "Data")
-	listOf(data, "Clients", page)
-	data["TotalCount"], data["PageSize"], data["PageNumber"] = num(n), num(limit), num(offset/limit+1)
+	listOf(data, "Clients", cut(out, offset, limit, 10))
+	data["TotalCount"], data["PageSize"], data["PageNumber"] = num(int64(len(out))), num(limit), num(offset/limit+1)
 	clinkRequestID(x)
 	return nil
 }

@@ -203,11 +203,16 @@ func inList(list, v string) bool {
 
 // window cuts recs to the page given by Start (offset) and Limit.
 func window(p url.Values, recs []record, defLimit int64) []record {
-	start, limit := atoi(p.Get("Start")), atoi(p.Get("Limit"))
+	return cut(recs, atoi(p.Get("Start")), atoi(p.Get("Limit")), defLimit)
+}
+
+// cut returns the items from offset, at most limit of them (defLimit when
+// limit is not positive); any offset and limit, however large, are safe.
+func cut[T any](items []T, offset, limit, defLimit int64) []T {
 	if limit < 1 {
 		limit = defLimit
 	}
-	n := int64(len(recs))
-	lo := min(max(start, 0), n)
-	return recs[lo:min(lo+limit, n)]
+	n := int64(len(items))
+	lo := min(max(offset, 0), n)
+	return items[lo : lo+min(limit, n-lo)]
 }

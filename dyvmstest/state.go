@@ -172,9 +172,11 @@ func paginate(p url.Values, pageName, sizeName string, defSize int64, items *[]a
 		size = defSize
 	}
 	total = int64(len(*items))
-	lo := min((page-1)*size, total)
-	hi := min(lo+size, total)
-	*items = (*items)[lo:hi]
+	offset := total // a page past the end, however large
+	if page-1 <= total/size {
+		offset = (page - 1) * size
+	}
+	*items = cut(*items, offset, size, defSize)
 	return page, size, total
 }
 
