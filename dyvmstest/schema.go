@@ -159,6 +159,12 @@ func synthesize(f catalog.Field) any {
 		}
 		return []any{synthScalar(f.Items, f.Name)}
 	}
+	if len(f.Enum) > 0 {
+		var v any
+		if decodeNumbers(string(f.Enum[0]), &v) == nil {
+			return v // the first documented value
+		}
+	}
 	return synthScalar(f.Type, f.Name)
 }
 
