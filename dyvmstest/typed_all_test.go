@@ -30,7 +30,7 @@ func TestEveryTypedActionDecodes(t *testing.T) {
 				if why := sdkGaps[a.Name]; why != "" {
 					t.Skip("SDK gap, reported: " + why)
 				}
-				srv := newServer(t)
+				srv := newServer(t, WithClock(NewClock(time.Date(2026, 5, 1, 10, 0, 0, 0, cst)).Now))
 				c := client(t, srv, dyvms.WithFormat(f))
 				params := requiredParams(t, &a)
 				if prep := prepare[a.Name]; prep != nil {
@@ -46,12 +46,112 @@ func TestEveryTypedActionDecodes(t *testing.T) {
 				if res[0].IsNil() {
 					t.Fatal("nil response")
 				}
+				if readOnly(a.Name) {
+					// Asked again through Client.Do, the same answer: every
+					// value the typed response holds is the raw one.
+					raw := call(t, c, a.Name, params)
+					compareTyped(t, res[0].Interface(), raw)
+				}
 			})
 		}
 	}
 	if typed < 2*61 {
 		t.Fatalf("%d typed Actions called, want at least the 61 of the first catalogue in both formats", typed)
 	}
+}
+
+// readOnly reports whether asking the Action twice gives the same answer:
+// the getters, listings and queries.
+func readOnly(action string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(action, "Cloud"), "Clink")
+	for _, p := range []string{"Get", "List", "Query", "Describe", "Detail", "Stat", "Monitor"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// compareTyped checks that every non-zero value of the typed response
+// equals the raw answer's value at the same place (numbers compared as
+// numbers, a list of one as its element), and that there are some.
+func compareTyped(t *testing.T, typed any, raw map[string]any) {
+	t.Helper()
+	b, err := json.Marshal(typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree any
+	if err := decodeNumbers(string(b), &tree); err != nil {
+		t.Fatal(err)
+	}
+	want, got := map[string]string{}, map[string]string{}
+	flatten(tree, "", got)
+	flatten(raw, "", want)
+	compared := 0
+	for path, v := range got {
+		if strings.HasSuffix(path, "RequestId") || v == "" || v == "0" || v == "false" {
+			continue // a per-request ID, or a zero the raw answer may lack
+		}
+		compared++
+		if w, ok := want[path]; ok && w == v {
+			continue
+		}
+		if !inRaw(path, v, want) {
+			t.Errorf("typed %s = %q, raw answer has %q", path, v, want[path])
+		}
+	}
+	if compared == 0 {
+		t.Errorf("no value compared: typed %s", b)
+	}
+}
+
+// inRaw reports whether v, a string of JSON the typed response holds where
+// the raw answer has an object or list (the SDK keeps such a value as
+// JSON), matches the raw answer's values under path.
+func inRaw(path, v string, raw map[string]string) bool {
+	var doc any
+	if !strings.HasPrefix(v, "{") && !strings.HasPrefix(v, "[") || decodeNumbers(v, &doc) != nil {
+		return false
+	}
+	inner := map[string]string{}
+	flatten(doc, path, inner)
+	for p, iv := range inner {
+		if raw[p] != iv {
+			return false
+		}
+	}
+	return len(inner) > 0
+}
+
+// flatten records the scalar leaves of a decoded document by path.
+func flatten(v any, path string, out map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			flatten(e, path+"."+k, out)
+		}
+	case []any:
+		if len(t) == 1 {
+			flatten(t[0], path, out)
+			return
+		}
+		for i, e := range t {
+			flatten(e, path+"["+strconv.Itoa(i)+"]", out)
+		}
+	default:
+		out[path] = normalize(v)
+	}
+}
+
+// normalize writes a scalar so that a number compares equal whether it
+// came as a number or a string of digits, with or without a fraction.
+func normalize(v any) string {
+	s := scalarString(v)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return s
 }
 
 // sdkGaps are Actions whose typed request cannot send the catalogue's
