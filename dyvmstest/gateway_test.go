@@ -108,6 +108,8 @@ func TestGatewayErrors(t *testing.T) {
 		{"bad signature, cloud agent", rawReq{action: "CloudCreateAgent", params: agentParams, badSign: true}, 400, "SignatureDoesNotMatch", "CloudCreateAgent"},
 		{"missing required, video call", rawReq{action: "SingleCallByVideo", params: map[string]string{"CalledNumber": "13900001234"}}, 400, "MissingVideoCode", "VideoCode is mandatory"},
 		{"JSON parameter not JSON", rawReq{action: "CloudImportTaskTel", params: map[string]string{"EnterpriseId": "1", "TaskId": "1", "Name": "b", "TaskTelList": `[{"Tel":`}}, 400, "InvalidParameter", "TaskTelList"},
+		{"TtsParam not JSON", rawReq{params: map[string]string{"CalledNumber": "1", "TtsCode": "T", "TtsParam": "code=1"}}, 400, "InvalidParameter", "TtsParam"},
+		{"JSON parameter with trailing text", rawReq{params: map[string]string{"CalledNumber": "1", "TtsCode": "T", "TtsParam": `{"code":"1"} x`}}, 400, "InvalidParameter", "TtsParam"},
 		{"bad float", rawReq{action: "CloudCreateTask", params: map[string]string{"EnterpriseId": "1", "Name": "n", "Type": "1", "Quotiety": "high"}}, 400, "InvalidParameter", "Quotiety"},
 	}
 	for _, format := range []string{"JSON", "XML"} {

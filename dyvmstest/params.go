@@ -11,7 +11,7 @@ import (
 
 // checkActionParams checks the Action's required parameters, the types of
 // the numeric and boolean ones, and that a JSON-valued parameter holds a
-// JSON document of the shape the catalogue gives.
+// JSON document, of the shape the catalogue gives where it gives one.
 func checkActionParams(a *catalog.Action, params url.Values) *apiError {
 	for _, p := range a.Request {
 		if p.Type == "list" {
@@ -30,7 +30,7 @@ func checkActionParams(a *catalog.Action, params url.Values) *apiError {
 		if !scalarFits(p.Type, v) {
 			return invalidParam(p.Name)
 		}
-		if p.Type == "json-string" && p.InnerSchema != nil && !jsonFits(v, p.InnerSchema) {
+		if p.Type == "json-string" && !jsonFits(v, p.InnerSchema) {
 			return invalidParam(p.Name)
 		}
 	}
@@ -63,13 +63,14 @@ func hasPrefix(params url.Values, prefix string) bool {
 	return false
 }
 
-// jsonFits reports whether v is a JSON document of shape sc.
+// jsonFits reports whether v is a JSON document, of shape sc where the
+// catalogue gives one.
 func jsonFits(v string, sc *catalog.Schema) bool {
 	var doc any
-	if decodeNumbers(v, &doc) != nil {
+	if !json.Valid([]byte(v)) || decodeNumbers(v, &doc) != nil {
 		return false
 	}
-	return fitsSchema(doc, sc)
+	return sc == nil || fitsSchema(doc, sc)
 }
 
 // fitsSchema reports whether a decoded document has shape sc: one of its
