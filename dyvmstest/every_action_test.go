@@ -370,7 +370,7 @@ func TestEveryActionMissingParameter(t *testing.T) {
 			p.Del(drop)
 			err := c.Do(context.Background(), a.Name, p, &map[string]any{})
 			var e *dyvms.Error
-			if !errors.As(err, &e) || e.Code != "Missing"+drop || e.HTTPStatus != 400 || e.RequestID == "" {
+			if !errors.As(err, &e) || string(e.Code) != "Missing"+drop || e.HTTPStatus != 400 || e.RequestID == "" {
 				t.Errorf("%s/%s without %s: %v", f, a.Name, drop, err)
 			}
 			checked++
