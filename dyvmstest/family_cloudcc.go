@@ -175,7 +175,7 @@ func cloudDeleteAgent(x *exchange) *apiError {
 func cloudQueryAgent(x *exchange) *apiError {
 	p := x.p
 	agents := x.enterpriseAgents(func(a record) bool {
-		return matchRecord(p, a, "Cnos", "Active", "Status") && strings.Contains(a["Name"], p.Get("Name")) &&
+		return matchCnos(p, a["Cno"]) && matchRecord(p, a, "Active", "Status") && strings.Contains(a["Name"], p.Get("Name")) &&
 			strings.HasPrefix(a["Comment"], p.Get("Comment"))
 	})
 	if p.Get("Order") == "1" {
@@ -200,7 +200,7 @@ func cloudQueryAgent(x *exchange) *apiError {
 }
 
 func cloudQueryAgentCnoAndName(x *exchange) *apiError {
-	agents := x.enterpriseAgents(func(a record) bool { return matchRecord(x.p, a, "Cnos") })
+	agents := x.enterpriseAgents(func(a record) bool { return matchCnos(x.p, a["Cno"]) })
 	listOf(path(x.body, "Data"), "List", agents)
 	return nil
 }
@@ -264,7 +264,7 @@ func withDurations(a record, now time.Time) record {
 
 func cloudListOnlineAgent(x *exchange) *apiError {
 	var out []record
-	for _, a := range x.enterpriseAgents(func(a record) bool { return online(a) && matchRecord(x.p, a, "Cnos") }) {
+	for _, a := range x.enterpriseAgents(func(a record) bool { return online(a) && matchCnos(x.p, a["Cno"]) }) {
 		out = append(out, withDurations(a, x.now))
 	}
 	listOf(path(x.body, "Data"), "AgentStatuses", out)

@@ -31,7 +31,8 @@ func (x *exchange) task() (*cloudTask, *apiError) {
 }
 
 func cloudCreateTask(x *exchange) *apiError {
-	t := &cloudTask{rec: record{"CreateTime": local(x.now), "StartTime": "", "OverTime": "", "PauseTime": ""}}
+	t := &cloudTask{rec: record{"CreateTime": local(x.now), "StartTime": "", "OverTime": "", "PauseTime": "",
+		"AutoStart": "0", "AutoStop": "0"}}
 	t.rec.setParams(x.action, x.p)
 	t.rec["Id"] = x.st.cloud.next()
 	t.setStatus(taskInitial)

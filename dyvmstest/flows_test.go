@@ -194,6 +194,11 @@ func TestCloudTaskAutoStart(t *testing.T) {
 	if str(dig(got, "Data", "TaskProperty", "Status")) != "1" || str(dig(got, "Data", "TaskProperty", "StartTime")) == "" {
 		t.Fatalf("%v", got)
 	}
+	// Not scheduled (AutoStart defaults to 0): listed under that filter.
+	listed := list(call(t, c, "CloudQueryTask", vals("EnterpriseId", ent, "Type", "2", "AutoStart", "0")), "Data", "TaskProperties")
+	if len(listed) != 1 || str(listed[0]["Id"]) != id {
+		t.Fatalf("AutoStart=0 lists %v", listed)
+	}
 }
 
 // A webcall is bridged to an agent that is logged in and idle, and its

@@ -172,23 +172,21 @@ func listOf(obj map[string]any, key string, recs []record) {
 }
 
 // matchRecord reports whether r passes every filter parameter in names
-// that the request carried: an exact match, or membership for a
-// comma-separated list.
+// that the request carried: the record's property of the same name equals
+// the filter, or is one of a comma-separated list of values.
 func matchRecord(p url.Values, r record, names ...string) bool {
 	for _, n := range names {
-		f := p.Get(n)
-		if f == "" {
-			continue
-		}
-		key := strings.TrimSuffix(n, "s") // Cnos filters Cno
-		if _, ok := r[n]; ok {
-			key = n
-		}
-		if !inList(f, r[key]) {
+		if f := p.Get(n); f != "" && !inList(f, r[n]) {
 			return false
 		}
 	}
 	return true
+}
+
+// matchCnos reports whether the agent number cno passes the request's Cnos
+// filter (a comma-separated list), if it has one.
+func matchCnos(p url.Values, cno string) bool {
+	return p.Get("Cnos") == "" || inList(p.Get("Cnos"), cno)
 }
 
 // inList reports whether v is one of the comma-separated values of list.
