@@ -18,6 +18,7 @@ var callCenterHandlers = map[string]handler{
 
 var errNoTask = businessErr("isv.INVALID_PARAMETERS", "The specified task does not exist.")
 
+// createCallTask keeps a call task (INIT) with its callees from Data.
 func createCallTask(x *exchange) *apiError {
 	p, st := x.p, x.st
 	st.taskSeq++
@@ -33,6 +34,7 @@ func createCallTask(x *exchange) *apiError {
 	return nil
 }
 
+// listCallTask lists the call tasks, newest first, filtered and paged.
 func listCallTask(x *exchange) *apiError {
 	p := x.p
 	var items []any
@@ -51,6 +53,8 @@ func listCallTask(x *exchange) *apiError {
 	return nil
 }
 
+// executeCallTask starts, stops or cancels a call task (Data says
+// whether its state changed).
 func executeCallTask(x *exchange) *apiError {
 	t := x.st.callTasks[atoi(x.p.Get("TaskId"))]
 	if t == nil {
@@ -61,6 +65,7 @@ func executeCallTask(x *exchange) *apiError {
 	return nil
 }
 
+// listCallTaskDetail lists a call task's callees with their results.
 func listCallTaskDetail(x *exchange) *apiError {
 	p := x.p
 	t := x.st.callTasks[atoi(p.Get("TaskId"))]

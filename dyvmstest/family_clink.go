@@ -39,6 +39,7 @@ func clinkRequestID(x *exchange) {
 	path(x.body, "Data")["ClinkRequestId"] = "clink-" + x.st.cloud.next()
 }
 
+// clinkCreateClient keeps a new client; a Cno in use is refused.
 func clinkCreateClient(x *exchange) *apiError {
 	key := cloudKey(x.p.Get("EnterpriseId"), x.p.Get("Cno"))
 	if x.st.clink[key] != nil {
@@ -51,6 +52,7 @@ func clinkCreateClient(x *exchange) *apiError {
 	return showClient(x, c)
 }
 
+// clinkUpdateClient changes the properties the request carries.
 func clinkUpdateClient(x *exchange) *apiError {
 	c, err := x.clinkClient()
 	if err != nil {
@@ -61,6 +63,7 @@ func clinkUpdateClient(x *exchange) *apiError {
 	return showClient(x, c)
 }
 
+// clinkDescribeClient answers the client as Data.Client.
 func clinkDescribeClient(x *exchange) *apiError {
 	c, err := x.clinkClient()
 	if err != nil {
@@ -69,6 +72,7 @@ func clinkDescribeClient(x *exchange) *apiError {
 	return showClient(x, c)
 }
 
+// showClient writes the client over Data.Client.
 func showClient(x *exchange, c record) *apiError {
 	c.writeOver(path(x.body, "Data", "Client"))
 	clinkRequestID(x)
@@ -111,6 +115,7 @@ func jsonListHas(list, v string) bool {
 	return false
 }
 
+// clinkDeleteClient forgets the client and answers its Cno.
 func clinkDeleteClient(x *exchange) *apiError {
 	c, err := x.clinkClient()
 	if err != nil {

@@ -60,6 +60,7 @@ type cloudTask struct {
 	tels  int64
 }
 
+// newCloudState is an empty call centre.
 func newCloudState() cloudState {
 	return cloudState{seq: 1000, agents: map[string]record{}, tasks: map[string]*cloudTask{}}
 }
@@ -69,6 +70,7 @@ func (c *cloudState) next() string {
 	return strconv.FormatInt(c.seq, 10)
 }
 
+// cloudKey is the key of an agent, task or client of an enterprise.
 func cloudKey(enterprise, id string) string { return enterprise + "/" + id }
 
 var (
@@ -106,6 +108,7 @@ func (x *exchange) enterpriseAgents(keep func(record) bool) []record {
 	return out
 }
 
+// cloudCreateAgent keeps a new agent, offline; a Cno in use is refused.
 func cloudCreateAgent(x *exchange) *apiError {
 	key := cloudKey(x.p.Get("EnterpriseId"), x.p.Get("Cno"))
 	if x.st.cloud.agents[key] != nil {
@@ -120,6 +123,7 @@ func cloudCreateAgent(x *exchange) *apiError {
 	return showAgent(x, a)
 }
 
+// cloudUpdateAgent changes the properties the request carries.
 func cloudUpdateAgent(x *exchange) *apiError {
 	a, err := x.agent()
 	if err != nil {
@@ -152,6 +156,7 @@ func showAgent(x *exchange, a record) *apiError {
 	return nil
 }
 
+// cloudGetAgent answers the agent as the one element of Data.Agent.
 func cloudGetAgent(x *exchange) *apiError {
 	a, err := x.agent()
 	if err != nil {
@@ -161,6 +166,7 @@ func cloudGetAgent(x *exchange) *apiError {
 	return nil
 }
 
+// cloudDeleteAgent forgets the agent.
 func cloudDeleteAgent(x *exchange) *apiError {
 	if _, err := x.agent(); err != nil {
 		return err
@@ -199,6 +205,7 @@ func cloudQueryAgent(x *exchange) *apiError {
 	return nil
 }
 
+// cloudQueryAgentCnoAndName lists the agents' numbers and names.
 func cloudQueryAgentCnoAndName(x *exchange) *apiError {
 	agents := x.enterpriseAgents(func(a record) bool { return matchCnos(x.p, a["Cno"]) })
 	listOf(path(x.body, "Data"), "List", agents)
@@ -221,6 +228,8 @@ func cloudAgentLogin(x *exchange) *apiError {
 	return result(x)
 }
 
+// cloudAgentLogout puts the agent offline (RemoveBinding 1 also unbinds
+// its phone).
 func cloudAgentLogout(x *exchange) *apiError {
 	a, err := x.agent()
 	if err != nil {
@@ -248,6 +257,7 @@ func cloudGetAgentStatus(x *exchange) *apiError {
 	return nil
 }
 
+// online reports whether the agent is logged in.
 func online(a record) bool { return a["Status"] == "1" }
 
 // withDurations returns a copy of a with how long it has been logged in
@@ -262,6 +272,7 @@ func withDurations(a record, now time.Time) record {
 	return c
 }
 
+// cloudListOnlineAgent lists the agents logged in, with how long.
 func cloudListOnlineAgent(x *exchange) *apiError {
 	var out []record
 	for _, a := range x.enterpriseAgents(func(a record) bool { return online(a) && matchCnos(x.p, a["Cno"]) }) {
@@ -271,6 +282,7 @@ func cloudListOnlineAgent(x *exchange) *apiError {
 	return nil
 }
 
+// cloudListFreeAgent lists the agents logged in and idle.
 func cloudListFreeAgent(x *exchange) *apiError {
 	free := x.enterpriseAgents(func(a record) bool { return online(a) && a["State"] == "idle" })
 	listOf(path(x.body, "Data"), "List", free)

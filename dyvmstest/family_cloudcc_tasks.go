@@ -30,6 +30,7 @@ func (x *exchange) task() (*cloudTask, *apiError) {
 	return t, nil
 }
 
+// cloudCreateTask keeps a new task, status 0 (initial).
 func cloudCreateTask(x *exchange) *apiError {
 	t := &cloudTask{rec: record{"CreateTime": local(x.now), "StartTime": "", "OverTime": "", "PauseTime": "",
 		"AutoStart": "0", "AutoStop": "0"}}
@@ -41,6 +42,7 @@ func cloudCreateTask(x *exchange) *apiError {
 	return nil
 }
 
+// cloudUpdateTask changes the properties the request carries.
 func cloudUpdateTask(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {
@@ -53,6 +55,7 @@ func cloudUpdateTask(x *exchange) *apiError {
 	return nil
 }
 
+// cloudGetTask answers the task as Data.TaskProperty.
 func cloudGetTask(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {
@@ -110,6 +113,8 @@ func cloudImportTaskTel(x *exchange) *apiError {
 	return nil
 }
 
+// digitsOnly reports whether s is a phone number: digits, maybe with
+// an extension after "-".
 func digitsOnly(s string) bool {
 	for _, r := range s {
 		if (r < '0' || r > '9') && r != '-' {
@@ -119,6 +124,7 @@ func digitsOnly(s string) bool {
 	return true
 }
 
+// cloudListTaskFile lists the task's imported batches.
 func cloudListTaskFile(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {
@@ -143,6 +149,7 @@ func (t *cloudTask) start(x *exchange) {
 	}
 }
 
+// cloudStartTask runs an initial or paused task.
 func cloudStartTask(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {
@@ -155,6 +162,7 @@ func cloudStartTask(x *exchange) *apiError {
 	return result(x)
 }
 
+// cloudPauseTask pauses a running task.
 func cloudPauseTask(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {
@@ -168,6 +176,7 @@ func cloudPauseTask(x *exchange) *apiError {
 	return result(x)
 }
 
+// cloudDeleteTask forgets a task that is not running.
 func cloudDeleteTask(x *exchange) *apiError {
 	t, err := x.task()
 	if err != nil {

@@ -43,6 +43,7 @@ func cloudWebcall(x *exchange) *apiError {
 	return result(x)
 }
 
+// unix writes t as Unix seconds, as the call records do.
 func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 
 // cloudQueryWebcallCdr lists the enterprise's webcall records, newest

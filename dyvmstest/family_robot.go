@@ -16,6 +16,7 @@ var robotHandlers = map[string]handler{
 	"QueryRobotTaskDetail":      queryRobotTaskDetail,
 }
 
+// createRobotTask keeps a robot task (INIT).
 func createRobotTask(x *exchange) *apiError {
 	p, st := x.p, x.st
 	st.robotSeq++
@@ -31,6 +32,7 @@ func createRobotTask(x *exchange) *apiError {
 	return nil
 }
 
+// uploadRobotTaskCalled adds numbers to a robot task.
 func uploadRobotTaskCalled(x *exchange) *apiError {
 	t := x.st.robots[atoi(x.p.Get("Id"))]
 	if t == nil {
@@ -56,6 +58,8 @@ func transitionRobotTask(x *exchange) *apiError {
 	return nil
 }
 
+// queryRobotTaskList lists the robot tasks, newest first, filtered and
+// paged, as JSON in Data.
 func queryRobotTaskList(x *exchange) *apiError {
 	p := x.p
 	var items []any
@@ -82,6 +86,7 @@ func queryRobotTaskList(x *exchange) *apiError {
 	return nil
 }
 
+// queryRobotTaskDetail answers a robot task as JSON in Data.
 func queryRobotTaskDetail(x *exchange) *apiError {
 	t := x.st.robots[atoi(x.p.Get("Id"))]
 	if t == nil {

@@ -107,6 +107,7 @@ func playVideo(x *exchange) *apiError {
 	return answerVideo(x, c, v)
 }
 
+// pauseVideo pauses the video playing in the call.
 func pauseVideo(x *exchange) *apiError {
 	c, v, err := x.videoCall()
 	if err != nil {
@@ -119,6 +120,7 @@ func pauseVideo(x *exchange) *apiError {
 	return answerVideo(x, c, v)
 }
 
+// resumeVideo resumes the paused video.
 func resumeVideo(x *exchange) *apiError {
 	c, v, err := x.videoCall()
 	if err != nil {
@@ -157,6 +159,7 @@ func skipVideo(x *exchange) *apiError {
 	return answerVideo(x, c, v)
 }
 
+// videoProgress answers what the call plays and where.
 func videoProgress(x *exchange) *apiError {
 	c, v, err := x.videoCall()
 	if err != nil {

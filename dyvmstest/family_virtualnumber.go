@@ -8,6 +8,8 @@ var virtualNumberHandlers = map[string]handler{
 	"QueryVirtualNumberRelation": queryVirtualNumberRelation,
 }
 
+// addVirtualNumberRelation relates each of NumberList to PhoneNum; Data
+// lists the numbers already related.
 func addVirtualNumberRelation(x *exchange) *apiError {
 	p, st := x.p, x.st
 	var failed []string
@@ -23,6 +25,8 @@ func addVirtualNumberRelation(x *exchange) *apiError {
 	return nil
 }
 
+// queryVirtualNumberRelation lists the relations, filtered and paged, as
+// JSON in Data.
 func queryVirtualNumberRelation(x *exchange) *apiError {
 	p := x.p
 	var items []any

@@ -54,6 +54,7 @@ func scalarFits(typ, v string) bool {
 	return err == nil
 }
 
+// hasPrefix reports whether a parameter starting with prefix has a value.
 func hasPrefix(params url.Values, prefix string) bool {
 	for k, vs := range params {
 		if strings.HasPrefix(k, prefix) && len(vs) > 0 && vs[0] != "" {
@@ -94,6 +95,8 @@ func fitsSchema(doc any, sc *catalog.Schema) bool {
 	return false
 }
 
+// fitsFields reports whether m has every required key and each key it
+// has fits.
 func fitsFields(m map[string]any, fields []catalog.SchemaField) bool {
 	for _, f := range fields {
 		v, ok := m[f.Name]
@@ -110,6 +113,7 @@ func fitsFields(m map[string]any, fields []catalog.SchemaField) bool {
 	return true
 }
 
+// fitsItems reports whether every element of l is of type items.
 func fitsItems(l []any, items string, fields []catalog.SchemaField) bool {
 	for _, e := range l {
 		if !fitsValue(e, items, fields) {

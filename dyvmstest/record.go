@@ -142,6 +142,7 @@ func proto(obj map[string]any, key string) map[string]any {
 	return map[string]any{}
 }
 
+// deepCopy copies a decoded JSON value.
 func deepCopy(v any) any {
 	switch t := v.(type) {
 	case map[string]any:

@@ -52,6 +52,8 @@ func decodeNumbers(s string, v any) error {
 	return dec.Decode(v)
 }
 
+// hasField reports whether the Action's response has a top-level field
+// called name.
 func hasField(a *catalog.Action, name string) bool {
 	for _, f := range a.Response {
 		if f.Name == name {
@@ -181,6 +183,7 @@ func synthJSONString(f catalog.Field) string {
 	return string(marshalJSON(inner))
 }
 
+// synthObject makes an object with every field synthesized.
 func synthObject(fields []catalog.Field) map[string]any {
 	m := map[string]any{}
 	for _, f := range fields {
