@@ -224,8 +224,11 @@ func WithRegion(region string) Option {
 	return func(o *options) { o.region, o.regionSet = region, true }
 }
 
-// WithHTTPClient sends requests with hc. The client is used as given and is
-// never modified, so httpmock.ActivateNonDefault(hc) works with it.
+// WithHTTPClient sends requests through hc's transport, keeping its cookie
+// jar and timeout. hc is never modified, so httpmock.ActivateNonDefault(hc)
+// works with it. Redirects are never followed, whatever hc's CheckRedirect
+// says: the signed query would reach the other host. A 3xx answer is an
+// *Error naming where it pointed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) { o.httpClient = hc }
 }
@@ -814,6 +817,10 @@ func decodeResponse(action string, status int, header http.Header, body []byte, 
 // decodeEnvelope is decodeResponse that also returns the envelope's Code
 // and RequestId, for the log.
 func decodeEnvelope(action string, status int, header http.Header, body []byte, out any, red redactor) (code, requestID string, err error) {
+	if status >= 300 && status < 400 {
+		e := redirectError(action, status, header, red)
+		return "", e.RequestID, e
+	}
 	if fastDecode(action, status, body, out) {
 		m := out.(typedResponse).meta()
 		requestID = m.RequestID
@@ -877,6 +884,30 @@ func decodeEnvelope(action string, status int, header http.Header, body []byte, 
 		e.Body = red.snippet(body)
 	}
 	return code, e.RequestID, e
+}
+
+// redirectError is the *Error of a 3xx answer, which the client never
+// follows: it names the Location without its query or user info, redacted.
+func redirectError(action string, status int, header http.Header, red redactor) *Error {
+	loc := header.Get("Location")
+	if u, err := url.Parse(loc); err == nil {
+		u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment, u.User = "", false, "", "", nil
+		loc = u.String()
+	} else if i := strings.IndexAny(loc, "?#"); i >= 0 {
+		loc = loc[:i]
+	}
+	loc = red.snippet([]byte(loc))
+	msg := "redirect not followed"
+	if loc != "" {
+		msg += " (Location " + strconv.Quote(loc) + ")"
+	}
+	return &Error{
+		Action:     action,
+		HTTPStatus: status,
+		RequestID:  red.redact(header.Get("x-acs-request-id")),
+		Message:    msg,
+		unexpected: true,
+	}
 }
 
 // retryAfterHeader returns the x-acs-retry-after hint in milliseconds, or

@@ -316,8 +316,8 @@ func classifyServerError(mutates bool, e *Error) outcome {
 		if mutates {
 			return ambiguous
 		}
-		if e.unexpected && e.HTTPStatus >= 400 && e.HTTPStatus < 500 {
-			return final // a proxy's 4xx page: repeating it changes nothing
+		if e.unexpected && e.HTTPStatus >= 300 && e.HTTPStatus < 500 {
+			return final // a redirect or a proxy's 4xx page: repeating it changes nothing
 		}
 		return retryable
 	}
