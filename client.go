@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -911,9 +912,14 @@ func redirectError(action string, status int, header http.Header, red redactor) 
 }
 
 // retryAfterHeader returns the x-acs-retry-after hint in milliseconds, or
-// 0 when it is absent or not a positive integer.
+// 0 when it is absent, negative or not an integer. A hint too large for
+// an int64 saturates at math.MaxInt64: it is longer than any MaxDelay.
 func retryAfterHeader(header http.Header) int64 {
-	ms, err := strconv.ParseInt(strings.TrimSpace(header.Get("x-acs-retry-after")), 10, 64)
+	v := strings.TrimSpace(header.Get("x-acs-retry-after"))
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && ms > 0 {
+		return math.MaxInt64
+	}
 	if err != nil || ms < 0 {
 		return 0
 	}

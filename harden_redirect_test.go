@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -59,6 +60,42 @@ func TestRedirectNeverFollowed(t *testing.T) {
 			}
 			// Read-only: a redirect is final, not retried; mutating: never retried either.
 			require.Len(t, src.requests(), 2, "status %d", status)
+		}
+	}
+}
+
+// TestRetryAfterSaturates: an x-acs-retry-after hint too large for a
+// Duration (or for an int64) is longer than MaxDelay, so it ends the
+// retries; negative and garbage hints are ignored.
+func TestRetryAfterSaturates(t *testing.T) {
+	cases := []struct {
+		hint     string
+		attempts int
+	}{
+		{"9223372036854775807", 1},
+		{"9300000000000", 1},
+		{"99999999999999999999999", 1},
+		{"6000", 1},
+		{"-5", 3},
+		{"abc", 3},
+		{"1.5", 3},
+		{"-99999999999999999999999", 3},
+	}
+	for _, tc := range cases {
+		srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			relFail(w, 400, "Throttling.User", map[string]string{"x-acs-retry-after": tc.hint})
+		})
+		sl := &relSleeps{}
+		c := newRelClient(t, srv.URL, withRetryClock(func(n int64) int64 { return n / 2 }, sl.sleep))
+		_, err := c.QueryCallDetailByCallId(context.Background(), &QueryCallDetailByCallIdRequest{CallID: "c1", ProdID: 11000000300006, QueryDate: fixedTime})
+		require.True(t, IsThrottling(err), "%v", err)
+		require.Len(t, srv.requests(), tc.attempts, "hint %q", tc.hint)
+		for _, d := range sl.recorded() {
+			require.GreaterOrEqual(t, d, time.Duration(0), "hint %q", tc.hint)
+			require.LessOrEqual(t, d, DefaultRetryMaxDelay, "hint %q", tc.hint)
+		}
+		if tc.attempts == 1 {
+			require.Positive(t, asError(err).RetryAfter, "hint %q: the saturated hint is kept on the error", tc.hint)
 		}
 	}
 }

@@ -355,6 +355,11 @@ func permanentTLS(err error) bool {
 func (c *Client) retryDelay(ctx context.Context, n int, err error) (time.Duration, bool) {
 	d := c.retry.backoff(n, c.rand)
 	if e := asError(err); e != nil && e.RetryAfter > 0 {
+		// Compare in milliseconds first: a huge hint would overflow a
+		// Duration and wrap to a negative (no) pause.
+		if e.RetryAfter > c.retry.MaxDelay.Milliseconds() {
+			return 0, false
+		}
 		hint := time.Duration(e.RetryAfter) * time.Millisecond
 		if hint > c.retry.MaxDelay {
 			return 0, false
