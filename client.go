@@ -239,7 +239,8 @@ func WithFormat(f Format) Option {
 	return func(o *options) { o.format = f }
 }
 
-// WithUserAgent appends s to the SDK's User-Agent header.
+// WithUserAgent appends s to the SDK's User-Agent header. NewClient refuses
+// s when it holds a control character (CR, LF, NUL, ...).
 func WithUserAgent(s string) Option {
 	return func(o *options) { o.userAgent = s }
 }
@@ -343,6 +344,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errorf("WithConnectTimeout applies to the client's own transport; set the dial timeout of the transport given with WithHTTPClient instead")
 	}
 	hc = wrapHTTPClient(hc, o.middleware)
+	if i := strings.IndexFunc(o.userAgent, isControl); i >= 0 {
+		return nil, errorf("WithUserAgent: control character %q at byte %d; a header value must be one line of printable text", o.userAgent[i], i)
+	}
 	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
 	if o.userAgent != "" {
 		ua += " " + o.userAgent
@@ -408,6 +412,10 @@ func newTransport(connect time.Duration) *http.Transport {
 	return t
 }
 
+// isControl reports whether r is an ASCII control character, which may
+// not appear in a header value.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
 // parseEndpoint checks an endpoint URL and returns it as scheme://host[:port].
 func parseEndpoint(raw string, allowHTTP bool) (string, error) {
 	u, err := url.Parse(raw)
@@ -429,16 +437,24 @@ func parseEndpoint(raw string, allowHTTP bool) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
+// isLoopback reports whether host is a literal loopback IP or "localhost".
+// Other names, *.localhost included, resolve through DNS and may lead
+// anywhere.
 func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
 
-// Endpoint returns the endpoint the client sends to.
-func (c *Client) Endpoint() string { return c.endpoint }
+// Endpoint returns the endpoint the client sends to ("" for a nil Client).
+func (c *Client) Endpoint() string {
+	if c == nil {
+		return ""
+	}
+	return c.endpoint
+}
 
 // CallOption changes one call.
 type CallOption func(*callOptions)
@@ -507,6 +523,9 @@ var commonParams = map[string]bool{
 // attempt succeeds or classify says to stop. Each attempt is signed anew,
 // with a fresh nonce and timestamp.
 func (c *Client) invoke(ctx context.Context, action string, req any, out any, opts []CallOption) error {
+	if c == nil || c.creds == nil || c.httpClient == nil {
+		return fmt.Errorf("%w (calling %s)", ErrNilClient, action)
+	}
 	if ctx == nil {
 		return errorf("%s: nil context", action)
 	}

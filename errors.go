@@ -23,6 +23,10 @@ var (
 	// envelope (an HTML page from a proxy, an empty or truncated body).
 	ErrUnexpectedResponse = errors.New("dyvms: unexpected response")
 
+	// ErrNilClient is returned (wrapped) by every call made on a nil
+	// *Client or a Client{} not made by NewClient.
+	ErrNilClient = errors.New("dyvms: client not initialised: create it with NewClient")
+
 	// ErrResponseTooLarge is returned (wrapped) when a response body exceeds the
 	// client's limit (WithMaxResponseBytes).
 	ErrResponseTooLarge = errors.New("dyvms: response body too large")
