@@ -22,3 +22,52 @@ func formatRedacted(f fmt.State, verb rune, s string) {
 		_, _ = io.WriteString(f, s)
 	}
 }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p StaticCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p EnvCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p *ProfileCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p ECSRAMRoleCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *CachedCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, c.String())
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c ChainCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, c.String())
+}
+
+// String describes the client: its endpoint, region and credentials
+// provider, never a secret.
+func (c *Client) String() string {
+	if c == nil {
+		return "dyvms.Client(nil)"
+	}
+	creds := "none"
+	if c.creds != nil {
+		creds = describeProvider(c.creds)
+	}
+	return "dyvms.Client{endpoint: " + c.endpoint + ", region: " + c.region + ", credentials: " + creds + "}"
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
