@@ -255,34 +255,40 @@ func (r redactor) all() []string {
 	return append(r.fixed[:r.n:r.n], r.more...)
 }
 
-// redact returns s with every form of every secret replaced by "***".
+// redact returns s with every encoded form of every secret replaced by
+// "***" (see redactAll).
 func (r redactor) redact(s string) string {
-	for _, sec := range r.all() {
-		once := SpecialURLEncode(sec)
-		for _, form := range [...]string{sec, once, SpecialURLEncode(once), url.QueryEscape(sec)} {
-			if strings.Contains(s, form) {
-				s = strings.ReplaceAll(s, form, "***")
-			}
-		}
-	}
-	return s
+	return redactAll(s, r.all(), false)
 }
 
 // snippetLen is the most bytes of a body an error quotes.
 const snippetLen = 256
 
 // snippet returns a redacted, valid-UTF-8 prefix of body of at most
-// snippetLen bytes.
+// snippetLen bytes. It redacts first and cuts after, and then redacts the
+// cut end again, so no part of a secret straddling the cut survives. Only
+// the part of the body that can reach the snippet is examined.
 func (r redactor) snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > snippetLen {
-		s = s[:snippetLen]
+	secrets := r.all()
+	window := snippetLen + 16
+	for _, sec := range secrets {
+		window = max(window, snippetLen+len(sec)*maxUnitLen)
+	}
+	cut := len(body) > window
+	if cut {
+		body = body[:window]
+	}
+	s := redactAll(strings.TrimSpace(string(body)), secrets, false)
+	if cut || len(s) > snippetLen {
+		if len(s) > snippetLen {
+			s = s[:snippetLen]
+		}
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
-		s += "…"
+		s = redactAll(s, secrets, true) + "…"
 	}
-	return r.redact(strings.ToValidUTF8(s, "?"))
+	return strings.ToValidUTF8(s, "?")
 }
 
 // sanitizeTransportError strips the query string from any *url.Error in
