@@ -291,35 +291,104 @@ func (r redactor) snippet(body []byte) string {
 	return strings.ToValidUTF8(s, "?")
 }
 
-// sanitizeTransportError strips the query string from any *url.Error in
-// err, and redacts secrets from the rest of the message.
+// sanitizeTransportError returns err with every error of its chain
+// redacted: the query string stripped from each *url.Error's URL, and each
+// error whose message (or whose wrapped errors) hold a secret replaced by
+// a redacted copy, so errors.Unwrap reaches no secret at any depth. Errors
+// that hold no secret are kept as they are, so errors.Is and errors.As
+// still find context.DeadlineExceeded, a *net.OpError or a TLS error.
 func (r redactor) sanitizeTransportError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		u := ue.URL
-		if i := strings.IndexByte(u, '?'); i >= 0 {
-			u = u[:i]
-		}
-		inner := ue.Err
-		if inner != nil && r.redact(inner.Error()) != inner.Error() {
-			inner = redactedError{msg: r.redact(inner.Error()), err: inner}
-		}
-		return &url.Error{Op: ue.Op, URL: u, Err: inner}
+	secrets := r.all()
+	if err == nil || !chainHolds(err, secrets) {
+		return stripURLQuery(err)
 	}
-	if msg := err.Error(); r.redact(msg) != msg {
-		return redactedError{msg: r.redact(msg), err: err}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: redactAll(withoutQuery(ue.URL), secrets, false), Err: r.sanitizeTransportError(ue.Err)}
+	}
+	msg := redactAll(err.Error(), secrets, false)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return &redactedError{msg: msg, err: r.sanitizeTransportError(u.Unwrap()), timeout: isTimeout(err)}
+	case interface{ Unwrap() []error }:
+		var errs []error
+		for _, e := range u.Unwrap() {
+			errs = append(errs, r.sanitizeTransportError(e))
+		}
+		return &redactedErrors{msg: msg, errs: errs}
+	}
+	return &redactedError{msg: msg, timeout: isTimeout(err)}
+}
+
+// chainHolds reports whether err or any error it wraps mentions a secret,
+// in its message or in its fields (as %#v prints them).
+func chainHolds(err error, secrets []string) bool {
+	if err == nil {
+		return false
+	}
+	for _, text := range [...]string{err.Error(), fmt.Sprintf("%#v", err)} {
+		if redactAll(text, secrets, false) != text {
+			return true
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return chainHolds(u.Unwrap(), secrets)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if chainHolds(e, secrets) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stripURLQuery returns err with the query removed from the URL of a
+// top-level *url.Error (the one http.Client returns), which carries the
+// AccessKeyId.
+func stripURLQuery(err error) error {
+	if ue, ok := err.(*url.Error); ok && strings.ContainsAny(ue.URL, "?#") {
+		return &url.Error{Op: ue.Op, URL: withoutQuery(ue.URL), Err: ue.Err}
 	}
 	return err
 }
 
-// redactedError replaces an error's message but keeps it for errors.Is/As.
-type redactedError struct {
-	msg string
-	err error
+// withoutQuery cuts a URL at its query or fragment.
+func withoutQuery(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
 }
 
-func (e redactedError) Error() string { return e.msg }
-func (e redactedError) Unwrap() error { return e.err }
+// isTimeout reports whether err says it is a timeout (net.Error).
+func isTimeout(err error) bool {
+	t, ok := err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
+
+// redactedError stands for an error whose message held a secret: the
+// redacted message, and the redacted copy of what it wrapped.
+type redactedError struct {
+	msg     string
+	err     error
+	timeout bool
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// Timeout keeps the timeout property of the error it stands for.
+func (e *redactedError) Timeout() bool { return e.timeout }
+
+// redactedErrors is redactedError for an error that wraps several.
+type redactedErrors struct {
+	msg  string
+	errs []error
+}
+
+func (e *redactedErrors) Error() string   { return e.msg }
+func (e *redactedErrors) Unwrap() []error { return e.errs }
 
 // errorf builds a plain error with the dyvms prefix.
 func errorf(format string, args ...any) error {
