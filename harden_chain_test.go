@@ -52,7 +52,9 @@ func TestErrorChainRedacted(t *testing.T) {
 		"field":    func(r *http.Request) error { return &urlCarrier{URL: r.URL.String(), Err: cause} },
 		"joined":   func(r *http.Request) error { return errors.Join(cause, errors.New("query "+r.URL.RawQuery)) },
 		"urlError": func(r *http.Request) error { return &url.Error{Op: "Post", URL: r.URL.String(), Err: cause} },
-		"escaped":  func(r *http.Request) error { return fmt.Errorf("sending %q: %w", url.QueryEscape(r.URL.String()), cause) },
+		"escaped": func(r *http.Request) error {
+			return fmt.Errorf("sending %q: %w", url.QueryEscape(r.URL.String()), cause)
+		},
 	}
 	for name, fail := range mws {
 		var sig string

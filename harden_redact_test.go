@@ -30,11 +30,17 @@ var encodings = map[string]func(string) string{
 	"doubleLower": func(s string) string {
 		return strings.ReplaceAll(pctHex.ReplaceAllStringFunc(SpecialURLEncode(s), strings.ToLower), "%", "%25")
 	},
-	"jsonSlash":   func(s string) string { return strings.NewReplacer("/", `\/`).Replace(s) },
-	"jsonUnicode": func(s string) string { return strings.NewReplacer("+", `\u002b`, "/", `\u002F`, "=", `\u003d`).Replace(s) },
-	"html":        func(s string) string { return strings.NewReplacer("+", "&#43;", "/", "&#x2F;", "=", "&equals;").Replace(s) },
-	"htmlHex":     func(s string) string { return strings.NewReplacer("+", "&#x2b;", "/", "&sol;", "=", "&#61;").Replace(s) },
-	"mixed":       func(s string) string { return strings.NewReplacer("+", "%2b", "/", `\/`, "=", "&#61;").Replace(s) },
+	"jsonSlash": func(s string) string { return strings.NewReplacer("/", `\/`).Replace(s) },
+	"jsonUnicode": func(s string) string {
+		return strings.NewReplacer("+", `\u002b`, "/", `\u002F`, "=", `\u003d`).Replace(s)
+	},
+	"html": func(s string) string {
+		return strings.NewReplacer("+", "&#43;", "/", "&#x2F;", "=", "&equals;").Replace(s)
+	},
+	"htmlHex": func(s string) string {
+		return strings.NewReplacer("+", "&#x2b;", "/", "&sol;", "=", "&#61;").Replace(s)
+	},
+	"mixed": func(s string) string { return strings.NewReplacer("+", "%2b", "/", `\/`, "=", "&#61;").Replace(s) },
 }
 
 // prefixForms caches, per secret, every encoding of its first k bytes for
