@@ -572,7 +572,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 			c.logAttempt(ctx, res.red, rec)
 			return nil
 		}
-		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, callerDone: ctx.Err() != nil})
+		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, resent: res.resent, callerDone: ctx.Err() != nil})
 		switch {
 		case rec.outcome == retryable && isStaleTokenError(res.err):
 			// Retried at once and only once, with credentials retrieved
@@ -668,7 +668,9 @@ func buildParams(action string, req any, extra url.Values) ([]param, error) {
 type attemptResult struct {
 	err error
 	// sent is false when the request provably never left the client.
-	sent      bool
+	sent bool
+	// resent is true when the transport wrote the request more than once.
+	resent    bool
 	status    int
 	code      string
 	requestID string
@@ -699,6 +701,7 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 	}
 	res.red = red.with(signature)
 	resp, err := c.httpClient.Do(httpReq)
+	res.resent = tr.resent()
 	if err != nil {
 		res.err = &TransportError{Action: action, Err: res.red.sanitizeTransportError(err)}
 		res.sent = tr.maybeSent()
@@ -726,16 +729,30 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 // (DNS failure, connection refused, TLS handshake failure, dial timeout).
 // A transport that reports nothing (a test double, a custom RoundTripper)
 // proves nothing, so its requests count as possibly sent.
+//
+// It also counts the complete writes of the request: more than one means
+// the transport sent it again below the SDK (HTTP/2 replays a request
+// after a refused stream or a GOAWAY; a user's RoundTripper may retry),
+// so an answer may come from a later copy while an earlier one ran.
 type connTrace struct {
 	getConn, gotConn atomic.Bool
+	writes           atomic.Int32
 }
 
 func (t *connTrace) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
 		GetConn: func(string) { t.getConn.Store(true) },
 		GotConn: func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
+		WroteRequest: func(w httptrace.WroteRequestInfo) {
+			if w.Err == nil {
+				t.writes.Add(1)
+			}
+		},
 	}
 }
+
+// resent reports whether the transport wrote the request more than once.
+func (t *connTrace) resent() bool { return t.writes.Load() > 1 }
 
 // maybeSent reports whether any byte of the request may have been written.
 func (t *connTrace) maybeSent() bool {

@@ -821,7 +821,7 @@ func credentialsRegion(p CredentialsProvider) string {
 // prefixError puts "dyvms: prefix: " before err's message, without
 // repeating err's own "dyvms: ", and keeps err for errors.Is and As.
 func prefixError(prefix string, err error) error {
-	return redactedError{msg: "dyvms: " + prefix + ": " + strings.TrimPrefix(err.Error(), "dyvms: "), err: err}
+	return &redactedError{msg: "dyvms: " + prefix + ": " + strings.TrimPrefix(err.Error(), "dyvms: "), err: err}
 }
 
 // describeProvider names a provider without printing its fields, which

@@ -170,7 +170,9 @@ func withRetryClock(rnd func(int64) int64, sleep func(context.Context, time.Dura
 // service executed the request: a call-placing or state-changing Action
 // (SingleCallByTts, IvrCall, CreateCallTask, ...) whose request may have
 // reached the service, but whose answer was lost (a dropped connection, a
-// timeout after the request was written, an HTTP 5xx, an unreadable body).
+// timeout after the request was written, an HTTP 5xx, an unreadable body,
+// SignatureNonceUsed, or any error answer to a request the transport wrote
+// more than once, since an earlier copy may have run).
 // Such a request is never sent again automatically, because there is no
 // idempotency key: a resend could ring a phone twice. Reconcile instead,
 // through the OutId you gave the call (receipts carry it) or, when you have
@@ -250,6 +252,10 @@ type attemptFailure struct {
 	// the transport tried to get a connection and did not get one (DNS
 	// failure, connection refused, TLS handshake failure, dial timeout).
 	sent bool
+	// resent is true when the transport wrote the request more than once
+	// (a replay below the SDK): whatever the answer, an earlier copy may
+	// have run.
+	resent bool
 	// callerDone is true when the caller's context ended.
 	callerDone bool
 }
@@ -267,6 +273,9 @@ func classify(action string, f attemptFailure) outcome {
 		return final
 	}
 	if e := asError(f.err); e != nil {
+		if mutates && f.resent {
+			return ambiguous // the answer is one copy's; another may have run
+		}
 		return classifyServerError(mutates, e)
 	}
 	var te *TransportError
