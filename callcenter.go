@@ -704,7 +704,11 @@ type DoubleCallSeatResponse struct {
 	ResponseMeta
 	// CallID identifies the call, for QueryCallDetailByCallId.
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *DoubleCallSeatResponse) setOutID(id string) { r.OutID = id }
 
 // DoubleCallSeat places an agent (seat) double call: the service rings the
 // agent, then connects the customer, with optional recording and speech

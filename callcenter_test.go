@@ -386,8 +386,9 @@ func TestCallcenterSamples(t *testing.T) {
 			}, want: &DescribeRecordDataResponse{ResponseMeta{"R", "OK", ""}, "100", "7", "https://oss/x.wav"}},
 		{action: "DoubleCallSeat", body: `{"Code":"OK","Message":"OK","RequestId":"R","CallId":"116012354148^10281378****"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.DoubleCallSeat(ctx, nil)
-			}, want: &DoubleCallSeatResponse{ResponseMeta{"R", "OK", "OK"}, "116012354148^10281378****"}},
+				resp, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{OutID: "dcs-1"})
+				return resp, err
+			}, want: &DoubleCallSeatResponse{ResponseMeta: ResponseMeta{"R", "OK", "OK"}, CallID: "116012354148^10281378****", OutID: "dcs-1"}},
 		{action: "ListOrderedNumbers", body: `<ListOrderedNumbersResponse><Code>OK</Code><RequestId>R</RequestId><Numbers><Numbers>0571000****</Numbers><Numbers>0571001****</Numbers></Numbers></ListOrderedNumbersResponse>`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.ListOrderedNumbers(ctx, nil)

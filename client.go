@@ -25,7 +25,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	cryptorand "crypto/rand"
 	"crypto/sha1"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
@@ -538,6 +540,12 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 		return err
 	}
 	outID := paramValue(params, "OutId")
+	if outID == "" && actionTable[action].placesCall {
+		// The call must be reconcilable through receipts whatever happens.
+		// params is the SDK's own slice: the caller's request is untouched.
+		outID = newOutID()
+		params = append(params, param{"OutId", outID})
+	}
 	var called string
 	if c.attemptLogger != nil {
 		called = paramValue(params, "CalledNumber")
@@ -570,6 +578,9 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 		}
 		if res.err == nil {
 			c.logAttempt(ctx, res.red, rec)
+			if r, ok := out.(interface{ setOutID(string) }); ok {
+				r.setOutID(outID)
+			}
 			return nil
 		}
 		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, resent: res.resent, callerDone: ctx.Err() != nil})
@@ -620,6 +631,15 @@ func (c *Client) retrieveCredentials(ctx context.Context, action string, rejecte
 		return Credentials{}, errSameCredentials
 	}
 	return creds, nil
+}
+
+// newOutID returns a fresh OutId for a call-placing request that has
+// none: 15 characters of base32 (72 random bits), within the service's
+// 15-byte limit, unique for all practical purposes.
+func newOutID() string {
+	var b [9]byte
+	_, _ = cryptorand.Read(b[:])
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
 }
 
 // retryWaitError is the context ending while the client waited to retry.

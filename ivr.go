@@ -57,7 +57,11 @@ type IvrCallResponse struct {
 	// CallID identifies the call in receipts and in QueryCallDetailByCallId,
 	// for example "116012354148^10281378****".
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *IvrCallResponse) setOutID(id string) { r.OutID = id }
 
 // IvrCall places an interactive voice response call: it plays StartCode when
 // the call is answered, waits for a key press and plays the prompt that

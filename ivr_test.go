@@ -53,11 +53,12 @@ func TestIvrCallSamples(t *testing.T) {
 	for _, format := range []string{"json", "xml"} {
 		t.Run(format, func(t *testing.T) {
 			c, _ := newRobotFake(t, robotOK(robotSample(t, "IvrCall", format)))
-			resp, err := c.IvrCall(context.Background(), &IvrCallRequest{CalledNumber: "1", CalledShowNumber: "2", StartCode: "3"})
+			resp, err := c.IvrCall(context.Background(), &IvrCallRequest{CalledNumber: "1", CalledShowNumber: "2", StartCode: "3", OutID: "o1"})
 			require.NoError(t, err)
 			assert.Equal(t, &IvrCallResponse{
 				ResponseMeta: ResponseMeta{RequestID: "D9CB3933-9FE3-4870-BA8E-2BEE91B69D23", Code: "OK", Message: "OK"},
 				CallID:       "116012354148^10281378****",
+				OutID:        "o1",
 			}, resp)
 		})
 	}

@@ -174,9 +174,10 @@ func withRetryClock(rnd func(int64) int64, sleep func(context.Context, time.Dura
 // SignatureNonceUsed, or any error answer to a request the transport wrote
 // more than once, since an earlier copy may have run).
 // Such a request is never sent again automatically, because there is no
-// idempotency key: a resend could ring a phone twice. Reconcile instead,
-// through the OutId you gave the call (receipts carry it) or, when you have
-// a CallId, QueryCallDetailByCallId.
+// idempotency key: a resend could ring a phone twice. Reconcile instead
+// through receipts, by the OutId the call carried (AmbiguousError.OutID:
+// every call-placing Action sends one, generated when the request has
+// none). There is no CallId to query after an unknown outcome.
 //
 // The error is an *AmbiguousError; errors.As to *Error or *TransportError
 // still finds the underlying failure.
@@ -188,8 +189,10 @@ var ErrAmbiguous = errors.New("dyvms: outcome unknown: the request may have been
 type AmbiguousError struct {
 	// Action is the API Action that was called.
 	Action string
-	// OutID is the OutId the request carried, or "": use it to find the
-	// call in receipts.
+	// OutID is the OutId the request carried: the request's own, or the
+	// one the client generated for a call-placing Action that had none.
+	// Find the call in receipts by it. It is "" only for Actions that take
+	// no OutId.
 	OutID string
 	// Attempts is how many attempts were made.
 	Attempts int

@@ -216,7 +216,11 @@ type SmartCallResponse struct {
 	// CallID identifies the call in receipts, in SmartCallOperate and in
 	// QueryCallDetailByCallId, for example "116012354148^10281378****".
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *SmartCallResponse) setOutID(id string) { r.OutID = id }
 
 // SmartCall places an intelligent (robot) outbound call whose dialogue is
 // driven by your HTTP callback service and the ASR/TTS settings of the

@@ -764,9 +764,9 @@ func TestRobotResponsesWithoutSamples(t *testing.T) {
 
 	t.Run("SmartCall", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`{`+meta+`,"CallId":"116012354148^10281378****"}`))
-		resp, err := c.SmartCall(ctx, &SmartCallRequest{CalledNumber: "1", CalledShowNumber: "2", VoiceCode: "3"})
+		resp, err := c.SmartCall(ctx, &SmartCallRequest{CalledNumber: "1", CalledShowNumber: "2", VoiceCode: "3", OutID: "o1"})
 		require.NoError(t, err)
-		assert.Equal(t, &SmartCallResponse{ResponseMeta: m, CallID: "116012354148^10281378****"}, resp)
+		assert.Equal(t, &SmartCallResponse{ResponseMeta: m, CallID: "116012354148^10281378****", OutID: "o1"}, resp)
 	})
 	t.Run("SmartCallOperate", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`<SmartCallOperateResponse><RequestId>r1</RequestId><Code>OK</Code><Message>OK</Message><Status>true</Status></SmartCallOperateResponse>`))

@@ -53,7 +53,11 @@ type SingleCallByTtsResponse struct {
 	// CallID identifies the call in receipts and in QueryCallDetailByCallId,
 	// for example "116012354148^10281378****".
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *SingleCallByTtsResponse) setOutID(id string) { r.OutID = id }
 
 // SingleCallByTts places a call to one number that reads a text-to-speech
 // template: a voice verification code or a notification with variables.
@@ -95,7 +99,11 @@ type SingleCallByVoiceResponse struct {
 	ResponseMeta
 	// CallID identifies the call in receipts and in QueryCallDetailByCallId.
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *SingleCallByVoiceResponse) setOutID(id string) { r.OutID = id }
 
 // SingleCallByVoice places a call to one number that plays an approved
 // voice-notification file. Required: CalledNumber, VoiceCode. QPS: 1200 per
@@ -162,7 +170,11 @@ type ClickToDialResponse struct {
 	ResponseMeta
 	// CallID identifies the call, for CancelCall and QueryCallDetailByCallId.
 	CallID string `json:"CallId"`
+	// OutID is the OutId the call was placed with: the request's, or the one the SDK generated when the request had none.
+	OutID string `json:"-"`
 }
+
+func (r *ClickToDialResponse) setOutID(id string) { r.OutID = id }
 
 // ClickToDial places a two-party ("click to dial") call: the service calls
 // CallerNumber, then connects it to CalledNumber. Required: CallerNumber,
