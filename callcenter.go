@@ -672,13 +672,13 @@ func (c *Client) DescribeRecordData(ctx context.Context, req *DescribeRecordData
 // checked here; the service surely needs the four numbers.
 type DoubleCallSeatRequest struct {
 	// CallerNumber is the agent's (seat's) number, rung first.
-	CallerNumber string `dyvms:"CallerNumber"`
+	CallerNumber string `dyvms:"CallerNumber,phone"`
 	// CallerShowNumber is the number shown to the agent.
-	CallerShowNumber string `dyvms:"CallerShowNumber"`
+	CallerShowNumber string `dyvms:"CallerShowNumber,phone"`
 	// CalledNumber is the customer's number, rung second.
-	CalledNumber string `dyvms:"CalledNumber"`
+	CalledNumber string `dyvms:"CalledNumber,phone"`
 	// CalledShowNumber is the number shown to the customer.
-	CalledShowNumber string `dyvms:"CalledShowNumber"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,phone"`
 	// CallType is the kind of double call (values undocumented).
 	CallType string `dyvms:"CallType"`
 	// VoiceCode is a voice file to play, for example while connecting

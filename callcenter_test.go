@@ -183,11 +183,11 @@ func TestCallcenterWire(t *testing.T) {
 			return err
 		}, map[string]string{"AccountId": "a1", "AccountType": "t", "Acid": "100", "ProdCode": "dyvms", "SecLevel": "2"}},
 		{"DoubleCallSeat", func(ctx context.Context, c *Client) error {
-			_, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{CallerNumber: "1", CallerShowNumber: "2",
-				CalledNumber: "3", CalledShowNumber: "4", CallType: "t", VoiceCode: "v.wav", RecordFlag: true,
+			_, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{CallerNumber: "13900000001", CallerShowNumber: "13900000002",
+				CalledNumber: "13900000003", CalledShowNumber: "13900000004", CallType: "t", VoiceCode: "v.wav", RecordFlag: true,
 				RecordPoint: 1, AsrFlag: true, AsrModelID: "m", SessionTimeout: 120, OutID: "out-1"})
 			return err
-		}, map[string]string{"CallerNumber": "1", "CallerShowNumber": "2", "CalledNumber": "3", "CalledShowNumber": "4",
+		}, map[string]string{"CallerNumber": "13900000001", "CallerShowNumber": "13900000002", "CalledNumber": "13900000003", "CalledShowNumber": "13900000004",
 			"CallType": "t", "VoiceCode": "v.wav", "RecordFlag": "true", "RecordPoint": "1", "AsrFlag": "true",
 			"AsrModelId": "m", "SessionTimeout": "120", "OutId": "out-1"}},
 		{"ListOrderedNumbers", func(ctx context.Context, c *Client) error {

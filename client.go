@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -42,6 +43,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -489,9 +491,6 @@ func call[Resp any](ctx context.Context, c *Client, action string, req any, opts
 // An Action the SDK does not know is retried as cautiously as one that
 // places calls (see ErrAmbiguous).
 func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
-	if action == "" {
-		return errorf("Do: action must not be empty")
-	}
 	return c.invoke(ctx, action, nil, out, []CallOption{WithExtraParams(params)})
 }
 
@@ -655,33 +654,98 @@ func (e *retryWaitError) Error() string {
 
 func (e *retryWaitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
 
-// buildParams encodes and validates the request and the extra parameters.
+// buildParams encodes and validates the Action name, the request and the
+// extra parameters, and reports every problem of all three at once.
 func buildParams(action string, req any, extra url.Values) ([]param, error) {
+	var problems []FieldError
+	if reason := checkActionName(action); reason != "" {
+		problems = append(problems, FieldError{Field: "Action", Reason: reason})
+	}
 	params, err := encodeRequest(action, req, make([]param, 0, 16))
-	if err != nil {
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ve):
+		problems = append(problems, ve.Problems...)
+	case err != nil:
 		return nil, err
 	}
-	if len(extra) == 0 {
-		return params, nil
-	}
-	set := make(map[string]bool, len(params))
-	for _, p := range params {
-		set[p.key] = true
+	problems = append(problems, checkExtraParams(params, extra)...)
+	if len(problems) > 0 {
+		return nil, newValidationError(action, problems)
 	}
 	for key, values := range extra {
-		switch {
-		case commonParams[key]:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "is a common parameter set by the client"}
-		case set[key]:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "is already set by the request"}
-		case key == "":
-			return nil, &ValidationError{Action: action, Field: `""`, Reason: "parameter names must not be empty"}
-		case len(values) != 1:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "must have exactly one value; flatten lists as Name.N"}
-		}
 		params = append(params, param{key, values[0]})
 	}
 	return params, nil
+}
+
+// checkActionName returns why action is not an Action name, or "". Action
+// names are ASCII letters and digits.
+func checkActionName(action string) string {
+	if action == "" || len(action) > 128 {
+		return "must be 1 to 128 ASCII letters and digits"
+	}
+	for i := 0; i < len(action); i++ {
+		if c := action[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return "must be ASCII letters and digits only"
+		}
+	}
+	return ""
+}
+
+// checkExtraParams lists the problems of the parameters given with
+// WithExtraParams: a name that is not a plain parameter name, or one that
+// matches a common parameter or one the request sets, ignoring case and
+// surrounding space (a gateway may read "signature" or "AccessKeyId " as
+// the real one).
+func checkExtraParams(params []param, extra url.Values) []FieldError {
+	if len(extra) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(params))
+	for _, p := range params {
+		set[strings.ToLower(p.key)] = true
+	}
+	var problems []FieldError
+	for _, key := range slices.Sorted(maps.Keys(extra)) {
+		norm := strings.ToLower(strings.TrimSpace(key))
+		field := strconv.Quote(key)
+		switch {
+		case !validParamName(key):
+			problems = append(problems, FieldError{field, "is not a parameter name: ASCII letters, digits, '.', '_' and '-' only"})
+		case commonParamsLower[norm]:
+			problems = append(problems, FieldError{field, "is a common parameter set by the client"})
+		case set[norm]:
+			problems = append(problems, FieldError{field, "is already set by the request"})
+		case len(extra[key]) != 1:
+			problems = append(problems, FieldError{field, "must have exactly one value; flatten lists as Name.N"})
+		}
+	}
+	return problems
+}
+
+// commonParamsLower is commonParams in lower case.
+var commonParamsLower = func() map[string]bool {
+	m := make(map[string]bool, len(commonParams))
+	for k := range commonParams {
+		m[strings.ToLower(k)] = true
+	}
+	return m
+}()
+
+// validParamName reports whether key is a plain parameter name: ASCII
+// letters, digits, '.', '_' and '-' (Name.N.Field for lists).
+func validParamName(key string) bool {
+	if key == "" || len(key) > 256 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // attemptResult is what one attempt leaves.

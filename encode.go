@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -86,7 +87,11 @@ type fieldPlan struct {
 	required bool
 	min, max *float64
 	maxBytes int
-	elem     *structPlan // for encStructList
+	// phone: one phone number; phones: a comma-separated list of them, at
+	// most maxPhones (0: no bound).
+	phone, phones bool
+	maxPhones     int
+	elem          *structPlan // for encStructList
 	elemKind encKind     // for encScalarList
 }
 
@@ -138,7 +143,8 @@ func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
 	if err != nil {
 		return fieldPlan{}, err
 	}
-	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes}
+	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes,
+		phone: t.Phone, phones: t.Phones, maxPhones: t.MaxPhones}
 	asJSON, ms, datetime := t.JSON, t.Millis, t.DateTime
 	if ft.Kind() == reflect.Pointer {
 		fp.ptr = true
@@ -196,14 +202,17 @@ func scalarKind(t reflect.Type) (encKind, bool) {
 	return 0, false
 }
 
-// encoder flattens one request into params and validates it.
+// encoder flattens one request into params and validates it, collecting
+// every problem rather than stopping at the first.
 type encoder struct {
-	action string
-	params []param
+	action   string
+	params   []param
+	problems []FieldError
 }
 
 // encodeRequest validates req (a pointer to a tagged request struct, or nil)
-// and appends its parameters to dst.
+// and appends its parameters to dst. A request with problems returns a
+// *ValidationError listing all of them.
 func encodeRequest(action string, req any, dst []param) ([]param, error) {
 	e := encoder{action: action, params: dst}
 	if req == nil {
@@ -223,114 +232,198 @@ func encodeRequest(action string, req any, dst []param) ([]param, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.encodeStruct(p, v, ""); err != nil {
-		return nil, err
+	e.encodeStruct(p, v, "")
+	if len(e.problems) > 0 {
+		return nil, newValidationError(action, e.problems)
 	}
 	return e.params, nil
 }
 
-func (e *encoder) invalid(field, reason string) error {
-	return &ValidationError{Action: e.action, Field: field, Reason: reason}
+// invalid records one problem of the request.
+func (e *encoder) invalid(field, reason string) {
+	e.problems = append(e.problems, FieldError{Field: field, Reason: reason})
 }
 
-func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) error {
+func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) {
 	for i := range p.fields {
 		fp := &p.fields[i]
-		if err := e.encodeField(fp, v.Field(fp.index), prefix+fp.wire); err != nil {
-			return err
-		}
+		e.encodeField(fp, v.Field(fp.index), prefix+fp.wire)
 	}
-	return nil
 }
 
-func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error {
+// isUnset reports whether a field's value counts as not given: nil for a
+// pointer, the zero value otherwise, and any time for which IsZero holds
+// (whatever its location).
+func isUnset(fp *fieldPlan, f reflect.Value) bool {
 	if fp.ptr {
-		if f.IsNil() {
-			if fp.required {
-				return e.invalid(name, "is required")
-			}
-			return nil
-		}
-		f = f.Elem()
-	} else if f.IsZero() && fp.kind != encStructList && fp.kind != encScalarList {
+		return f.IsNil()
+	}
+	if fp.kind == encStructList || fp.kind == encScalarList {
+		return false
+	}
+	if fp.kind == encTimeMillis || fp.kind == encTimeDateTime {
+		return f.Interface().(time.Time).IsZero()
+	}
+	return f.IsZero()
+}
+
+func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) {
+	if isUnset(fp, f) {
 		if fp.required {
-			return e.invalid(name, "is required")
+			e.invalid(name, "is required")
 		}
-		return nil
+		return
+	}
+	if fp.ptr {
+		f = f.Elem()
 	}
 	switch fp.kind {
 	case encString:
-		s := f.String()
-		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
-			return e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), fp.maxBytes))
+		e.encodeString(fp, f.String(), name)
+	case encInt, encUint, encFloat, encBool:
+		if s, ok := e.scalar(fp, f, fp.kind, name); ok {
+			e.add(name, s)
 		}
-		e.add(name, s)
-	case encInt:
-		n := f.Int()
-		if err := e.checkRange(fp, name, float64(n)); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatInt(n, 10))
-	case encUint:
-		n := f.Uint()
-		if err := e.checkRange(fp, name, float64(n)); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatUint(n, 10))
-	case encFloat:
-		x := f.Float()
-		if err := e.checkRange(fp, name, x); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatFloat(x, 'f', -1, 64))
-	case encBool:
-		e.add(name, strconv.FormatBool(f.Bool()))
 	case encJSON:
-		if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "is required")
-			}
-			return nil
-		}
-		s, err := marshalJSON(f.Interface())
-		if err != nil {
-			return e.invalid(name, "cannot be encoded as JSON: "+err.Error())
-		}
-		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
-			return e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), fp.maxBytes))
-		}
-		e.add(name, s)
-	case encTimeMillis:
-		e.add(name, strconv.FormatInt(f.Interface().(time.Time).UnixMilli(), 10))
-	case encTimeDateTime:
-		e.add(name, f.Interface().(time.Time).In(chinaTime).Format(time.DateTime))
+		e.encodeJSON(fp, f, name)
+	case encTimeMillis, encTimeDateTime:
+		e.encodeTime(fp, f.Interface().(time.Time), name)
 	case encStructList:
-		if f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "needs at least one item")
-			}
-			return nil
-		}
-		for j := 0; j < f.Len(); j++ {
-			if err := e.encodeStruct(fp.elem, f.Index(j), name+"."+strconv.Itoa(j+1)+"."); err != nil {
-				return err
+		if e.checkListLen(fp, f, name) {
+			for j := 0; j < f.Len(); j++ {
+				item := f.Index(j)
+				itemName := name + "." + strconv.Itoa(j+1)
+				if item.IsZero() {
+					e.invalid(itemName, "is an empty item")
+					continue
+				}
+				e.encodeStruct(fp.elem, item, itemName+".")
 			}
 		}
 	case encScalarList:
-		if f.Len() == 0 {
-			if fp.required {
-				return e.invalid(name, "needs at least one item")
+		if e.checkListLen(fp, f, name) {
+			for j := 0; j < f.Len(); j++ {
+				itemName := name + "." + strconv.Itoa(j+1)
+				if fp.elemKind == encString && f.Index(j).String() == "" {
+					e.invalid(itemName, "is an empty item")
+					continue
+				}
+				if s, ok := e.scalar(fp, f.Index(j), fp.elemKind, itemName); ok {
+					e.add(itemName, s)
+				}
 			}
-			return nil
-		}
-		for j := 0; j < f.Len(); j++ {
-			e.add(name+"."+strconv.Itoa(j+1), scalarString(f.Index(j), fp.elemKind))
 		}
 	}
-	return nil
 }
 
-func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
+// checkListLen reports whether a list has items; an empty required list
+// is a problem.
+func (e *encoder) checkListLen(fp *fieldPlan, f reflect.Value, name string) bool {
+	if f.Len() > 0 {
+		return true
+	}
+	if fp.required {
+		e.invalid(name, "needs at least one item")
+	}
+	return false
+}
+
+// maxParamBytes bounds a string parameter that has no maxbytes of its own,
+// and maxJSONBytes a JSON one, so that no single value makes a request
+// absurdly large.
+const (
+	maxParamBytes = 4 << 20
+	maxJSONBytes  = 2 << 20
+)
+
+func (e *encoder) encodeString(fp *fieldPlan, s, name string) {
+	limit := fp.maxBytes
+	if limit == 0 {
+		limit = maxParamBytes
+	}
+	switch {
+	case len(s) > limit:
+		e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), limit))
+	case fp.phone:
+		if reason := checkPhone(s); reason != "" {
+			e.invalid(name, reason)
+			return
+		}
+		e.add(name, s)
+	case fp.phones:
+		if reason := checkPhoneList(s, fp.maxPhones); reason != "" {
+			e.invalid(name, reason)
+			return
+		}
+		e.add(name, s)
+	default:
+		e.add(name, s)
+	}
+}
+
+// scalar formats a number or a bool, checking its range; NaN and the
+// infinities are refused.
+func (e *encoder) scalar(fp *fieldPlan, v reflect.Value, k encKind, name string) (string, bool) {
+	switch k {
+	case encInt:
+		n := v.Int()
+		return strconv.FormatInt(n, 10), e.checkRange(fp, name, float64(n))
+	case encUint:
+		n := v.Uint()
+		return strconv.FormatUint(n, 10), e.checkRange(fp, name, float64(n))
+	case encFloat:
+		x := v.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			e.invalid(name, "is "+strconv.FormatFloat(x, 'f', -1, 64)+"; must be a finite number")
+			return "", false
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64), e.checkRange(fp, name, x)
+	case encBool:
+		return strconv.FormatBool(v.Bool()), true
+	}
+	return v.String(), true
+}
+
+func (e *encoder) encodeJSON(fp *fieldPlan, f reflect.Value, name string) {
+	if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
+		if fp.required {
+			e.invalid(name, "is required")
+		}
+		return
+	}
+	limit := fp.maxBytes
+	if limit == 0 {
+		limit = maxJSONBytes
+	}
+	s, err := marshalJSON(f.Interface())
+	switch {
+	case err != nil:
+		e.invalid(name, "cannot be encoded as JSON: "+err.Error())
+	case len(s) > limit:
+		e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), limit))
+	default:
+		e.add(name, s)
+	}
+}
+
+// encodeTime sends a time; a zero time given through a pointer, or one
+// before 1970 for a millisecond field, is a problem.
+func (e *encoder) encodeTime(fp *fieldPlan, t time.Time, name string) {
+	switch {
+	case t.IsZero():
+		e.invalid(name, "is the zero time")
+	case fp.kind == encTimeMillis && t.Before(time.Unix(0, 0)):
+		e.invalid(name, "is before 1970-01-01; Unix milliseconds cannot express it")
+	case fp.kind == encTimeMillis:
+		e.add(name, strconv.FormatInt(t.UnixMilli(), 10))
+	default:
+		e.add(name, t.In(chinaTime).Format(time.DateTime))
+	}
+}
+
+// checkRange reports whether x is within the field's bounds, recording a
+// problem when it is not.
+func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) bool {
 	if fp.min != nil && x < *fp.min || fp.max != nil && x > *fp.max {
 		lo, hi := "-∞", "+∞"
 		if fp.min != nil {
@@ -339,27 +432,14 @@ func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
 		if fp.max != nil {
 			hi = strconv.FormatFloat(*fp.max, 'f', -1, 64)
 		}
-		return e.invalid(name, fmt.Sprintf("is %s; must be in [%s, %s]", strconv.FormatFloat(x, 'f', -1, 64), lo, hi))
+		e.invalid(name, fmt.Sprintf("is %s; must be in [%s, %s]", strconv.FormatFloat(x, 'f', -1, 64), lo, hi))
+		return false
 	}
-	return nil
+	return true
 }
 
 func (e *encoder) add(key, value string) {
 	e.params = append(e.params, param{key, value})
-}
-
-func scalarString(v reflect.Value, k encKind) string {
-	switch k {
-	case encInt:
-		return strconv.FormatInt(v.Int(), 10)
-	case encUint:
-		return strconv.FormatUint(v.Uint(), 10)
-	case encFloat:
-		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
-	case encBool:
-		return strconv.FormatBool(v.Bool())
-	}
-	return v.String()
 }
 
 // marshalJSON encodes v deterministically (map keys sorted, as encoding/json

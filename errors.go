@@ -109,21 +109,56 @@ func (e *Error) Is(target error) bool {
 	return target == ErrUnexpectedResponse && e.unexpected
 }
 
-// ValidationError reports a request rejected before any network I/O.
+// ValidationError reports a request rejected before any network I/O. It
+// lists every problem of the request, not only the first.
 // errors.Is(err, ErrInvalidParameter) holds for it.
 type ValidationError struct {
 	// Action is the API Action whose request was invalid.
 	Action string
-	// Field is the wire name of the parameter, for example "CalledNumber" or
-	// "MenuKeyMap.2.Key".
+	// Field is the wire name of the first invalid parameter, for example
+	// "CalledNumber" or "MenuKeyMap.2.Key".
+	Field string
+	// Reason says what is wrong with Field, for example "is required".
+	Reason string
+	// Problems lists every invalid parameter, the first (Field, Reason)
+	// included, in the order of the request's fields.
+	Problems []FieldError
+}
+
+// FieldError is one problem of a request: a parameter and what is wrong.
+type FieldError struct {
+	// Field is the parameter's wire name.
 	Field string
 	// Reason says what is wrong, for example "is required".
 	Reason string
 }
 
-// Error implements error.
+// newValidationError returns the *ValidationError listing problems (at
+// least one).
+func newValidationError(action string, problems []FieldError) *ValidationError {
+	return &ValidationError{Action: action, Field: problems[0].Field, Reason: problems[0].Reason, Problems: problems}
+}
+
+// Error implements error. It names every problem.
 func (e *ValidationError) Error() string {
-	return "dyvms: " + e.Action + ": invalid parameter " + e.Field + ": " + e.Reason
+	if len(e.Problems) <= 1 {
+		return "dyvms: " + e.Action + ": invalid parameter " + e.Field + ": " + e.Reason
+	}
+	var b strings.Builder
+	b.WriteString("dyvms: ")
+	b.WriteString(e.Action)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(len(e.Problems)))
+	b.WriteString(" invalid parameters: ")
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+		b.WriteString(p.Reason)
+	}
+	return b.String()
 }
 
 // Is makes errors.Is(err, ErrInvalidParameter) hold.
