@@ -29,7 +29,10 @@ import (
 // required; min=N and max=N for numbers; maxbytes=N for strings; json (the
 // value is sent as a JSON document, keys sorted); ms (a time.Time sent as
 // Unix milliseconds); datetime (a time.Time sent as "2006-01-02 15:04:05" in
-// China Standard Time, UTC+8). Zero values are not sent; pointer fields are
+// China Standard Time, UTC+8); phone (the string is one phone number, see
+// checkPhone) and phones or phones=N (a comma-separated list of at most N
+// of them). Strings without maxbytes are bounded by maxParamBytes, JSON by
+// maxJSONBytes. Zero values are not sent; pointer fields are
 // sent whenever they are non-nil, so zero can be sent through a pointer.
 // A slice of structs is flattened to Name.N.Field with N from 1, and a slice
 // of scalars to Name.N.
@@ -92,7 +95,7 @@ type fieldPlan struct {
 	phone, phones bool
 	maxPhones     int
 	elem          *structPlan // for encStructList
-	elemKind encKind     // for encScalarList
+	elemKind      encKind     // for encScalarList
 }
 
 // structPlan is the wire plan of one request (or list item) struct type.

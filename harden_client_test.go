@@ -3,7 +3,10 @@ package dyvms
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,3 +74,35 @@ func TestNilClientAndNilContext(t *testing.T) {
 	require.Empty(t, rec.requests())
 	require.True(t, strings.Contains(plainErr.Error(), "nil context"))
 }
+
+// TestSuccessLoggedAtDebug: a successful attempt is a Debug record, so a
+// logger at Info level records failures only.
+func TestSuccessLoggedAtDebug(t *testing.T) {
+	srv := newRelServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 0 {
+			relFail(w, 400, "Throttling.User", nil)
+			return
+		}
+		relOK(w, r)
+	})
+	var buf strings.Builder
+	var mu sync.Mutex
+	l := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c := newRelClient(t, srv.URL, WithLogger(l))
+	_, err := c.QueryCallDetailByCallId(context.Background(), &QueryCallDetailByCallIdRequest{CallID: "c1", ProdID: 11000000300006, QueryDate: fixedTime})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 1, buf.String())
+	require.Contains(t, lines[0], "level=WARN")
+	require.Contains(t, lines[0], "attempt=1")
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -12,7 +12,8 @@ import (
 // every call: the Action, the attempt number, the HTTP status, the service
 // Code, the RequestID and the latency, and for a failure the error, whether
 // it will be retried (and after what pause) and whether its outcome is
-// ambiguous. Successes are logged at Info, failures at Warn.
+// ambiguous. Successful attempts are logged at Debug, failed ones at Warn,
+// so a logger at Info level records only what went wrong.
 //
 // Records never carry the AccessKeySecret, a Signature or a SecurityToken,
 // and phone numbers in them are masked to their last 4 digits. Without
@@ -129,7 +130,7 @@ func (c *Client) logAttempt(ctx context.Context, red redactor, a attemptLog) {
 
 // writeAttemptLog writes the record of one attempt to l.
 func writeAttemptLog(l *slog.Logger, ctx context.Context, red redactor, a attemptLog) {
-	level := slog.LevelInfo
+	level := slog.LevelDebug
 	if a.err != nil {
 		level = slog.LevelWarn
 	}
