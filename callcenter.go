@@ -503,10 +503,11 @@ type QueryCallDetailByCallIdResponse struct {
 	Data string `json:"Data"`
 }
 
-// Detail decodes Data. Data that is empty gives a zero CallDetail; data
-// that is not a JSON object gives an error, but never failed the call.
+// Detail decodes Data. When the service found no record of the call
+// (Data is empty) it returns ErrNoRecord; data that is not a JSON object
+// gives an error, but never failed the call.
 func (r *QueryCallDetailByCallIdResponse) Detail() (CallDetail, error) {
-	return decodeInner[CallDetail]("QueryCallDetailByCallId", "Data", r.Data)
+	return decodeRecord[CallDetail]("QueryCallDetailByCallId", "Data", r.Data)
 }
 
 // QueryCallDetailByCallId returns the record of one call, found by its
@@ -617,11 +618,11 @@ type QueryCallDetailByTaskIdResponse struct {
 	Data string `json:"Data"`
 }
 
-// Detail decodes Data. Data that is empty gives a zero TaskCallDetail;
-// data that is not a JSON object gives an error, but never failed the
-// call.
+// Detail decodes Data. When the service found no record (Data is empty)
+// it returns ErrNoRecord; data that is not a JSON object gives an error,
+// but never failed the call.
 func (r *QueryCallDetailByTaskIdResponse) Detail() (TaskCallDetail, error) {
-	return decodeInner[TaskCallDetail]("QueryCallDetailByTaskId", "Data", r.Data)
+	return decodeRecord[TaskCallDetail]("QueryCallDetailByTaskId", "Data", r.Data)
 }
 
 // QueryCallDetailByTaskId returns the record of one called number's call

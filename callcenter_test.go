@@ -432,7 +432,7 @@ func TestCallDetailMalformedInner(t *testing.T) {
 		assert.Error(t, err)
 	}
 	d, err := (&QueryCallDetailByCallIdResponse{}).Detail()
-	assert.NoError(t, err)
+	assert.ErrorIs(t, err, ErrNoRecord, "an empty Data is no record")
 	assert.Zero(t, d)
 	// An inline object instead of a string is accepted too.
 	c, _ := ccClient(t, func(string, url.Values) string {
