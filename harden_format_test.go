@@ -30,6 +30,9 @@ func TestPrintVerbsNeverShowSecrets(t *testing.T) {
 	t.Setenv(EnvSecurityToken, token)
 	env := NewEnvCredentialsProvider()
 	ecs := &ECSRAMRoleCredentialsProvider{RoleName: "role"}
+	arn := &RAMRoleARNCredentialsProvider{Source: static, RoleARN: "acs:ram::1:role/r"}
+	oidc := &OIDCCredentialsProvider{RoleARN: "acs:ram::1:role/r"}
+	uri := &URICredentialsProvider{URI: "http://127.0.0.1:1/creds"}
 	for _, p := range []CredentialsProvider{static, profile, cached, chain, env} {
 		got, err := p.Retrieve(context.Background())
 		require.NoError(t, err)
@@ -47,6 +50,7 @@ func TestPrintVerbsNeverShowSecrets(t *testing.T) {
 		"*Chain": chain, "Chain": *chain,
 		"*Env": env, "Env": *env, "*ECS": ecs, "ECS": *ecs,
 		"*Client": client, "*Client(static)": staticClient,
+		"*RAMRoleARN": arn, "RAMRoleARN": *arn, "*OIDC": oidc, "OIDC": *oidc, "*URI": uri, "URI": *uri,
 		"struct": struct {
 			C Credentials
 			P *StaticCredentialsProvider
