@@ -696,7 +696,9 @@ type DoubleCallSeatRequest struct {
 	// SessionTimeout is the longest the call may last, in seconds.
 	SessionTimeout int32 `dyvms:"SessionTimeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

@@ -207,8 +207,9 @@ func WithCredentialsProvider(p CredentialsProvider) Option {
 
 // WithEndpoint sets the service endpoint: scheme and host, with an optional
 // port, for example "https://dyvmsapi.aliyuncs.com" (the default) or the URL
-// of a fake server. Plain http is accepted only for loopback hosts unless
-// WithAllowHTTP is given too.
+// of a fake server. Plain http is accepted only for a literal loopback
+// address (127.0.0.1, [::1]) or "localhost" unless WithAllowHTTP is given
+// too: other names, *.localhost included, are resolved through DNS.
 func WithEndpoint(rawURL string) Option {
 	return func(o *options) { o.endpoint = rawURL }
 }

@@ -46,8 +46,9 @@ type IvrCallRequest struct {
 	// Timeout is how long to wait for a key press, in milliseconds.
 	Timeout int32 `dyvms:"Timeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

@@ -205,8 +205,9 @@ type SmartCallRequest struct {
 	// BackgroundVolume is reserved by the service.
 	BackgroundVolume int32 `dyvms:"BackgroundVolume"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

@@ -42,8 +42,9 @@ type SingleCallByTtsRequest struct {
 	// Speed is the playback speed, -500 to 500. Use Ptr(0) to send 0.
 	Speed *int32 `dyvms:"Speed,min=-500,max=500"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
@@ -90,7 +91,9 @@ type SingleCallByVoiceRequest struct {
 	// Speed is the playback speed, -500 to 500. Use Ptr(0) to send 0.
 	Speed *int32 `dyvms:"Speed,min=-500,max=500"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
@@ -161,7 +164,9 @@ type ClickToDialRequest struct {
 	// is hung up when it is reached.
 	SessionTimeout int32 `dyvms:"SessionTimeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
