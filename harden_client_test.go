@@ -60,11 +60,11 @@ func TestNilClientAndNilContext(t *testing.T) {
 	}
 	rec := newRecorder(t, replyBody(200, "application/json", `{"RequestId":"r","Code":"200","Data":[],"Total":0}`))
 	c := newTestClient(t, rec.srv.URL)
-	//nolint:staticcheck // a nil context on purpose
+	//lint:ignore SA1012 a nil context on purpose
 	_, plainErr := c.ListCallTask(nil, &ListCallTaskRequest{})
 	require.Error(t, plainErr)
 	n := 0
-	//nolint:staticcheck // a nil context on purpose
+	//lint:ignore SA1012 a nil context on purpose
 	for _, err := range c.ListCallTaskAll(nil, &ListCallTaskRequest{}) {
 		n++
 		require.EqualError(t, err, plainErr.Error())
