@@ -349,12 +349,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, errorf("WithConnectTimeout applies to the client's own transport; set the dial timeout of the transport given with WithHTTPClient instead")
 	}
 	hc = wrapHTTPClient(hc, o.middleware)
-	if i := strings.IndexFunc(o.userAgent, isControl); i >= 0 {
-		return nil, errorf("WithUserAgent: control character %q at byte %d; a header value must be one line of printable text", o.userAgent[i], i)
-	}
-	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
-	if o.userAgent != "" {
-		ua += " " + o.userAgent
+	ua, err := userAgent(o.userAgent)
+	if err != nil {
+		return nil, err
 	}
 	return &Client{
 		endpoint:    endpoint,
@@ -415,6 +412,20 @@ func newTransport(connect time.Duration) *http.Transport {
 	t.TLSHandshakeTimeout = 2 * connect
 	t.MaxIdleConnsPerHost = 64
 	return t
+}
+
+// userAgent returns the User-Agent header: the SDK's, then suffix. A
+// suffix with a control character (CR, LF, ...) is refused: it would
+// break the header, and every call with it.
+func userAgent(suffix string) (string, error) {
+	if i := strings.IndexFunc(suffix, isControl); i >= 0 {
+		return "", errorf("WithUserAgent: control character %q at byte %d; a header value must be one line of printable text", suffix[i], i)
+	}
+	ua := "dyvms-go/" + SDKVersion + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") " + runtime.Version()
+	if suffix != "" {
+		ua += " " + suffix
+	}
+	return ua, nil
 }
 
 // isControl reports whether r is an ASCII control character, which may
@@ -539,13 +550,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if err != nil {
 		return err
 	}
-	outID := paramValue(params, "OutId")
-	if outID == "" && actionTable[action].placesCall {
-		// The call must be reconcilable through receipts whatever happens.
-		// params is the SDK's own slice: the caller's request is untouched.
-		outID = newOutID()
-		params = append(params, param{"OutId", outID})
-	}
+	params, outID := ensureOutID(action, params)
 	var called string
 	if c.attemptLogger != nil {
 		called = paramValue(params, "CalledNumber")
@@ -579,7 +584,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 		if res.err == nil {
 			c.logAttempt(ctx, res.red, rec)
 			if r, ok := out.(interface{ setOutID(string) }); ok {
-				r.setOutID(outID)
+				r.setOutID(outID) // the response of a call-placing Action
 			}
 			return nil
 		}
@@ -631,6 +636,19 @@ func (c *Client) retrieveCredentials(ctx context.Context, action string, rejecte
 		return Credentials{}, errSameCredentials
 	}
 	return creds, nil
+}
+
+// ensureOutID returns the OutId params carry, and for a call-placing
+// Action without one, params with a generated OutId added: the call must
+// be reconcilable through receipts whatever happens. params is the SDK's
+// own slice, so the caller's request is untouched.
+func ensureOutID(action string, params []param) ([]param, string) {
+	outID := paramValue(params, "OutId")
+	if outID == "" && actionTable[action].placesCall {
+		outID = newOutID()
+		params = append(params, param{"OutId", outID})
+	}
+	return params, outID
 }
 
 // newOutID returns a fresh OutId for a call-placing request that has
