@@ -23,6 +23,9 @@ type actionInfo struct {
 	// userQPS and apiQPS are the documented per-user and per-API limits in
 	// calls per second; 0 where none is documented.
 	userQPS, apiQPS int
+	// placesCall marks the Actions that place a call and take an OutId:
+	// the client always sends one, generating it when the request has none.
+	placesCall bool
 }
 
 // actionTable classifies all 61 Actions of Dyvmsapi 2017-05-25. It is held
@@ -35,7 +38,7 @@ var actionTable = map[string]actionInfo{
 	"CancelCall":                      {successCode: "OK", class: mutating, userQPS: 0, apiQPS: 0},
 	"CancelOrderRobotTask":            {successCode: "OK", class: mutating, userQPS: 100, apiQPS: 500},
 	"CancelRobotTask":                 {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 500},
-	"ClickToDial":                     {successCode: "OK", class: mutating, userQPS: 0, apiQPS: 0},
+	"ClickToDial":                     {successCode: "OK", class: mutating, userQPS: 0, apiQPS: 0, placesCall: true},
 	"CloseSipAccount":                 {successCode: "", class: mutating, userQPS: 0, apiQPS: 0},
 	"CreateCallTask":                  {successCode: "200", class: mutating, userQPS: 100, apiQPS: 500},
 	"CreateRobotTask":                 {successCode: "OK", class: mutating, userQPS: 0, apiQPS: 0},
@@ -43,14 +46,14 @@ var actionTable = map[string]actionInfo{
 	"DeleteRobotTask":                 {successCode: "OK", class: mutating, userQPS: 100, apiQPS: 500},
 	"DescribeRecordData":              {successCode: "", class: readOnly, userQPS: 0, apiQPS: 0},
 	"DoRtcNumberAuth":                 {successCode: "", class: mutating, userQPS: 0, apiQPS: 0},
-	"DoubleCallSeat":                  {successCode: "", class: mutating, userQPS: 0, apiQPS: 0},
+	"DoubleCallSeat":                  {successCode: "", class: mutating, userQPS: 0, apiQPS: 0, placesCall: true},
 	"ExecuteCallTask":                 {successCode: "200", class: mutating, userQPS: 100, apiQPS: 500},
 	"GetCallInfo":                     {successCode: "OK", class: readOnly, userQPS: 100, apiQPS: 500},
 	"GetHotlineQualificationByOrder":  {successCode: "OK", class: readOnly, userQPS: 1000, apiQPS: 500},
 	"GetMqttToken":                    {successCode: "200", class: readOnly, userQPS: 100, apiQPS: 0},
 	"GetRtcToken":                     {successCode: "OK", class: readOnly, userQPS: 5000, apiQPS: 1000},
 	"GetToken":                        {successCode: "OK", class: readOnly, userQPS: 20, apiQPS: 100},
-	"IvrCall":                         {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 500},
+	"IvrCall":                         {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 500, placesCall: true},
 	"ListCallTask":                    {successCode: "200", class: readOnly, userQPS: 1000, apiQPS: 500},
 	"ListCallTaskDetail":              {successCode: "OK", class: readOnly, userQPS: 1000, apiQPS: 500},
 	"ListHotlineTransferNumber":       {successCode: "OK", class: readOnly, userQPS: 1000, apiQPS: 500},
@@ -76,9 +79,9 @@ var actionTable = map[string]actionInfo{
 	"ReportVoipProblems":              {successCode: "", class: mutating, userQPS: 0, apiQPS: 0},
 	"SendVerification":                {successCode: "OK", class: mutating, userQPS: 100, apiQPS: 500},
 	"SetTransferCalleePoolConfig":     {successCode: "OK", class: mutating, userQPS: 100, apiQPS: 500},
-	"SingleCallByTts":                 {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 4000},
-	"SingleCallByVoice":               {successCode: "OK", class: mutating, userQPS: 1200, apiQPS: 3600},
-	"SmartCall":                       {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 2000},
+	"SingleCallByTts":                 {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 4000, placesCall: true},
+	"SingleCallByVoice":               {successCode: "OK", class: mutating, userQPS: 1200, apiQPS: 3600, placesCall: true},
+	"SmartCall":                       {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 2000, placesCall: true},
 	"SmartCallOperate":                {successCode: "OK", class: mutating, userQPS: 0, apiQPS: 0},
 	"StartMicroOutbound":              {successCode: "", class: mutating, userQPS: 0, apiQPS: 0},
 	"StartRobotTask":                  {successCode: "OK", class: mutating, userQPS: 1000, apiQPS: 500},
