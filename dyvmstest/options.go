@@ -13,6 +13,7 @@ type config struct {
 	now           func() time.Time
 	flowControl   bool
 	receiptURLs   map[ReceiptType]string
+	receiptQueues map[ReceiptType]receiptQueue
 	retry         []time.Duration
 	pushTimeout   time.Duration
 	outcome       func(Call) CallOutcome
@@ -57,6 +58,23 @@ func WithFlowControl() Option {
 // in the console.
 func WithReceiptURL(t ReceiptType, url string) Option {
 	return func(c *config) { c.receiptURLs[t] = url }
+}
+
+// WithReceiptQueue makes the server put the receipts of type t of each
+// call it places into queue name of q, one message per receipt, as the
+// real service does once the console's MNS mode is set up for t.
+func WithReceiptQueue(t ReceiptType, q *Queues, name string) Option {
+	return func(c *config) {
+		if c.receiptQueues == nil {
+			c.receiptQueues = map[ReceiptType]receiptQueue{}
+		}
+		c.receiptQueues[t] = receiptQueue{q: q, name: name}
+	}
+}
+
+type receiptQueue struct {
+	q    *Queues
+	name string
 }
 
 // WithRetrySchedule sets the delays between a failed receipt push and its

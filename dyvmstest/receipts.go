@@ -65,6 +65,11 @@ func (s *Server) Deliveries() []Delivery {
 // goroutine per configured receipt type.
 func (s *Server) scheduleReceipts(c Call) {
 	for _, t := range []ReceiptType{VoiceCallReport, VoiceReport} {
+		if rq, ok := s.cfg.receiptQueues[t]; ok {
+			for _, r := range receipts(t, c) {
+				rq.q.SendReceipt(rq.name, marshalJSON(r))
+			}
+		}
 		u := s.cfg.receiptURLs[t]
 		if u == "" {
 			continue
