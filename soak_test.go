@@ -163,12 +163,15 @@ func runSoak(t *testing.T, m soakMode, calls int, budget time.Duration) {
 			}
 		}
 	}
-	var attempts, h2 atomic.Int64
+	var attempts, answered, h2 atomic.Int64
 	var injMu sync.Mutex
 	count := func(next http.RoundTripper) http.RoundTripper {
 		return rtFunc(func(r *http.Request) (*http.Response, error) {
 			attempts.Add(1)
 			resp, err := next.RoundTrip(r)
+			if resp != nil {
+				answered.Add(1)
+			}
 			if resp != nil && resp.ProtoMajor == 2 {
 				h2.Add(1)
 			}
@@ -222,7 +225,10 @@ func runSoak(t *testing.T, m soakMode, calls int, budget time.Duration) {
 	twice := checkPlacedOnce(t, h.srv, results)
 	assert.Zero(t, stolen.Load(), "a redirect target received a request")
 	if m.http2 {
-		assert.Greater(t, h2.Load(), attempts.Load()/2, "answers came over HTTP/2")
+		// Of the attempts that got an answer: under load many attempts
+		// end in the attempt timeout with none, which says nothing of
+		// the protocol.
+		assert.Greater(t, h2.Load(), answered.Load()/2, "answers came over HTTP/2")
 	} else {
 		assert.Zero(t, h2.Load(), "no HTTP/2 in an HTTP/1.1 mode")
 	}
