@@ -53,7 +53,7 @@ var soakMix = []soakFault{
 	{"malformed", 30, dyvmstest.Fault{Kind: dyvmstest.FaultMalformed}},
 	{"html-502", 30, dyvmstest.Fault{Kind: dyvmstest.FaultHTML}},
 	{"business", 30, dyvmstest.Fault{Kind: dyvmstest.FaultBusiness, Code: "isv.BUSINESS_LIMIT_CONTROL"}},
-	{"slow (attempt timeout)", 50, dyvmstest.Fault{Kind: dyvmstest.FaultLatency, Delay: 400 * time.Millisecond}},
+	{"slow (attempt timeout)", 50, dyvmstest.Fault{Kind: dyvmstest.FaultLatency, Delay: 2 * time.Second}},
 }
 
 // clientFaults are injected by a middleware below the client, per attempt,
@@ -197,7 +197,7 @@ func runSoak(t *testing.T, m soakMode, calls int, budget time.Duration) {
 		})
 	}
 	c := h.client(t, dyvms.WithEndpoint(url), dyvms.WithHTTPClient(&http.Client{Transport: tr}),
-		dyvms.WithMiddleware(count, inject), dyvms.WithAttemptTimeout(200*time.Millisecond))
+		dyvms.WithMiddleware(count, inject), dyvms.WithAttemptTimeout(time.Second))
 
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
