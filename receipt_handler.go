@@ -1,7 +1,6 @@
 package dyvms
 
 import (
-	"container/list"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -9,8 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +26,10 @@ const (
 	// answer, including the time to send and read the body; an answer after
 	// that counts as a failure and the batch is pushed again.
 	DefaultReceiptTimeout = 600 * time.Millisecond
+	// DefaultReceiptReadTimeout bounds the time to read a push body, inside
+	// the 700 ms the service waits for the answer: a body that has not
+	// arrived by then is not worth waiting for.
+	DefaultReceiptReadTimeout = 500 * time.Millisecond
 	// DefaultDedupEntries is how many keys the default deduper remembers.
 	DefaultDedupEntries = 100_000
 	// DefaultDedupTTL is how long the default deduper remembers a key. The
@@ -60,113 +66,149 @@ func writeReceiptFailure(w http.ResponseWriter, status int) {
 type ReceiptFunc func(ctx context.Context, receipts []Receipt) error
 
 // Deduper remembers which receipts were delivered, so a re-pushed receipt is
-// delivered once. Keys come from Receipt.DedupKey. Implementations must be
-// safe for concurrent use; one shared by several processes (Redis SETNX with
-// a TTL, a unique index) de-duplicates across them.
+// delivered once. Keys come from Receipt.DedupKey. The handler asks
+// Delivered before it calls the function and calls MarkDelivered only after
+// the function returned nil for the receipt's batch, so a receipt whose
+// delivery failed, or whose process died mid-delivery, is delivered again
+// when the service re-pushes it. Within one handler, a push that overlaps a
+// delivery still running waits for it (see NewReceiptHandler); across
+// processes sharing one Deduper, two overlapping pushes may both deliver a
+// receipt: at least once, never lost.
+//
+// Implementations must be safe for concurrent use; one shared by several
+// processes (a Redis SET with a TTL, a unique index) de-duplicates across
+// them.
 type Deduper interface {
-	// Seen records key and reports whether it was recorded already.
-	Seen(key string) bool
-	// Forget removes key: its receipt failed, and a re-push must deliver
-	// it again.
-	Forget(key string)
+	// Delivered reports whether key was marked delivered and is still
+	// remembered.
+	Delivered(key ReceiptKey) bool
+	// MarkDelivered records that the receipt with key was delivered.
+	MarkDelivered(key ReceiptKey)
 }
 
-// MemoryDeduper is the default Deduper: an in-memory LRU of keys, each
-// remembered for a TTL. It is safe for concurrent use. It forgets
-// everything when the process restarts and is not shared between processes.
+// MemoryDeduper is the default Deduper: the keys of delivered receipts, each
+// remembered for a TTL, at most a fixed number of them (the oldest go
+// first). A key is 32 bytes however large the receipt, so the memory is
+// bounded: under 150 bytes a key, some 12 MB at DefaultDedupEntries. It is
+// safe for concurrent use, and its zero value is ready to use with the
+// defaults. It forgets everything when the process restarts and is not
+// shared between processes.
 type MemoryDeduper struct {
-	mu  sync.Mutex
-	max int
-	ttl time.Duration
-	ll  *list.List // front = most recent; values are *dedupEntry
-	m   map[string]*list.Element
-	now func() time.Time
+	mu    sync.Mutex
+	max   int
+	ttl   time.Duration
+	marks keyTable[dedupMark] // key -> its latest mark
+	ring  []dedupEntry        // marks, oldest at head; grows up to max
+	head  int
+	count int
+	seq   uint64
+	now   func() time.Time
+}
+
+// dedupMark is when a key was marked (Unix nanoseconds) and the mark's
+// sequence number, which tells a key's latest mark from earlier ones.
+type dedupMark struct {
+	at  int64
+	seq uint64
 }
 
 type dedupEntry struct {
-	key  string
-	seen time.Time
+	key ReceiptKey
+	dedupMark
 }
 
 // NewMemoryDeduper returns a MemoryDeduper remembering at most maxEntries
 // keys, each for ttl. Zero or negative values take DefaultDedupEntries and
 // DefaultDedupTTL.
 func NewMemoryDeduper(maxEntries int, ttl time.Duration) *MemoryDeduper {
-	if maxEntries <= 0 {
-		maxEntries = DefaultDedupEntries
-	}
-	if ttl <= 0 {
-		ttl = DefaultDedupTTL
-	}
-	return &MemoryDeduper{max: maxEntries, ttl: ttl, ll: list.New(), m: map[string]*list.Element{}, now: time.Now}
+	d := &MemoryDeduper{max: maxEntries, ttl: ttl}
+	d.init()
+	return d
 }
 
-// Seen records key and reports whether it was recorded within the TTL.
-func (d *MemoryDeduper) Seen(key string) bool {
+// init fills in the defaults; the caller holds d.mu (or owns d).
+func (d *MemoryDeduper) init() {
+	if d.max <= 0 {
+		d.max = DefaultDedupEntries
+	}
+	if d.ttl <= 0 {
+		d.ttl = DefaultDedupTTL
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+}
+
+// Delivered reports whether key was marked within the TTL.
+func (d *MemoryDeduper) Delivered(key ReceiptKey) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	now := d.now()
-	if el, ok := d.m[key]; ok {
-		e := el.Value.(*dedupEntry)
-		if now.Sub(e.seen) < d.ttl {
-			d.ll.MoveToFront(el)
-			return true
-		}
-		e.seen = now
-		d.ll.MoveToFront(el)
-		return false
-	}
-	d.m[key] = d.ll.PushFront(&dedupEntry{key: key, seen: now})
-	for d.ll.Len() > d.max {
-		d.remove(d.ll.Back())
-	}
-	// Drop expired keys from the old end, a few at a time.
-	for i := 0; i < 4; i++ {
-		el := d.ll.Back()
-		if el == nil || now.Sub(el.Value.(*dedupEntry).seen) < d.ttl {
-			break
-		}
-		d.remove(el)
-	}
-	return false
+	d.init()
+	mark, ok := d.marks.get(key)
+	return ok && d.now().UnixNano()-mark.at < int64(d.ttl)
 }
 
-// Forget removes key.
-func (d *MemoryDeduper) Forget(key string) {
+// MarkDelivered records key, forgetting every key older than the TTL and,
+// when the deduper is full, the oldest key.
+func (d *MemoryDeduper) MarkDelivered(key ReceiptKey) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if el, ok := d.m[key]; ok {
-		d.remove(el)
+	d.init()
+	now := d.now().UnixNano()
+	for d.count > 0 && (d.count >= d.max || now-d.ring[d.head].at >= int64(d.ttl)) {
+		d.evictOldest()
 	}
+	if d.count == len(d.ring) {
+		d.growRing()
+	}
+	d.seq++
+	mark := dedupMark{at: now, seq: d.seq}
+	d.marks.set(key, mark)
+	d.ring[(d.head+d.count)%len(d.ring)] = dedupEntry{key: key, dedupMark: mark}
+	d.count++
 }
 
-// Len returns how many keys are remembered (expired ones included until
-// they are evicted).
+// evictOldest drops the oldest mark; the key goes with it unless it was
+// marked again since.
+func (d *MemoryDeduper) evictOldest() {
+	e := d.ring[d.head]
+	d.marks.delIf(e.key, e.dedupMark)
+	d.ring[d.head] = dedupEntry{}
+	d.head = (d.head + 1) % len(d.ring)
+	d.count--
+}
+
+// growRing doubles the ring, up to max entries.
+func (d *MemoryDeduper) growRing() {
+	ring := make([]dedupEntry, min(max(2*len(d.ring), 64), d.max))
+	for i := 0; i < d.count; i++ {
+		ring[i] = d.ring[(d.head+i)%len(d.ring)]
+	}
+	d.ring, d.head = ring, 0
+}
+
+// Len returns how many keys are remembered.
 func (d *MemoryDeduper) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.ll.Len()
-}
-
-func (d *MemoryDeduper) remove(el *list.Element) {
-	d.ll.Remove(el)
-	delete(d.m, el.Value.(*dedupEntry).key)
+	return d.marks.used
 }
 
 // ReceiptHandlerOption configures NewReceiptHandler.
 type ReceiptHandlerOption func(*receiptConfig)
 
 type receiptConfig struct {
-	types    []ReceiptType
-	token    string
-	tokenSet bool
-	maxBytes int64
-	dedup    Deduper
-	timeout  time.Duration
-	workers  int
-	queue    int
-	onError  func(ctx context.Context, receipts []Receipt, err error)
-	logger   *slog.Logger
+	types       []ReceiptType
+	token       string
+	tokenSet    bool
+	maxBytes    int64
+	dedup       Deduper
+	timeout     time.Duration
+	readTimeout time.Duration
+	workers     int
+	queue       int
+	onError     func(ctx context.Context, receipts []Receipt, err error)
+	logger      *slog.Logger
 }
 
 // WithReceiptTypes says which message types the URL receives. The console
@@ -186,7 +228,8 @@ func WithReceiptTypes(types ...ReceiptType) ReceiptHandlerOption {
 // the console is the only way to tell its pushes from anyone else's; use
 // HTTPS so it stays secret. The comparison is constant-time.
 // NewReceiptHandler panics if token is empty, rather than silently accepting
-// everything when, say, an environment variable is unset.
+// everything when, say, an environment variable is unset: check the value
+// before you pass it.
 func WithReceiptToken(token string) ReceiptHandlerOption {
 	return func(c *receiptConfig) { c.token, c.tokenSet = token, true }
 }
@@ -211,9 +254,22 @@ func WithReceiptDeduper(d Deduper) ReceiptHandlerOption {
 // WithReceiptTimeout sets the deadline of the context the function gets in
 // synchronous mode (default DefaultReceiptTimeout); 0 or less means only the
 // request's own context. When the deadline passes the service has stopped
-// waiting anyway: return the context's error and the batch comes again.
+// waiting anyway: return the context's error and the batch comes again. The
+// same deadline bounds how long a push waits for an overlapping delivery of
+// the same receipts (see NewReceiptHandler).
 func WithReceiptTimeout(d time.Duration) ReceiptHandlerOption {
 	return func(c *receiptConfig) { c.timeout = d }
+}
+
+// WithReceiptReadTimeout bounds the time to read a push body (default
+// DefaultReceiptReadTimeout; 0 or less turns the bound off). The handler
+// sets it as the connection's read deadline through
+// http.ResponseController, so a sender that stalls mid-body gets HTTP 408
+// and lets go of the goroutine and the connection. When the ResponseWriter
+// cannot set deadlines (a middleware wrapper without Unwrap), the server's
+// ReadTimeout is the only bound: set one.
+func WithReceiptReadTimeout(d time.Duration) ReceiptHandlerOption {
+	return func(c *receiptConfig) { c.readTimeout = d }
 }
 
 // WithReceiptAsync switches to asynchronous mode: the handler acknowledges a
@@ -222,10 +278,13 @@ func WithReceiptTimeout(d time.Duration) ReceiptHandlerOption {
 // the function cannot reliably finish within the service's 700 ms.
 //
 // The trade-off: once a batch is acknowledged the service will not push it
-// again, so a failure of the function is reported only to
-// WithReceiptErrorHandler and the logger. When the queue is full the handler
-// answers HTTP 503 and the service pushes the batch again later. Call
-// Shutdown (or Close) to stop the workers; values below 1 become 1.
+// again. A failure of the function, and a batch still queued when Shutdown's
+// deadline passes, lose those receipts: each one is logged (to
+// WithReceiptLogger's logger, else slog.Default(); IDs and status only, no
+// phone number), counted in Stats (Failed, Dropped) and reported to
+// WithReceiptErrorHandler. When the queue is full the handler answers HTTP
+// 503 and the service pushes the batch again later. Call Shutdown (or Close)
+// to stop the workers; values below 1 become 1.
 func WithReceiptAsync(workers, queueSize int) ReceiptHandlerOption {
 	return func(c *receiptConfig) {
 		c.workers, c.queue = max(workers, 1), max(queueSize, 1)
@@ -234,16 +293,37 @@ func WithReceiptAsync(workers, queueSize int) ReceiptHandlerOption {
 
 // WithReceiptErrorHandler sets a function called with every batch the
 // receipt function failed on (it returned an error or panicked), in both
-// modes. In asynchronous mode it is the only way to learn of a failure.
+// modes, and in asynchronous mode with every batch Shutdown dropped. A panic
+// in it is recovered and logged; it never takes the process down.
 func WithReceiptErrorHandler(f func(ctx context.Context, receipts []Receipt, err error)) ReceiptHandlerOption {
 	return func(c *receiptConfig) { c.onError = f }
 }
 
 // WithReceiptLogger logs rejected pushes and failed batches to l (default:
-// no logging). Log lines hold counts, types, call IDs and status codes;
-// digit runs that may be phone numbers are masked to their last 4 digits.
+// no logging, except acknowledged receipts lost in asynchronous mode, which
+// go to slog.Default()). Log lines hold counts, types, call IDs and status
+// codes; digit runs that may be phone numbers are masked to their last 4
+// digits.
 func WithReceiptLogger(l *slog.Logger) ReceiptHandlerOption {
 	return func(c *receiptConfig) { c.logger = l }
+}
+
+// ReceiptStats counts receipts by what became of them, since the handler
+// was made.
+type ReceiptStats struct {
+	// Delivered is how many receipts the function returned nil for.
+	Delivered uint64
+	// Duplicates is how many receipts a push did not give to the function
+	// because they had been delivered already, were repeated within the
+	// push, or were being delivered by an overlapping push.
+	Duplicates uint64
+	// Failed is how many receipts were in batches the function failed on.
+	// In synchronous mode the service pushes them again; in asynchronous
+	// mode they had been acknowledged and are lost.
+	Failed uint64
+	// Dropped is how many acknowledged receipts asynchronous mode dropped,
+	// never given to the function, because Shutdown's deadline passed.
+	Dropped uint64
 }
 
 // ReceiptHandler is the http.Handler for HTTP batch push (HTTP批量推送):
@@ -257,27 +337,31 @@ type ReceiptHandler struct {
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
-	queue  chan asyncBatch
+	queue  chan *receiptBatch
 	wg     sync.WaitGroup // workers, and in-flight synchronous calls
-}
 
-type asyncBatch struct {
-	receipts []Receipt
-	keys     []string
+	flights flightTable
+	stats   struct{ delivered, duplicates, failed, dropped atomic.Uint64 }
 }
 
 // NewReceiptHandler returns an http.Handler for receipts pushed by the
-// service. For each POST it reads the body (bounded, WithMaxReceiptBytes),
-// parses it (ParseReceipts with the WithReceiptTypes types), drops receipts
-// delivered before (Deduper, on by default), and calls fn with the rest:
+// service. For each POST it reads the body (bounded in size,
+// WithMaxReceiptBytes, and in time, WithReceiptReadTimeout), parses it
+// (ParseReceipts with the WithReceiptTypes types), drops receipts delivered
+// before (Deduper, on by default), and calls fn with the rest:
 //
 //   - fn returns nil: HTTP 200 {"code":0,"msg":"接收成功"}, the answer the
-//     service expects.
-//   - fn returns an error or panics: HTTP 500, the receipts are forgotten by
-//     the deduper, and the service pushes the batch again.
+//     service expects. Only now are the receipts marked delivered.
+//   - fn returns an error or panics: HTTP 500, and the service pushes the
+//     batch again.
+//   - some receipts of the push are being delivered right now by an
+//     overlapping push (a re-push that came early): the push waits for that
+//     delivery, within the WithReceiptTimeout deadline, and is acknowledged
+//     only if it succeeded; otherwise HTTP 503 and the service pushes again.
+//     A push is never acknowledged ahead of the delivery of its receipts.
 //   - the body is not a receipt batch: HTTP 400, fn is not called.
 //   - not POST: 405; wrong token (WithReceiptToken): 403; body too large:
-//     413; after Shutdown: 503.
+//     413; body too slow: 408; after Shutdown: 503.
 //
 // The service waits 700 ms for the answer. In the default synchronous mode
 // fn gets a context with a DefaultReceiptTimeout deadline, and should only
@@ -292,9 +376,10 @@ func NewReceiptHandler(fn ReceiptFunc, opts ...ReceiptHandlerOption) *ReceiptHan
 		panic("dyvms: NewReceiptHandler: nil ReceiptFunc")
 	}
 	cfg := receiptConfig{
-		maxBytes: DefaultMaxReceiptBytes,
-		dedup:    NewMemoryDeduper(0, 0),
-		timeout:  DefaultReceiptTimeout,
+		maxBytes:    DefaultMaxReceiptBytes,
+		dedup:       NewMemoryDeduper(0, 0),
+		timeout:     DefaultReceiptTimeout,
+		readTimeout: DefaultReceiptReadTimeout,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -305,13 +390,23 @@ func NewReceiptHandler(fn ReceiptFunc, opts ...ReceiptHandlerOption) *ReceiptHan
 	h := &ReceiptHandler{fn: fn, cfg: cfg}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	if cfg.workers > 0 {
-		h.queue = make(chan asyncBatch, cfg.queue)
+		h.queue = make(chan *receiptBatch, cfg.queue)
 		h.wg.Add(cfg.workers)
 		for i := 0; i < cfg.workers; i++ {
 			go h.worker()
 		}
 	}
 	return h
+}
+
+// Stats returns the handler's counts so far.
+func (h *ReceiptHandler) Stats() ReceiptStats {
+	return ReceiptStats{
+		Delivered:  h.stats.delivered.Load(),
+		Duplicates: h.stats.duplicates.Load(),
+		Failed:     h.stats.failed.Load(),
+		Dropped:    h.stats.dropped.Load(),
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -326,72 +421,71 @@ func (h *ReceiptHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReceiptFailure(w, http.StatusForbidden)
 		return
 	}
-	if r.ContentLength > h.cfg.maxBytes {
-		writeReceiptFailure(w, http.StatusRequestEntityTooLarge)
+	body, status := h.readBody(w, r)
+	if status != http.StatusOK {
+		writeReceiptFailure(w, status)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBytes))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeReceiptFailure(w, http.StatusRequestEntityTooLarge)
-			return
-		}
-		writeReceiptFailure(w, http.StatusBadRequest)
-		return
-	}
-	receipts, err := ParseReceipts(body, h.cfg.types...)
+	receipts, err := parseReceipts(body, h.cfg.types, false)
 	if err != nil {
 		h.log(r.Context(), slog.LevelWarn, "dyvms: receipt push rejected", "error", maskDigitRuns(err.Error()))
 		writeReceiptFailure(w, http.StatusBadRequest)
 		return
 	}
-	fresh, keys := h.dedup(receipts)
-	if len(fresh) == 0 {
-		WriteReceiptAck(w)
-		return
-	}
-
-	h.mu.RLock()
-	if h.closed {
-		h.mu.RUnlock()
-		h.forget(keys)
-		writeReceiptFailure(w, http.StatusServiceUnavailable)
-		return
-	}
-	if h.queue != nil {
-		select {
-		case h.queue <- asyncBatch{receipts: fresh, keys: keys}:
-			h.mu.RUnlock()
-			WriteReceiptAck(w)
-		default:
-			h.mu.RUnlock()
-			h.forget(keys)
-			h.log(r.Context(), slog.LevelWarn, "dyvms: receipt queue full; asking for a re-push", "count", len(fresh))
-			writeReceiptFailure(w, http.StatusServiceUnavailable)
-		}
-		return
-	}
-	h.wg.Add(1)
-	h.mu.RUnlock()
-	defer h.wg.Done()
-
-	ctx := r.Context()
-	var cancel context.CancelFunc
-	if h.cfg.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, h.cfg.timeout)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
-	}
-	defer cancel()
-	stop := context.AfterFunc(h.ctx, cancel)
-	defer stop()
-
-	if err := h.call(ctx, fresh, keys); err != nil {
-		writeReceiptFailure(w, http.StatusInternalServerError)
+	if status := h.deliver(r.Context(), receipts); status != http.StatusOK {
+		writeReceiptFailure(w, status)
 		return
 	}
 	WriteReceiptAck(w)
+}
+
+// readBody reads the push body within the size and time bounds; the status
+// is 200 or the failure to answer.
+func (h *ReceiptHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
+	if r.ContentLength > h.cfg.maxBytes {
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	rc := http.NewResponseController(w)
+	deadline := h.cfg.readTimeout > 0 && rc.SetReadDeadline(time.Now().Add(h.cfg.readTimeout)) == nil
+	body, err := readAllSized(http.MaxBytesReader(w, r.Body, h.cfg.maxBytes), r.ContentLength)
+	if err == nil {
+		if deadline {
+			// The body is in: lift the deadline, or the server's watch for
+			// a closed connection would time out and cancel the request's
+			// context while fn runs. (After a failed read it stays, so the
+			// server's drain of the unread body cannot hang either.)
+			_ = rc.SetReadDeadline(time.Time{})
+		}
+		return body, http.StatusOK
+	}
+	w.Header().Set("Connection", "close")
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		h.log(r.Context(), slog.LevelWarn, "dyvms: receipt push rejected: body not received in time", "timeout", h.cfg.readTimeout)
+		return nil, http.StatusRequestTimeout
+	}
+	return nil, http.StatusBadRequest
+}
+
+// readAllSized reads r to the end, in one allocation when size (a
+// Content-Length) is known.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, size+1)
+	n, err := io.ReadFull(r, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return buf[:n], nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rest, err := io.ReadAll(r) // more than announced: MaxBytesReader bounds it
+	return append(buf, rest...), err
 }
 
 // tokenOK reports whether the request's URL carries the token.
@@ -403,66 +497,146 @@ func (h *ReceiptHandler) tokenOK(r *http.Request) bool {
 	return okQuery || okPath
 }
 
-// dedup returns the receipts not seen before and their keys.
-func (h *ReceiptHandler) dedup(receipts []Receipt) ([]Receipt, []string) {
-	if h.cfg.dedup == nil {
-		return receipts, nil
-	}
-	fresh := receipts[:0:0]
-	var keys []string
-	for _, rc := range receipts {
-		k := rc.DedupKey()
-		if h.cfg.dedup.Seen(k) {
-			continue
+// deliver claims the receipts, hands the fresh ones to fn (or the queue)
+// and waits for overlapping deliveries; it returns the status to answer.
+func (h *ReceiptHandler) deliver(ctx context.Context, receipts []Receipt) int {
+	b, others := h.claim(receipts)
+	ctx, cancel := h.callContext(ctx)
+	defer cancel()
+	if len(b.receipts) > 0 {
+		if status := h.run(ctx, b); status != http.StatusOK {
+			return status
 		}
-		fresh = append(fresh, rc)
-		keys = append(keys, k)
+	} else {
+		h.finish(b, true)
 	}
-	return fresh, keys
+	if !awaitFlights(ctx, others) {
+		h.log(ctx, slog.LevelWarn, "dyvms: receipts of this push are being delivered by another push that has not succeeded (yet); asking for a re-push")
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
 }
 
-func (h *ReceiptHandler) forget(keys []string) {
-	if h.cfg.dedup == nil {
-		return
+// run delivers b synchronously or queues it; it returns the status to
+// answer.
+func (h *ReceiptHandler) run(ctx context.Context, b *receiptBatch) int {
+	h.mu.RLock()
+	if h.closed {
+		h.mu.RUnlock()
+		h.finish(b, false)
+		return http.StatusServiceUnavailable
 	}
-	for _, k := range keys {
-		h.cfg.dedup.Forget(k)
+	if h.queue != nil {
+		select {
+		case h.queue <- b:
+			h.mu.RUnlock()
+			return http.StatusOK
+		default:
+			h.mu.RUnlock()
+			h.finish(b, false)
+			h.log(ctx, slog.LevelWarn, "dyvms: receipt queue full; asking for a re-push", "count", len(b.receipts))
+			return http.StatusServiceUnavailable
+		}
 	}
+	h.wg.Add(1)
+	h.mu.RUnlock()
+	defer h.wg.Done()
+	ok := h.call(ctx, b.receipts) == nil
+	h.finish(b, ok)
+	if !ok {
+		return http.StatusInternalServerError
+	}
+	return http.StatusOK
 }
 
-// call runs fn, turning a panic into an error; on failure it forgets the
-// keys, logs and reports.
-func (h *ReceiptHandler) call(ctx context.Context, receipts []Receipt, keys []string) (err error) {
+// callContext returns the context for fn and for waiting on overlapping
+// deliveries: the request's, bounded by WithReceiptTimeout and cancelled
+// when Shutdown gives up.
+func (h *ReceiptHandler) callContext(parent context.Context) (context.Context, context.CancelFunc) {
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if h.cfg.timeout > 0 {
+		ctx, cancel = context.WithTimeout(parent, h.cfg.timeout)
+	} else {
+		ctx, cancel = context.WithCancel(parent)
+	}
+	stop := context.AfterFunc(h.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+// call runs fn, turning a panic into an error; on failure it logs and
+// reports.
+func (h *ReceiptHandler) call(ctx context.Context, receipts []Receipt) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("dyvms: receipt function panicked: %v", p)
 		}
 		if err != nil {
-			h.forget(keys)
+			h.stats.failed.Add(uint64(len(receipts)))
 			h.log(ctx, slog.LevelError, "dyvms: receipt function failed",
 				"count", len(receipts), "first", receipts[0], "error", maskDigitRuns(err.Error()))
-			if h.cfg.onError != nil {
-				h.cfg.onError(ctx, receipts, err)
-			}
+			h.report(ctx, receipts, err)
+			return
 		}
+		h.stats.delivered.Add(uint64(len(receipts)))
 	}()
 	return h.fn(ctx, receipts)
+}
+
+// report calls the error handler, containing its panic.
+func (h *ReceiptHandler) report(ctx context.Context, receipts []Receipt, err error) {
+	if h.cfg.onError == nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			h.lossLogger().Log(ctx, slog.LevelError, "dyvms: receipt error handler panicked",
+				"count", len(receipts), "panic", maskDigitRuns(fmt.Sprint(p)))
+		}
+	}()
+	h.cfg.onError(ctx, receipts, err)
 }
 
 func (h *ReceiptHandler) worker() {
 	defer h.wg.Done()
 	for b := range h.queue {
 		if h.ctx.Err() != nil {
-			// Shutdown gave up waiting: drop what is left, unmarked so a
-			// later replay is delivered.
-			h.forget(b.keys)
-			if h.cfg.onError != nil {
-				h.cfg.onError(h.ctx, b.receipts, h.ctx.Err())
-			}
+			h.drop(b)
 			continue
 		}
-		_ = h.call(h.ctx, b.receipts, b.keys)
+		err := h.call(h.ctx, b.receipts)
+		h.finish(b, err == nil)
+		if err != nil {
+			h.logLost(b.receipts, "dyvms: acknowledged receipt lost: the receipt function failed")
+		}
 	}
+}
+
+// drop gives up on a queued batch when Shutdown's deadline has passed: its
+// receipts stay unmarked, so a later push of them is delivered, but the
+// service will not push them again by itself.
+func (h *ReceiptHandler) drop(b *receiptBatch) {
+	h.finish(b, false)
+	h.stats.dropped.Add(uint64(len(b.receipts)))
+	h.logLost(b.receipts, "dyvms: acknowledged receipt dropped: Shutdown's deadline passed before it was delivered")
+	h.report(h.ctx, b.receipts, fmt.Errorf("dyvms: receipt batch dropped at shutdown: %w", h.ctx.Err()))
+}
+
+// logLost logs each acknowledged receipt that was not delivered, to the
+// configured logger or slog.Default(): type, IDs and status, no phone
+// number.
+func (h *ReceiptHandler) logLost(receipts []Receipt, msg string) {
+	l := h.lossLogger()
+	for _, rc := range receipts {
+		l.Error(msg, "receipt", rc)
+	}
+}
+
+func (h *ReceiptHandler) lossLogger() *slog.Logger {
+	if h.cfg.logger != nil {
+		return h.cfg.logger
+	}
+	return slog.Default()
 }
 
 func (h *ReceiptHandler) log(ctx context.Context, level slog.Level, msg string, args ...any) {
@@ -475,10 +649,13 @@ func (h *ReceiptHandler) log(ctx context.Context, level slog.Level, msg string, 
 // them again, to whichever process answers next), queued batches are still
 // delivered, and Shutdown waits for the workers and any in-flight calls to
 // return. If ctx ends first, Shutdown cancels the context the function was
-// given, drops the batches still queued (reporting them to
-// WithReceiptErrorHandler), waits for the running calls to return, and
-// returns ctx's error. No goroutine of the handler outlives Shutdown, provided
-// the function honours its context. Shutdown may be called more than once.
+// given, drops the batches still queued, waits for the running calls to
+// return, and returns ctx's error. In asynchronous mode the dropped batches
+// had been acknowledged, so their receipts are lost: each is logged
+// (WithReceiptLogger's logger, else slog.Default()), counted in
+// Stats().Dropped and reported to WithReceiptErrorHandler. No goroutine of
+// the handler outlives Shutdown, provided the function honours its context.
+// Shutdown may be called more than once.
 func (h *ReceiptHandler) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	if !h.closed {
@@ -504,3 +681,108 @@ func (h *ReceiptHandler) Shutdown(ctx context.Context) error {
 
 // Close is Shutdown without a deadline.
 func (h *ReceiptHandler) Close() error { return h.Shutdown(context.Background()) }
+
+// receiptBatch is the receipts one push delivers, and the in-flight record
+// that overlapping pushes of the same receipts wait on.
+type receiptBatch struct {
+	receipts []Receipt    // to give to fn
+	fresh    []ReceiptKey // their keys, marked delivered if fn succeeds
+	held     []ReceiptKey // every key this batch holds in the flight table
+	done     chan struct{}
+	ok       bool // fn succeeded; set before done is closed
+}
+
+// flightTable maps the key of every receipt being delivered to its batch.
+type flightTable struct {
+	mu sync.Mutex
+	m  keyTable[*receiptBatch]
+}
+
+// claim returns the batch of receipts this push delivers and the batches
+// of overlapping pushes delivering the others. Receipts already delivered,
+// or repeated within the push, are in neither.
+func (h *ReceiptHandler) claim(receipts []Receipt) (*receiptBatch, []*receiptBatch) {
+	b := &receiptBatch{done: make(chan struct{})}
+	if h.cfg.dedup == nil {
+		b.receipts = receipts
+		return b, nil
+	}
+	keys := make([]ReceiptKey, len(receipts))
+	for i := range receipts {
+		keys[i] = receipts[i].DedupKey()
+	}
+	n, others := h.flights.hold(b, keys, receipts)
+	// Of the keys held, those delivered before go to the end of held
+	// (released with the rest when the batch finishes).
+	held, m := keys[:n], 0
+	for i := range held {
+		if h.cfg.dedup.Delivered(held[i]) {
+			continue
+		}
+		held[m], held[i] = held[i], held[m]
+		receipts[m] = receipts[i]
+		m++
+	}
+	h.stats.duplicates.Add(uint64(len(keys) - m))
+	b.receipts, b.fresh, b.held = receipts[:m], held[:m], held
+	return b, others
+}
+
+// hold registers b under every key not in flight yet, moving those keys and
+// their receipts to the front; it returns how many, and the batches already
+// holding the others.
+func (t *flightTable) hold(b *receiptBatch, keys []ReceiptKey, receipts []Receipt) (int, []*receiptBatch) {
+	var others []*receiptBatch
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for i, k := range keys {
+		switch g, held := t.m.getOrSet(k, b); {
+		case !held:
+			keys[n], receipts[n] = k, receipts[i]
+			n++
+		case g == b: // repeated within the push
+		default:
+			if !slices.Contains(others, g) {
+				others = append(others, g)
+			}
+		}
+	}
+	return n, others
+}
+
+// finish ends b's delivery: on success its fresh keys are marked delivered
+// before any key is released, so no push sees a key neither in flight nor
+// delivered while it is delivered.
+func (h *ReceiptHandler) finish(b *receiptBatch, ok bool) {
+	if ok && h.cfg.dedup != nil {
+		for _, k := range b.fresh {
+			h.cfg.dedup.MarkDelivered(k)
+		}
+	}
+	if len(b.held) > 0 {
+		h.flights.mu.Lock()
+		for _, k := range b.held {
+			h.flights.m.delIf(k, b)
+		}
+		h.flights.mu.Unlock()
+	}
+	b.ok = ok
+	close(b.done)
+}
+
+// awaitFlights waits for the batches to finish; it reports whether all
+// succeeded before ctx ended.
+func awaitFlights(ctx context.Context, batches []*receiptBatch) bool {
+	for _, b := range batches {
+		select {
+		case <-b.done:
+			if !b.ok {
+				return false
+			}
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
+}

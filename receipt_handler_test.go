@@ -3,6 +3,7 @@ package dyvms
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -493,30 +494,36 @@ func TestReceiptHandlerSyncShutdownWaitsForInFlight(t *testing.T) {
 	waitReceiptGoroutines(t, before)
 }
 
+func dkey(s string) ReceiptKey { return sha256.Sum256([]byte(s)) }
+
 func TestMemoryDeduper(t *testing.T) {
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	d := NewMemoryDeduper(3, time.Minute)
 	d.now = func() time.Time { return now }
 
-	assert.False(t, d.Seen("a"))
-	assert.True(t, d.Seen("a"))
-	assert.False(t, d.Seen("b"))
-	assert.False(t, d.Seen("c"))
-	assert.True(t, d.Seen("a"))  // a is now the most recent
-	assert.False(t, d.Seen("d")) // evicts b, the least recent
+	assert.False(t, d.Delivered(dkey("a")))
+	d.MarkDelivered(dkey("a"))
+	assert.True(t, d.Delivered(dkey("a")))
+	d.MarkDelivered(dkey("b"))
+	d.MarkDelivered(dkey("c"))
+	d.MarkDelivered(dkey("d")) // full: evicts a, the oldest
 	assert.Equal(t, 3, d.Len())
-	assert.False(t, d.Seen("b"))
-	assert.True(t, d.Seen("a"))
+	assert.False(t, d.Delivered(dkey("a")))
+	assert.True(t, d.Delivered(dkey("b")))
+	assert.True(t, d.Delivered(dkey("d")))
 
-	d.Forget("a")
-	assert.False(t, d.Seen("a"))
+	// Marked again: remembered from the new mark, the stale one is skipped.
+	d.MarkDelivered(dkey("b"))
+	d.MarkDelivered(dkey("e")) // evicts the first mark of b (stale) and c
+	assert.True(t, d.Delivered(dkey("b")))
+	assert.LessOrEqual(t, d.Len(), 3)
 
 	// TTL.
 	now = now.Add(2 * time.Minute)
-	assert.False(t, d.Seen("a"), "expired")
-	assert.True(t, d.Seen("a"))
-	d.Seen("x")
-	assert.LessOrEqual(t, d.Len(), 3)
+	assert.False(t, d.Delivered(dkey("b")), "expired")
+	d.MarkDelivered(dkey("x"))
+	assert.Equal(t, 1, d.Len(), "expired keys go when a key is marked")
+	assert.True(t, d.Delivered(dkey("x")))
 
 	// Defaults.
 	dd := NewMemoryDeduper(0, 0)
@@ -526,22 +533,23 @@ func TestMemoryDeduper(t *testing.T) {
 
 func TestMemoryDeduperConcurrent(t *testing.T) {
 	d := NewMemoryDeduper(1000, time.Hour)
-	var firsts atomic.Int32
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 500; i++ {
-				if !d.Seen(fmt.Sprint(i)) {
-					firsts.Add(1)
+				if !d.Delivered(dkey(fmt.Sprint(i))) {
+					d.MarkDelivered(dkey(fmt.Sprint(i)))
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, int32(500), firsts.Load())
 	assert.Equal(t, 500, d.Len())
+	for i := 0; i < 500; i++ {
+		assert.True(t, d.Delivered(dkey(fmt.Sprint(i))))
+	}
 }
 
 func TestWriteReceiptAck(t *testing.T) {

@@ -132,7 +132,7 @@ func WithReceiptQueueDrain(d time.Duration) ReceiptQueueOption {
 }
 
 // WithReceiptQueueDeduper replaces the default de-duplication (an
-// in-memory LRU of 100,000 keys kept for an hour). Share one Deduper
+// in-memory record of 100,000 keys kept for an hour). Share one Deduper
 // between consumers of one process; pass nil to turn de-duplication off.
 func WithReceiptQueueDeduper(d Deduper) ReceiptQueueOption {
 	return func(c *receiptQueueConfig) { c.dedup = d }
@@ -273,8 +273,7 @@ func (q *ReceiptQueueConsumer) receive(ctx context.Context) ([]mnsMessage, error
 	rctx, cancel := context.WithTimeout(ctx, time.Duration(q.cfg.wait)*time.Second+15*time.Second)
 	defer cancel()
 	msgs, err := q.mns.receive(rctx, creds, q.cfg.batch, q.cfg.wait)
-	var e *Error
-	if errors.As(err, &e) && (e.HTTPStatus == 401 || e.HTTPStatus == 403) {
+	if isAuthRejection(err) {
 		q.tokens.invalidate(creds)
 	}
 	if err == nil {
@@ -297,7 +296,9 @@ func (q *ReceiptQueueConsumer) deliver(ctx context.Context, msgs []mnsMessage) {
 	defer stop()
 
 	var fresh []Receipt
-	var freshKeys, freshHandles, done []string
+	var freshKeys []ReceiptKey
+	var freshHandles, done []string
+	inBatch := map[ReceiptKey]bool{}
 	for _, m := range msgs {
 		rc, err := ParseMNSReceipt([]byte(m.MessageBody), q.typ)
 		if err != nil {
@@ -307,22 +308,29 @@ func (q *ReceiptQueueConsumer) deliver(ctx context.Context, msgs []mnsMessage) {
 			continue
 		}
 		key := rc.DedupKey()
-		if q.cfg.dedup != nil && q.cfg.dedup.Seen(key) {
+		if q.cfg.dedup != nil && (inBatch[key] || q.cfg.dedup.Delivered(key)) {
+			// A repeat within the batch is deleted with the batch's
+			// delivered messages, and only if they are.
 			q.stats.duplicates.Add(1)
-			done = append(done, m.ReceiptHandle)
+			if inBatch[key] {
+				freshHandles = append(freshHandles, m.ReceiptHandle)
+			} else {
+				done = append(done, m.ReceiptHandle)
+			}
 			continue
 		}
+		inBatch[key] = true
 		fresh = append(fresh, rc)
 		freshKeys = append(freshKeys, key)
 		freshHandles = append(freshHandles, m.ReceiptHandle)
 	}
 	if len(fresh) > 0 {
 		if err := q.call(dctx, fresh); err != nil {
-			q.forget(freshKeys)
 			q.stats.failed.Add(int64(len(fresh)))
 			q.log(dctx, slog.LevelError, "dyvms: receipt function failed; messages left in the queue",
 				"count", len(fresh), "first", fresh[0], "error", maskDigitRuns(err.Error()))
 		} else {
+			q.markDelivered(freshKeys)
 			q.stats.delivered.Add(int64(len(fresh)))
 			done = append(done, freshHandles...)
 		}
@@ -340,12 +348,14 @@ func (q *ReceiptQueueConsumer) call(ctx context.Context, receipts []Receipt) (er
 	return q.fn(ctx, receipts)
 }
 
-func (q *ReceiptQueueConsumer) forget(keys []string) {
+// markDelivered records the keys of receipts the function accepted: only
+// then, so a receipt whose delivery failed is never taken for a duplicate.
+func (q *ReceiptQueueConsumer) markDelivered(keys []ReceiptKey) {
 	if q.cfg.dedup == nil {
 		return
 	}
 	for _, k := range keys {
-		q.cfg.dedup.Forget(k)
+		q.cfg.dedup.MarkDelivered(k)
 	}
 }
 
@@ -356,9 +366,13 @@ func (q *ReceiptQueueConsumer) delete(ctx context.Context, handles []string) {
 	if len(handles) == 0 {
 		return
 	}
-	creds, err := q.tokens.get(ctx)
-	if err == nil {
-		err = q.mns.delete(ctx, creds, handles)
+	err := q.deleteOnce(ctx, handles)
+	if isAuthRejection(err) {
+		// The credentials expired (or were revoked) since the receive: the
+		// handles are still good, so delete again with new ones rather
+		// than let the delivered messages come back.
+		q.stats.errors.Add(1)
+		err = q.deleteOnce(ctx, handles)
 	}
 	if err != nil {
 		q.stats.errors.Add(1)
@@ -366,6 +380,26 @@ func (q *ReceiptQueueConsumer) delete(ctx context.Context, handles []string) {
 		return
 	}
 	q.stats.deleted.Add(int64(len(handles)))
+}
+
+// deleteOnce deletes with the current credentials, dropping them when
+// the queue refuses them.
+func (q *ReceiptQueueConsumer) deleteOnce(ctx context.Context, handles []string) error {
+	creds, err := q.tokens.get(ctx)
+	if err != nil {
+		return err
+	}
+	err = q.mns.delete(ctx, creds, handles)
+	if isAuthRejection(err) {
+		q.tokens.invalidate(creds)
+	}
+	return err
+}
+
+// isAuthRejection reports whether the queue refused the credentials.
+func isAuthRejection(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden)
 }
 
 // backoff sleeps before the next receive after n failures in a row:

@@ -241,6 +241,22 @@ func TestReceiptQueueRejectedTokenIsReplaced(t *testing.T) {
 	assert.GreaterOrEqual(t, c.Stats().Errors, int64(1))
 }
 
+// Credentials that expire while the function runs do not bring the
+// delivered messages back: the delete is made again with new credentials.
+func TestReceiptQueueTokenRevokedDuringDelivery(t *testing.T) {
+	h := newQueueHarness(t, dyvmstest.WithVisibilityTimeout(time.Hour))
+	h.queues.SendReceipt(testQueue, voiceReportJSON("116012354148^8", "i"))
+	var rec recording
+	c := h.consumer(t, func(ctx context.Context, rcs []dyvms.Receipt) error {
+		h.queues.RevokeTokens()
+		return rec.fn(ctx, rcs)
+	}, dyvms.WithReceiptQueuePollers(1))
+	run(t, c, func() bool { return h.queues.Stats(testQueue).Deleted == 1 })
+	assert.Equal(t, 1, rec.count())
+	assert.Equal(t, 2, h.queues.Requests()["QueryTokenForMnsQueue"])
+	assert.Equal(t, int64(1), c.Stats().Deleted)
+}
+
 type lockedWriter struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +38,9 @@ import (
 // Decoding is lenient, like the rest of the SDK (UnmarshalLenient): the
 // service documents almost every field as a string but sends some as
 // numbers (duration "10" next to b_duration 7), so numbers and strings are
-// accepted either way and an empty string is the zero value.
+// accepted either way and an empty string is the zero value. A body is
+// decoded in one pass straight into the typed reports (no generic tree), and
+// string values are kept byte for byte as received, invalid UTF-8 included.
 
 // ErrMalformedReceipt matches every error the receipt parsers return for a
 // body that is not a receipt batch: not JSON, not an array of objects, bad
@@ -622,31 +624,73 @@ func (r Receipt) StatusCode() CallStatus {
 	return ""
 }
 
+// ReceiptKey identifies a receipt for de-duplication: the SHA-256 of the
+// receipt's identity (see Receipt.DedupKey). It is 32 bytes however long the
+// receipt's fields are, so remembering a key costs the same for every
+// receipt. String gives it as hex, for a store of your own.
+type ReceiptKey [sha256.Size]byte
+
+// String returns the key as 64 hex digits.
+func (k ReceiptKey) String() string { return hex.EncodeToString(k[:]) }
+
 // DedupKey identifies the receipt for de-duplication: a re-push of the same
 // message gives the same key, two different messages of one call do not.
-// It is the type, the call ID and the status, plus what tells apart several
-// messages of one call with the same status: status_time and dtmf for a
-// VoiceCallReport, the offsets and role for a VoiceRTASRReport, the file for
-// a VoiceRecordReport. A receipt with no call ID is keyed on a hash of its
-// raw JSON.
-func (r Receipt) DedupKey() string {
+// The identity is the type, the call ID and the status, plus what tells
+// apart several messages of one call with the same status: status_time and
+// dtmf for a VoiceCallReport, the offsets and role for a VoiceRTASRReport,
+// the file for a VoiceRecordReport. A receipt with no call ID is identified
+// by its raw JSON without white space. Each part is length-prefixed before
+// hashing, so no two identities share a key; the parts are the bytes as
+// received, so receipts differing only in invalid UTF-8 do not either.
+func (r Receipt) DedupKey() ReceiptKey {
+	var stack [256]byte
+	buf := appendKeyPart(stack[:0], string(r.Type))
 	id := r.CallID()
 	if id == "" {
-		sum := sha256.Sum256(compactJSON(r.Raw))
-		return string(r.Type) + "|raw|" + hex.EncodeToString(sum[:16])
+		buf = append(buf, 'r')
+		return sha256.Sum256(appendCompact(buf, r.Raw))
 	}
-	parts := []string{string(r.Type), id}
+	buf = appendKeyPart(append(buf, 'i'), id)
 	switch v := r.report.(type) {
 	case *VoiceReport:
-		parts = append(parts, string(v.StatusCode))
+		buf = appendKeyPart(buf, string(v.StatusCode))
 	case *VoiceCallReport:
-		parts = append(parts, string(v.StatusCode), string(v.StatusTime), v.DTMF)
+		buf = appendKeyPart(buf, string(v.StatusCode))
+		buf = appendKeyPart(buf, string(v.StatusTime))
+		buf = appendKeyPart(buf, v.DTMF)
 	case *VoiceRecordReport:
-		parts = append(parts, string(v.StatusCode), v.RecordFile)
+		buf = appendKeyPart(buf, string(v.StatusCode))
+		buf = appendKeyPart(buf, v.RecordFile)
 	case *VoiceRTASRReport:
-		parts = append(parts, strconv.FormatInt(v.BeginOffset, 10), strconv.FormatInt(v.EndOffset, 10), v.Role)
+		buf = appendKeyPart(buf, strconv.FormatInt(v.BeginOffset, 10))
+		buf = appendKeyPart(buf, strconv.FormatInt(v.EndOffset, 10))
+		buf = appendKeyPart(buf, v.Role)
 	}
-	return strings.Join(parts, "|")
+	return sha256.Sum256(buf)
+}
+
+// appendKeyPart appends s with its length in front.
+func appendKeyPart(buf []byte, s string) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
+}
+
+// appendCompact appends the JSON raw without the white space between
+// tokens (json.Compact's output, for any input).
+func appendCompact(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		switch c := raw[i]; c {
+		case '"':
+			end := stringEnd(raw, i)
+			dst = append(dst, raw[i:end]...)
+			i = end
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			dst = append(dst, c)
+			i++
+		}
+	}
+	return dst
 }
 
 // LogValue implements slog.LogValuer: type, IDs and status, never a phone
@@ -660,14 +704,6 @@ func (r Receipt) LogValue() slog.Value {
 	)
 }
 
-func compactJSON(b []byte) []byte {
-	var buf bytes.Buffer
-	if json.Compact(&buf, b) != nil {
-		return b
-	}
-	return buf.Bytes()
-}
-
 // DetectReceiptType infers the type of one receipt object from the fields
 // it carries (the wire has no type field), in this order: record_file or
 // record_begin_time → VoiceRecordReport; words, role, identity or the
@@ -676,11 +712,11 @@ func compactJSON(b []byte) []byte {
 // VoiceReport; else ReceiptUnknown. With candidates, only those types are
 // considered. obj is a JSON object; anything else is ReceiptUnknown.
 func DetectReceiptType(obj []byte, candidates ...ReceiptType) ReceiptType {
-	m, err := parseJSONObject(bytes.TrimSpace(obj))
-	if err != nil {
+	b := bytes.TrimSpace(obj)
+	if len(b) == 0 || b[0] != '{' || !json.Valid(b) {
 		return ReceiptUnknown
 	}
-	return detectType(m, candidates)
+	return detectObjectType(b, candidates)
 }
 
 var typeMarkers = map[ReceiptType][]string{
@@ -690,20 +726,6 @@ var typeMarkers = map[ReceiptType][]string{
 	ReceiptVoiceReport: {"status_msg", "caller", "callee", "start_time", "end_time", "duration",
 		"originate_time", "ring_time", "hangup_direction", "toll_type", "voice_type", "early_media_code",
 		"b_duration", "b_start_time", "a_duration", "a_start_time", "smart_status_code", "status_code"},
-}
-
-func detectType(m map[string]any, candidates []ReceiptType) ReceiptType {
-	for _, t := range knownReceiptTypes {
-		if len(candidates) > 0 && !containsType(candidates, t) {
-			continue
-		}
-		for _, k := range typeMarkers[t] {
-			if _, ok := m[k]; ok {
-				return t
-			}
-		}
-	}
-	return ReceiptUnknown
 }
 
 func containsType(ts []ReceiptType, t ReceiptType) bool {
@@ -730,57 +752,6 @@ func newReport(t ReceiptType) any {
 	return nil
 }
 
-// newReceipt decodes one object into a Receipt. With exactly one valid type
-// the type is taken as given; otherwise it is inferred among types.
-func newReceipt(raw json.RawMessage, m map[string]any, types []ReceiptType) Receipt {
-	t := ReceiptUnknown
-	if len(types) == 1 && types[0].Valid() {
-		t = types[0]
-	} else {
-		t = detectType(m, types)
-	}
-	rc := Receipt{Type: t, Raw: raw}
-	if rep := newReport(t); rep != nil {
-		assign(reflect.ValueOf(rep).Elem(), m, 0)
-		rc.report = rep
-	}
-	return rc
-}
-
-// splitBatch parses a push body into its objects. The body is a JSON array
-// of objects; a single object is accepted as a batch of one.
-func splitBatch(body []byte) ([]json.RawMessage, []map[string]any, error) {
-	b := bytes.TrimSpace(body)
-	if len(b) == 0 {
-		return nil, nil, malformed("empty body")
-	}
-	var raws []json.RawMessage
-	switch b[0] {
-	case '[':
-		if err := json.Unmarshal(b, &raws); err != nil {
-			return nil, nil, malformed("not a JSON array: %v", err)
-		}
-	case '{':
-		raws = []json.RawMessage{json.RawMessage(b)}
-	default:
-		return nil, nil, malformed("not a JSON array")
-	}
-	objs := make([]map[string]any, len(raws))
-	for i, raw := range raws {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 || raw[0] != '{' {
-			return nil, nil, malformed("element %d is not a JSON object", i)
-		}
-		m, err := parseJSONObject(raw)
-		if err != nil {
-			return nil, nil, malformed("element %d: %v", i, err)
-		}
-		raws[i] = raw
-		objs[i] = m
-	}
-	return raws, objs, nil
-}
-
 // ParseReceipts parses an HTTP push body (a JSON array of receipt objects;
 // a single object is read as a batch of one) into Receipts.
 //
@@ -794,28 +765,7 @@ func splitBatch(body []byte) ([]json.RawMessage, []map[string]any, error) {
 // element is not an object. Field values never cause an error: they are
 // decoded leniently.
 func ParseReceipts(body []byte, types ...ReceiptType) ([]Receipt, error) {
-	raws, objs, err := splitBatch(body)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Receipt, len(raws))
-	for i := range raws {
-		out[i] = newReceipt(raws[i], objs[i], types)
-	}
-	return out, nil
-}
-
-// parseTyped decodes every element of a push body as T.
-func parseTyped[T any](body []byte) ([]T, error) {
-	_, objs, err := splitBatch(body)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(objs))
-	for i, m := range objs {
-		assign(reflect.ValueOf(&out[i]).Elem(), m, 0)
-	}
-	return out, nil
+	return parseReceipts(body, types, true)
 }
 
 // ParseVoiceReports parses an HTTP push body sent to a VoiceReport URL.

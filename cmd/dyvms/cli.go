@@ -115,9 +115,12 @@ func (c *cli) version([]string) int {
 	return exitOK
 }
 
-// usageError prints err and returns exitUsage.
+// usageError prints err, one "dyvms: " line per problem, and returns
+// exitUsage.
 func (c *cli) usageError(err error) int {
-	fmt.Fprintln(c.stderr, "dyvms:", err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(c.stderr, "dyvms:", strings.TrimPrefix(line, "dyvms: "))
+	}
 	return exitUsage
 }
 
@@ -156,7 +159,7 @@ func (c *cli) runAction(inv *invocation) int {
 	if inv.debug {
 		opts = append(opts, debugOptions(c.stderr)...)
 	}
-	client, code := c.newClient(set, opts...)
+	client, code := c.newClient(set.clientOptions, opts...)
 	if client == nil {
 		return code
 	}
@@ -179,10 +182,11 @@ func (c *cli) send(inv *invocation, act *catalog.Action, call *preparedCall, cli
 	return c.print(inv, act, resp, capture)
 }
 
-// newClient builds the SDK client of set with extra options; on failure
+// newClient builds the SDK client of the options base gives (a settings'
+// clientOptions or dryRunOptions) and extra ones; on failure
 // it has printed why and returns nil and the exit code.
-func (c *cli) newClient(set *settings, extra ...dyvms.Option) (*dyvms.Client, int) {
-	opts, err := set.clientOptions(c.ctx)
+func (c *cli) newClient(base func(context.Context) ([]dyvms.Option, error), extra ...dyvms.Option) (*dyvms.Client, int) {
+	opts, err := base(c.ctx)
 	if err != nil {
 		return nil, c.usageError(err)
 	}
@@ -202,7 +206,7 @@ func (c *cli) newClient(set *settings, extra ...dyvms.Option) (*dyvms.Client, in
 // the signature, token and secret redacted, sending nothing.
 func (c *cli) dryRun(inv *invocation, set *settings, call *preparedCall) int {
 	d := &dryRun{}
-	client, code := c.newClient(set, dyvms.WithMiddleware(d.middleware), dyvms.WithMaxAttempts(1))
+	client, code := c.newClient(set.dryRunOptions, dyvms.WithMiddleware(d.middleware), dyvms.WithMaxAttempts(1))
 	if client == nil {
 		return code
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -127,7 +128,27 @@ func resolveSettings(profileFlag, regionFlag, endpointFlag string) (*settings, e
 	s.endpoint, s.endpointSrc = firstSet(
 		source{endpointFlag, "--endpoint"}, source{env(envEndpoint), "$" + envEndpoint},
 		source{dyvms.DefaultEndpoint, "default"})
+	if err := checkEndpoint(s.endpoint, s.endpointSrc); err != nil {
+		return nil, &usageErr{err}
+	}
 	return s, nil
+}
+
+// checkEndpoint refuses an endpoint the SDK would refuse, before anything
+// is shown or sent, naming it without the password of a user:password@
+// part.
+func checkEndpoint(endpoint, from string) error {
+	_, err := dyvms.NewClient(dyvms.WithEndpoint(endpoint), dyvms.WithAccessKey("check", "check"))
+	if err == nil {
+		return nil
+	}
+	shown := endpoint
+	if u, perr := url.Parse(endpoint); perr == nil && u.User != nil {
+		shown = u.Redacted()
+	} else if perr != nil && strings.Contains(endpoint, "@") {
+		shown = "(not shown: it may hold a password)"
+	}
+	return fmt.Errorf("invalid endpoint %q (from %s): want scheme://host[:port]", shown, from)
 }
 
 // pickProfile chooses the profile as the aliyun CLI does: --profile, then
@@ -200,30 +221,61 @@ func (s *settings) clientOptions(ctx context.Context) ([]dyvms.Option, error) {
 // the SDK's default chain (environment, OIDC, profile, ECS RAM role,
 // credentials URI), naming at most a masked AccessKey ID: never a secret.
 func (s *settings) credentialsText() string {
+	text, _ := s.credentialSource()
+	return text
+}
+
+// credentialSource is credentialsText and whether those credentials are
+// fetched over the network (from STS, the instance metadata or a
+// credentials URI) rather than read from the environment or the file.
+func (s *settings) credentialSource() (text string, fetched bool) {
 	if s.explicitProfile {
-		return s.profileText()
+		return s.profileText(), !staticProfileMode(s.profileMode)
 	}
 	if id := env(dyvms.EnvAccessKeyID); id != "" && env(dyvms.EnvAccessKeySecret) != "" {
 		mode := "AK"
 		if env(dyvms.EnvSecurityToken) != "" {
 			mode = "StsToken"
 		}
-		return fmt.Sprintf("%s from the environment ($%s %s)", mode, dyvms.EnvAccessKeyID, maskKeyID(id))
+		return fmt.Sprintf("%s from the environment ($%s %s)", mode, dyvms.EnvAccessKeyID, maskKeyID(id)), false
 	}
 	if env(dyvms.EnvRoleARN) != "" && env(dyvms.EnvOIDCProviderARN) != "" && env(dyvms.EnvOIDCTokenFile) != "" {
-		return fmt.Sprintf("OIDC role %s from the environment ($%s)", env(dyvms.EnvRoleARN), dyvms.EnvRoleARN)
+		return fmt.Sprintf("OIDC role %s from the environment ($%s)", env(dyvms.EnvRoleARN), dyvms.EnvRoleARN), true
 	}
 	if s.profileFound {
-		return s.profileText()
+		return s.profileText(), !staticProfileMode(s.profileMode)
 	}
 	if role := env(dyvms.EnvECSMetadata); role != "" && !strings.EqualFold(env(dyvms.EnvECSMetadataDisabled), "true") {
-		return fmt.Sprintf("EcsRamRole %s from the instance metadata ($%s)", role, dyvms.EnvECSMetadata)
+		return fmt.Sprintf("EcsRamRole %s from the instance metadata ($%s)", role, dyvms.EnvECSMetadata), true
 	}
 	if env(dyvms.EnvCredentialsURI) != "" {
-		return fmt.Sprintf("from the credentials endpoint $%s", dyvms.EnvCredentialsURI)
+		return fmt.Sprintf("from the credentials endpoint $%s", dyvms.EnvCredentialsURI), true
 	}
-	return "none found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run aliyun configure"
+	return "none found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run aliyun configure", false
 }
+
+// staticProfileMode reports whether a profile of this mode holds its
+// credentials itself (AK, StsToken) instead of having them issued.
+func staticProfileMode(mode string) bool {
+	return strings.EqualFold(mode, "AK") || strings.EqualFold(mode, "StsToken")
+}
+
+// dryRunOptions are the client options of a dry run: those of a call,
+// except that credentials a call would fetch over the network are
+// replaced by placeholders (an STS-style key and token), so that a dry
+// run sends nothing anywhere. The signature they make is redacted anyway.
+func (s *settings) dryRunOptions(ctx context.Context) ([]dyvms.Option, error) {
+	if _, fetched := s.credentialSource(); fetched {
+		return []dyvms.Option{dyvms.WithUserAgent("dyvms-cli/" + dyvms.SDKVersion),
+			dyvms.WithEndpoint(s.endpoint), dyvms.WithRegion(s.region),
+			dyvms.WithAccessKey(dryRunKeyID, "dry-run-placeholder"), dyvms.WithSecurityToken("dry-run-placeholder")}, nil
+	}
+	return s.clientOptions(ctx)
+}
+
+// dryRunKeyID is the AccessKey ID a dry run shows (masked) for credentials
+// issued only when the call is sent.
+const dryRunKeyID = "STS.issued-when-sent"
 
 // profileText describes the profile's credential mode (and the role a
 // RamRoleArn, ChainableRamRoleArn or OIDC profile assumes).

@@ -19,8 +19,9 @@
 // reached, so it was not carried out; 2 the command was wrong (unknown
 // Action or flag, bad or missing parameter, no credentials) and nothing was
 // sent; 3 the outcome is unknown: the request may have been carried out (a
-// call may have been placed), stderr names the OutId to reconcile by, and
-// the command must not be re-run blindly.
+// call may have been placed), stderr names the OutId to reconcile by (a
+// call given no --OutId is sent with one the command makes), and the
+// command must not be re-run blindly.
 package main
 
 //go:generate go run ./internal/constgen

@@ -464,3 +464,188 @@ func TestBrokenConfigFileWithEnvCredentials(t *testing.T) {
 		t.Errorf("--profile with a broken file: %+v", r)
 	}
 }
+
+// TestListCallTaskDataDecoded: a call task created with a JSON callee
+// list lists with that list as JSON inside its Data string; json and
+// table output print it decoded (no escaped 150-character column), raw
+// leaves it alone, and a LIST task's comma-separated Data stays a string.
+func TestListCallTaskDataDecoded(t *testing.T) {
+	srv := newStubServer(t)
+	inner := `{"paramNames":["name"],"calleeList":[{"callee":"13900001234","params":["Zhang"]}]}`
+	innerJSON, _ := json.Marshal(inner)
+	body := `{"RequestId":"r","Code":"200","PageNumber":1,"PageSize":10,"Total":2,"Data":[` +
+		`{"Id":1,"TaskName":"a","DataType":"JSON","Data":` + string(innerJSON) + `},` +
+		`{"Id":2,"TaskName":"b","DataType":"LIST","Data":"13900001234,13900005678"}]}`
+	srv.answer("ListCallTask", func(url.Values) (int, string) { return 200, body })
+	r := runCLI(t, srv, "", "ListCallTask")
+	r.want(t, exitOK)
+	var got struct {
+		Data []struct {
+			Data any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Data) != 2 {
+		t.Fatalf("json output (%v):\n%s", err, r.stdout)
+	}
+	task, _ := got.Data[0].Data.(map[string]any)
+	list, _ := task["calleeList"].([]any)
+	if first, _ := firstItem(list).(map[string]any); len(list) != 1 || first["callee"] != "13900001234" {
+		t.Errorf("JSON task's Data not decoded:\n%s", r.stdout)
+	}
+	if got.Data[1].Data != "13900001234,13900005678" {
+		t.Errorf("LIST task's Data: %#v", got.Data[1].Data)
+	}
+	r = runCLI(t, srv, "", "ListCallTask", "-o", "table")
+	if strings.Contains(r.stdout, `\"`) || !strings.Contains(r.stdout, `{"paramNames":["name"],"calleeList":`) {
+		t.Errorf("table output:\n%s", r.stdout)
+	}
+	if r := runCLI(t, srv, "", "ListCallTask", "-q", "Data[0].Data.calleeList[].callee", "-o", "table"); r.stdout != "13900001234\n" {
+		t.Errorf("query into the decoded Data: %q", r.stdout)
+	}
+	if r := runCLI(t, srv, "", "ListCallTask", "-o", "raw"); r.stdout != body+"\n" {
+		t.Errorf("raw output %q", r.stdout)
+	}
+}
+
+func firstItem(list []any) any {
+	if len(list) == 0 {
+		return nil
+	}
+	return list[0]
+}
+
+// TestCallPlacingActionsAlwaysCarryAnOutId: a call placed without --OutId
+// is sent with one the command made (at most 15 bytes, a new one each
+// run), shown by --dry-run and named on stderr when the outcome is
+// unknown, so there is always an OutId to reconcile by. A given --OutId
+// is sent as it is; an Action that places no call gets none.
+func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
+	srv := newFake(t)
+	placing := [][]string{
+		{"SingleCallByTts", "--CalledNumber", "13900001234", "--TtsCode", "TTS_1"},
+		{"SingleCallByVoice", "--CalledNumber", "13900001234", "--VoiceCode", "v.wav"},
+		{"IvrCall", "--CalledNumber", "13900001234", "--CalledShowNumber", "057100000000", "--StartCode", "TTS_1"},
+	}
+	seen := map[string]bool{}
+	for _, args := range placing {
+		runFake(t, srv, "", args...).want(t, exitOK)
+		reqs := srv.Requests()
+		id := reqs[len(reqs)-1].Params.Get("OutId")
+		if id == "" || len(id) > 15 || seen[id] {
+			t.Errorf("%s sent OutId %q (seen before: %v)", args[0], id, seen[id])
+		}
+		seen[id] = true
+	}
+	runFake(t, srv, "", append(placing[0], "--OutId", "mine-1")...).want(t, exitOK)
+	reqs := srv.Requests()
+	if id := reqs[len(reqs)-1].Params.Get("OutId"); id != "mine-1" {
+		t.Errorf("given --OutId sent as %q", id)
+	}
+	runFake(t, srv, "", "QueryRobotInfoList").want(t, exitOK)
+	reqs = srv.Requests()
+	if p := reqs[len(reqs)-1].Params; p.Has("OutId") {
+		t.Errorf("QueryRobotInfoList sent OutId %q", p.Get("OutId"))
+	}
+
+	r := runFake(t, srv, "", append(placing[0], "--dry-run")...)
+	r.want(t, exitOK)
+	var dry struct{ Parameters map[string]string }
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Parameters["OutId"] == "" {
+		t.Errorf("dry run shows no OutId (%v):\n%s", err, r.stdout)
+	}
+
+	srv.InjectFault(dyvmstest.Fault{Action: "SingleCallByTts", Kind: dyvmstest.FaultCloseAfterRead, Times: 1})
+	r = runFake(t, srv, "", placing[0]...)
+	r.want(t, exitUnknown)
+	reqs = srv.Requests()
+	id := reqs[len(reqs)-1].Params.Get("OutId")
+	if id == "" || !strings.Contains(r.stderr, "OutId:     "+id) || !strings.Contains(r.stderr, "Look for OutId "+id) || strings.Contains(r.stderr, "none was sent") {
+		t.Errorf("unknown outcome, OutId %q sent:\n%s", id, r.stderr)
+	}
+}
+
+// TestEveryProblemListed: a command line with several bad parameters is
+// answered with every problem, each on its own line, before anything is
+// sent: unknown names, values of the wrong type or outside the allowed
+// ones, and what the SDK's validation finds (a missing required
+// parameter, a value out of range).
+func TestEveryProblemListed(t *testing.T) {
+	srv := newStubServer(t)
+	r := runCLI(t, srv, "", "SingleCallByTts", "--Volume", "abc", "--PlayTimes", "9", "--CaledNumber", "1")
+	r.want(t, exitUsage)
+	for _, want := range []string{
+		`dyvms: --Volume: "abc" is not an integer`,
+		"dyvms: SingleCallByTts has no parameter --CaledNumber; did you mean --CalledNumber?",
+		"dyvms: SingleCallByTts: invalid parameter CalledNumber: is required",
+	} {
+		if !strings.Contains(r.stderr, want+"") {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	r = runCLI(t, srv, "", "CreateCallTask", "--BizType", "VMS_VOICE_TTZ", "--DataType", "CALLEE")
+	r.want(t, exitUsage)
+	if !strings.Contains(r.stderr, "dyvms: --BizType:") || !strings.Contains(r.stderr, "dyvms: --DataType:") {
+		t.Errorf("both bad values not named:\n%s", r.stderr)
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestInvalidEndpointRefusedWithoutItsPassword: an endpoint the SDK would
+// refuse is refused by configure list too (it used to show it as the
+// endpoint a call would use), and no message repeats the password of an
+// endpoint written with user:password@.
+func TestInvalidEndpointRefusedWithoutItsPassword(t *testing.T) {
+	srv := newStubServer(t)
+	bad := strings.Replace(srv.URL, "://", "://user:endpointPassword@", 1)
+	for _, args := range [][]string{
+		{"configure", "list", "--endpoint", bad},
+		{"QueryRobotInfoList", "--endpoint", bad},
+		{"QueryRobotInfoList", "--endpoint", bad, "--dry-run"},
+		{"configure", "list", "--endpoint", srv.URL + "/?x=1"},
+	} {
+		r := runCLI(t, srv, "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "invalid endpoint") || strings.Contains(r.stdout+r.stderr, "endpointPassword") {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestDryRunFetchesNoCredentials: --dry-run sends nothing anywhere, STS
+// included: with a RamRoleArn profile it signs with placeholders (shown
+// as an STS key and a redacted token) instead of assuming the role.
+func TestDryRunFetchesNoCredentials(t *testing.T) {
+	sts := dyvmstest.NewSTSServer()
+	defer sts.Close()
+	srv := newFake(t, dyvmstest.WithSTS(sts))
+	setEnv(t, srv.URL, "", "")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "")
+	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", sts.URL)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700)
+	cfg := `{"current":"arn","profiles":[{"name":"arn","mode":"RamRoleArn","access_key_id":"` + sts.AccessKeyID +
+		`","access_key_secret":"` + sts.AccessKeySecret + `","ram_role_arn":"acs:ram::1234567890:role/dyvms","ram_session_name":"cli","region_id":"cn-shanghai"}]}`
+	os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), []byte(cfg), 0o600)
+	for _, args := range [][]string{{"QueryRobotInfoList", "--dry-run"}, {"QueryRobotInfoList", "--dry-run", "--profile", "arn"}} {
+		r := runEnv(t, sts.AccessKeySecret, "", args...)
+		r.want(t, exitOK)
+		var got sentRequest
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, r.stdout)
+		}
+		if got.CommonParameters["AccessKeyId"] != "STS.****" || got.CommonParameters["SecurityToken"] != redacted || got.CommonParameters["RegionId"] != "cn-shanghai" {
+			t.Errorf("%v: common parameters %v", args, got.CommonParameters)
+		}
+	}
+	if n := len(sts.Requests()); n != 0 {
+		t.Errorf("the dry runs sent %d requests to STS", n)
+	}
+	if n := srv.Count(""); n != 0 {
+		t.Errorf("the dry runs sent %d requests", n)
+	}
+}

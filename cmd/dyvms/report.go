@@ -24,7 +24,8 @@ const exitCodesText = `Exit codes:
   2  the command was wrong (unknown Action or flag, bad or missing parameter, no
      credentials); nothing was sent
   3  outcome unknown: the request may have been carried out (a call may have been
-     placed); stderr names the OutId to reconcile by. Do not re-run blindly.
+     placed); stderr names the OutId to reconcile by (a call given no --OutId
+     is sent with one made by dyvms). Do not re-run blindly.
 `
 
 // report prints err to stderr and returns its exit code: exitUnknown when

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,17 +52,14 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	}
 	pc := &preparedCall{act: act, extra: url.Values{}, method: m, req: reflect.New(m.Type.In(2).Elem())}
 	pc.fields = fieldsOf(pc.req.Elem().Type())
-	seen := map[string]string{}
-	for _, p := range inv.params {
-		name, err := pc.resolve(p.name)
-		if err != nil {
-			return nil, ownFlagTypo(p.name, err)
-		}
-		if first, dup := seen[name]; dup {
-			return nil, fmt.Errorf("--%s given twice (as --%s and --%s)", name, first, p.name)
-		}
-		seen[name] = p.name
-		if err := pc.set(name, p.value); err != nil {
+	seen, err := pc.setParams(inv.params)
+	if err != nil {
+		return nil, err
+	}
+	if act.Param("OutId") != nil && seen["OutId"] == "" {
+		// A call placed without an OutId could not be reconciled when its
+		// outcome is unknown (exit 3): every call carries one.
+		if err := pc.set("OutId", newOutID()); err != nil {
 			return nil, err
 		}
 	}
@@ -71,6 +69,39 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 		}
 	}
 	return pc, nil
+}
+
+// setParams sets the --Param flags and returns the flag each parameter
+// was given as. Every problem is listed, not only the first: unknown names,
+// values that do not parse, and what the SDK's validation then finds in
+// the parameters that were read.
+func (pc *preparedCall) setParams(params []paramArg) (map[string]string, error) {
+	seen := map[string]string{}
+	var problems []error
+	bad := map[string]bool{}
+	for _, p := range params {
+		name, err := pc.resolve(p.name)
+		if err != nil {
+			problems = append(problems, ownFlagTypo(p.name, err))
+			continue
+		}
+		if first, dup := seen[name]; dup {
+			problems = append(problems, fmt.Errorf("--%s given twice (as --%s and --%s)", name, first, p.name))
+			continue
+		}
+		seen[name] = p.name
+		if err := pc.set(name, p.value); err != nil {
+			problems, bad[strings.Split(name, ".")[0]] = append(problems, err), true
+		}
+	}
+	if len(problems) == 0 {
+		return seen, nil
+	}
+	var verr *dyvms.ValidationError
+	if errors.As(pc.validate(), &verr) && !bad[strings.Split(verr.Field, ".")[0]] {
+		problems = append(problems, verr)
+	}
+	return nil, errors.Join(problems...)
 }
 
 // setCalleesCSV sets CreateCallTask's Data and DataType from a CSV file.
@@ -343,4 +374,16 @@ func ownFlagTypo(name string, err error) error {
 		return fmt.Errorf("unknown flag --%s; did you mean --%s?", name, s)
 	}
 	return err
+}
+
+// newOutID returns a new OutId for a call placed without one: "dyvms-"
+// and 9 random characters, 15 bytes, the most OutId takes.
+func newOutID() string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 9)
+	rand.Read(b)
+	for i := range b {
+		b[i] = digits[int(b[i])%len(digits)]
+	}
+	return "dyvms-" + string(b)
 }

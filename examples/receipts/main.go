@@ -110,7 +110,9 @@ func serveReceipts(addr, token string, fn func(context.Context, []dyvms.Receipt)
 		callReports.Close()
 		return nil, nil, err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// A push must arrive within the service's 700 ms: bound the headers and
+	// the whole request, so a stalled sender cannot hold a connection.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	stop := func() {

@@ -179,7 +179,9 @@ func serveReceipts() (string, <-chan *dyvms.VoiceReport, func(), error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /dyvms/voice-report", handler)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// A push must arrive within the service's 700 ms: bound the headers and
+	// the whole request, so a stalled sender cannot hold a connection.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	stop := func() {

@@ -1,0 +1,242 @@
+package dyvms
+
+import (
+	"bytes"
+	"context"
+
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// receiptBodies makes push bodies of at most DefaultMaxReceiptBytes, each
+// receipt with a call ID never used before (so the deduper lets it through).
+type receiptBodies struct {
+	next  int
+	shape func(id string) string
+}
+
+// smallReceipt is the smallest useful receipt: ~53,000 fit in 1 MiB.
+func smallReceipt(id string) string { return `{"call_id":"` + id + `"}` }
+
+// callReportReceipt is a typical VoiceCallReport.
+func callReportReceipt(id string) string {
+	return `{"call_id":"` + id + `^1028","status_code":"200101","status_time":"2023-03-06 16:21:12","out_id":"o-` + id + `"}`
+}
+
+// body returns a 1 MiB (at most) push body and its receipt count.
+func (g *receiptBodies) body() ([]byte, int) {
+	var b bytes.Buffer
+	b.Grow(DefaultMaxReceiptBytes)
+	b.WriteByte('[')
+	n := 0
+	for {
+		id := strconv.FormatInt(int64(g.next), 36)
+		for len(id) < 5 {
+			id = "0" + id
+		}
+		r := g.shape(id)
+		if b.Len()+len(r)+2 > DefaultMaxReceiptBytes {
+			break
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(r)
+		g.next++
+		n++
+	}
+	b.WriteByte(']')
+	return b.Bytes(), n
+}
+
+func discardReceipts(context.Context, []Receipt) error { return nil }
+
+// BenchmarkReceiptPush1MiB serves one 1 MiB push per iteration through the
+// handler with its defaults (de-duplication on, the deduper full after a
+// warm-up), every receipt new. The metric alloc/body is the bytes allocated per push divided by the body
+// size (the issue's target: at most 10).
+func BenchmarkReceiptPush1MiB(b *testing.B) {
+	cases := []struct {
+		name  string
+		shape func(string) string
+		opts  []ReceiptHandlerOption
+	}{
+		{"small-untyped", smallReceipt, nil},
+		{"small-VoiceCallReport", smallReceipt, []ReceiptHandlerOption{WithReceiptTypes(ReceiptVoiceCallReport)}},
+		{"small-VoiceReport", smallReceipt, []ReceiptHandlerOption{WithReceiptTypes(ReceiptVoiceReport)}},
+		{"callreport-typed", callReportReceipt, []ReceiptHandlerOption{WithReceiptTypes(ReceiptVoiceCallReport)}},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			h := NewReceiptHandler(discardReceipts, tc.opts...)
+			defer h.Close()
+			gen := receiptBodies{shape: tc.shape}
+			// Warm up: the deduper fills to its bound, and stays there.
+			for i := 0; i < 3; i++ {
+				body, _ := gen.body()
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+			}
+			var alloc, bodyBytes uint64
+			var ms runtime.MemStats
+			receipts := 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				body, n := gen.body()
+				receipts = n
+				req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+				w := httptest.NewRecorder()
+				runtime.ReadMemStats(&ms)
+				before := ms.TotalAlloc
+				b.StartTimer()
+				h.ServeHTTP(w, req)
+				b.StopTimer()
+				runtime.ReadMemStats(&ms)
+				alloc += ms.TotalAlloc - before
+				bodyBytes += uint64(len(body))
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(alloc)/float64(bodyBytes), "alloc/body")
+			b.ReportMetric(float64(receipts), "receipts/push")
+		})
+	}
+}
+
+// BenchmarkReceiptPush16Concurrent pushes 16 fresh 1 MiB bodies of ~53,000
+// small receipts at once over loopback HTTP to one handler, and reports the
+// slowest and median answer time of each round (the service waits 700 ms)
+// and the peak live heap seen while they ran. Run it with -cpu 2. On a
+// shared machine the answer times measure the load as much as the code:
+// cpu-ms, the process's CPU time for the round (server and client), divided
+// by the cores is what the round takes on an idle machine.
+func BenchmarkReceiptPush16Concurrent(b *testing.B) {
+	h := NewReceiptHandler(discardReceipts)
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	defer client.CloseIdleConnections()
+	gen := receiptBodies{shape: smallReceipt}
+	var worst, medians, cpu []float64
+	var peak atomic.Uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		bodies := make([][]byte, 16)
+		for j := range bodies {
+			bodies[j], _ = gen.body()
+		}
+		runtime.GC()
+		stop := sampleHeap(&peak)
+		cpu0 := processCPU()
+		b.StartTimer()
+		lat := make([]float64, 16)
+		var wg sync.WaitGroup
+		for j := range bodies {
+			wg.Add(1)
+			go func(j int) {
+				defer wg.Done()
+				start := time.Now()
+				resp, err := client.Post(srv.URL, "application/json", bytes.NewReader(bodies[j]))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat[j] = float64(time.Since(start).Milliseconds())
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("status %d", resp.StatusCode)
+				}
+			}(j)
+		}
+		wg.Wait()
+		b.StopTimer()
+		cpu = append(cpu, float64(processCPU()-cpu0)/1e6)
+		stop()
+		sort.Float64s(lat)
+		worst = append(worst, lat[15])
+		medians = append(medians, lat[7])
+		b.StartTimer()
+	}
+	sort.Float64s(worst)
+	sort.Float64s(medians)
+	b.ReportMetric(worst[len(worst)-1], "max-ms")
+	b.ReportMetric(medians[len(medians)/2], "p50-ms")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	sort.Float64s(cpu)
+	b.ReportMetric(cpu[len(cpu)/2], "cpu-ms")
+}
+
+// sampleHeap records the largest live heap (objects) into peak every
+// millisecond until stop is called.
+func sampleHeap(peak *atomic.Uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// BenchmarkParseReceipts parses the same 1 MiB body with the typed decoder
+// and with the generic-tree decoder it replaced (kept in the tests), in the
+// same run: compare B/op and alloc/body.
+func BenchmarkParseReceipts(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		shape func(string) string
+		types []ReceiptType
+	}{
+		{"small-untyped", smallReceipt, nil},
+		{"callreport-typed", callReportReceipt, []ReceiptType{ReceiptVoiceCallReport}},
+	} {
+		gen := receiptBodies{shape: shape.shape}
+		body, _ := gen.body()
+		for _, dec := range []struct {
+			name  string
+			parse func([]byte, ...ReceiptType) ([]Receipt, error)
+		}{{"tree", legacyParseReceipts}, {"typed", ParseReceipts}} {
+			b.Run(shape.name+"/"+dec.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				before := ms.TotalAlloc
+				for i := 0; i < b.N; i++ {
+					if _, err := dec.parse(body, shape.types...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.TotalAlloc-before)/float64(b.N)/float64(len(body)), "alloc/body")
+			})
+		}
+	}
+}
