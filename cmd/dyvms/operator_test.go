@@ -27,7 +27,7 @@ func TestParameterNamesLoose(t *testing.T) {
 		}
 		runCLI(t, srv, "", args...).want(t, exitOK)
 	}
-	runCLI(t, srv, "", "IvrCall", "--called-number", "1", "--calledshownumber", "2", "--start-code", "TTS_1",
+	runCLI(t, srv, "", "IvrCall", "--called-number", "13900000001", "--calledshownumber", "057100000002", "--start-code", "TTS_1",
 		"--menu-key-map.1.key", "1", "--MENUKEYMAP.1.code", "TTS_2").want(t, exitOK)
 	reqs := srv.requests()
 	if len(reqs) != 6 {
@@ -38,7 +38,7 @@ func TestParameterNamesLoose(t *testing.T) {
 			t.Errorf("request %d: CalledNumber %q TtsCode %q", i, p.Get("CalledNumber"), p.Get("TtsCode"))
 		}
 	}
-	if p := reqs[5]; p.Get("MenuKeyMap.1.Key") != "1" || p.Get("MenuKeyMap.1.Code") != "TTS_2" || p.Get("CalledShowNumber") != "2" {
+	if p := reqs[5]; p.Get("MenuKeyMap.1.Key") != "1" || p.Get("MenuKeyMap.1.Code") != "TTS_2" || p.Get("CalledShowNumber") != "057100000002" {
 		t.Errorf("IvrCall params %v", p)
 	}
 	r := runCLI(t, srv, "", "SingleCallByTts", "--caled-number", "1")

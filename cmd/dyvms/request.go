@@ -98,8 +98,14 @@ func (pc *preparedCall) setParams(params []paramArg) (map[string]string, error) 
 		return seen, nil
 	}
 	var verr *dyvms.ValidationError
-	if errors.As(pc.validate(), &verr) && !bad[strings.Split(verr.Field, ".")[0]] {
-		problems = append(problems, verr)
+	if errors.As(pc.validate(), &verr) {
+		// The SDK lists every problem of the request; each goes on its
+		// own line, except those of parameters already reported above.
+		for _, p := range verr.Problems {
+			if !bad[strings.Split(p.Field, ".")[0]] {
+				problems = append(problems, &dyvms.ValidationError{Action: verr.Action, Field: p.Field, Reason: p.Reason, Problems: []dyvms.FieldError{p}})
+			}
+		}
 	}
 	return nil, errors.Join(problems...)
 }
