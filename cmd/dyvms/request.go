@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +27,9 @@ type preparedCall struct {
 	// extra holds the few parameters the request type cannot hold, sent as
 	// they are (WithExtraParams).
 	extra url.Values
+	// outIDGiven: the command line gave --OutId; otherwise a call-placing
+	// Action is sent with one the SDK generates.
+	outIDGiven bool
 }
 
 // prepare builds the call of act from the command line: the typed request
@@ -56,13 +58,9 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	if err != nil {
 		return nil, err
 	}
-	if act.Param("OutId") != nil && seen["OutId"] == "" {
-		// A call placed without an OutId could not be reconciled when its
-		// outcome is unknown (exit 3): every call carries one.
-		if err := pc.set("OutId", newOutID()); err != nil {
-			return nil, err
-		}
-	}
+	// A call placed without --OutId is sent with one the SDK generates;
+	// the response and an unknown outcome name it.
+	pc.outIDGiven = seen["OutId"] != ""
 	if inv.calleesCSV != "" {
 		if err := pc.setCalleesCSV(inv.calleesCSV, seen["Data"] != "", stdin, progress); err != nil {
 			return nil, err
@@ -380,16 +378,4 @@ func ownFlagTypo(name string, err error) error {
 		return fmt.Errorf("unknown flag --%s; did you mean --%s?", name, s)
 	}
 	return err
-}
-
-// newOutID returns a new OutId for a call placed without one: "dyvms-"
-// and 9 random characters, 15 bytes, the most OutId takes.
-func newOutID() string {
-	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-	b := make([]byte, 9)
-	rand.Read(b)
-	for i := range b {
-		b[i] = digits[int(b[i])%len(digits)]
-	}
-	return "dyvms-" + string(b)
 }
