@@ -470,10 +470,11 @@ type QueryCallDetailByCallIdResponse struct {
 	Data string `json:"Data"`
 }
 
-// Detail decodes Data. Data that is empty gives a zero CallDetail; data
-// that is not a JSON object gives an error, but never failed the call.
+// Detail decodes Data. When the service found no record of the call
+// (Data is empty) it returns ErrNoRecord; data that is not a JSON object
+// gives an error, but never failed the call.
 func (r *QueryCallDetailByCallIdResponse) Detail() (CallDetail, error) {
-	return decodeInner[CallDetail]("QueryCallDetailByCallId", "Data", r.Data)
+	return decodeRecord[CallDetail]("QueryCallDetailByCallId", "Data", r.Data)
 }
 
 // QueryCallDetailByCallId returns the record of one call, found by its
@@ -581,11 +582,11 @@ type QueryCallDetailByTaskIdResponse struct {
 	Data string `json:"Data"`
 }
 
-// Detail decodes Data. Data that is empty gives a zero TaskCallDetail;
-// data that is not a JSON object gives an error, but never failed the
-// call.
+// Detail decodes Data. When the service found no record (Data is empty)
+// it returns ErrNoRecord; data that is not a JSON object gives an error,
+// but never failed the call.
 func (r *QueryCallDetailByTaskIdResponse) Detail() (TaskCallDetail, error) {
-	return decodeInner[TaskCallDetail]("QueryCallDetailByTaskId", "Data", r.Data)
+	return decodeRecord[TaskCallDetail]("QueryCallDetailByTaskId", "Data", r.Data)
 }
 
 // QueryCallDetailByTaskId returns the record of one called number's call
@@ -636,13 +637,13 @@ func (c *Client) DescribeRecordData(ctx context.Context, req *DescribeRecordData
 // field; the service needs the four numbers.
 type DoubleCallSeatRequest struct {
 	// CallerNumber is the agent's (seat's) number, rung first.
-	CallerNumber string `dyvms:"CallerNumber"`
+	CallerNumber string `dyvms:"CallerNumber,phone"`
 	// CallerShowNumber is the number shown to the agent.
-	CallerShowNumber string `dyvms:"CallerShowNumber"`
+	CallerShowNumber string `dyvms:"CallerShowNumber,phone"`
 	// CalledNumber is the customer's number, rung second.
-	CalledNumber string `dyvms:"CalledNumber"`
+	CalledNumber string `dyvms:"CalledNumber,phone"`
 	// CalledShowNumber is the number shown to the customer.
-	CalledShowNumber string `dyvms:"CalledShowNumber"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,phone"`
 	// CallType is the kind of double call.
 	CallType string `dyvms:"CallType"`
 	// VoiceCode is a voice file to play, for example while connecting.
@@ -658,7 +659,9 @@ type DoubleCallSeatRequest struct {
 	// SessionTimeout is the longest the call may last, in seconds.
 	SessionTimeout int32 `dyvms:"SessionTimeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

@@ -135,11 +135,11 @@ func TestCallcenterWire(t *testing.T) {
 			return err
 		}, map[string]string{"AccountId": "a1", "AccountType": "t", "Acid": "100", "ProdCode": "dyvms", "SecLevel": "2"}},
 		{"DoubleCallSeat", func(ctx context.Context, c *Client) error {
-			_, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{CallerNumber: "1", CallerShowNumber: "2",
-				CalledNumber: "3", CalledShowNumber: "4", CallType: "t", VoiceCode: "v.wav", RecordFlag: true,
+			_, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{CallerNumber: "13900000001", CallerShowNumber: "13900000002",
+				CalledNumber: "13900000003", CalledShowNumber: "13900000004", CallType: "t", VoiceCode: "v.wav", RecordFlag: true,
 				RecordPoint: 1, AsrFlag: true, AsrModelID: "m", SessionTimeout: 120, OutID: "out-1"})
 			return err
-		}, map[string]string{"CallerNumber": "1", "CallerShowNumber": "2", "CalledNumber": "3", "CalledShowNumber": "4",
+		}, map[string]string{"CallerNumber": "13900000001", "CallerShowNumber": "13900000002", "CalledNumber": "13900000003", "CalledShowNumber": "13900000004",
 			"CallType": "t", "VoiceCode": "v.wav", "RecordFlag": "true", "RecordPoint": "1", "AsrFlag": "true",
 			"AsrModelId": "m", "SessionTimeout": "120", "OutId": "out-1"}},
 		{"ListOrderedNumbers", func(ctx context.Context, c *Client) error {
@@ -338,8 +338,9 @@ func TestCallcenterSamples(t *testing.T) {
 			}, want: &DescribeRecordDataResponse{ResponseMeta{"R", "OK", ""}, "100", "7", "https://oss/x.wav"}},
 		{action: "DoubleCallSeat", body: `{"Code":"OK","Message":"OK","RequestId":"R","CallId":"116012354148^10281378****"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.DoubleCallSeat(ctx, nil)
-			}, want: &DoubleCallSeatResponse{ResponseMeta: ResponseMeta{"R", "OK", "OK"}, CallID: "116012354148^10281378****"}},
+				resp, err := c.DoubleCallSeat(ctx, &DoubleCallSeatRequest{OutID: "dcs-1"})
+				return resp, err
+			}, want: &DoubleCallSeatResponse{ResponseMeta: ResponseMeta{"R", "OK", "OK"}, CallID: "116012354148^10281378****", OutID: "dcs-1"}},
 		{action: "ListOrderedNumbers", body: `<ListOrderedNumbersResponse><Code>OK</Code><RequestId>R</RequestId><Numbers><Numbers>0571000****</Numbers><Numbers>0571001****</Numbers></Numbers></ListOrderedNumbersResponse>`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.ListOrderedNumbers(ctx, nil)
@@ -383,7 +384,7 @@ func TestCallDetailMalformedInner(t *testing.T) {
 		assert.Error(t, err)
 	}
 	d, err := (&QueryCallDetailByCallIdResponse{}).Detail()
-	assert.NoError(t, err)
+	assert.ErrorIs(t, err, ErrNoRecord, "an empty Data is no record")
 	assert.Zero(t, d)
 	// An inline object instead of a string is accepted too.
 	c, _ := ccClient(t, func(string, url.Values) string {

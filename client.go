@@ -2,12 +2,17 @@ package dyvms
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/base32"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -100,8 +105,29 @@ func NewClient(opts ...Option) (*Client, error) {
 	}, nil
 }
 
-// Endpoint returns the endpoint the client sends to.
-func (c *Client) Endpoint() string { return c.endpoint }
+// Endpoint returns the endpoint the client sends to ("" for a nil Client).
+func (c *Client) Endpoint() string {
+	if c == nil {
+		return ""
+	}
+	return c.endpoint
+}
+
+// String describes the client: its endpoint, region and credentials
+// provider, never a secret.
+func (c *Client) String() string {
+	if c == nil {
+		return "dyvms.Client(nil)"
+	}
+	creds := "none"
+	if c.creds != nil {
+		creds = describeProvider(c.creds)
+	}
+	return "dyvms.Client{endpoint: " + c.endpoint + ", region: " + c.region + ", credentials: " + creds + "}"
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // invokeTyped runs action with req and decodes a success into a new Resp:
 // the body of every typed Action method.
@@ -121,9 +147,6 @@ func invokeTyped[Resp any](ctx context.Context, c *Client, action string, req an
 // An Action the SDK does not know is retried as cautiously as one that
 // places calls (see ErrAmbiguous).
 func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
-	if action == "" {
-		return errorf("Do: action must not be empty")
-	}
 	return c.invoke(ctx, action, nil, out, []CallOption{WithExtraParams(params)})
 }
 
@@ -154,6 +177,9 @@ var commonParams = map[string]bool{
 // attempt succeeds or classify says to stop. Each attempt is signed anew,
 // with a fresh nonce and timestamp.
 func (c *Client) invoke(ctx context.Context, action string, req any, out any, opts []CallOption) error {
+	if c == nil || c.creds == nil || c.httpClient == nil {
+		return fmt.Errorf("%w (calling %s)", ErrNilClient, action)
+	}
 	if ctx == nil {
 		return errorf("%s: nil context", action)
 	}
@@ -162,7 +188,7 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if err != nil {
 		return err
 	}
-	outID := paramValue(params, "OutId")
+	params, outID := ensureOutID(action, params)
 	var called string
 	if c.attemptLogger != nil {
 		called = paramValue(params, "CalledNumber")
@@ -195,9 +221,12 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 		}
 		if res.err == nil {
 			c.attemptLogger.log(ctx, res.red, rec)
+			if r, ok := out.(interface{ setOutID(string) }); ok {
+				r.setOutID(outID) // the response of a call-placing Action
+			}
 			return nil
 		}
-		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, callerDone: ctx.Err() != nil})
+		rec.outcome = classify(action, attemptFailure{err: res.err, sent: res.sent, resent: res.resent, callerDone: ctx.Err() != nil})
 		switch {
 		case rec.outcome == retryable && isStaleTokenError(res.err):
 			// Retried at once and only once, with credentials retrieved
@@ -220,6 +249,28 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 			return &TransportError{Action: action, Err: &retryWaitError{ctxErr: err, last: res.err, attempts: n}}
 		}
 	}
+}
+
+// ensureOutID returns the OutId params carry, and for a call-placing
+// Action without one, params with a generated OutId added: the call must
+// be reconcilable through receipts whatever happens. params is the SDK's
+// own slice, so the caller's request is untouched.
+func ensureOutID(action string, params []param) ([]param, string) {
+	outID := paramValue(params, "OutId")
+	if outID == "" && actionTable[action].placesCall {
+		outID = newOutID()
+		params = append(params, param{"OutId", outID})
+	}
+	return params, outID
+}
+
+// newOutID returns a fresh OutId for a call-placing request that has
+// none: 15 characters of base32 (72 random bits), within the service's
+// 15-byte limit, unique for all practical purposes.
+func newOutID() string {
+	var b [9]byte
+	_, _ = cryptorand.Read(b[:])
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
 }
 
 // errSameCredentials: the provider gave again the credentials the
@@ -247,33 +298,98 @@ func (c *Client) retrieveCredentials(ctx context.Context, action string, rejecte
 	return creds, nil
 }
 
-// buildParams encodes and validates the request and the extra parameters.
+// buildParams encodes and validates the Action name, the request and the
+// extra parameters, and reports every problem of all three at once.
 func buildParams(action string, req any, extra url.Values) ([]param, error) {
+	var problems []FieldError
+	if reason := checkActionName(action); reason != "" {
+		problems = append(problems, FieldError{Field: "Action", Reason: reason})
+	}
 	params, err := encodeRequest(action, req, make([]param, 0, 16))
-	if err != nil {
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ve):
+		problems = append(problems, ve.Problems...)
+	case err != nil:
 		return nil, err
 	}
-	if len(extra) == 0 {
-		return params, nil
-	}
-	set := make(map[string]bool, len(params))
-	for _, p := range params {
-		set[p.key] = true
+	problems = append(problems, checkExtraParams(params, extra)...)
+	if len(problems) > 0 {
+		return nil, newValidationError(action, problems)
 	}
 	for key, values := range extra {
-		switch {
-		case commonParams[key]:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "is a common parameter set by the client"}
-		case set[key]:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "is already set by the request"}
-		case key == "":
-			return nil, &ValidationError{Action: action, Field: `""`, Reason: "parameter names must not be empty"}
-		case len(values) != 1:
-			return nil, &ValidationError{Action: action, Field: key, Reason: "must have exactly one value; flatten lists as Name.N"}
-		}
 		params = append(params, param{key, values[0]})
 	}
 	return params, nil
+}
+
+// checkActionName returns why action is not an Action name, or "". Action
+// names are ASCII letters and digits.
+func checkActionName(action string) string {
+	if action == "" || len(action) > 128 {
+		return "must be 1 to 128 ASCII letters and digits"
+	}
+	for i := 0; i < len(action); i++ {
+		if c := action[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return "must be ASCII letters and digits only"
+		}
+	}
+	return ""
+}
+
+// checkExtraParams lists the problems of the parameters given with
+// WithExtraParams: a name that is not a plain parameter name, or one that
+// matches a common parameter or one the request sets, ignoring case and
+// surrounding space (a gateway may read "signature" or "AccessKeyId " as
+// the real one).
+func checkExtraParams(params []param, extra url.Values) []FieldError {
+	if len(extra) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(params))
+	for _, p := range params {
+		set[strings.ToLower(p.key)] = true
+	}
+	var problems []FieldError
+	for _, key := range slices.Sorted(maps.Keys(extra)) {
+		norm := strings.ToLower(strings.TrimSpace(key))
+		field := strconv.Quote(key)
+		switch {
+		case !validParamName(key):
+			problems = append(problems, FieldError{field, "is not a parameter name: ASCII letters, digits, '.', '_' and '-' only"})
+		case commonParamsLower[norm]:
+			problems = append(problems, FieldError{field, "is a common parameter set by the client"})
+		case set[norm]:
+			problems = append(problems, FieldError{field, "is already set by the request"})
+		case len(extra[key]) != 1:
+			problems = append(problems, FieldError{field, "must have exactly one value; flatten lists as Name.N"})
+		}
+	}
+	return problems
+}
+
+// commonParamsLower is commonParams in lower case.
+var commonParamsLower = func() map[string]bool {
+	m := make(map[string]bool, len(commonParams))
+	for k := range commonParams {
+		m[strings.ToLower(k)] = true
+	}
+	return m
+}()
+
+// validParamName reports whether key is a plain parameter name: ASCII
+// letters, digits, '.', '_' and '-' (Name.N.Field for lists).
+func validParamName(key string) bool {
+	if key == "" || len(key) > 256 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // paramValue returns the value of the parameter named key, or "".
@@ -290,7 +406,9 @@ func paramValue(params []param, key string) string {
 type attemptResult struct {
 	err error
 	// sent is false when the request provably never left the client.
-	sent      bool
+	sent bool
+	// resent is true when the transport wrote the request more than once.
+	resent    bool
 	status    int
 	code      string
 	requestID string
@@ -321,6 +439,7 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 	}
 	res.red = red.with(signature)
 	resp, err := c.httpClient.Do(httpReq)
+	res.resent = tr.resent()
 	if err != nil {
 		res.err = &TransportError{Action: action, Err: res.red.sanitizeTransportError(err)}
 		res.sent = tr.maybeSent()

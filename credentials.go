@@ -2,6 +2,7 @@ package dyvms
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -44,6 +45,9 @@ func (c Credentials) String() string {
 
 // GoString implements fmt.GoStringer, so %#v is redacted too.
 func (c Credentials) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // LogValue implements slog.LogValuer without revealing the secret or token.
 func (c Credentials) LogValue() slog.Value {
@@ -98,6 +102,11 @@ func (p *StaticCredentialsProvider) Retrieve(context.Context) (Credentials, erro
 
 // String is redacted like Credentials.String.
 func (p *StaticCredentialsProvider) String() string { return "Static" + p.creds.String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p StaticCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
 
 // GoString is String, so %#v reveals nothing either.
 func (p *StaticCredentialsProvider) GoString() string { return p.String() }

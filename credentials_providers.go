@@ -57,6 +57,11 @@ func (*EnvCredentialsProvider) Retrieve(context.Context) (Credentials, error) {
 // String describes the provider.
 func (*EnvCredentialsProvider) String() string { return "EnvCredentialsProvider" }
 
+// Format implements fmt.Formatter: every verb prints String.
+func (p EnvCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
 // ProfileCredentialsProvider reads the configuration file the Alibaba
 // Cloud CLI writes (aliyun configure): ~/.aliyun/config.json by default.
 // These profile modes are supported:
@@ -336,6 +341,11 @@ func (p *ProfileCredentialsProvider) String() string {
 	return fmt.Sprintf("ProfileCredentialsProvider{path: %q, profile: %q}", p.path, p.profile)
 }
 
+// Format implements fmt.Formatter: every verb prints String.
+func (p *ProfileCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
 // GoString is String, so %#v reveals nothing either.
 func (p *ProfileCredentialsProvider) GoString() string { return p.String() }
 
@@ -532,6 +542,11 @@ func (p *ECSRAMRoleCredentialsProvider) String() string {
 	return fmt.Sprintf("ECSRAMRoleCredentialsProvider{role: %q}", p.RoleName)
 }
 
+// Format implements fmt.Formatter: every verb prints String.
+func (p ECSRAMRoleCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String())
+}
+
 // Defaults of CachedCredentialsProvider.
 const (
 	// DefaultCredentialsRefreshWindow is how long before expiry cached
@@ -674,6 +689,11 @@ func (c *CachedCredentialsProvider) String() string {
 	return "CachedCredentialsProvider{" + describeProvider(c.provider) + ", " + c.creds.String() + "}"
 }
 
+// Format implements fmt.Formatter: every verb prints String.
+func (c *CachedCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, c.String())
+}
+
 // GoString is String, so %#v reveals nothing either.
 func (c *CachedCredentialsProvider) GoString() string { return c.String() }
 
@@ -729,6 +749,11 @@ func (c *ChainCredentialsProvider) String() string {
 		names[i] = describeProvider(p)
 	}
 	return "ChainCredentialsProvider{" + strings.Join(names, ", ") + "}"
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c ChainCredentialsProvider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, c.String())
 }
 
 // GoString is String, so %#v reveals nothing either.
@@ -821,7 +846,7 @@ func credentialsRegion(p CredentialsProvider) string {
 // prefixError puts "dyvms: prefix: " before err's message, without
 // repeating err's own "dyvms: ", and keeps err for errors.Is and As.
 func prefixError(prefix string, err error) error {
-	return redactedError{msg: "dyvms: " + prefix + ": " + strings.TrimPrefix(err.Error(), "dyvms: "), err: err}
+	return &redactedError{msg: "dyvms: " + prefix + ": " + strings.TrimPrefix(err.Error(), "dyvms: "), err: err}
 }
 
 // describeProvider names a provider without printing its fields, which

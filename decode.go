@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ import (
 // anything but the Action's success, and returns the envelope's Code and
 // RequestId (for the log).
 func decodeEnvelope(action string, status int, header http.Header, body []byte, out any, red redactor) (code, requestID string, err error) {
+	if status >= 300 && status < 400 {
+		e := redirectError(action, status, header, red)
+		return "", e.RequestID, e
+	}
 	if fastDecode(action, status, body, out) {
 		m := out.(typedResponse).meta()
 		return m.Code, orHeaderRequestID(m.RequestID, header), nil
@@ -75,6 +80,26 @@ func newError(action string, status int, header http.Header, red redactor) *Erro
 	}
 }
 
+// redirectError is the *Error of a 3xx answer, which the client never
+// follows: it names the Location without its query or user info, redacted.
+func redirectError(action string, status int, header http.Header, red redactor) *Error {
+	loc := header.Get("Location")
+	if u, err := url.Parse(loc); err == nil {
+		u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment, u.User = "", false, "", "", nil
+		loc = u.String()
+	} else if i := strings.IndexAny(loc, "?#"); i >= 0 {
+		loc = loc[:i]
+	}
+	loc = red.snippet([]byte(loc))
+	msg := "redirect not followed"
+	if loc != "" {
+		msg += " (Location " + strconv.Quote(loc) + ")"
+	}
+	e := newError(action, status, header, red)
+	e.Message, e.unexpected = msg, true
+	return e
+}
+
 // notEnvelope marks e as an answer that is no usable envelope, with the
 // reason as its Message and a redacted snippet of the body.
 func (e *Error) notEnvelope(reason string, body []byte, red redactor) *Error {
@@ -94,10 +119,15 @@ func orHeaderRequestID(id string, header http.Header) string {
 }
 
 // retryAfterHeader returns the x-acs-retry-after hint (milliseconds on the
-// wire), or 0 when it is absent or not a positive integer.
+// wire), or 0 when it is absent, negative or not an integer. A hint too
+// large for a Duration saturates at the longest Duration: it is longer
+// than any MaxDelay, so the retries end instead of wrapping to no pause.
 func retryAfterHeader(header http.Header) time.Duration {
 	ms, err := strconv.ParseInt(strings.TrimSpace(header.Get("x-acs-retry-after")), 10, 64)
-	if err != nil || ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
+	switch {
+	case errors.Is(err, strconv.ErrRange) && ms > 0, err == nil && ms > math.MaxInt64/int64(time.Millisecond):
+		return time.Duration(math.MaxInt64)
+	case err != nil || ms < 0:
 		return 0
 	}
 	return time.Duration(ms) * time.Millisecond

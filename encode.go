@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -28,7 +29,10 @@ import (
 // required; min=N and max=N for numbers; maxbytes=N for strings; json (the
 // value is sent as a JSON document, keys sorted); ms (a time.Time sent as
 // Unix milliseconds); datetime (a time.Time sent as "2006-01-02 15:04:05" in
-// China Standard Time, UTC+8). Zero values are not sent; pointer fields are
+// China Standard Time, UTC+8); phone (the string is one phone number, see
+// checkPhone) and phones or phones=N (a comma-separated list of at most N
+// of them). Strings without maxbytes are bounded by maxParamBytes, JSON by
+// maxJSONBytes. Zero values are not sent; pointer fields are
 // sent whenever they are non-nil, so zero can be sent through a pointer.
 // A slice of structs is flattened to Name.N.Field with N from 1.
 
@@ -55,8 +59,12 @@ type fieldPlan struct {
 	required bool
 	min, max *float64
 	maxBytes int
-	enum     []string    // allowed wire values; nil means any
-	elem     *structPlan // for encStructList
+	enum     []string // allowed wire values; nil means any
+	// phone: one phone number; phones: a comma-separated list of them, at
+	// most maxPhones (0: no bound).
+	phone, phones bool
+	maxPhones     int
+	elem          *structPlan // for encStructList
 }
 
 // structPlan is the wire plan of one request (or list item) struct type.
@@ -107,7 +115,8 @@ func buildField(index int, ft reflect.Type, tag string) (fieldPlan, error) {
 	if err != nil {
 		return fieldPlan{}, err
 	}
-	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes, enum: t.Enum}
+	fp := fieldPlan{index: index, wire: t.Wire, required: t.Required, min: t.Min, max: t.Max, maxBytes: t.MaxBytes,
+		enum: t.Enum, phone: t.Phone, phones: t.Phones, maxPhones: t.MaxPhones}
 	asJSON, ms, datetime := t.JSON, t.Millis, t.DateTime
 	if ft.Kind() == reflect.Pointer {
 		fp.ptr = true
@@ -158,14 +167,17 @@ func scalarKind(t reflect.Type) (encKind, bool) {
 	return 0, false
 }
 
-// encoder flattens one request into params and validates it.
+// encoder flattens one request into params and validates it, collecting
+// every problem rather than stopping at the first.
 type encoder struct {
-	action string
-	params []param
+	action   string
+	params   []param
+	problems []FieldError
 }
 
 // encodeRequest validates req (a pointer to a tagged request struct, or nil)
-// and appends its parameters to dst.
+// and appends its parameters to dst. A request with problems returns a
+// *ValidationError listing all of them.
 func encodeRequest(action string, req any, dst []param) ([]param, error) {
 	e := encoder{action: action, params: dst}
 	if req == nil {
@@ -185,134 +197,198 @@ func encodeRequest(action string, req any, dst []param) ([]param, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.encodeStruct(p, v, ""); err != nil {
-		return nil, err
+	e.encodeStruct(p, v, "")
+	if len(e.problems) > 0 {
+		return nil, newValidationError(action, e.problems)
 	}
 	return e.params, nil
 }
 
-func (e *encoder) invalid(field, reason string) error {
-	return &ValidationError{Action: e.action, Field: field, Reason: reason}
+// invalid records one problem of the request.
+func (e *encoder) invalid(field, reason string) {
+	e.problems = append(e.problems, FieldError{Field: field, Reason: reason})
 }
 
-func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) error {
+func (e *encoder) encodeStruct(p *structPlan, v reflect.Value, prefix string) {
 	for i := range p.fields {
 		fp := &p.fields[i]
-		if err := e.encodeField(fp, v.Field(fp.index), prefix+fp.wire); err != nil {
-			return err
-		}
+		e.encodeField(fp, v.Field(fp.index), prefix+fp.wire)
 	}
-	return nil
+}
+
+// isUnset reports whether a field's value counts as not given: nil for a
+// pointer, the zero value otherwise, and any time for which IsZero holds
+// (whatever its location).
+func isUnset(fp *fieldPlan, f reflect.Value) bool {
+	if fp.ptr {
+		return f.IsNil()
+	}
+	if fp.kind == encStructList {
+		return false
+	}
+	if fp.kind == encTimeMillis || fp.kind == encTimeDateTime {
+		return f.Interface().(time.Time).IsZero()
+	}
+	return f.IsZero()
 }
 
 // encodeField adds one field's parameters, after checking that a required
 // field is present.
-func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) error {
-	if fp.ptr {
-		if f.IsNil() {
-			if fp.required {
-				return e.invalid(name, "is required")
-			}
-			return nil
-		}
-		f = f.Elem()
-	} else if f.IsZero() && fp.kind != encStructList {
+func (e *encoder) encodeField(fp *fieldPlan, f reflect.Value, name string) {
+	if isUnset(fp, f) {
 		if fp.required {
-			return e.invalid(name, "is required")
+			e.invalid(name, "is required")
 		}
-		return nil
+		return
 	}
-	switch fp.kind {
-	case encJSON:
-		return e.encodeJSON(fp, f, name)
-	case encStructList:
-		return e.encodeList(fp, f, name)
+	if fp.ptr {
+		f = f.Elem()
 	}
-	return e.encodeScalar(fp, f, name)
-}
-
-// encodeScalar adds a string, number, bool or time field.
-func (e *encoder) encodeScalar(fp *fieldPlan, f reflect.Value, name string) error {
 	switch fp.kind {
 	case encString:
-		s := f.String()
-		if fp.maxBytes > 0 && len(s) > fp.maxBytes {
-			return e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), fp.maxBytes))
+		e.encodeString(fp, f.String(), name)
+	case encInt, encUint, encFloat, encBool:
+		if s, ok := e.scalar(fp, f, fp.kind, name); ok {
+			e.add(name, s)
 		}
-		if err := e.checkEnum(fp, name, s); err != nil {
-			return err
-		}
-		e.add(name, s)
-	case encInt:
-		n := f.Int()
-		if err := e.checkRange(fp, name, float64(n)); err != nil {
-			return err
-		}
-		if err := e.checkEnum(fp, name, strconv.FormatInt(n, 10)); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatInt(n, 10))
-	case encUint:
-		n := f.Uint()
-		if err := e.checkRange(fp, name, float64(n)); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatUint(n, 10))
-	case encFloat:
-		x := f.Float()
-		if err := e.checkRange(fp, name, x); err != nil {
-			return err
-		}
-		if err := e.checkEnum(fp, name, strconv.FormatFloat(x, 'f', -1, 64)); err != nil {
-			return err
-		}
-		e.add(name, strconv.FormatFloat(x, 'f', -1, 64))
-	case encBool:
-		e.add(name, strconv.FormatBool(f.Bool()))
-	case encTimeMillis:
-		e.add(name, strconv.FormatInt(f.Interface().(time.Time).UnixMilli(), 10))
-	case encTimeDateTime:
-		e.add(name, formatChinaDateTime(f.Interface().(time.Time)))
+	case encJSON:
+		e.encodeJSON(fp, f, name)
+	case encTimeMillis, encTimeDateTime:
+		e.encodeTime(fp, f.Interface().(time.Time), name)
+	case encStructList:
+		e.encodeList(fp, f, name)
 	}
-	return nil
 }
 
-// encodeJSON adds a field sent as a JSON document.
-func (e *encoder) encodeJSON(fp *fieldPlan, f reflect.Value, name string) error {
-	if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
-		if fp.required {
-			return e.invalid(name, "is required")
-		}
-		return nil
-	}
-	s, err := marshalJSON(f.Interface())
-	if err != nil {
-		return e.invalid(name, "cannot be encoded as JSON: "+err.Error())
-	}
-	if fp.maxBytes > 0 && len(s) > fp.maxBytes {
-		return e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), fp.maxBytes))
-	}
-	e.add(name, s)
-	return nil
-}
-
-// encodeList adds a list of structs as Name.N.Field, N from 1.
-func (e *encoder) encodeList(fp *fieldPlan, f reflect.Value, name string) error {
-	if f.Len() == 0 {
-		if fp.required {
-			return e.invalid(name, "needs at least one item")
-		}
-		return nil
+// encodeList adds a list of structs as Name.N.Field, N from 1; an empty
+// item is a problem.
+func (e *encoder) encodeList(fp *fieldPlan, f reflect.Value, name string) {
+	if !e.checkListLen(fp, f, name) {
+		return
 	}
 	for j := 0; j < f.Len(); j++ {
-		if err := e.encodeStruct(fp.elem, f.Index(j), name+"."+strconv.Itoa(j+1)+"."); err != nil {
-			return err
+		item := f.Index(j)
+		itemName := name + "." + strconv.Itoa(j+1)
+		if item.IsZero() {
+			e.invalid(itemName, "is an empty item")
+			continue
 		}
+		e.encodeStruct(fp.elem, item, itemName+".")
 	}
-	return nil
 }
 
-func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
+// checkListLen reports whether a list has items; an empty required list
+// is a problem.
+func (e *encoder) checkListLen(fp *fieldPlan, f reflect.Value, name string) bool {
+	if f.Len() > 0 {
+		return true
+	}
+	if fp.required {
+		e.invalid(name, "needs at least one item")
+	}
+	return false
+}
+
+// maxParamBytes bounds a string parameter that has no maxbytes of its own,
+// and maxJSONBytes a JSON one, so that no single value makes a request
+// absurdly large.
+const (
+	maxParamBytes = 4 << 20
+	maxJSONBytes  = 2 << 20
+)
+
+func (e *encoder) encodeString(fp *fieldPlan, s, name string) {
+	limit := fp.maxBytes
+	if limit == 0 {
+		limit = maxParamBytes
+	}
+	switch {
+	case len(s) > limit:
+		e.invalid(name, fmt.Sprintf("is %d bytes long; at most %d allowed", len(s), limit))
+	case fp.phone:
+		if reason := checkPhone(s); reason != "" {
+			e.invalid(name, reason)
+			return
+		}
+		e.add(name, s)
+	case fp.phones:
+		if reason := checkPhoneList(s, fp.maxPhones); reason != "" {
+			e.invalid(name, reason)
+			return
+		}
+		e.add(name, s)
+	default:
+		if e.checkEnum(fp, name, s) {
+			e.add(name, s)
+		}
+	}
+}
+
+// scalar formats a number or a bool, checking its range; NaN and the
+// infinities are refused.
+func (e *encoder) scalar(fp *fieldPlan, v reflect.Value, k encKind, name string) (string, bool) {
+	switch k {
+	case encInt:
+		n := v.Int()
+		s := strconv.FormatInt(n, 10)
+		return s, e.checkRange(fp, name, float64(n)) && e.checkEnum(fp, name, s)
+	case encUint:
+		n := v.Uint()
+		return strconv.FormatUint(n, 10), e.checkRange(fp, name, float64(n))
+	case encFloat:
+		x := v.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			e.invalid(name, "is "+strconv.FormatFloat(x, 'f', -1, 64)+"; must be a finite number")
+			return "", false
+		}
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		return s, e.checkRange(fp, name, x) && e.checkEnum(fp, name, s)
+	case encBool:
+		return strconv.FormatBool(v.Bool()), true
+	}
+	return v.String(), true
+}
+
+func (e *encoder) encodeJSON(fp *fieldPlan, f reflect.Value, name string) {
+	if (f.Kind() == reflect.Map || f.Kind() == reflect.Slice) && f.Len() == 0 {
+		if fp.required {
+			e.invalid(name, "is required")
+		}
+		return
+	}
+	limit := fp.maxBytes
+	if limit == 0 {
+		limit = maxJSONBytes
+	}
+	s, err := marshalJSON(f.Interface())
+	switch {
+	case err != nil:
+		e.invalid(name, "cannot be encoded as JSON: "+err.Error())
+	case len(s) > limit:
+		e.invalid(name, fmt.Sprintf("is %d bytes of JSON; at most %d allowed", len(s), limit))
+	default:
+		e.add(name, s)
+	}
+}
+
+// encodeTime sends a time; a zero time given through a pointer, or one
+// before 1970 for a millisecond field, is a problem.
+func (e *encoder) encodeTime(fp *fieldPlan, t time.Time, name string) {
+	switch {
+	case t.IsZero():
+		e.invalid(name, "is the zero time")
+	case fp.kind == encTimeMillis && t.Before(time.Unix(0, 0)):
+		e.invalid(name, "is before 1970-01-01; Unix milliseconds cannot express it")
+	case fp.kind == encTimeMillis:
+		e.add(name, strconv.FormatInt(t.UnixMilli(), 10))
+	default:
+		e.add(name, formatChinaDateTime(t))
+	}
+}
+
+// checkRange reports whether x is within the field's bounds, recording a
+// problem when it is not.
+func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) bool {
 	if fp.min != nil && x < *fp.min || fp.max != nil && x > *fp.max {
 		lo, hi := "-∞", "+∞"
 		if fp.min != nil {
@@ -321,26 +397,29 @@ func (e *encoder) checkRange(fp *fieldPlan, name string, x float64) error {
 		if fp.max != nil {
 			hi = strconv.FormatFloat(*fp.max, 'f', -1, 64)
 		}
-		return e.invalid(name, fmt.Sprintf("is %s; must be in [%s, %s]", strconv.FormatFloat(x, 'f', -1, 64), lo, hi))
+		e.invalid(name, fmt.Sprintf("is %s; must be in [%s, %s]", strconv.FormatFloat(x, 'f', -1, 64), lo, hi))
+		return false
 	}
-	return nil
+	return true
 }
 
 func (e *encoder) add(key, value string) {
 	e.params = append(e.params, param{key, value})
 }
 
-// checkEnum rejects a value that is not one of the field's enum values.
-func (e *encoder) checkEnum(fp *fieldPlan, name, value string) error {
+// checkEnum reports whether value is one of the field's enum values,
+// recording a problem when it is not.
+func (e *encoder) checkEnum(fp *fieldPlan, name, value string) bool {
 	if fp.enum == nil {
-		return nil
+		return true
 	}
 	for _, v := range fp.enum {
 		if v == value {
-			return nil
+			return true
 		}
 	}
-	return e.invalid(name, fmt.Sprintf("is %q; must be one of %s", value, strings.Join(fp.enum, ", ")))
+	e.invalid(name, fmt.Sprintf("is %q; must be one of %s", value, strings.Join(fp.enum, ", ")))
+	return false
 }
 
 // marshalJSON encodes v deterministically (map keys sorted, as encoding/json

@@ -24,6 +24,10 @@ var (
 	// envelope (an HTML page from a proxy, an empty or truncated body).
 	ErrUnexpectedResponse = errors.New("dyvms: unexpected response")
 
+	// ErrNilClient is returned (wrapped) by every call made on a nil
+	// *Client or a Client{} not made by NewClient.
+	ErrNilClient = errors.New("dyvms: client not initialised: create it with NewClient")
+
 	// ErrResponseTooLarge is returned (wrapped) when a response body exceeds the
 	// client's limit (WithMaxResponseBytes).
 	ErrResponseTooLarge = errors.New("dyvms: response body too large")
@@ -106,23 +110,57 @@ func (e *Error) Is(target error) bool {
 	return target == ErrUnexpectedResponse && e.unexpected
 }
 
-// ValidationError reports a request rejected before any network I/O.
+// ValidationError reports a request rejected before any network I/O. It
+// lists every problem of the request, not only the first.
 // errors.Is(err, ErrInvalidParameter) holds for it.
 type ValidationError struct {
 	// Action is the API Action whose request was invalid.
 	Action string
-	// Field is the wire name of the parameter, for example "CalledNumber" or
-	// "MenuKeyMap.2.Key".
+	// Field is the wire name of the first invalid parameter, for example
+	// "CalledNumber" or "MenuKeyMap.2.Key".
+	Field string
+	// Reason says what is wrong with Field, for example "is required".
+	Reason string
+	// Problems lists every invalid parameter, the first (Field, Reason)
+	// included, in the order of the request's fields.
+	Problems []FieldError
+}
+
+// FieldError is one problem of a request: a parameter and what is wrong.
+type FieldError struct {
+	// Field is the parameter's wire name.
 	Field string
 	// Reason says what is wrong, for example "is required".
 	Reason string
 }
 
-// Error implements error.
+// newValidationError returns the *ValidationError listing problems (at
+// least one).
+func newValidationError(action string, problems []FieldError) *ValidationError {
+	return &ValidationError{Action: action, Field: problems[0].Field, Reason: problems[0].Reason, Problems: problems}
+}
+
+// Error implements error. It names every problem.
 func (e *ValidationError) Error() string { return prefixed(e.Action, e.detail()) }
 
 // detail is the message after the "dyvms: Action: " prefix.
-func (e *ValidationError) detail() string { return "invalid parameter " + e.Field + ": " + e.Reason }
+func (e *ValidationError) detail() string {
+	if len(e.Problems) <= 1 {
+		return "invalid parameter " + e.Field + ": " + e.Reason
+	}
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(len(e.Problems)))
+	b.WriteString(" invalid parameters: ")
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+		b.WriteString(p.Reason)
+	}
+	return b.String()
+}
 
 // Is makes errors.Is(err, ErrInvalidParameter) hold.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidParameter }
@@ -266,10 +304,9 @@ func IsNotFound(err error) bool {
 }
 
 // redactor removes secrets from text that may leave the SDK (error
-// messages, body snippets, transport errors): each secret in raw form, in
-// specialUrlEncoded form, encoded twice (as inside a string-to-sign) and
-// query-escaped. The encoded forms are computed only when text is redacted,
-// so a successful call pays nothing.
+// messages, body snippets, transport errors): each secret in every encoding
+// redactAll (redact.go) recognises. Text is examined only when it is
+// redacted, so a successful call pays nothing.
 type redactor struct {
 	// fixed holds the usual secrets (AccessKeySecret, SecurityToken,
 	// Signature) without an allocation; more holds any beyond them.
@@ -305,65 +342,140 @@ func (r redactor) all() []string {
 	return append(r.fixed[:r.n:r.n], r.more...)
 }
 
-// redact returns s with every form of every secret replaced by "***".
+// redact returns s with every encoded form of every secret replaced by
+// "***" (see redactAll).
 func (r redactor) redact(s string) string {
-	for _, sec := range r.all() {
-		once := SpecialURLEncode(sec)
-		for _, form := range [...]string{sec, once, SpecialURLEncode(once), url.QueryEscape(sec)} {
-			if strings.Contains(s, form) {
-				s = strings.ReplaceAll(s, form, "***")
-			}
-		}
-	}
-	return s
+	return redactAll(s, r.all(), false)
 }
 
 // snippetLen is the most bytes of a body an error quotes.
 const snippetLen = 256
 
 // snippet returns a redacted, valid-UTF-8 prefix of body of at most
-// snippetLen bytes.
+// snippetLen bytes. It redacts first and cuts after, and then redacts the
+// cut end again, so no part of a secret straddling the cut survives. Only
+// the part of the body that can reach the snippet is examined.
 func (r redactor) snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > snippetLen {
-		s = s[:snippetLen]
+	secrets := r.all()
+	window := snippetLen + 16
+	for _, sec := range secrets {
+		window = max(window, snippetLen+len(sec)*maxUnitLen)
+	}
+	cut := len(body) > window
+	if cut {
+		body = body[:window]
+	}
+	s := redactAll(strings.TrimSpace(string(body)), secrets, false)
+	if cut || len(s) > snippetLen {
+		if len(s) > snippetLen {
+			s = s[:snippetLen]
+		}
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
-		s += "…"
+		s = redactAll(s, secrets, true) + "…"
 	}
-	return r.redact(strings.ToValidUTF8(s, "?"))
+	return strings.ToValidUTF8(s, "?")
 }
 
-// sanitizeTransportError strips the query string from any *url.Error in
-// err, and redacts secrets from the rest of the message.
+// sanitizeTransportError returns err with every error of its chain
+// redacted: the query string stripped from each *url.Error's URL, and each
+// error whose message (or whose wrapped errors) hold a secret replaced by
+// a redacted copy, so errors.Unwrap reaches no secret at any depth. Errors
+// that hold no secret are kept as they are, so errors.Is and errors.As
+// still find context.DeadlineExceeded, a *net.OpError or a TLS error.
 func (r redactor) sanitizeTransportError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		u := ue.URL
-		if i := strings.IndexByte(u, '?'); i >= 0 {
-			u = u[:i]
-		}
-		inner := ue.Err
-		if inner != nil && r.redact(inner.Error()) != inner.Error() {
-			inner = redactedError{msg: r.redact(inner.Error()), err: inner}
-		}
-		return &url.Error{Op: ue.Op, URL: u, Err: inner}
+	secrets := r.all()
+	if err == nil || !chainHolds(err, secrets) {
+		return stripURLQuery(err)
 	}
-	if msg := err.Error(); r.redact(msg) != msg {
-		return redactedError{msg: r.redact(msg), err: err}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: redactAll(withoutQuery(ue.URL), secrets, false), Err: r.sanitizeTransportError(ue.Err)}
+	}
+	msg := redactAll(err.Error(), secrets, false)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return &redactedError{msg: msg, err: r.sanitizeTransportError(u.Unwrap()), timeout: isTimeout(err)}
+	case interface{ Unwrap() []error }:
+		var errs []error
+		for _, e := range u.Unwrap() {
+			errs = append(errs, r.sanitizeTransportError(e))
+		}
+		return &redactedErrors{msg: msg, errs: errs}
+	}
+	return &redactedError{msg: msg, timeout: isTimeout(err)}
+}
+
+// chainHolds reports whether err or any error it wraps mentions a secret,
+// in its message or in its fields (as %#v prints them).
+func chainHolds(err error, secrets []string) bool {
+	if err == nil {
+		return false
+	}
+	for _, text := range [...]string{err.Error(), fmt.Sprintf("%#v", err)} {
+		if redactAll(text, secrets, false) != text {
+			return true
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return chainHolds(u.Unwrap(), secrets)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if chainHolds(e, secrets) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stripURLQuery returns err with the query removed from the URL of a
+// top-level *url.Error (the one http.Client returns), which carries the
+// AccessKeyId.
+func stripURLQuery(err error) error {
+	if ue, ok := err.(*url.Error); ok && strings.ContainsAny(ue.URL, "?#") {
+		return &url.Error{Op: ue.Op, URL: withoutQuery(ue.URL), Err: ue.Err}
 	}
 	return err
 }
 
-// redactedError replaces an error's message but keeps it for errors.Is/As.
-type redactedError struct {
-	msg string
-	err error
+// withoutQuery cuts a URL at its query or fragment.
+func withoutQuery(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
 }
 
-func (e redactedError) Error() string { return e.msg }
-func (e redactedError) Unwrap() error { return e.err }
+// isTimeout reports whether err says it is a timeout (net.Error).
+func isTimeout(err error) bool {
+	t, ok := err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
+
+// redactedError stands for an error whose message held a secret: the
+// redacted message, and the redacted copy of what it wrapped.
+type redactedError struct {
+	msg     string
+	err     error
+	timeout bool
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// Timeout keeps the timeout property of the error it stands for.
+func (e *redactedError) Timeout() bool { return e.timeout }
+
+// redactedErrors is redactedError for an error that wraps several.
+type redactedErrors struct {
+	msg  string
+	errs []error
+}
+
+func (e *redactedErrors) Error() string   { return e.msg }
+func (e *redactedErrors) Unwrap() []error { return e.errs }
 
 // errPrefix begins every message of an error the SDK builds.
 const errPrefix = "dyvms: "

@@ -176,19 +176,19 @@ func TestContextDeadlineAndCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"})
+	_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 2*time.Second)
 
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	go func() { time.Sleep(30 * time.Millisecond); cancel2() }()
-	_, err = c.SingleCallByTts(ctx2, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"})
+	_, err = c.SingleCallByTts(ctx2, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"})
 	require.ErrorIs(t, err, context.Canceled)
 
 	// Already cancelled: nothing useful is sent, the error says so.
 	ctx3, cancel3 := context.WithCancel(context.Background())
 	cancel3()
-	_, err = c.SingleCallByTts(ctx3, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"})
+	_, err = c.SingleCallByTts(ctx3, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"})
 	require.ErrorIs(t, err, context.Canceled)
 }
 

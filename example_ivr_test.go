@@ -27,8 +27,8 @@ func ExampleClient_IvrCall() {
 		log.Fatal(err)
 	}
 	resp, err := client.IvrCall(context.Background(), &dyvms.IvrCallRequest{
-		CalledNumber:     "1590****000",
-		CalledShowNumber: "0571****5678",
+		CalledNumber:     "15900000000",
+		CalledShowNumber: "057100005678",
 		StartCode:        "TTS_1234****", // "Hello ${name}, press 1 for your balance, 2 for an agent."
 		StartTtsParams:   map[string]string{"name": "Li Lei"},
 		MenuKeyMap: []dyvms.MenuKey{

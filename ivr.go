@@ -15,24 +15,24 @@ type MenuKey struct {
 	Code string `dyvms:"Code"`
 	// TtsParams gives the variables of Code when it is a TTS template with
 	// variables, sent as a JSON object with its keys sorted.
-	TtsParams map[string]string `dyvms:"TtsParams,json"`
+	TtsParams map[string]string `dyvms:"TtsParams,json,maxbytes=4096"`
 }
 
 // IvrCallRequest is the input of IvrCall.
 type IvrCallRequest struct {
 	// CalledNumber is the number to call (required): one mainland China
 	// number per request.
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the caller ID (required): a number purchased by
 	// the account. Concurrency per number is limited.
-	CalledShowNumber string `dyvms:"CalledShowNumber,required"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,required,phone"`
 	// StartCode is the prompt played when the call is answered (required): a
 	// voice file ID or a TTS template ID, for example "TTS_1234****".
 	StartCode string `dyvms:"StartCode,required"`
 	// StartTtsParams gives the variables of StartCode, sent as a JSON object
 	// with its keys sorted. It is required when StartCode is a TTS template
 	// that contains variables.
-	StartTtsParams map[string]string `dyvms:"StartTtsParams,json"`
+	StartTtsParams map[string]string `dyvms:"StartTtsParams,json,maxbytes=4096"`
 	// MenuKeyMap is the key menu: for each key the called party may press,
 	// the prompt to play.
 	MenuKeyMap []MenuKey `dyvms:"MenuKeyMap"`
@@ -42,14 +42,15 @@ type IvrCallRequest struct {
 	// ByeTtsParams gives the variables of ByeCode, sent as a JSON object with
 	// its keys sorted. It is required when ByeCode is a TTS template that
 	// contains variables.
-	ByeTtsParams map[string]string `dyvms:"ByeTtsParams,json"`
+	ByeTtsParams map[string]string `dyvms:"ByeTtsParams,json,maxbytes=4096"`
 	// PlayTimes is how many times the start prompt is played, 1 to 3.
 	PlayTimes int64 `dyvms:"PlayTimes,min=1,max=3"`
 	// Timeout is how long to wait for a key press, in milliseconds.
 	Timeout int32 `dyvms:"Timeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

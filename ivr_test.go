@@ -14,8 +14,8 @@ func TestIvrCallWire(t *testing.T) {
 		action: "IvrCall",
 		call: func(_ context.Context, c *Client) error {
 			_, err := c.IvrCall(context.Background(), &IvrCallRequest{
-				CalledNumber:     "1590****000",
-				CalledShowNumber: "0571****5678",
+				CalledNumber:     "15900000000",
+				CalledShowNumber: "057100005678",
 				StartCode:        "TTS_1234****",
 				StartTtsParams:   map[string]string{"name": "xxx", "code": "123"},
 				MenuKeyMap: []MenuKey{
@@ -31,8 +31,8 @@ func TestIvrCallWire(t *testing.T) {
 			return err
 		},
 		want: map[string]string{
-			"CalledNumber":           "1590****000",
-			"CalledShowNumber":       "0571****5678",
+			"CalledNumber":           "15900000000",
+			"CalledShowNumber":       "057100005678",
 			"StartCode":              "TTS_1234****",
 			"StartTtsParams":         `{"code":"123","name":"xxx"}`,
 			"MenuKeyMap.1.Key":       "1",
@@ -53,11 +53,12 @@ func TestIvrCallSamples(t *testing.T) {
 	for _, format := range []string{"json", "xml"} {
 		t.Run(format, func(t *testing.T) {
 			c, _ := newRobotFake(t, robotOK(robotSample(t, "IvrCall", format)))
-			resp, err := c.IvrCall(context.Background(), &IvrCallRequest{CalledNumber: "1", CalledShowNumber: "2", StartCode: "3"})
+			resp, err := c.IvrCall(context.Background(), &IvrCallRequest{CalledNumber: "13900000001", CalledShowNumber: "13900000002", StartCode: "3", OutID: "o1"})
 			require.NoError(t, err)
 			assert.Equal(t, &IvrCallResponse{
 				ResponseMeta: ResponseMeta{RequestID: "D9CB3933-9FE3-4870-BA8E-2BEE91B69D23", Code: "OK", Message: "OK"},
 				CallID:       "116012354148^10281378****",
+				OutID:        "o1",
 			}, resp)
 		})
 	}
@@ -65,7 +66,7 @@ func TestIvrCallSamples(t *testing.T) {
 
 func TestIvrCallInvalid(t *testing.T) {
 	full := func() *IvrCallRequest {
-		return &IvrCallRequest{CalledNumber: "1590****000", CalledShowNumber: "0571****5678", StartCode: "TTS_1234****"}
+		return &IvrCallRequest{CalledNumber: "15900000000", CalledShowNumber: "057100005678", StartCode: "TTS_1234****"}
 	}
 	ivr := func(mod func(*IvrCallRequest)) func(*Client) error {
 		return func(c *Client) error {

@@ -42,7 +42,7 @@ func slogAttemptLogger(l *slog.Logger) attemptLogger {
 
 // writeAttemptRecord writes the record of one attempt to l.
 func writeAttemptRecord(l *slog.Logger, ctx context.Context, red redactor, a attemptRecord) {
-	level := slog.LevelInfo
+	level := slog.LevelDebug
 	if a.err != nil {
 		level = slog.LevelWarn
 	}

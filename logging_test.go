@@ -84,7 +84,7 @@ func TestLoggerOneRecordPerAttempt(t *testing.T) {
 		Code: "Throttling.User", RequestID: "REQ-ERR-1", CalledNumber: "*******1234", OutID: "order-7",
 		Error: recs[0].Error, Retry: true, Backoff: 200e6, Latency: recs[0].Latency}, recs[0])
 	assert.Contains(t, recs[0].Error, "Throttling.User")
-	assert.Equal(t, "INFO", recs[1].Level)
+	assert.Equal(t, "DEBUG", recs[1].Level)
 	assert.Equal(t, 2, recs[1].Attempt)
 	assert.Equal(t, 200, recs[1].Status)
 	assert.Equal(t, "OK", recs[1].Code)

@@ -38,22 +38,27 @@ func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
 	return ai, ok
 }
 
-// wrapHTTPClient returns hc itself without middleware, or a new client
-// sending through the middleware chain around hc's transport. hc is read,
-// never written: its Transport is looked up at each request, so a test
-// double installed on hc later (httpmock.ActivateNonDefault) still applies.
+// wrapHTTPClient returns the client the SDK sends with: a new http.Client
+// that delegates to hc's transport, through the middleware chain, and
+// never follows a redirect (a redirect would carry the signed query, and
+// on 307/308 the body, to another host, and return its answer as the
+// service's). hc is read, never written: its Transport is looked up at
+// each request, so a test double installed on hc later
+// (httpmock.ActivateNonDefault) still applies. hc's cookie jar and timeout
+// are kept; its redirect policy is not.
 func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
-	if len(mw) == 0 {
-		return hc
-	}
 	var rt http.RoundTripper = delegateTransport{hc}
 	for i := len(mw) - 1; i >= 0; i-- {
 		if mw[i] != nil {
 			rt = mw[i](rt)
 		}
 	}
-	return &http.Client{Transport: rt, CheckRedirect: hc.CheckRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
+	return &http.Client{Transport: rt, CheckRedirect: refuseRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
 }
+
+// refuseRedirect makes http.Client return a 3xx answer as it is; the
+// decoder turns it into an *Error naming the redacted Location.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // delegateTransport sends through the transport of a user's http.Client.
 type delegateTransport struct{ hc *http.Client }

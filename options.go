@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -120,8 +121,24 @@ func (o *options) check() (RetryPolicy, error) {
 	case o.maxBody <= 0:
 		return RetryPolicy{}, errorf("max response bytes must be positive")
 	}
+	if err := checkUserAgent(o.userAgent); err != nil {
+		return RetryPolicy{}, err
+	}
 	return retry, nil
 }
+
+// checkUserAgent refuses a User-Agent suffix with a control character (CR,
+// LF, ...): it would break the header, and every call with it.
+func checkUserAgent(suffix string) error {
+	if i := strings.IndexFunc(suffix, isControl); i >= 0 {
+		return errorf("WithUserAgent: control character %q at byte %d; a header value must be one line of printable text", suffix[i], i)
+	}
+	return nil
+}
+
+// isControl reports whether r is an ASCII control character, which may
+// not appear in a header value.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // credentials returns the provider the options name: an explicit provider,
 // then an AccessKey pair, then the default chain, then the environment.
@@ -232,8 +249,9 @@ func WithCredentialsProvider(p CredentialsProvider) Option {
 
 // WithEndpoint sets the service endpoint: scheme and host, with an optional
 // port, for example "https://dyvmsapi.aliyuncs.com" (the default) or the URL
-// of a fake server. Plain http is accepted only for loopback hosts unless
-// WithAllowHTTP is given too.
+// of a fake server. Plain http is accepted only for a literal loopback
+// address (127.0.0.1, [::1]) or "localhost" unless WithAllowHTTP is given
+// too: other names, *.localhost included, are resolved through DNS.
 func WithEndpoint(rawURL string) Option {
 	return func(o *options) { o.endpoint = rawURL }
 }
@@ -254,8 +272,11 @@ func WithRegion(region string) Option {
 	return func(o *options) { o.region, o.regionSet = region, true }
 }
 
-// WithHTTPClient sends requests with hc. The client is used as given and is
-// never modified, so httpmock.ActivateNonDefault(hc) works with it.
+// WithHTTPClient sends requests through hc's transport, keeping its cookie
+// jar and timeout. hc is never modified, so httpmock.ActivateNonDefault(hc)
+// works with it. Redirects are never followed, whatever hc's CheckRedirect
+// says: the signed query would reach the other host. A 3xx answer is an
+// *Error naming where it pointed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) { o.httpClient = hc }
 }
@@ -265,7 +286,8 @@ func WithFormat(f Format) Option {
 	return func(o *options) { o.format = f }
 }
 
-// WithUserAgent appends s to the SDK's User-Agent header.
+// WithUserAgent appends s to the SDK's User-Agent header. NewClient refuses
+// s when it holds a control character (CR, LF, NUL, ...).
 func WithUserAgent(s string) Option {
 	return func(o *options) { o.userAgent = s }
 }
@@ -354,7 +376,8 @@ func WithRateLimiter(l RateLimiter) Option {
 // every call: the Action, the attempt number, the HTTP status, the service
 // Code, the RequestID and the latency, and for a failure the error, whether
 // it will be retried (and after what pause) and whether its outcome is
-// ambiguous. Successes are logged at Info, failures at Warn.
+// ambiguous. Successful attempts are logged at Debug, failed ones at Warn,
+// so a logger at Info level records only what went wrong.
 //
 // Records never carry the AccessKeySecret, a Signature or a SecurityToken,
 // and phone numbers in them are masked to their last 4 digits. Without
@@ -373,8 +396,9 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithMiddleware wraps the transport in mw, the first given outermost. The
 // http.Client given with WithHTTPClient is not modified: the SDK sends
-// through a client of its own that delegates to it, keeping its redirect
-// policy, cookie jar and timeout.
+// through a client of its own that delegates to its transport, keeping its
+// cookie jar and timeout (redirects are never followed, see
+// WithHTTPClient).
 func WithMiddleware(mw ...Middleware) Option {
 	return func(o *options) { o.middleware = append(o.middleware, mw...) }
 }

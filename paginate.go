@@ -33,8 +33,10 @@ func paginate[Item any](ctx context.Context, first int32, fetch func(ctx context
 		var zero Item
 		var seen int64
 		for pageNo := first; pageNo < first+maxPages; pageNo++ {
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
+			// A nil ctx goes on to fetch, whose call returns the same
+			// "nil context" error the plain method gives.
+			if ctx != nil && ctx.Err() != nil {
+				yield(zero, ctx.Err())
 				return
 			}
 			p, err := fetch(ctx, pageNo)

@@ -91,11 +91,14 @@ func (p RetryPolicy) backoff(n int, rnd func(int64) int64) time.Duration {
 // service executed the request: a call-placing or state-changing Action
 // (SingleCallByTts, IvrCall, CreateCallTask, ...) whose request may have
 // reached the service, but whose answer was lost (a dropped connection, a
-// timeout after the request was written, an HTTP 5xx, an unreadable body).
+// timeout after the request was written, an HTTP 5xx, an unreadable body,
+// SignatureNonceUsed, or any error answer to a request the transport wrote
+// more than once, since an earlier copy may have run).
 // Such a request is never sent again automatically, because there is no
-// idempotency key: a resend could ring a phone twice. Reconcile instead,
-// through the OutId you gave the call (receipts carry it) or, when you have
-// a CallId, QueryCallDetailByCallId.
+// idempotency key: a resend could ring a phone twice. Reconcile instead
+// through receipts, by the OutId the call carried (AmbiguousError.OutID:
+// every call-placing Action sends one, generated when the request has
+// none). There is no CallId to query after an unknown outcome.
 //
 // The error is an *AmbiguousError; errors.As to *Error or *TransportError
 // still finds the underlying failure.
@@ -107,8 +110,10 @@ var ErrAmbiguous = errors.New("dyvms: outcome unknown: the request may have been
 type AmbiguousError struct {
 	// Action is the API Action that was called.
 	Action string
-	// OutID is the OutId the request carried, or "": use it to find the
-	// call in receipts.
+	// OutID is the OutId the request carried: the request's own, or the
+	// one the client generated for a call-placing Action that had none.
+	// Find the call in receipts by it. It is "" only for Actions that take
+	// no OutId.
 	OutID string
 	// Attempts is how many attempts were made.
 	Attempts int
@@ -183,6 +188,10 @@ type attemptFailure struct {
 	// the transport tried to get a connection and did not get one (DNS
 	// failure, connection refused, TLS handshake failure, dial timeout).
 	sent bool
+	// resent is true when the transport wrote the request more than once
+	// (a replay below the SDK): whatever the answer, an earlier copy may
+	// have run.
+	resent bool
 	// callerDone is true when the caller's context ended.
 	callerDone bool
 }
@@ -200,6 +209,9 @@ func classify(action string, f attemptFailure) outcome {
 		return final
 	}
 	if e := asError(f.err); e != nil {
+		if mutates && f.resent {
+			return ambiguous // the answer is one copy's; another may have run
+		}
 		return classifyServerError(mutates, e)
 	}
 	var te *TransportError
@@ -249,8 +261,8 @@ func classifyServerError(mutates bool, e *Error) outcome {
 		if mutates {
 			return ambiguous
 		}
-		if e.unexpected && e.HTTPStatus >= 400 && e.HTTPStatus < 500 {
-			return final // a proxy's 4xx page: repeating it changes nothing
+		if e.unexpected && e.HTTPStatus >= 300 && e.HTTPStatus < 500 {
+			return final // a redirect or a proxy's 4xx page: repeating it changes nothing
 		}
 		return retryable
 	}

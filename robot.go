@@ -130,17 +130,17 @@ type RobotTtsParam struct {
 // SmartCallRequest is the input of SmartCall.
 type SmartCallRequest struct {
 	// CalledNumber is the number to call (required); mainland China only.
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the caller ID (required): a number purchased by
 	// the account.
-	CalledShowNumber string `dyvms:"CalledShowNumber,required"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,required,phone"`
 	// VoiceCode is what is played first (required): a comma-separated list
 	// of recording file URLs, uploaded voice IDs and TTS variables written
 	// as $name$, for example "2d4c-4e78-8d2a-afbb06cf****.wav,$name$".
 	VoiceCode string `dyvms:"VoiceCode,required"`
 	// VoiceCodeParam gives the values of the $variables$ of VoiceCode, sent
 	// as a JSON object with its keys sorted.
-	VoiceCodeParam map[string]string `dyvms:"VoiceCodeParam,json"`
+	VoiceCodeParam map[string]string `dyvms:"VoiceCodeParam,json,maxbytes=4096"`
 	// EarlyMediaAsr runs speech recognition on early media, to record why a
 	// call was not answered (default false).
 	EarlyMediaAsr bool `dyvms:"EarlyMediaAsr"`
@@ -198,8 +198,9 @@ type SmartCallRequest struct {
 	// BackgroundVolume is reserved by the service.
 	BackgroundVolume int32 `dyvms:"BackgroundVolume"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
@@ -265,10 +266,10 @@ type BatchRobotSmartCallRequest struct {
 	DialogID string `dyvms:"DialogId,required"`
 	// CalledNumber is the comma-separated list of numbers to call, mainland
 	// China mobiles only, up to 1,000 (required).
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phones=1000"`
 	// CalledShowNumber is the comma-separated list of caller IDs purchased
 	// by the account, up to 100 (required).
-	CalledShowNumber string `dyvms:"CalledShowNumber,required"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,required,phones=100"`
 	// CorpName is the company name registered in qualification management.
 	// It is required unless IsSelfLine is true.
 	CorpName string `dyvms:"CorpName"`
@@ -362,7 +363,7 @@ type UploadRobotTaskCalledFileRequest struct {
 	ID int64 `dyvms:"Id,required"`
 	// CalledNumber is the comma-separated list of numbers to call
 	// (required); a task takes up to 300,000 numbers, uploaded in batches.
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phones"`
 	// TtsParamHead names the script's variables, sent as a JSON array; it
 	// goes with TtsParam.
 	TtsParamHead []string `dyvms:"TtsParamHead,json"`

@@ -134,8 +134,8 @@ func TestRobotWire(t *testing.T) {
 			action: "SmartCall",
 			call: func(_ context.Context, c *Client) error {
 				_, err := c.SmartCall(ctx, &SmartCallRequest{
-					CalledNumber:        "1590****0000",
-					CalledShowNumber:    "0571****5678",
+					CalledNumber:        "159000000000",
+					CalledShowNumber:    "057100005678",
 					VoiceCode:           "2d4c-4e78-8d2a-afbb06cf****.wav,$name$",
 					VoiceCodeParam:      map[string]string{"name": "hello"},
 					EarlyMediaAsr:       true,
@@ -165,7 +165,7 @@ func TestRobotWire(t *testing.T) {
 				return err
 			},
 			want: map[string]string{
-				"CalledNumber": "1590****0000", "CalledShowNumber": "0571****5678",
+				"CalledNumber": "159000000000", "CalledShowNumber": "057100005678",
 				"VoiceCode": "2d4c-4e78-8d2a-afbb06cf****.wav,$name$", "VoiceCodeParam": `{"name":"hello"}`,
 				"EarlyMediaAsr": "true", "RecordFlag": "true", "SessionTimeout": "120", "DynamicId": "abcdefgh",
 				"AsrBaseId": "customer_service_8k", "AsrModelId": "2070aca1eff146f9a7bc826f1c3d****",
@@ -190,7 +190,7 @@ func TestRobotWire(t *testing.T) {
 				_, err := c.BatchRobotSmartCall(ctx, &BatchRobotSmartCallRequest{
 					TaskName:         "Batch Tasks",
 					DialogID:         "1234567",
-					CalledNumber:     "1390000****,1390001****",
+					CalledNumber:     "13900000000,13900010000",
 					CalledShowNumber: "222",
 					CorpName:         "Alibaba",
 					IsSelfLine:       true,
@@ -203,7 +203,7 @@ func TestRobotWire(t *testing.T) {
 				return err
 			},
 			want: map[string]string{
-				"TaskName": "Batch Tasks", "DialogId": "1234567", "CalledNumber": "1390000****,1390001****",
+				"TaskName": "Batch Tasks", "DialogId": "1234567", "CalledNumber": "13900000000,13900010000",
 				"CalledShowNumber": "222", "CorpName": "Alibaba", "IsSelfLine": "true", "EarlyMediaAsr": "true",
 				"ScheduleCall": "true", "ScheduleTime": "1562297550000",
 				"TtsParamHead": `["name1","name2","name3"]`,
@@ -238,14 +238,14 @@ func TestRobotWire(t *testing.T) {
 			call: func(_ context.Context, c *Client) error {
 				_, err := c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{
 					ID:           1045001,
-					CalledNumber: "1370****000,1370****111",
+					CalledNumber: "13700000000,13700000111",
 					TtsParamHead: []string{"name1"},
 					TtsParam:     []RobotTtsParam{{Number: RobotTtsAllNumbers, Params: []string{"小王"}}, {Number: "1370****000", Params: []string{"xiaoli"}}},
 				})
 				return err
 			},
 			want: map[string]string{
-				"Id": "1045001", "CalledNumber": "1370****000,1370****111", "TtsParamHead": `["name1"]`,
+				"Id": "1045001", "CalledNumber": "13700000000,13700000111", "TtsParamHead": `["name1"]`,
 				"TtsParam": `[{"number":"all","params":["小王"]},{"number":"1370****000","params":["xiaoli"]}]`,
 			},
 		},
@@ -369,7 +369,7 @@ func TestRobotInvalid(t *testing.T) {
 	ctx := context.Background()
 	smart := func(mod func(*SmartCallRequest)) func(*Client) error {
 		return func(c *Client) error {
-			r := &SmartCallRequest{CalledNumber: "1", CalledShowNumber: "2", VoiceCode: "3"}
+			r := &SmartCallRequest{CalledNumber: "13900000001", CalledShowNumber: "13900000002", VoiceCode: "3"}
 			mod(r)
 			_, err := c.SmartCall(ctx, r)
 			return err
@@ -377,7 +377,7 @@ func TestRobotInvalid(t *testing.T) {
 	}
 	batch := func(mod func(*BatchRobotSmartCallRequest)) func(*Client) error {
 		return func(c *Client) error {
-			r := &BatchRobotSmartCallRequest{TaskName: "t", DialogID: "1", CalledNumber: "2", CalledShowNumber: "3"}
+			r := &BatchRobotSmartCallRequest{TaskName: "t", DialogID: "1", CalledNumber: "13900000002", CalledShowNumber: "13900000003"}
 			mod(r)
 			_, err := c.BatchRobotSmartCall(ctx, r)
 			return err
@@ -424,7 +424,7 @@ func TestRobotInvalid(t *testing.T) {
 		{"CreateRobotTask RetryType 2", create(func(r *CreateRobotTaskRequest) { r.RetryType = Ptr(RobotRetryType(2)) }), "RetryType"},
 		{"CreateRobotTask RecallInterval 31", create(func(r *CreateRobotTaskRequest) { r.RecallInterval = 31 }), "RecallInterval"},
 		{"UploadRobotTaskCalledFile no Id", op(func(c *Client) error {
-			_, err := c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{CalledNumber: "1"})
+			_, err := c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{CalledNumber: "13900000001"})
 			return err
 		}), "Id"},
 		{"UploadRobotTaskCalledFile no CalledNumber", op(func(c *Client) error {
@@ -512,7 +512,7 @@ func TestRobotTaskOperationSamples(t *testing.T) {
 			&DeleteRobotTaskResponse{ResponseMeta: robotSampleMeta, Data: "true"},
 			&DeleteRobotTaskResponse{ResponseMeta: robotSampleMeta, TaskID: "4001112222"}},
 		{"UploadRobotTaskCalledFile", func(c *Client) (any, error) {
-			return c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{ID: 1, CalledNumber: "1"})
+			return c.UploadRobotTaskCalledFile(ctx, &UploadRobotTaskCalledFileRequest{ID: 1, CalledNumber: "13900000001"})
 		},
 			&UploadRobotTaskCalledFileResponse{ResponseMeta: robotSampleMeta, Data: "10450****"},
 			&UploadRobotTaskCalledFileResponse{ResponseMeta: robotSampleMeta, Data: "10450****"}},
@@ -673,9 +673,9 @@ func TestRobotResponsesWithoutSamples(t *testing.T) {
 
 	t.Run("SmartCall", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`{`+meta+`,"CallId":"116012354148^10281378****"}`))
-		resp, err := c.SmartCall(ctx, &SmartCallRequest{CalledNumber: "1", CalledShowNumber: "2", VoiceCode: "3"})
+		resp, err := c.SmartCall(ctx, &SmartCallRequest{CalledNumber: "13900000001", CalledShowNumber: "13900000002", VoiceCode: "3", OutID: "o1"})
 		require.NoError(t, err)
-		assert.Equal(t, &SmartCallResponse{ResponseMeta: m, CallID: "116012354148^10281378****"}, resp)
+		assert.Equal(t, &SmartCallResponse{ResponseMeta: m, CallID: "116012354148^10281378****", OutID: "o1"}, resp)
 	})
 	t.Run("SmartCallOperate", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`<SmartCallOperateResponse><RequestId>r1</RequestId><Code>OK</Code><Message>OK</Message><Status>true</Status></SmartCallOperateResponse>`))
@@ -685,7 +685,7 @@ func TestRobotResponsesWithoutSamples(t *testing.T) {
 	})
 	t.Run("BatchRobotSmartCall", func(t *testing.T) {
 		c, _ := newRobotFake(t, robotOK(`{`+meta+`,"TaskId":"1234****"}`))
-		resp, err := c.BatchRobotSmartCall(ctx, &BatchRobotSmartCallRequest{TaskName: "t", DialogID: "1", CalledNumber: "2", CalledShowNumber: "3"})
+		resp, err := c.BatchRobotSmartCall(ctx, &BatchRobotSmartCallRequest{TaskName: "t", DialogID: "1", CalledNumber: "13900000002", CalledShowNumber: "13900000003"})
 		require.NoError(t, err)
 		assert.Equal(t, &BatchRobotSmartCallResponse{ResponseMeta: m, TaskID: "1234****"}, resp)
 	})

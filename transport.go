@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -49,9 +48,11 @@ func parseEndpoint(raw string, allowHTTP bool) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// isLoopback reports whether host names this machine.
+// isLoopback reports whether host is a literal loopback IP or "localhost".
+// Other names, *.localhost included, resolve through DNS and may lead
+// anywhere.
 func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -63,16 +64,30 @@ func isLoopback(host string) bool {
 // (DNS failure, connection refused, TLS handshake failure, dial timeout).
 // A transport that reports nothing (a test double, a custom RoundTripper)
 // proves nothing, so its requests count as possibly sent.
+//
+// It also counts the complete writes of the request: more than one means
+// the transport sent it again below the SDK (HTTP/2 replays a request
+// after a refused stream or a GOAWAY; a user's RoundTripper may retry),
+// so an answer may come from a later copy while an earlier one ran.
 type connTrace struct {
 	getConn, gotConn atomic.Bool
+	writes           atomic.Int32
 }
 
 func (t *connTrace) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
 		GetConn: func(string) { t.getConn.Store(true) },
 		GotConn: func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
+		WroteRequest: func(w httptrace.WroteRequestInfo) {
+			if w.Err == nil {
+				t.writes.Add(1)
+			}
+		},
 	}
 }
+
+// resent reports whether the transport wrote the request more than once.
+func (t *connTrace) resent() bool { return t.writes.Load() > 1 }
 
 // maybeSent reports whether any byte of the request may have been written.
 func (t *connTrace) maybeSent() bool {

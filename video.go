@@ -339,10 +339,13 @@ func (c *Client) SeekVideoFile(ctx context.Context, req *SeekVideoFileRequest, o
 // SingleCallByVideoRequest is the input of SingleCallByVideo.
 type SingleCallByVideoRequest struct {
 	// CalledNumber is the called number of the call. Required.
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the caller ID shown to the called party.
-	CalledShowNumber string `dyvms:"CalledShowNumber"`
-	// OutID is the caller-defined reference ID.
+	CalledShowNumber string `dyvms:"CalledShowNumber,phone"`
+	// OutID is your own reference for the call, returned unchanged in
+	// receipts: it is how a call whose outcome is unknown is reconciled. When
+	// it is empty the client generates one (the request is not modified); the
+	// response's OutID holds the one sent.
 	OutID string `dyvms:"OutId"`
 	// PlayTimes says how many times the file is played.
 	PlayTimes int32 `dyvms:"PlayTimes"`

@@ -10,18 +10,18 @@ type SingleCallByTtsRequest struct {
 	// mobile or landline number, or a country code and number outside the
 	// mainland. Each number is flow-controlled (1 call a minute, 5 an hour,
 	// 20 a day).
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the caller ID shown to the called party. Leave it
 	// empty in shared (public) mode; in dedicated mode give a number you
 	// purchased.
-	CalledShowNumber string `dyvms:"CalledShowNumber"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,phone"`
 	// TtsCode is the ID of an approved TTS template (required), for example
 	// "TTS_100000".
 	TtsCode string `dyvms:"TtsCode,required"`
 	// TtsParam gives the template variables, sent as a JSON object with its
 	// keys sorted. All values together stay under 250 characters; no URLs;
 	// verification-code variables are digits and letters only.
-	TtsParam map[string]string `dyvms:"TtsParam,json"`
+	TtsParam map[string]string `dyvms:"TtsParam,json,maxbytes=4096"`
 	// PlayTimes is how many times the message is played, 1 to 3 (default 3).
 	PlayTimes int32 `dyvms:"PlayTimes,min=1,max=3"`
 	// Volume is the playback volume, 0 to 100 (default 100). Use Ptr(0) to
@@ -30,8 +30,9 @@ type SingleCallByTtsRequest struct {
 	// Speed is the playback speed, -500 to 500. Use Ptr(0) to send 0.
 	Speed *int32 `dyvms:"Speed,min=-500,max=500"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts. Set it: it is how a caller reconciles a call
-	// whose outcome is unknown.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
@@ -63,11 +64,11 @@ type SingleCallByVoiceRequest struct {
 	// CalledNumber is the number to call (required): one mainland China
 	// mobile or landline number, or a country code and number outside the
 	// mainland.
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the caller ID shown to the called party. Leave it
 	// empty in shared (public) mode; in dedicated mode give a number you
 	// purchased.
-	CalledShowNumber string `dyvms:"CalledShowNumber"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,phone"`
 	// VoiceCode is the voice ID of an approved voice-notification file
 	// (required), for example "2d4c-4e78-8d2a-afbb06cf****.wav".
 	VoiceCode string `dyvms:"VoiceCode,required"`
@@ -79,7 +80,9 @@ type SingleCallByVoiceRequest struct {
 	// Speed is the playback speed, -500 to 500. Use Ptr(0) to send 0.
 	Speed *int32 `dyvms:"Speed,min=-500,max=500"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// unchanged in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 
@@ -132,17 +135,17 @@ func (c *Client) CancelCall(ctx context.Context, req *CancelCallRequest, opts ..
 type ClickToDialRequest struct {
 	// CallerNumber is the first leg's number, called first (required;
 	// mainland China numbers only).
-	CallerNumber string `dyvms:"CallerNumber,required"`
+	CallerNumber string `dyvms:"CallerNumber,required,phone"`
 	// CallerShowNumber is the number shown to the first leg (required); a
 	// number purchased by the account (public-pool numbers are not
 	// supported).
-	CallerShowNumber string `dyvms:"CallerShowNumber,required"`
+	CallerShowNumber string `dyvms:"CallerShowNumber,required,phone"`
 	// CalledNumber is the second leg's number (required; mainland China
 	// numbers only).
-	CalledNumber string `dyvms:"CalledNumber,required"`
+	CalledNumber string `dyvms:"CalledNumber,required,phone"`
 	// CalledShowNumber is the number shown to the second leg (required); a
 	// number purchased by the account.
-	CalledShowNumber string `dyvms:"CalledShowNumber,required"`
+	CalledShowNumber string `dyvms:"CalledShowNumber,required,phone"`
 	// RecordFlag records the conversation.
 	RecordFlag bool `dyvms:"RecordFlag"`
 	// AsrFlag turns on real-time speech recognition.
@@ -154,7 +157,9 @@ type ClickToDialRequest struct {
 	// is hung up when it is reached.
 	SessionTimeout int32 `dyvms:"SessionTimeout"`
 	// OutID is your own reference for the call, at most 15 bytes, returned
-	// in receipts.
+	// unchanged in receipts: it is how a call whose outcome is unknown is
+	// reconciled. When it is empty the client generates one (the request
+	// is not modified); the response's OutID holds the one sent.
 	OutID string `dyvms:"OutId,maxbytes=15"`
 }
 

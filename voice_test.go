@@ -2,8 +2,9 @@ package dyvms
 
 import (
 	"context"
-	"net/http"
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,13 +118,13 @@ func TestVoiceSampleBodies(t *testing.T) {
 				c := newTestClient(t, rec.srv.URL, WithFormat(Format(format)))
 				var callID, requestID string
 				if action == "SingleCallByTts" {
-					r, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"})
+					r, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"})
 					require.NoError(t, err)
 					callID, requestID = r.CallID, r.RequestID
 					assert.Equal(t, "OK", r.Code)
 					assert.Equal(t, "OK", r.Message)
 				} else {
-					r, err := c.SingleCallByVoice(context.Background(), &SingleCallByVoiceRequest{CalledNumber: "1", VoiceCode: "V"})
+					r, err := c.SingleCallByVoice(context.Background(), &SingleCallByVoiceRequest{CalledNumber: "13900000001", VoiceCode: "V"})
 					require.NoError(t, err)
 					callID, requestID = r.CallID, r.RequestID
 				}
@@ -165,30 +166,33 @@ func TestVoiceValidationSendsNothing(t *testing.T) {
 		call  func() error
 	}{
 		{"CalledNumber", func() error { _, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{TtsCode: "T"}); return err }},
-		{"TtsCode", func() error { _, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "1"}); return err }},
+		{"TtsCode", func() error {
+			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "13900000001"})
+			return err
+		}},
 		{"PlayTimes", func() error {
-			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T", PlayTimes: 4})
+			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T", PlayTimes: 4})
 			return err
 		}},
 		{"Volume", func() error {
-			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T", Volume: Ptr[int32](101)})
+			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T", Volume: Ptr[int32](101)})
 			return err
 		}},
 		{"Speed", func() error {
-			_, err := c.SingleCallByVoice(ctx, &SingleCallByVoiceRequest{CalledNumber: "1", VoiceCode: "V", Speed: Ptr[int32](-501)})
+			_, err := c.SingleCallByVoice(ctx, &SingleCallByVoiceRequest{CalledNumber: "13900000001", VoiceCode: "V", Speed: Ptr[int32](-501)})
 			return err
 		}},
 		{"OutId", func() error {
-			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T", OutID: "0123456789abcdef"})
+			_, err := c.SingleCallByTts(ctx, &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T", OutID: "0123456789abcdef"})
 			return err
 		}},
 		{"VoiceCode", func() error {
-			_, err := c.SingleCallByVoice(ctx, &SingleCallByVoiceRequest{CalledNumber: "1"})
+			_, err := c.SingleCallByVoice(ctx, &SingleCallByVoiceRequest{CalledNumber: "13900000001"})
 			return err
 		}},
 		{"CallId", func() error { _, err := c.CancelCall(ctx, nil); return err }},
 		{"CallerNumber", func() error {
-			_, err := c.ClickToDial(ctx, &ClickToDialRequest{CallerShowNumber: "a", CalledNumber: "b", CalledShowNumber: "c"})
+			_, err := c.ClickToDial(ctx, &ClickToDialRequest{CallerShowNumber: "13900000005", CalledNumber: "13900000006", CalledShowNumber: "13900000007"})
 			return err
 		}},
 	}
@@ -206,7 +210,7 @@ func TestVoiceValidationSendsNothing(t *testing.T) {
 func TestExtraParams(t *testing.T) {
 	rec := newRecorder(t, replyBody(200, "application/json", okCallJSON))
 	c := newTestClient(t, rec.srv.URL)
-	_, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"},
+	_, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"},
 		WithExtraParams(url.Values{"NewParam": {"x y"}}))
 	require.NoError(t, err)
 	got := rec.requests()[0]
@@ -214,7 +218,7 @@ func TestExtraParams(t *testing.T) {
 	requireSigned(t, got, "SingleCallByTts", testSecret)
 
 	for _, bad := range []string{"Action", "Signature", "CalledNumber"} {
-		_, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"},
+		_, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"},
 			WithExtraParams(url.Values{bad: {"x"}}))
 		assert.ErrorIs(t, err, ErrInvalidParameter, bad)
 	}
@@ -243,19 +247,20 @@ func TestDoEscapeHatch(t *testing.T) {
 }
 
 func TestLargeParameterGoesInTheBody(t *testing.T) {
-	rec := newRecorder(t, replyBody(200, "application/json", okCallJSON))
+	rec := newRecorder(t, replyBody(200, "application/json", `{"RequestId":"R","Code":"OK","Data":"1"}`))
 	c := newTestClient(t, rec.srv.URL)
-	big := make(map[string]string, 4000)
-	for i := 0; i < 4000; i++ {
-		big["k"+string(rune('a'+i%26))+url.QueryEscape(string(rune(0x4e00+i)))] = "值-value-" + string(rune(0x4e00+i))
+	numbers := make([]string, 10000)
+	for i := range numbers {
+		numbers[i] = fmt.Sprintf("139%08d", i)
 	}
-	_, err := c.SingleCallByTts(context.Background(), &SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T", TtsParam: big})
+	list := strings.Join(numbers, ",")
+	_, err := c.UploadRobotTaskCalledFile(context.Background(), &UploadRobotTaskCalledFileRequest{ID: 7, CalledNumber: list})
 	require.NoError(t, err)
 	got := rec.requests()[0]
 	assert.Greater(t, len(got.body), 100_000, "the large parameter travels in the body")
-	assert.Empty(t, got.query.Get("TtsParam"))
-	requireSigned(t, got, "SingleCallByTts", testSecret)
-	_ = http.StatusOK
+	assert.Empty(t, got.query.Get("CalledNumber"))
+	assert.Equal(t, list, got.form.Get("CalledNumber"))
+	requireSigned(t, got, "UploadRobotTaskCalledFile", testSecret)
 }
 
 // Validate runs the same checks as a call, with no client and no I/O.
@@ -266,10 +271,10 @@ func TestValidate(t *testing.T) {
 	assert.Equal(t, "SingleCallByTts", ve.Action)
 	assert.Equal(t, "CalledNumber", ve.Field)
 
-	assert.NoError(t, Validate(&SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"}))
-	assert.ErrorIs(t, Validate(&SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"},
+	assert.NoError(t, Validate(&SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"}))
+	assert.ErrorIs(t, Validate(&SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"},
 		WithExtraParams(url.Values{"TtsCode": {"again"}})), ErrInvalidParameter)
-	assert.ErrorIs(t, Validate(&IvrCallRequest{CalledNumber: "1", CalledShowNumber: "2", StartCode: "S",
+	assert.ErrorIs(t, Validate(&IvrCallRequest{CalledNumber: "13900000001", CalledShowNumber: "13900000002", StartCode: "S",
 		MenuKeyMap: []MenuKey{{Key: "1"}}, PlayTimes: 9}), ErrInvalidParameter)
 	assert.Error(t, Validate(SingleCallByTtsRequest{}), "not a pointer")
 	assert.Error(t, Validate(&struct{ X int }{}), "not a request type")

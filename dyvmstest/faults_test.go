@@ -95,7 +95,7 @@ func TestFaultLatency(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	srv.InjectFault(Fault{Kind: FaultLatency, Delay: time.Hour})
-	_, err := c.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{CalledNumber: "1", TtsCode: "T"})
+	_, err := c.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{CalledNumber: "13900000001", TtsCode: "T"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want a timeout, got %v", err)
 	}

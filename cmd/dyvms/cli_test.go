@@ -161,13 +161,13 @@ func TestActionHelp(t *testing.T) {
 		r := runCLI(t, nil, "", args...)
 		r.want(t, exitOK)
 		for _, s := range []string{
-			"--CalledNumber  (string, required)",
+			"--CalledNumber  (phone number, required)",
 			"--PlayTimes  (int64, 1..3)",
 			"--OutId  (string, at most 15 bytes)",
 			"--MenuKeyMap.N.Key  (string)",
-			"--StartTtsParams  (JSON object)",
+			"--StartTtsParams  (JSON object, at most 4096 bytes)",
 			"Example: TTS_1234****",
-			"dyvms IvrCall --CalledNumber '1590****000' --CalledShowNumber '0571****5678' --StartCode 'TTS_1234****'",
+			"dyvms IvrCall --CalledNumber 15900000000 --CalledShowNumber 057100005678 --StartCode 'TTS_1234****'",
 		} {
 			if !strings.Contains(r.stdout, s) {
 				t.Errorf("%v: help lacks %q:\n%s", args, s, r.stdout)
@@ -230,7 +230,7 @@ func TestUnknownActionAndFlags(t *testing.T) {
 		{[]string{"IvrCall", "--MenuKeyMap", `[{"Nope":1}]`}, `unknown field "Nope"`},
 		{[]string{"IvrCall", "--OutId", "a", "--OutId", "b"}, "given twice"},
 		{[]string{"QueryCallDetailByCallId", "--QueryDate", "yesterday"}, "is not a time"},
-		{[]string{"SingleCallByTts", "--CalledNumber", "1", "--TtsCode", "T", "--endpoint", "ftp://x"}, "invalid endpoint"},
+		{[]string{"SingleCallByTts", "--CalledNumber", "13900000001", "--TtsCode", "T", "--endpoint", "ftp://x"}, "invalid endpoint"},
 	}
 	for _, tc := range cases {
 		r := runCLI(t, srv, "", tc.args...)
@@ -250,8 +250,8 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 		want string
 	}{
 		{[]string{"SingleCallByTts", "--TtsCode", "TTS_1"}, "invalid parameter CalledNumber: is required"},
-		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--PlayTimes", "9"}, "PlayTimes: is 9; must be in [1, 3]"},
-		{[]string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--OutId", "0123456789abcdefg"}, "OutId: is 17 bytes long"},
+		{[]string{"IvrCall", "--CalledNumber", "13900000001", "--CalledShowNumber", "057100000002", "--StartCode", "3", "--PlayTimes", "9"}, "PlayTimes: is 9; must be in [1, 3]"},
+		{[]string{"IvrCall", "--CalledNumber", "13900000001", "--CalledShowNumber", "057100000002", "--StartCode", "3", "--OutId", "0123456789abcdefg"}, "OutId: is 17 bytes long"},
 	}
 	for _, tc := range cases {
 		r := runCLI(t, srv, "", tc.args...)
@@ -272,7 +272,7 @@ func TestNoCredentials(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 	t.Setenv("ALIBABA_CLOUD_ECS_METADATA", "")
 	t.Setenv(envEndpoint, srv.URL)
-	code := runContext(context.Background(), []string{"SingleCallByTts", "--CalledNumber", "1", "--TtsCode", "T"}, nil, &out, &errOut)
+	code := runContext(context.Background(), []string{"SingleCallByTts", "--CalledNumber", "13900000001", "--TtsCode", "T"}, nil, &out, &errOut)
 	if code != exitUsage || !strings.Contains(errOut.String(), "no credentials") {
 		t.Errorf("exit %d, stderr %q; want 2 and no credentials", code, errOut.String())
 	}
@@ -313,7 +313,7 @@ func TestCallPrintsJSON(t *testing.T) {
 
 func TestListParams(t *testing.T) {
 	srv := newStubServer(t)
-	base := []string{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "TTS_1"}
+	base := []string{"IvrCall", "--CalledNumber", "13900000001", "--CalledShowNumber", "057100000002", "--StartCode", "TTS_1"}
 	runCLI(t, srv, "", append(base, "--MenuKeyMap.1.Key", "1", "--MenuKeyMap.1.Code", "TTS_2",
 		"--MenuKeyMap.2.Key", "2", "--MenuKeyMap.2.TtsParams", `{"a":"b"}`)...).want(t, exitOK)
 	runCLI(t, srv, "", append(base, "--MenuKeyMap",
@@ -395,7 +395,7 @@ func TestOutputFormats(t *testing.T) {
 		t.Errorf("raw output %q is not the body", r.stdout)
 	}
 
-	r = runCLI(t, srv, "", "SingleCallByTts", "--CalledNumber", "1", "--TtsCode", "T", "--output=table")
+	r = runCLI(t, srv, "", "SingleCallByTts", "--CalledNumber", "13900000001", "--TtsCode", "T", "--output=table")
 	r.want(t, exitOK)
 	if !strings.Contains(r.stdout, "RequestId  req-ok") {
 		t.Errorf("key/value table:\n%s", r.stdout)

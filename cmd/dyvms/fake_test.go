@@ -55,10 +55,10 @@ func TestFakeNothingSentOnUsageErrors(t *testing.T) {
 	srv := newFake(t)
 	for _, args := range [][]string{
 		{"SingleCallByTts", "--TtsCode", "TTS_1"},
-		{"IvrCall", "--CalledNumber", "1", "--CalledShowNumber", "2", "--StartCode", "3", "--PlayTimes", "4"},
+		{"IvrCall", "--CalledNumber", "13900000001", "--CalledShowNumber", "057100000002", "--StartCode", "3", "--PlayTimes", "4"},
 		{"ListCallTaskDetail"},
 		{"NoSuchAction"},
-		{"SingleCallByTts", "--CalledNumber", "1", "--TtsCode", "T", "--Nope", "x"},
+		{"SingleCallByTts", "--CalledNumber", "13900000001", "--TtsCode", "T", "--Nope", "x"},
 	} {
 		runFake(t, srv, "", args...).want(t, exitUsage)
 	}

@@ -251,6 +251,10 @@ func typeText(f fieldInfo) string {
 			return "JSON object"
 		}
 		return "JSON"
+	case f.phone:
+		return "phone number"
+	case f.phones:
+		return "comma-separated phone numbers"
 	case t == timeType && f.ms:
 		return "time, sent as Unix ms"
 	case t == timeType && f.datetime:
@@ -354,8 +358,9 @@ func exampleCommand(act *catalog.Action, params []helpParam) string {
 			if _, err := parseTime(ex); err != nil {
 				ex = "2024-05-01 08:00:00"
 			}
-		case strings.HasPrefix(p.typ, "int") || strings.HasPrefix(p.typ, "uint"):
-			// The catalogue masks digits of some IDs ("104500****").
+		case strings.HasPrefix(p.typ, "int") || strings.HasPrefix(p.typ, "uint") || strings.Contains(p.typ, "phone number"):
+			// The catalogue masks digits of some IDs ("104500****") and
+			// phone numbers ("1590****000").
 			ex = strings.ReplaceAll(ex, "*", "0")
 		}
 		switch {

@@ -20,7 +20,7 @@
 // Action or flag, bad or missing parameter, no credentials) and nothing was
 // sent; 3 the outcome is unknown: the request may have been carried out (a
 // call may have been placed), stderr names the OutId to reconcile by (a
-// call given no --OutId is sent with one the command makes), and the
+// call given no --OutId is sent with one the SDK generates), and the
 // command must not be re-run blindly.
 package main
 

@@ -27,7 +27,7 @@ func TestParameterNamesLoose(t *testing.T) {
 		}
 		runCLI(t, srv, "", args...).want(t, exitOK)
 	}
-	runCLI(t, srv, "", "IvrCall", "--called-number", "1", "--calledshownumber", "2", "--start-code", "TTS_1",
+	runCLI(t, srv, "", "IvrCall", "--called-number", "13900000001", "--calledshownumber", "057100000002", "--start-code", "TTS_1",
 		"--menu-key-map.1.key", "1", "--MENUKEYMAP.1.code", "TTS_2").want(t, exitOK)
 	reqs := srv.requests()
 	if len(reqs) != 6 {
@@ -38,7 +38,7 @@ func TestParameterNamesLoose(t *testing.T) {
 			t.Errorf("request %d: CalledNumber %q TtsCode %q", i, p.Get("CalledNumber"), p.Get("TtsCode"))
 		}
 	}
-	if p := reqs[5]; p.Get("MenuKeyMap.1.Key") != "1" || p.Get("MenuKeyMap.1.Code") != "TTS_2" || p.Get("CalledShowNumber") != "2" {
+	if p := reqs[5]; p.Get("MenuKeyMap.1.Key") != "1" || p.Get("MenuKeyMap.1.Code") != "TTS_2" || p.Get("CalledShowNumber") != "057100000002" {
 		t.Errorf("IvrCall params %v", p)
 	}
 	r := runCLI(t, srv, "", "SingleCallByTts", "--caled-number", "1")
@@ -515,10 +515,11 @@ func firstItem(list []any) any {
 }
 
 // TestCallPlacingActionsAlwaysCarryAnOutId: a call placed without --OutId
-// is sent with one the command made (at most 15 bytes, a new one each
-// run), shown by --dry-run and named on stderr when the outcome is
-// unknown, so there is always an OutId to reconcile by. A given --OutId
-// is sent as it is; an Action that places no call gets none.
+// is sent with one the SDK generates (15 characters, a new one each run),
+// printed with the response, named by --dry-run as generated at send time
+// and named on stderr when the outcome is unknown, so there is always an
+// OutId to reconcile by. A given --OutId is sent as it is; an Action that
+// places no call gets none.
 func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
 	srv := newFake(t)
 	placing := [][]string{
@@ -528,18 +529,24 @@ func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, args := range placing {
-		runFake(t, srv, "", args...).want(t, exitOK)
+		r := runFake(t, srv, "", args...)
+		r.want(t, exitOK)
 		reqs := srv.Requests()
 		id := reqs[len(reqs)-1].Params.Get("OutId")
-		if id == "" || len(id) > 15 || seen[id] {
+		if !regexp.MustCompile(`^[A-Z2-7]{15}$`).MatchString(id) || seen[id] {
 			t.Errorf("%s sent OutId %q (seen before: %v)", args[0], id, seen[id])
 		}
 		seen[id] = true
+		var out struct{ OutId string }
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.OutId != id {
+			t.Errorf("%s printed OutId %q, sent %q (%v):\n%s", args[0], out.OutId, id, err, r.stdout)
+		}
 	}
-	runFake(t, srv, "", append(placing[0], "--OutId", "mine-1")...).want(t, exitOK)
+	r := runFake(t, srv, "", append(placing[0], "--OutId", "mine-1")...)
+	r.want(t, exitOK)
 	reqs := srv.Requests()
-	if id := reqs[len(reqs)-1].Params.Get("OutId"); id != "mine-1" {
-		t.Errorf("given --OutId sent as %q", id)
+	if id := reqs[len(reqs)-1].Params.Get("OutId"); id != "mine-1" || !strings.Contains(r.stdout, `"OutId": "mine-1"`) {
+		t.Errorf("given --OutId sent as %q, printed:\n%s", id, r.stdout)
 	}
 	runFake(t, srv, "", "QueryRobotInfoList").want(t, exitOK)
 	reqs = srv.Requests()
@@ -547,11 +554,15 @@ func TestCallPlacingActionsAlwaysCarryAnOutId(t *testing.T) {
 		t.Errorf("QueryRobotInfoList sent OutId %q", p.Get("OutId"))
 	}
 
-	r := runFake(t, srv, "", append(placing[0], "--dry-run")...)
+	r = runFake(t, srv, "", append(placing[0], "--dry-run")...)
 	r.want(t, exitOK)
 	var dry struct{ Parameters map[string]string }
-	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Parameters["OutId"] == "" {
-		t.Errorf("dry run shows no OutId (%v):\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Parameters["OutId"] != outIDAtSend {
+		t.Errorf("dry run shows OutId %q, want %q (%v):\n%s", dry.Parameters["OutId"], outIDAtSend, err, r.stdout)
+	}
+	r = runFake(t, srv, "", append(placing[0], "--OutId", "mine-2", "--dry-run")...)
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Parameters["OutId"] != "mine-2" {
+		t.Errorf("dry run with --OutId shows %q (%v):\n%s", dry.Parameters["OutId"], err, r.stdout)
 	}
 
 	srv.InjectFault(dyvmstest.Fault{Action: "SingleCallByTts", Kind: dyvmstest.FaultCloseAfterRead, Times: 1})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +33,29 @@ func (c *cli) print(inv *invocation, act *catalog.Action, v any, capture *bodyCa
 		return exitFailure
 	}
 	decodeJSONInStrings(act, tree, inv.all)
-	return c.printTree(inv, tree)
+	return c.printTree(inv, withOutID(v, tree))
+}
+
+// withOutID adds to the printed response of a call-placing Action the
+// OutId the call was placed with (the response's OutID, which the SDK
+// fills and does not decode): the one given with --OutId or the one the
+// SDK generated.
+func withOutID(v, tree any) any {
+	obj, ok := tree.(object)
+	rv := reflect.ValueOf(v)
+	if !ok || rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return tree
+	}
+	f := rv.Elem().FieldByName("OutID")
+	if !f.IsValid() || f.Kind() != reflect.String || f.String() == "" {
+		return tree
+	}
+	for _, m := range obj {
+		if m.key == "OutId" {
+			return tree
+		}
+	}
+	return append(obj, member{"OutId", f.String()})
 }
 
 // printTree writes an ordered tree as --output and --query say.

@@ -27,6 +27,8 @@ type fieldInfo struct {
 	// cat is the catalogue's entry for the parameter, when it has one:
 	// its allowed values ("one of") are checked before sending.
 	cat *catalog.Param
+	// phone: one phone number; phones: a comma-separated list of them.
+	phone, phones bool
 }
 
 // fieldsOf returns the tagged fields of request (or list item) struct t.
@@ -43,7 +45,8 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 			panic("dyvms: " + sf.Name + ": " + err.Error()) // the SDK's own tags; its tests hold them
 		}
 		fi := fieldInfo{index: i, goName: sf.Name, wire: t.Wire, typ: sf.Type, required: t.Required,
-			json: t.JSON, ms: t.Millis, datetime: t.DateTime, min: bound(t.Min), max: bound(t.Max)}
+			json: t.JSON, ms: t.Millis, datetime: t.DateTime, min: bound(t.Min), max: bound(t.Max),
+			phone: t.Phone, phones: t.Phones}
 		if t.MaxBytes > 0 {
 			fi.maxBytes = strconv.Itoa(t.MaxBytes)
 		}

@@ -25,7 +25,7 @@ const exitCodesText = `Exit codes:
      credentials); nothing was sent
   3  outcome unknown: the request may have been carried out (a call may have been
      placed); stderr names the OutId to reconcile by (a call given no --OutId
-     is sent with one made by dyvms). Do not re-run blindly.
+     is sent with one the SDK generates). Do not re-run blindly.
 `
 
 // report prints err to stderr and returns its exit code: exitUnknown when

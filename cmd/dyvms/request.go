@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +27,9 @@ type preparedCall struct {
 	// extra holds the few parameters the request type cannot hold, sent as
 	// they are (WithExtraParams).
 	extra url.Values
+	// outIDGiven: the command line gave --OutId; otherwise a call-placing
+	// Action is sent with one the SDK generates.
+	outIDGiven bool
 }
 
 // prepare builds the call of act from the command line: the typed request
@@ -56,13 +58,9 @@ func prepare(act *catalog.Action, inv *invocation, stdin io.Reader, progress io.
 	if err != nil {
 		return nil, err
 	}
-	if act.Param("OutId") != nil && seen["OutId"] == "" {
-		// A call placed without an OutId could not be reconciled when its
-		// outcome is unknown (exit 3): every call carries one.
-		if err := pc.set("OutId", newOutID()); err != nil {
-			return nil, err
-		}
-	}
+	// A call placed without --OutId is sent with one the SDK generates;
+	// the response and an unknown outcome name it.
+	pc.outIDGiven = seen["OutId"] != ""
 	if inv.calleesCSV != "" {
 		if err := pc.setCalleesCSV(inv.calleesCSV, seen["Data"] != "", stdin, progress); err != nil {
 			return nil, err
@@ -98,8 +96,14 @@ func (pc *preparedCall) setParams(params []paramArg) (map[string]string, error) 
 		return seen, nil
 	}
 	var verr *dyvms.ValidationError
-	if errors.As(pc.validate(), &verr) && !bad[strings.Split(verr.Field, ".")[0]] {
-		problems = append(problems, verr)
+	if errors.As(pc.validate(), &verr) {
+		// The SDK lists every problem of the request; each goes on its
+		// own line, except those of parameters already reported above.
+		for _, p := range verr.Problems {
+			if !bad[strings.Split(p.Field, ".")[0]] {
+				problems = append(problems, &dyvms.ValidationError{Action: verr.Action, Field: p.Field, Reason: p.Reason, Problems: []dyvms.FieldError{p}})
+			}
+		}
 	}
 	return nil, errors.Join(problems...)
 }
@@ -374,16 +378,4 @@ func ownFlagTypo(name string, err error) error {
 		return fmt.Errorf("unknown flag --%s; did you mean --%s?", name, s)
 	}
 	return err
-}
-
-// newOutID returns a new OutId for a call placed without one: "dyvms-"
-// and 9 random characters, 15 bytes, the most OutId takes.
-func newOutID() string {
-	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-	b := make([]byte, 9)
-	rand.Read(b)
-	for i := range b {
-		b[i] = digits[int(b[i])%len(digits)]
-	}
-	return "dyvms-" + string(b)
 }

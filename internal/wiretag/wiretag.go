@@ -2,11 +2,13 @@
 // for the SDK's encoder and for the command line, so the grammar lives in
 // one place:
 //
-//	`dyvms:"WireName[,required][,min=N][,max=N][,maxbytes=N][,enum=A|B|C][,json][,ms][,datetime]"`
+//	`dyvms:"WireName[,required][,min=N][,max=N][,maxbytes=N][,enum=A|B|C][,json][,ms][,datetime][,phone][,phones[=N]]"`
 //
 // The first element is the exact wire name. required: the field must be set;
 // min and max bound a number; maxbytes bounds a string's length in bytes;
 // enum lists the values a string or number may take (as sent on the wire);
+// phone: the string is one phone number; phones: a comma-separated list of
+// phone numbers, at most N of them when N is given;
 // json sends the value as a JSON document; ms sends a time.Time as Unix
 // milliseconds; datetime sends it as "2006-01-02 15:04:05" in China Standard
 // Time.
@@ -31,6 +33,12 @@ type Tag struct {
 	MaxBytes int
 	// Enum lists the allowed values as sent on the wire; nil when absent.
 	Enum []string
+	// Phone marks a string holding one phone number.
+	Phone bool
+	// Phones marks a string holding a comma-separated list of phone
+	// numbers; MaxPhones is their most (0: no bound).
+	Phones    bool
+	MaxPhones int
 }
 
 // Parse parses a tag's value. An unknown option or a malformed bound is an
@@ -61,6 +69,17 @@ func Parse(tag string) (Tag, error) {
 				t.Min = &f
 			} else {
 				t.Max = &f
+			}
+		case "phone":
+			t.Phone = true
+		case "phones":
+			t.Phones = true
+			if val != "" {
+				n, err := strconv.Atoi(val)
+				if err != nil || n <= 0 {
+					return t, fmt.Errorf("bad phones option %q", val)
+				}
+				t.MaxPhones = n
 			}
 		case "maxbytes":
 			n, err := strconv.Atoi(val)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -139,6 +140,11 @@ func (g *generator) resolve(c *catalog.Action) (*action, error) {
 	}
 	if a.response, err = d.response(ov.Response); err != nil {
 		return nil, err
+	}
+	if a.placesCall {
+		if err := checkPhoneFields(a.request.Fields); err != nil {
+			return nil, err
+		}
 	}
 	a.types = append(a.types, d.newTypes...)
 	a.accessors = append(a.accessors, d.accessors...)
@@ -459,8 +465,12 @@ func (g *generator) printAction(p *printer, a *action) {
 		if acc.Recv != "" {
 			recv, field = "v "+acc.Recv, "v."+acc.Field
 		}
+		decode := "decodeInner"
+		if acc.Record {
+			decode = "decodeRecord"
+		}
 		p.comment("", acc.Doc)
-		p.f("func (%s) %s() (%s, error) {\n\treturn decodeInner[%s](%q, %q, %s)\n}\n\n", recv, acc.Name, acc.Type, acc.Type, n, lastSegment(acc.Field), field)
+		p.f("func (%s) %s() (%s, error) {\n\treturn %s[%s](%q, %q, %s)\n}\n\n", recv, acc.Name, acc.Type, decode, acc.Type, n, lastSegment(acc.Field), field)
 	}
 	p.comment("", a.doc)
 	p.f("func (c *Client) %s(ctx context.Context, req *%sRequest, opts ...CallOption) (*%sResponse, error) {\n", n, n, n)
@@ -579,4 +589,23 @@ func codeOnly(src string) string {
 		}
 	}
 	return b.String()
+}
+
+// callNumberParams are the number parameters of a call-placing Action;
+// each must carry the phone tag option, so a malformed number is refused
+// before the call is placed.
+var callNumberParams = map[string]bool{"CalledNumber": true, "CalledShowNumber": true, "CallerNumber": true, "CallerShowNumber": true}
+
+// checkPhoneFields reports a number parameter of a call-placing Action
+// that the overlay left without the phone option.
+func checkPhoneFields(fields []FieldOverlay) error {
+	for _, f := range fields {
+		if !callNumberParams[f.Wire] {
+			continue
+		}
+		if !slices.Contains(strings.Split(f.Opts, ","), "phone") {
+			return fmt.Errorf("request field %s of a call-placing Action lacks the phone option (set \"opts\" in the overlay)", f.Wire)
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +78,17 @@ func TestRanges(t *testing.T) {
 	}
 	if inRange([]byte(`67`), "3600", "86400") || !inRange(nil, "1", "2") || !inRange([]byte(`"5"`), "1", "10") {
 		t.Error("inRange")
+	}
+}
+
+// A number parameter of a call-placing Action without the phone option is
+// an error of the overlay, not silently generated.
+func TestCallNumbersNeedPhone(t *testing.T) {
+	if err := checkPhoneFields([]FieldOverlay{{Wire: "CalledNumber", Opts: "required,phone"}, {Wire: "CallerNumber", Opts: "phone"}, {Wire: "VoiceCode"}}); err != nil {
+		t.Errorf("phone fields refused: %v", err)
+	}
+	err := checkPhoneFields([]FieldOverlay{{Wire: "CalledShowNumber", Opts: "maxbytes=20"}})
+	if err == nil || !strings.Contains(err.Error(), "CalledShowNumber") {
+		t.Errorf("missing phone option: err = %v", err)
 	}
 }

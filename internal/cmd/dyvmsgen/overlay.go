@@ -102,6 +102,9 @@ type Accessor struct {
 	// Recv is the receiver type when the field is in a nested struct;
 	// the response itself when empty.
 	Recv string `json:"recv,omitempty"`
+	// Record marks the one record a lookup returns: an empty field
+	// (absent, "", null or {}) gives ErrNoRecord instead of a zero value.
+	Record bool `json:"record,omitempty"`
 }
 
 // AllOverlay is a paged listing's XxxAll iterator. Page listings set
