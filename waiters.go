@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"time"
 )
@@ -205,8 +206,9 @@ func (w *CallTaskWaiter) WaitForOutput(ctx context.Context, taskID int64, maxWai
 				return checkResult[*CallTask]{out: t, state: string(t.Status), final: finalCallTask[t.Status]}, nil
 			}
 		}
-		return checkResult[*CallTask]{}, &Error{Action: "ListCallTask", Code: "TaskNotFound", RequestID: resp.RequestID,
-			Message: "the listing has no task " + id}
+		e := newError("ListCallTask", http.StatusOK, nil, redactor{})
+		e.Code, e.RequestID, e.Message = "TaskNotFound", resp.RequestID, "the listing has no task "+id
+		return checkResult[*CallTask]{}, e
 	})
 }
 

@@ -71,7 +71,7 @@ func TestCallTaskWaiterUnknownTask(t *testing.T) {
 	err := dyvms.NewCallTaskWaiter(c, fast).Wait(context.Background(), 987654, time.Minute)
 	var e *dyvms.Error
 	require.ErrorAs(t, err, &e)
-	assert.Equal(t, "TaskNotFound", e.Code)
+	assert.Equal(t, dyvms.ErrorCode("TaskNotFound"), e.Code)
 	assert.Equal(t, 1, srv.Count("ListCallTask"))
 }
 
