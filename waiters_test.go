@@ -100,6 +100,55 @@ func TestRobotTaskWaiterFinalAndNot(t *testing.T) {
 	assert.Equal(t, taskID, d.ID)
 }
 
+// advanceAfter moves clock on by d once the server has answered action n
+// times: the waiter has seen the earlier state.
+func advanceAfter(srv *dyvmstest.Server, clock *dyvmstest.Clock, action string, n int, d time.Duration) {
+	go func() {
+		for srv.Count(action) < n {
+			time.Sleep(2 * time.Millisecond)
+		}
+		clock.Advance(d)
+	}()
+}
+
+// A started robot task finishes on its own on the fake's clock; the waiter
+// sees it running, then returns it finished.
+func TestRobotTaskWaiterUntilFinished(t *testing.T) {
+	clock := dyvmstest.NewClock(time.Now())
+	srv, c := fakeClient(t, dyvmstest.WithClock(clock.Now))
+	ctx := context.Background()
+	created, err := c.CreateRobotTask(ctx, &dyvms.CreateRobotTaskRequest{TaskName: "survey", DialogID: 1, Caller: "057100000000",
+		NumberStatusIdent: dyvms.Ptr(true), RetryType: dyvms.Ptr(dyvms.RobotRetryOn)})
+	require.NoError(t, err)
+	taskID, err := created.TaskID()
+	require.NoError(t, err)
+	_, err = c.StartRobotTask(ctx, &dyvms.StartRobotTaskRequest{TaskID: taskID})
+	require.NoError(t, err)
+
+	advanceAfter(srv, clock, "QueryRobotTaskDetail", 2, time.Minute)
+	d, err := dyvms.NewRobotTaskWaiter(c, fast).WaitForOutput(ctx, taskID, 10*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, dyvms.RobotTaskFinish, d.Status)
+	assert.GreaterOrEqual(t, srv.Count("QueryRobotTaskDetail"), 3, "seen running, then finished")
+}
+
+// The record of a call is written some time after the call: "no record
+// yet" is waited out.
+func TestCallRecordWaiterNoRecordYet(t *testing.T) {
+	clock := dyvmstest.NewClock(time.Now())
+	srv, c := fakeClient(t, dyvmstest.WithClock(clock.Now), dyvmstest.WithCallRecordDelay(time.Minute))
+	ctx := context.Background()
+	placed, err := c.SingleCallByTts(ctx, &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_100000"})
+	require.NoError(t, err)
+	req := &dyvms.QueryCallDetailByCallIdRequest{CallID: placed.CallID, ProdID: dyvms.ProductVoiceTTS, QueryDate: time.Now()}
+
+	advanceAfter(srv, clock, "QueryCallDetailByCallId", 2, 2*time.Minute)
+	_, detail, err := dyvms.NewCallRecordWaiter(c, fast).WaitForOutput(ctx, req, 10*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "200000", detail.State)
+	assert.GreaterOrEqual(t, srv.Count("QueryCallDetailByCallId"), 3, "no record at first, then the record")
+}
+
 // The record of a call placed on the fake; an unknown call has no record
 // and the waiter times out saying none was seen.
 func TestCallRecordWaiter(t *testing.T) {

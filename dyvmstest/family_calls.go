@@ -65,10 +65,11 @@ func dial(x *exchange) *apiError {
 }
 
 // queryCallDetail answers QueryCallDetailByCallId from the call placed, or
-// with an empty Data for a CallId the server never gave.
+// with an empty Data for a CallId the server never gave or whose record is
+// not written yet (WithCallRecordDelay).
 func queryCallDetail(x *exchange) *apiError {
 	c := x.st.calls[x.p.Get("CallId")]
-	if c == nil {
+	if c == nil || x.now.Before(c.Placed.Add(x.s.cfg.recordDelay)) {
 		x.body["Data"] = ""
 		return nil
 	}

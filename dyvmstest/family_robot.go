@@ -50,6 +50,7 @@ func transitionRobotTask(x *exchange) *apiError {
 	if t == nil {
 		return errNoTask
 	}
+	t.advance(x.now)
 	ok := t.transition(x.action.Name, x.p.Get("ScheduleTime"), x.now)
 	if ok && x.action.Name == "DeleteRobotTask" {
 		delete(x.st.robots, id)
@@ -64,6 +65,7 @@ func queryRobotTaskList(x *exchange) *apiError {
 	p := x.p
 	var items []any
 	for _, t := range x.st.sortedRobots() {
+		t.advance(x.now)
 		if !match(p, "TaskName", t.name) || !match(p, "Status", t.status) ||
 			!match(p, "Time", t.created.In(cst).Format("2006-01-02")) {
 			continue
@@ -92,6 +94,7 @@ func queryRobotTaskDetail(x *exchange) *apiError {
 	if t == nil {
 		return errNoTask
 	}
+	t.advance(x.now)
 	x.body["Data"] = string(marshalJSON(t.detail()))
 	return nil
 }

@@ -17,6 +17,7 @@ type config struct {
 	retry         []time.Duration
 	pushTimeout   time.Duration
 	outcome       func(Call) CallOutcome
+	recordDelay   time.Duration
 	sts           *STSServer
 }
 
@@ -90,6 +91,14 @@ func WithRetrySchedule(delays ...time.Duration) Option {
 // the real service).
 func WithPushTimeout(d time.Duration) Option {
 	return func(c *config) { c.pushTimeout = d }
+}
+
+// WithCallRecordDelay makes a call's record (QueryCallDetailByCallId)
+// appear only d after the call was placed, on the server's clock, as the
+// real service writes it some time after the call ends; until then the
+// query answers success with no record. The default is 0: at once.
+func WithCallRecordDelay(d time.Duration) Option {
+	return func(c *config) { c.recordDelay = d }
 }
 
 // WithCallOutcome decides how each placed call ends (default: answered and

@@ -336,6 +336,22 @@ func (t *robotTask) transition(action, schedule string, now time.Time) bool {
 	return true
 }
 
+// robotTaskRunTime is how long a started robot task runs before it
+// finishes on its own, on the server's clock.
+const robotTaskRunTime = 30 * time.Second
+
+// advance moves a task on with the server's clock: a scheduled task starts
+// at its time, and a running one finishes robotTaskRunTime after it
+// started.
+func (t *robotTask) advance(now time.Time) {
+	if t.status == "READY" && !now.Before(t.fired) {
+		t.status = "EXCUTING"
+	}
+	if t.status == "EXCUTING" && now.Sub(t.fired) >= robotTaskRunTime {
+		t.status, t.completed = "FINISH", t.fired.Add(robotTaskRunTime)
+	}
+}
+
 func (t *robotTask) finished() int {
 	if t.status == "FINISH" {
 		return len(t.called)
