@@ -3,8 +3,8 @@ package dyvms
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -156,10 +156,10 @@ func (w *CallRecordWaiter) WaitForOutput(ctx context.Context, req *QueryCallDeta
 		if err != nil {
 			return checkResult[found]{}, err
 		}
-		if resp.Data == "" {
+		d, err := resp.Detail()
+		if errors.Is(err, ErrNoRecord) {
 			return checkResult[found]{}, nil // no record yet
 		}
-		d, err := resp.Detail()
 		if err != nil {
 			return checkResult[found]{}, err
 		}
@@ -192,7 +192,7 @@ var finalCallTask = map[CallTaskStatus]bool{CallTaskDone: true, CallTaskCancel: 
 
 // WaitForOutput lists the task taskID (ListCallTask with TaskId) until it
 // is in a final state and returns it. A task the listing does not show is
-// an error, not a reason to wait.
+// an error matching ErrNoRecord, not a reason to wait.
 func (w *CallTaskWaiter) WaitForOutput(ctx context.Context, taskID int64, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*CallTask, error) {
 	o := waiterOptions(append(append([]func(*WaiterOptions){}, w.opts...), optFns...))
 	id := strconv.FormatInt(taskID, 10)
@@ -206,9 +206,8 @@ func (w *CallTaskWaiter) WaitForOutput(ctx context.Context, taskID int64, maxWai
 				return checkResult[*CallTask]{out: t, state: string(t.Status), final: finalCallTask[t.Status]}, nil
 			}
 		}
-		e := newError("ListCallTask", http.StatusOK, nil, redactor{})
-		e.Code, e.RequestID, e.Message = "TaskNotFound", resp.RequestID, "the listing has no task "+id
-		return checkResult[*CallTask]{}, e
+		return checkResult[*CallTask]{}, fmt.Errorf("dyvms: waiter CallTaskFinished: ListCallTask (RequestId %s) has no task %s: %w",
+			resp.RequestID, id, ErrNoRecord)
 	})
 }
 

@@ -69,9 +69,8 @@ func TestCallTaskWaiterTimeout(t *testing.T) {
 func TestCallTaskWaiterUnknownTask(t *testing.T) {
 	srv, c := fakeClient(t)
 	err := dyvms.NewCallTaskWaiter(c, fast).Wait(context.Background(), 987654, time.Minute)
-	var e *dyvms.Error
-	require.ErrorAs(t, err, &e)
-	assert.Equal(t, dyvms.ErrorCode("TaskNotFound"), e.Code)
+	require.ErrorIs(t, err, dyvms.ErrNoRecord)
+	assert.Contains(t, err.Error(), "has no task 987654")
 	assert.Equal(t, 1, srv.Count("ListCallTask"))
 }
 
