@@ -36,7 +36,8 @@ type Client struct {
 	// signatureVersion is how requests are signed (WithSignatureVersion).
 	signatureVersion SignatureVersion
 	// attemptInfo puts AttemptInfo in each attempt's context, for
-	// middleware (WithMiddleware).
+	// middleware (WithMiddleware), and seals each attempt's request
+	// (sealed.go).
 	attemptInfo bool
 
 	retry          RetryPolicy
@@ -430,6 +431,10 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
 		defer cancel()
 	}
+	var seal *sealedAttempt
+	if c.attemptInfo {
+		actx, seal = newSealedAttempt(actx, red, c.maxBody)
+	}
 	var tr connTrace
 	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
 	httpReq, signature, err := c.newRequest(actx, action, params, creds)
@@ -438,6 +443,9 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 		return res
 	}
 	res.red = red.with(signature)
+	if seal != nil {
+		seal.seal(httpReq, res.red)
+	}
 	resp, err := c.httpClient.Do(httpReq)
 	res.resent = tr.resent()
 	if err != nil {

@@ -67,17 +67,19 @@ func newSTSPair(t *testing.T, stsOpts ...dyvmstest.STSOption) *stsPair {
 // client returns a client of the Dyvmsapi fake taking credentials from cp.
 func (p *stsPair) client(t *testing.T, cp dyvms.CredentialsProvider, opts ...dyvms.Option) *dyvms.Client {
 	t.Helper()
-	record := func(next http.RoundTripper) http.RoundTripper {
-		return rtFunc(func(r *http.Request) (*http.Response, error) {
-			q := r.URL.Query()
-			p.mu.Lock()
-			p.attempts = append(p.attempts, [2]string{q.Get("AccessKeyId"), q.Get("SecurityToken")})
-			p.mu.Unlock()
-			return next.RoundTrip(r)
-		})
-	}
+	// Recorded by the sending transport: a middleware sees the
+	// SecurityToken as REDACTED.
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(base.CloseIdleConnections)
+	record := rtFunc(func(r *http.Request) (*http.Response, error) {
+		q := r.URL.Query()
+		p.mu.Lock()
+		p.attempts = append(p.attempts, [2]string{q.Get("AccessKeyId"), q.Get("SecurityToken")})
+		p.mu.Unlock()
+		return base.RoundTrip(r)
+	})
 	all := append([]dyvms.Option{
-		dyvms.WithEndpoint(p.api.URL), dyvms.WithCredentialsProvider(cp), dyvms.WithMiddleware(record),
+		dyvms.WithEndpoint(p.api.URL), dyvms.WithCredentialsProvider(cp), dyvms.WithHTTPClient(&http.Client{Transport: record}),
 		dyvms.WithRetryPolicy(dyvms.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}),
 	}, opts...)
 	c, err := dyvms.NewClient(all...)

@@ -9,11 +9,18 @@ import (
 // tracing, metrics or request inspection without a tracing dependency in
 // the SDK. The request's context carries an AttemptInfo.
 //
-// With SignatureV2 the request URL's query carries the AccessKeyId, the
-// Signature and (with STS credentials) the SecurityToken: record r.URL.Path
-// or the AttemptInfo, never r.URL.String(). With SignatureV3 the signature
-// is in the Authorization header and the STS token in x-acs-security-token:
-// never record those two headers either.
+// A middleware never sees a secret: in the request it is handed, the
+// Signature and SecurityToken query parameters (and, signed with V3, the
+// Signature in the Authorization header and the x-acs-security-token
+// header) read "REDACTED", so r.URL.String() and the headers may be
+// recorded as they are. The SDK puts the real values back below the last
+// middleware, right before the transport that sends (the http.Client
+// given with WithHTTPClient, whose transport does see them). On the way
+// back, secrets the answer may echo (a Location header, an error message
+// quoting the string to sign) are redacted from the response's headers and
+// body, the response's Request is the request the middleware sent, and
+// errors from below are redacted too. A middleware should pass the
+// REDACTED values on unchanged.
 type Middleware func(next http.RoundTripper) http.RoundTripper
 
 // AttemptInfo identifies one attempt of a call, for middleware.
@@ -48,6 +55,9 @@ func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
 // are kept; its redirect policy is not.
 func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
 	var rt http.RoundTripper = delegateTransport{hc}
+	if len(mw) > 0 {
+		rt = unsealTransport{rt}
+	}
 	for i := len(mw) - 1; i >= 0; i-- {
 		if mw[i] != nil {
 			rt = mw[i](rt)
