@@ -43,7 +43,8 @@ type Client struct {
 	retry          RetryPolicy
 	attemptTimeout time.Duration
 	limiter        RateLimiter
-	attemptLogger  attemptLogger // nil without WithLogger
+	attemptLogger  attemptLogger // nil without WithLogger or WithHooks
+	hooks          []Hooks       // nil without WithHooks
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
 }
@@ -100,7 +101,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
 		limiter:        o.limiter,
-		attemptLogger:  o.attemptLogger,
+		attemptLogger:  hookedAttemptLogger(o.attemptLogger, o.hooks),
+		hooks:          o.hooks,
 		rand:           o.rand,
 		sleep:          o.sleep,
 	}, nil
@@ -183,6 +185,9 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	}
 	if ctx == nil {
 		return errorf("%s: nil context", action)
+	}
+	if c.hooks != nil && !claimCall(ctx) {
+		return c.invokeHooked(ctx, action, req, out, opts)
 	}
 	co := newCallOptions(opts)
 	params, err := buildParams(action, req, co.extra)

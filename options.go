@@ -72,6 +72,7 @@ type options struct {
 	limiter        RateLimiter
 	attemptLogger  attemptLogger
 	middleware     []Middleware
+	hooks          []Hooks
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
 	// err is the first invalid option, reported by NewClient.

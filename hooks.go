@@ -1,0 +1,173 @@
+package dyvms
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Hooks observe every call a Client makes, once per call and once per
+// attempt, for metrics, tracing or audit. Every field is optional. A hook
+// runs on the caller's goroutine and delays the call while it runs; it
+// must not keep the context past its return.
+//
+// Nothing a hook receives holds the AccessKeySecret, a Signature or a
+// SecurityToken: errors are the redacted errors the call returns, and a
+// middleware that finds the call's context in a request sees sealed
+// secrets only (see Middleware).
+type Hooks struct {
+	// CallStart runs when a call begins, before its request is validated.
+	// The context it returns (derived from ctx, or ctx itself) is the
+	// call's from then on: each attempt's request carries it (a
+	// middleware finds it in r.Context()) and Attempt and Call receive it.
+	CallStart func(ctx context.Context, action string) context.Context
+	// Attempt runs after each attempt, with what it left.
+	Attempt func(ctx context.Context, a AttemptRecord)
+	// Call runs once when the call ends, with its outcome.
+	Call func(ctx context.Context, c CallInfo)
+}
+
+// AttemptRecord describes one attempt of a call, for Hooks.Attempt.
+type AttemptRecord struct {
+	// AttemptInfo names the Action and the attempt number, as a middleware
+	// sees them.
+	AttemptInfo
+	// Start is when the attempt began; Duration how long it took up to its
+	// decoded answer or its error.
+	Start    time.Time
+	Duration time.Duration
+	// HTTPStatus is the answer's status, 0 when there was no answer.
+	HTTPStatus int
+	// Code and RequestID are the service's, when it answered with them.
+	Code      string
+	RequestID string
+	// Err is the attempt's error (nil on success), redacted.
+	Err error
+	// Retry says whether the client will try again, after Backoff.
+	Retry   bool
+	Backoff time.Duration
+	// Ambiguous says that the request may have been executed and the
+	// call ends with an ErrAmbiguous.
+	Ambiguous bool
+}
+
+// CallInfo describes one finished call, for Hooks.Call.
+type CallInfo struct {
+	// Action is the API Action called.
+	Action string
+	// OutID is the request's OutId, "" for an Action without one.
+	OutID string
+	// Attempts is how many attempts were made: 0 when the call ended
+	// before any (an invalid request, no credentials, a done context).
+	Attempts int
+	// Start is when the call began; Duration how long it took in all,
+	// pauses between attempts included.
+	Start    time.Time
+	Duration time.Duration
+	// HTTPStatus, Code and RequestID are those of the last attempt.
+	HTTPStatus int
+	Code       string
+	RequestID  string
+	// Ambiguous says the outcome is unknown: errors.Is(Err, ErrAmbiguous).
+	Ambiguous bool
+	// Err is the error the call returns (nil on success), redacted.
+	Err error
+}
+
+// WithHooks adds hooks to the client. Hooks given in several WithHooks
+// run in the order given; CallStart's contexts chain.
+func WithHooks(h Hooks) Option {
+	return func(o *options) {
+		if h.CallStart != nil || h.Attempt != nil || h.Call != nil {
+			o.hooks = append(o.hooks, h)
+		}
+	}
+}
+
+// WithCallHook makes the client call h once at the end of every call,
+// with its Action, attempts, duration, HTTP status, Code, RequestId,
+// whether its outcome is ambiguous and its error. It is
+// WithHooks(Hooks{Call: h}).
+func WithCallHook(h func(ctx context.Context, c CallInfo)) Option {
+	return WithHooks(Hooks{Call: h})
+}
+
+// callTrack is what a hooked call gathers from its attempts. It rides in
+// the call's context so that the attempt logger finds it.
+type callTrack struct {
+	claimed bool // the call's invoke has started
+	hookCtx context.Context
+	last    AttemptRecord
+	n       int
+	outID   string
+}
+
+type callTrackKey struct{}
+
+// claimCall reports whether ctx is the context invokeHooked prepared for
+// this call, and marks it used so that a nested call with the same context
+// gets hooks of its own.
+func claimCall(ctx context.Context) bool {
+	t, _ := ctx.Value(callTrackKey{}).(*callTrack)
+	if t == nil || t.claimed {
+		return false
+	}
+	t.claimed = true
+	return true
+}
+
+// invokeHooked runs invoke between the hooks of the call.
+func (c *Client) invokeHooked(ctx context.Context, action string, req any, out any, opts []CallOption) error {
+	start := time.Now()
+	hctx := ctx
+	for _, h := range c.hooks {
+		if h.CallStart != nil {
+			if next := h.CallStart(hctx, action); next != nil {
+				hctx = next
+			}
+		}
+	}
+	t := &callTrack{hookCtx: hctx}
+	err := c.invoke(context.WithValue(hctx, callTrackKey{}, t), action, req, out, opts)
+	info := CallInfo{
+		Action: action, OutID: t.outID, Attempts: t.n, Start: start, Duration: time.Since(start),
+		HTTPStatus: t.last.HTTPStatus, Code: t.last.Code, RequestID: t.last.RequestID,
+		Ambiguous: errors.Is(err, ErrAmbiguous), Err: err,
+	}
+	for _, h := range c.hooks {
+		if h.Call != nil {
+			h.Call(hctx, info)
+		}
+	}
+	return err
+}
+
+// hookedAttemptLogger returns the attempt logger of a client with hooks:
+// it records each attempt for the call's CallInfo, runs the Attempt hooks,
+// then logs as log does (log may be nil).
+func hookedAttemptLogger(log attemptLogger, hooks []Hooks) attemptLogger {
+	if len(hooks) == 0 {
+		return log
+	}
+	return func(ctx context.Context, red redactor, a attemptRecord) {
+		if log != nil {
+			log(ctx, red, a)
+		}
+		t, _ := ctx.Value(callTrackKey{}).(*callTrack)
+		if t == nil {
+			return
+		}
+		rec := AttemptRecord{
+			AttemptInfo: AttemptInfo{Action: a.action, Attempt: a.attempt},
+			Start:       time.Now().Add(-a.latency), Duration: a.latency,
+			HTTPStatus: a.status, Code: red.redact(a.code), RequestID: red.redact(a.requestID),
+			Err: a.err, Retry: a.retry, Backoff: a.backoff, Ambiguous: a.outcome == ambiguous,
+		}
+		t.last, t.n, t.outID = rec, a.attempt, a.outID
+		for _, h := range hooks {
+			if h.Attempt != nil {
+				h.Attempt(t.hookCtx, rec)
+			}
+		}
+	}
+}
