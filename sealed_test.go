@@ -49,20 +49,20 @@ func (o *observer) addErr(err error) {
 		return
 	}
 	o.add(err.Error(), fmt.Sprintf("%v %+v %#v", err, err, err))
-	walkErrors(err, func(e error) { o.add(e.Error(), fmt.Sprintf("%#v", e)) })
+	eachWrapped(err, func(e error) { o.add(e.Error(), fmt.Sprintf("%#v", e)) })
 }
 
-func walkErrors(err error, f func(error)) {
+func eachWrapped(err error, f func(error)) {
 	if err == nil {
 		return
 	}
 	f(err)
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
-		walkErrors(u.Unwrap(), f)
+		eachWrapped(u.Unwrap(), f)
 	case interface{ Unwrap() []error }:
 		for _, e := range u.Unwrap() {
-			walkErrors(e, f)
+			eachWrapped(e, f)
 		}
 	}
 }
