@@ -32,19 +32,22 @@ type AttemptRecord struct {
 	// AttemptInfo names the Action and the attempt number, as a middleware
 	// sees them.
 	AttemptInfo
-	// Start is when the attempt began; Duration how long it took up to its
-	// decoded answer or its error.
-	Start    time.Time
+	// Start is when the attempt began.
+	Start time.Time
+	// Duration is how long the attempt took, up to its decoded answer or
+	// its error.
 	Duration time.Duration
 	// HTTPStatus is the answer's status, 0 when there was no answer.
 	HTTPStatus int
-	// Code and RequestID are the service's, when it answered with them.
-	Code      string
+	// Code is the service's Code, when it answered with one.
+	Code string
+	// RequestID is the service's RequestId, when it answered with one.
 	RequestID string
 	// Err is the attempt's error (nil on success), redacted.
 	Err error
-	// Retry says whether the client will try again, after Backoff.
-	Retry   bool
+	// Retry says whether the client will try again.
+	Retry bool
+	// Backoff is the pause before the next attempt, when Retry.
 	Backoff time.Duration
 	// Ambiguous says that the request may have been executed and the
 	// call ends with an ErrAmbiguous.
@@ -60,14 +63,17 @@ type CallInfo struct {
 	// Attempts is how many attempts were made: 0 when the call ended
 	// before any (an invalid request, no credentials, a done context).
 	Attempts int
-	// Start is when the call began; Duration how long it took in all,
-	// pauses between attempts included.
-	Start    time.Time
+	// Start is when the call began.
+	Start time.Time
+	// Duration is how long the call took in all, pauses between attempts
+	// included.
 	Duration time.Duration
-	// HTTPStatus, Code and RequestID are those of the last attempt.
+	// HTTPStatus is the last attempt's HTTP status, 0 without an answer.
 	HTTPStatus int
-	Code       string
-	RequestID  string
+	// Code is the service's Code in the last answer, "" without one.
+	Code string
+	// RequestID is the RequestId of the last answer, "" without one.
+	RequestID string
 	// Ambiguous says the outcome is unknown: errors.Is(Err, ErrAmbiguous).
 	Ambiguous bool
 	// Err is the error the call returns (nil on success), redacted.
