@@ -164,9 +164,14 @@ func newWire(t *testing.T) *wire {
 
 func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	q := r.URL.Query()
+	sig, token := q.Get("Signature"), q.Get("SecurityToken")
+	if auth := r.Header.Get("Authorization"); auth != "" { // signature V3
+		_, sig, _ = strings.Cut(auth, ",Signature=")
+		token = r.Header.Get("X-Acs-Security-Token")
+	}
 	w.mu.Lock()
-	w.signatures = append(w.signatures, q.Get("Signature"))
-	w.tokens = append(w.tokens, q.Get("SecurityToken"))
+	w.signatures = append(w.signatures, sig)
+	w.tokens = append(w.tokens, token)
 	w.mu.Unlock()
 	return w.next.RoundTrip(r)
 }
@@ -192,6 +197,7 @@ type sealedFixture struct {
 	issued dyvmstest.IssuedCredentials
 	wire   *wire
 	obs    *observer
+	v3     bool // the client signs with V3
 }
 
 func newSealedFixture(t *testing.T) *sealedFixture {
@@ -235,6 +241,11 @@ func (f *sealedFixture) check(t *testing.T) {
 	defer f.obs.mu.Unlock()
 	joined := strings.Join(f.obs.seen, "\n")
 	assert.Contains(t, joined, "Signature=REDACTED", "the middleware saw the placeholder")
+	if f.v3 {
+		assert.Contains(t, joined, "X-Acs-Security-Token:[REDACTED]", "the middleware saw the placeholder")
+		assert.Contains(t, joined, "Credential="+f.issued.AccessKeyID+",SignedHeaders=", "the rest of Authorization is as sent")
+		return
+	}
 	assert.Contains(t, joined, "SecurityToken=REDACTED", "the middleware saw the placeholder")
 	assert.Contains(t, joined, "AccessKeyId="+f.issued.AccessKeyID, "the rest of the query is as sent")
 }
