@@ -198,6 +198,23 @@ type sealedFixture struct {
 	wire   *wire
 	obs    *observer
 	v3     bool // the client signs with V3
+	opts   []dyvms.Option
+}
+
+// signatureVersions are the versions every sealed test runs with, and the
+// client options that select them.
+var signatureVersions = map[string][]dyvms.Option{"V2": nil}
+
+// forEachSignature runs test with a new fixture for each signature
+// version.
+func forEachSignature(t *testing.T, test func(*testing.T, *sealedFixture)) {
+	for name, opts := range signatureVersions {
+		t.Run(name, func(t *testing.T) {
+			f := newSealedFixture(t)
+			f.v3, f.opts = name == "V3", opts
+			test(t, f)
+		})
+	}
 }
 
 func newSealedFixture(t *testing.T) *sealedFixture {
@@ -228,6 +245,7 @@ func (f *sealedFixture) client(t *testing.T, endpoint, secret string, opts ...dy
 		dyvms.WithCredentialsProvider(dyvms.NewStaticCredentialsProvider(f.issued.AccessKeyID, secret, f.issued.SecurityToken)),
 		dyvms.WithHTTPClient(&http.Client{Transport: f.wire, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}),
 	}, f.obs.options()...)
+	all = append(all, f.opts...)
 	c, err := dyvms.NewClient(append(all, opts...)...)
 	require.NoError(t, err)
 	return c
@@ -250,8 +268,9 @@ func (f *sealedFixture) check(t *testing.T) {
 	assert.Contains(t, joined, "AccessKeyId="+f.issued.AccessKeyID, "the rest of the query is as sent")
 }
 
-func TestSealedMiddlewareSuccess(t *testing.T) {
-	f := newSealedFixture(t)
+func TestSealedMiddlewareSuccess(t *testing.T) { forEachSignature(t, testSealedSuccess) }
+
+func testSealedSuccess(t *testing.T, f *sealedFixture) {
 	c := f.client(t, f.api.URL, "")
 	resp, err := c.SingleCallByTts(context.Background(), &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_100000", OutID: "o-sealed"})
 	require.NoError(t, err, "the fake verified the real signature and token")
@@ -273,7 +292,10 @@ func TestSealedMiddlewareSuccess(t *testing.T) {
 }
 
 func TestSealedMiddlewareRetriedServerError(t *testing.T) {
-	f := newSealedFixture(t)
+	forEachSignature(t, testSealedRetriedServerError)
+}
+
+func testSealedRetriedServerError(t *testing.T, f *sealedFixture) {
 	c := f.client(t, f.api.URL, "")
 	f.api.InjectFault(dyvmstest.Fault{Action: "QueryCallDetailByCallId", Kind: dyvmstest.FaultServerError, Times: 1, Status: 503})
 	params := url.Values{"CallId": {"116014888060^10281631"}, "ProdId": {"11000000300006"}, "QueryDate": {strconv.FormatInt(time.Now().UnixMilli(), 10)}}
@@ -295,7 +317,10 @@ func TestSealedMiddlewareRetriedServerError(t *testing.T) {
 }
 
 func TestSealedMiddlewareAmbiguousServerError(t *testing.T) {
-	f := newSealedFixture(t)
+	forEachSignature(t, testSealedAmbiguousServerError)
+}
+
+func testSealedAmbiguousServerError(t *testing.T, f *sealedFixture) {
 	c := f.client(t, f.api.URL, "")
 	f.api.InjectFault(dyvmstest.Fault{Action: "SingleCallByTts", Kind: dyvmstest.FaultServerError, Times: 1, Status: 502, Executed: true})
 	_, err := c.SingleCallByTts(context.Background(), &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_100000", OutID: "o-amb"})
@@ -311,7 +336,10 @@ func TestSealedMiddlewareAmbiguousServerError(t *testing.T) {
 // A SignatureDoesNotMatch answer quotes the string to sign, which holds
 // the SecurityToken: the middleware reads the body with it redacted.
 func TestSealedMiddlewareEchoedStringToSign(t *testing.T) {
-	f := newSealedFixture(t)
+	forEachSignature(t, testSealedEchoedStringToSign)
+}
+
+func testSealedEchoedStringToSign(t *testing.T, f *sealedFixture) {
 	c := f.client(t, f.api.URL, "not-the-issued-secret")
 	_, err := c.SingleCallByTts(context.Background(), &dyvms.SingleCallByTtsRequest{CalledNumber: "13900001234", TtsCode: "TTS_100000", OutID: "o-echo"})
 	require.Error(t, err)
@@ -324,8 +352,9 @@ func TestSealedMiddlewareEchoedStringToSign(t *testing.T) {
 
 // A transport below the middleware that fails with the URL it was given
 // (real signature and token) in its error, as a *url.Error and in text.
-func TestSealedMiddlewareTransportError(t *testing.T) {
-	f := newSealedFixture(t)
+func TestSealedMiddlewareTransportError(t *testing.T) { forEachSignature(t, testSealedTransportError) }
+
+func testSealedTransportError(t *testing.T, f *sealedFixture) {
 	var once sync.Once
 	real := f.wire.next
 	f.wire.next = rtFunc(func(r *http.Request) (*http.Response, error) {
@@ -350,8 +379,9 @@ func TestSealedMiddlewareTransportError(t *testing.T) {
 
 // A redirect the client refuses: the Location and the body echo the
 // signed query.
-func TestSealedMiddlewareRedirect(t *testing.T) {
-	f := newSealedFixture(t)
+func TestSealedMiddlewareRedirect(t *testing.T) { forEachSignature(t, testSealedRedirect) }
+
+func testSealedRedirect(t *testing.T, f *sealedFixture) {
 	var followed int
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed++ }))
 	defer other.Close()
