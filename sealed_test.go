@@ -360,7 +360,8 @@ func testSealedTransportError(t *testing.T, f *sealedFixture) {
 	f.wire.next = rtFunc(func(r *http.Request) (*http.Response, error) {
 		var err error
 		once.Do(func() {
-			err = fmt.Errorf("proxy refused %s (token %s): %w", r.URL.RawQuery, r.URL.Query().Get("SecurityToken"),
+			err = fmt.Errorf("proxy refused %s (token %s%s, %s): %w", r.URL.RawQuery, r.URL.Query().Get("SecurityToken"),
+				r.Header.Get("X-Acs-Security-Token"), r.Header.Get("Authorization"),
 				&url.Error{Op: "Post", URL: r.URL.String(), Err: errors.New("connection reset, query " + r.URL.RawQuery)})
 		})
 		if err != nil {
