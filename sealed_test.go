@@ -203,7 +203,7 @@ type sealedFixture struct {
 
 // signatureVersions are the versions every sealed test runs with, and the
 // client options that select them.
-var signatureVersions = map[string][]dyvms.Option{"V2": nil}
+var signatureVersions = map[string][]dyvms.Option{"V2": nil, "V3": {dyvms.WithSignatureVersion(dyvms.SignatureV3)}}
 
 // forEachSignature runs test with a new fixture for each signature
 // version.

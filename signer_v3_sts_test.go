@@ -49,7 +49,7 @@ func TestRAMRoleARNWithSignatureV3(t *testing.T) {
 	require.Equal(t, [][2]string{{"", ""}}, p.sent(), "no AccessKeyId or SecurityToken in the URL")
 	require.Len(t, headers, 1)
 	require.True(t, strings.HasPrefix(headers[0].Get("Authorization"), "ACS3-HMAC-SHA256 Credential="+issued[0].AccessKeyID+","))
-	require.Equal(t, issued[0].SecurityToken, headers[0].Get("x-acs-security-token"))
+	require.Equal(t, "REDACTED", headers[0].Get("x-acs-security-token"), "a middleware sees the token sealed; the fake checked the real one")
 
 	// Once the STS says the credentials expired, the fake refuses the V3
 	// request signed with them as it refuses a V2 one, and the client
@@ -61,6 +61,6 @@ func TestRAMRoleARNWithSignatureV3(t *testing.T) {
 	require.Len(t, headers, 3)
 	require.True(t, strings.HasPrefix(headers[1].Get("Authorization"), "ACS3-HMAC-SHA256 Credential="+issued[0].AccessKeyID+","))
 	require.True(t, strings.HasPrefix(headers[2].Get("Authorization"), "ACS3-HMAC-SHA256 Credential="+issued[1].AccessKeyID+","))
-	require.Equal(t, issued[1].SecurityToken, headers[2].Get("x-acs-security-token"))
+	require.Equal(t, "REDACTED", headers[2].Get("x-acs-security-token"))
 	require.Equal(t, 2, p.api.Count("SingleCallByTts"))
 }
