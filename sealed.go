@@ -79,20 +79,32 @@ func (s *sealedAttempt) seal(req *http.Request, red redactor) {
 // sealQuery returns q with the values of Signature and SecurityToken
 // replaced by redactedValue, and keeps them.
 func (s *sealedAttempt) sealQuery(q string) string {
-	var b strings.Builder
-	b.Grow(len(q))
-	for i, pair := range strings.Split(q, "&") {
-		if i > 0 {
-			b.WriteByte('&')
+	for _, key := range [...]string{"Signature", "SecurityToken"} {
+		if i, j, ok := findParam(q, key); ok {
+			s.query = append(s.query, param{key, q[i:j]})
+			q = q[:i] + redactedValue + q[j:]
 		}
-		key, value, _ := strings.Cut(pair, "=")
-		if key == "Signature" || key == "SecurityToken" {
-			s.query = append(s.query, param{key, value})
-			pair = key + "=" + redactedValue
-		}
-		b.WriteString(pair)
 	}
-	return b.String()
+	return q
+}
+
+// findParam returns the bounds q[i:j] of the value of the first parameter
+// named key in the raw query q.
+func findParam(q, key string) (i, j int, ok bool) {
+	for off := 0; off < len(q); {
+		end := strings.IndexByte(q[off:], '&')
+		if end < 0 {
+			end = len(q)
+		} else {
+			end += off
+		}
+		pair := q[off:end]
+		if len(pair) > len(key) && pair[len(key)] == '=' && pair[:len(key)] == key {
+			return off + len(key) + 1, end, true
+		}
+		off = end + 1
+	}
+	return 0, 0, false
 }
 
 func (s *sealedAttempt) sealHeader(h http.Header, name, shown string) {
@@ -103,32 +115,26 @@ func (s *sealedAttempt) sealHeader(h http.Header, name, shown string) {
 // unseal returns the request to send: r with the real values back where r
 // still shows redactedValue. r itself is left as it is.
 func (s *sealedAttempt) unseal(r *http.Request) *http.Request {
-	out := r.Clone(r.Context())
+	out := new(http.Request)
+	*out = *r // as r.WithContext does
 	if len(s.query) > 0 {
-		out.URL.RawQuery = s.unsealQuery(out.URL.RawQuery)
-	}
-	for _, h := range s.header {
-		if vs := out.Header[h.name]; len(vs) == 1 && vs[0] == h.shown {
-			out.Header[h.name] = []string{h.real}
-		}
-	}
-	return out
-}
-
-func (s *sealedAttempt) unsealQuery(q string) string {
-	pairs := strings.Split(q, "&")
-	for i, pair := range pairs {
-		key, value, _ := strings.Cut(pair, "=")
-		if value != redactedValue {
-			continue
-		}
+		u := *r.URL
 		for _, p := range s.query {
-			if p.key == key {
-				pairs[i] = key + "=" + p.value
+			if i, j, ok := findParam(u.RawQuery, p.key); ok && u.RawQuery[i:j] == redactedValue {
+				u.RawQuery = u.RawQuery[:i] + p.value + u.RawQuery[j:]
+			}
+		}
+		out.URL = &u
+	}
+	if len(s.header) > 0 {
+		out.Header = r.Header.Clone()
+		for _, h := range s.header {
+			if vs := out.Header[h.name]; len(vs) == 1 && vs[0] == h.shown {
+				out.Header[h.name] = []string{h.real}
 			}
 		}
 	}
-	return strings.Join(pairs, "&")
+	return out
 }
 
 // unsealTransport is the innermost RoundTripper of a client with
@@ -151,42 +157,80 @@ func (t unsealTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return s.redactResponse(resp, r), nil
 }
 
-// redactResponse returns resp with the secrets redacted from its headers
-// and body, and r, the request as the middleware sent it, as its Request.
-// The body is read here, at most maxBody+1 bytes (the client refuses a
-// longer one anyway); a read error is kept for the reader, redacted.
+// redactResponse returns resp, which the transport below handed to this
+// attempt alone, with the secrets redacted from its headers and body, and
+// r, the request as the middleware sent it, as its Request. The body is
+// read here, at most maxBody+1 bytes (the client refuses a longer one
+// anyway); a read error is kept for the reader, redacted.
 func (s *sealedAttempt) redactResponse(resp *http.Response, r *http.Request) *http.Response {
-	out := new(http.Response)
-	*out = *resp
-	out.Request = r
-	out.Header = make(http.Header, len(resp.Header))
-	for name, vs := range resp.Header {
+	resp.Request = r
+	s.redactHeader(resp.Header)
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return resp
+	}
+	body, err := readAtMost(resp, s.maxBody+1)
+	resp.Body.Close()
+	if red := s.red.redact(string(body)); red != string(body) {
+		body = []byte(red)
+		resp.Header.Del("Content-Length")
+	}
+	if err != nil {
+		err = s.redactError(err)
+		resp.ContentLength = -1
+	} else {
+		resp.ContentLength = int64(len(body))
+		if resp.Header.Get("Content-Length") != "" {
+			resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		}
+	}
+	resp.Body = &redactedBody{Reader: bytes.NewReader(body), err: err}
+	return resp
+}
+
+// redactHeader redacts the secrets from every header value; it looks at
+// them one by one only when they hold one at all.
+func (s *sealedAttempt) redactHeader(h http.Header) {
+	var all strings.Builder
+	for _, vs := range h {
+		for _, v := range vs {
+			all.WriteString(v)
+			all.WriteByte('\n')
+		}
+	}
+	if joined := all.String(); s.red.redact(joined) == joined {
+		return
+	}
+	for name, vs := range h {
 		red := make([]string, len(vs))
 		for i, v := range vs {
 			red[i] = s.red.redact(v)
 		}
-		out.Header[name] = red
+		h[name] = red
 	}
-	if resp.Body == nil || resp.Body == http.NoBody {
-		return out
+}
+
+// readAtMost reads resp's body, at most limit bytes, into a buffer sized
+// by its Content-Length when it has one.
+func readAtMost(resp *http.Response, limit int64) ([]byte, error) {
+	size := int64(512)
+	if n := resp.ContentLength; n >= 0 && n < limit {
+		size = n + 1 // room to see the end
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, s.maxBody+1))
-	resp.Body.Close()
-	if red := s.red.redact(string(body)); red != string(body) {
-		body = []byte(red)
-		out.Header.Del("Content-Length")
-	}
-	if err != nil {
-		err = s.redactError(err)
-		out.ContentLength = -1
-	} else {
-		out.ContentLength = int64(len(body))
-		if out.Header.Get("Content-Length") != "" {
-			out.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	buf := make([]byte, 0, size)
+	lr := io.LimitReader(resp.Body, limit)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
 		}
 	}
-	out.Body = &redactedBody{Reader: bytes.NewReader(body), err: err}
-	return out
 }
 
 // redactedBody is a response body already read and redacted; err, if set,
