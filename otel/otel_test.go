@@ -2,6 +2,7 @@ package dyvmsotel_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,11 +37,16 @@ type wire struct {
 
 func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	q := r.URL.Query()
+	sig, token := q.Get("Signature"), q.Get("SecurityToken")
+	if auth := r.Header.Get("Authorization"); auth != "" { // signature V3
+		_, sig, _ = strings.Cut(auth, ",Signature=")
+		token = r.Header.Get("X-Acs-Security-Token")
+	}
 	w.mu.Lock()
-	w.sigs = append(w.sigs, q.Get("Signature"))
+	w.sigs = append(w.sigs, sig)
 	w.mu.Unlock()
-	if q.Get("SecurityToken") != testToken {
-		panic("the wire must carry the real token, not " + q.Get("SecurityToken"))
+	if token != testToken || sig == "REDACTED" {
+		return nil, errors.New("the wire must carry the real signature and token")
 	}
 	return w.next.RoundTrip(r)
 }
@@ -53,7 +59,7 @@ type fixture struct {
 	wire   *wire
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, extra ...dyvms.Option) *fixture {
 	t.Helper()
 	f := &fixture{fake: dyvmstest.NewServer(), spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
 	t.Cleanup(f.fake.Close)
@@ -69,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 		dyvms.WithHTTPClient(&http.Client{Transport: f.wire}),
 		dyvms.WithRetryPolicy(dyvms.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}),
 	)
-	f.client, err = f.fake.Client(opts...)
+	f.client, err = f.fake.Client(append(opts, extra...)...)
 	require.NoError(t, err)
 	return f
 }
@@ -326,5 +332,17 @@ func TestErrorsCountedByCode(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, []uint64{2, 1}, counts, "latency by outcome: 2 failed, 1 succeeded")
+	f.assertNoSecret(t)
+}
+
+// Signed with V3 (signature in Authorization, token in a header), a
+// retried call's spans and metrics hold no secret either.
+func TestSignatureV3SpansHoldNoSecret(t *testing.T) {
+	f := newFixture(t, dyvms.WithSignatureVersion(dyvms.SignatureV3))
+	f.fake.InjectFault(dyvmstest.Fault{Action: "QueryCallDetailByCallId", Kind: dyvmstest.FaultServerError, Times: 1, Status: 503})
+	require.NoError(t, f.queryDetail(), "the fake verified the real V3 signature")
+	call, attempts := f.tree(t)
+	assert.Equal(t, int64(2), attrs(call)["dyvms.attempts"].AsInt64())
+	assert.Len(t, attempts, 2)
 	f.assertNoSecret(t)
 }
