@@ -133,12 +133,12 @@ func (f *fixture) assertNoSecret(t *testing.T) {
 	for _, s := range f.spans.Ended() {
 		seen = append(seen, s.Name(), s.Status().Description)
 		for _, kv := range s.Attributes() {
-			seen = append(seen, kv.Value.Emit())
+			seen = append(seen, kv.Value.String())
 		}
 		for _, e := range s.Events() {
 			seen = append(seen, e.Name)
 			for _, kv := range e.Attributes {
-				seen = append(seen, kv.Value.Emit())
+				seen = append(seen, kv.Value.String())
 			}
 		}
 	}
@@ -148,7 +148,7 @@ func (f *fixture) assertNoSecret(t *testing.T) {
 		for _, m := range sm.Metrics {
 			for _, set := range metricAttrSets(m) {
 				for _, kv := range set.ToSlice() {
-					seen = append(seen, kv.Value.Emit())
+					seen = append(seen, kv.Value.String())
 				}
 			}
 		}
