@@ -19,8 +19,9 @@ import (
 // back, secrets the answer may echo (a Location header, an error message
 // quoting the string to sign) are redacted from the response's headers and
 // body, the response's Request is the request the middleware sent, and
-// errors from below are redacted too. A middleware should pass the
-// REDACTED values on unchanged.
+// errors from below are redacted too. A middleware passes the REDACTED
+// values on unchanged and keeps the request's context (a context derived
+// from r.Context() is fine): the real values are found through it.
 type Middleware func(next http.RoundTripper) http.RoundTripper
 
 // AttemptInfo identifies one attempt of a call, for middleware.
