@@ -279,6 +279,32 @@ func newOutID() string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
 }
 
+// invokeHooked runs invoke between the hooks of the call.
+func (c *Client) invokeHooked(ctx context.Context, action string, req any, out any, opts []CallOption) error {
+	start := time.Now()
+	hctx := ctx
+	for _, h := range c.hooks {
+		if h.CallStart != nil {
+			if next := h.CallStart(hctx, action); next != nil {
+				hctx = next
+			}
+		}
+	}
+	t := &callTrack{hookCtx: hctx}
+	err := c.invoke(context.WithValue(hctx, callTrackKey{}, t), action, req, out, opts)
+	info := CallInfo{
+		Action: action, OutID: t.outID, Attempts: t.n, Start: start, Duration: time.Since(start),
+		HTTPStatus: t.last.HTTPStatus, Code: t.last.Code, RequestID: t.last.RequestID,
+		Ambiguous: errors.Is(err, ErrAmbiguous), Err: err,
+	}
+	for _, h := range c.hooks {
+		if h.Call != nil {
+			h.Call(hctx, info)
+		}
+	}
+	return err
+}
+
 // errSameCredentials: the provider gave again the credentials the
 // service refused; the call ends with the service's error.
 var errSameCredentials = errors.New("same credentials")

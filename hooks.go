@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -80,24 +79,6 @@ type CallInfo struct {
 	Err error
 }
 
-// WithHooks adds hooks to the client. Hooks given in several WithHooks
-// run in the order given; CallStart's contexts chain.
-func WithHooks(h Hooks) Option {
-	return func(o *options) {
-		if h.CallStart != nil || h.Attempt != nil || h.Call != nil {
-			o.hooks = append(o.hooks, h)
-		}
-	}
-}
-
-// WithCallHook makes the client call h once at the end of every call,
-// with its Action, attempts, duration, HTTP status, Code, RequestId,
-// whether its outcome is ambiguous and its error. It is
-// WithHooks(Hooks{Call: h}).
-func WithCallHook(h func(ctx context.Context, c CallInfo)) Option {
-	return WithHooks(Hooks{Call: h})
-}
-
 // callTrack is what a hooked call gathers from its attempts. It rides in
 // the call's context so that the attempt logger finds it.
 type callTrack struct {
@@ -120,32 +101,6 @@ func claimCall(ctx context.Context) bool {
 	}
 	t.claimed = true
 	return true
-}
-
-// invokeHooked runs invoke between the hooks of the call.
-func (c *Client) invokeHooked(ctx context.Context, action string, req any, out any, opts []CallOption) error {
-	start := time.Now()
-	hctx := ctx
-	for _, h := range c.hooks {
-		if h.CallStart != nil {
-			if next := h.CallStart(hctx, action); next != nil {
-				hctx = next
-			}
-		}
-	}
-	t := &callTrack{hookCtx: hctx}
-	err := c.invoke(context.WithValue(hctx, callTrackKey{}, t), action, req, out, opts)
-	info := CallInfo{
-		Action: action, OutID: t.outID, Attempts: t.n, Start: start, Duration: time.Since(start),
-		HTTPStatus: t.last.HTTPStatus, Code: t.last.Code, RequestID: t.last.RequestID,
-		Ambiguous: errors.Is(err, ErrAmbiguous), Err: err,
-	}
-	for _, h := range c.hooks {
-		if h.Call != nil {
-			h.Call(hctx, info)
-		}
-	}
-	return err
 }
 
 // hookedAttemptLogger returns the attempt logger of a client with hooks:

@@ -18,7 +18,7 @@ var coreLayers = map[string]int{
 	"errors.go": 2,
 	"encode.go": 3, "response.go": 3, "decode.go": 3, "record.go": 3, "transport.go": 3,
 	"credentials.go": 4, "credentials_providers.go": 4,
-	"retry.go": 5, "ratelimit.go": 5, "middleware.go": 5, "logging.go": 5,
+	"retry.go": 5, "ratelimit.go": 5, "middleware.go": 5, "logging.go": 5, "sealed.go": 5, "hooks.go": 5,
 	"options.go": 6,
 	"client.go":  7, "request.go": 7,
 }

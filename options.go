@@ -404,6 +404,24 @@ func WithMiddleware(mw ...Middleware) Option {
 	return func(o *options) { o.middleware = append(o.middleware, mw...) }
 }
 
+// WithHooks adds hooks to the client. Hooks given in several WithHooks
+// run in the order given; CallStart's contexts chain.
+func WithHooks(h Hooks) Option {
+	return func(o *options) {
+		if h.CallStart != nil || h.Attempt != nil || h.Call != nil {
+			o.hooks = append(o.hooks, h)
+		}
+	}
+}
+
+// WithCallHook makes the client call h once at the end of every call,
+// with its Action, attempts, duration, HTTP status, Code, RequestId,
+// whether its outcome is ambiguous and its error. It is
+// WithHooks(Hooks{Call: h}).
+func WithCallHook(h func(ctx context.Context, c CallInfo)) Option {
+	return WithHooks(Hooks{Call: h})
+}
+
 // withClock and withNonce make signatures reproducible in tests.
 func withClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 func withNonce(nonce func() string) Option  { return func(o *options) { o.nonce = nonce } }

@@ -307,7 +307,7 @@ func TestErrorsCountedByCode(t *testing.T) {
 	for i := range 3 {
 		_, err := f.tts("o-otel-c" + strconv.Itoa(i))
 		if i < 2 {
-			require.Equal(t, "isv.OUT_OF_SERVICE", dyvms.ErrorCode(err))
+			require.Equal(t, dyvms.ErrorCode("isv.OUT_OF_SERVICE"), dyvms.CodeOf(err))
 		} else {
 			require.NoError(t, err)
 		}
