@@ -493,6 +493,9 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 		res.err = &TransportError{Action: action, Err: res.red.sanitizeTransportError(err)}
 		return res
 	}
+	if seal != nil {
+		body = seal.realAnswer(body)
+	}
 	var rid string
 	res.code, rid, res.err = decodeEnvelope(action, resp.StatusCode, resp.Header, body, out, res.red)
 	if rid != "" {

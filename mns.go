@@ -103,6 +103,9 @@ type mnsClient struct {
 	queue    string
 	http     *http.Client
 	now      func() time.Time
+	// sealed says that http passes requests through middleware, which
+	// must see them sealed (sealed.go).
+	sealed bool
 }
 
 // errMNSNoMessage is an empty queue at the end of a long poll.
@@ -154,12 +157,18 @@ func (m *mnsClient) do(ctx context.Context, creds mnsCredentials, method, resour
 	if creds.securityToken != "" {
 		req.Header.Set("security-token", creds.securityToken)
 	}
-	req.Header.Set("Authorization", "MNS "+creds.accessKeyID+":"+mnsSign(mnsStringToSign(method, req.Header, resource), creds.accessKeySecret))
+	signature := mnsSign(mnsStringToSign(method, req.Header, resource), creds.accessKeySecret)
+	req.Header.Set("Authorization", "MNS "+creds.accessKeyID+":"+signature)
 	action := "BatchReceiveMessage"
 	if method == http.MethodDelete {
 		action = "BatchDeleteMessage"
 	}
-	red := newRedactor(creds.accessKeySecret, creds.securityToken)
+	red := newRedactor(creds.accessKeySecret, creds.securityToken, signature)
+	if m.sealed { // the client has middleware: it sees the request sealed
+		sctx, seal := newSealedAttempt(withAttemptInfo(ctx, AttemptInfo{Action: action, Attempt: 1}), red, mnsMaxBody)
+		req = req.WithContext(sctx)
+		seal.seal(req, red)
+	}
 	resp, err := m.http.Do(req)
 	if err != nil {
 		return nil, &TransportError{Action: action, Err: red.sanitizeTransportError(err)}

@@ -12,12 +12,17 @@ import (
 // With middleware (WithMiddleware) the request of an attempt is sealed:
 // the request the middleware chain sees carries redactedValue where the
 // Signature and the SecurityToken go (V2: query parameters; V3: the
-// Authorization header's Signature and the x-acs-security-token header).
+// Authorization header's Signature and the x-acs-security-token header;
+// the receipt queue's MNS requests: the Authorization's signature and the
+// security-token header).
 // The real values ride in the request's context under an unexported key,
 // and unsealTransport, the innermost RoundTripper (below every middleware,
 // right above the transport that sends), puts them back. On the way up it
 // redacts what the service's answer may echo (a Location header, an error
 // body quoting its string to sign) and any error of the transport below.
+// An answer that carries credentials (QueryTokenForMnsQueue's temporary
+// AccessKeySecret and SecurityToken) is shown with them redacted; the SDK
+// decodes the real one, kept in the seal (realAnswer).
 // Without middleware nothing is sealed: nothing but the SDK and the
 // sending transport sees the request.
 
@@ -39,6 +44,9 @@ type sealedAttempt struct {
 	red    redactor
 	// maxBody bounds how much of a response body is read to redact it.
 	maxBody int64
+	// answer is the answer's real body when the one shown to the
+	// middleware had credentials redacted.
+	answer []byte
 }
 
 type sealedHeader struct{ name, shown, real string }
@@ -67,12 +75,16 @@ func (s *sealedAttempt) seal(req *http.Request, red redactor) {
 		req.URL.RawQuery = s.sealQuery(q)
 	}
 	if v := req.Header.Get("Authorization"); v != "" {
-		if i := strings.LastIndex(v, "Signature="); i >= 0 {
+		if i := strings.LastIndex(v, "Signature="); i >= 0 { // ACS3-HMAC-SHA256
 			s.sealHeader(req.Header, "Authorization", v[:i]+"Signature="+redactedValue)
+		} else if i := strings.LastIndexByte(v, ':'); strings.HasPrefix(v, "MNS ") && i >= 0 {
+			s.sealHeader(req.Header, "Authorization", v[:i+1]+redactedValue)
 		}
 	}
-	if req.Header.Get("X-Acs-Security-Token") != "" {
-		s.sealHeader(req.Header, "X-Acs-Security-Token", redactedValue)
+	for _, name := range [...]string{"X-Acs-Security-Token", "Security-Token"} { // V3, MNS
+		if req.Header.Get(name) != "" {
+			s.sealHeader(req.Header, name, redactedValue)
+		}
 	}
 }
 
@@ -170,6 +182,10 @@ func (s *sealedAttempt) redactResponse(resp *http.Response, r *http.Request) *ht
 	}
 	body, err := readAtMost(resp, s.maxBody+1)
 	resp.Body.Close()
+	if shown := s.hideCredentials(body); shown != nil {
+		s.answer, body = body, shown
+		resp.Header.Del("Content-Length")
+	}
 	if red := s.red.redact(string(body)); red != string(body) {
 		body = []byte(red)
 		resp.Header.Del("Content-Length")
@@ -185,6 +201,57 @@ func (s *sealedAttempt) redactResponse(resp *http.Response, r *http.Request) *ht
 	}
 	resp.Body = &redactedBody{Reader: bytes.NewReader(body), err: err}
 	return resp
+}
+
+// credentialFields are the answer fields that hold credentials.
+var credentialFields = [...]string{"AccessKeySecret", "SecurityToken"}
+
+// hideCredentials returns body with the values of its credential fields
+// (in JSON "Name":"value" or XML <Name>value</Name>) replaced by
+// redactedValue, or nil when it has none.
+func (s *sealedAttempt) hideCredentials(body []byte) []byte {
+	var secrets []string
+	for _, name := range credentialFields {
+		for _, open := range [...]string{`"` + name + `":"`, "<" + name + ">"} {
+			closing := `"`
+			if open[0] == '<' {
+				closing = "</" + name + ">"
+			}
+			for rest := body; ; {
+				i := bytes.Index(rest, []byte(open))
+				if i < 0 {
+					break
+				}
+				rest = rest[i+len(open):]
+				j := bytes.Index(rest, []byte(closing))
+				if j < 0 {
+					break
+				}
+				if j > 0 {
+					secrets = append(secrets, string(rest[:j]))
+				}
+				rest = rest[j:]
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		return nil
+	}
+	shown := string(body)
+	for _, sec := range secrets {
+		shown = strings.ReplaceAll(shown, sec, redactedValue)
+	}
+	return []byte(shown)
+}
+
+// realAnswer returns the body the SDK decodes: the real one when the
+// middleware was shown it with credentials hidden, else body, what came
+// up through the middleware.
+func (s *sealedAttempt) realAnswer(body []byte) []byte {
+	if s.answer != nil {
+		return s.answer
+	}
+	return body
 }
 
 // redactHeader redacts the secrets from every header value; it looks at

@@ -137,3 +137,14 @@ func TestUnsealTransportRedactsErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "sig-secret-42")
 }
+
+func TestHideCredentials(t *testing.T) {
+	var s sealedAttempt
+	assert.Nil(t, s.hideCredentials([]byte(`{"Code":"OK","CallId":"1"}`)), "no credentials, nothing to hide")
+	got := s.hideCredentials([]byte(`{"MessageTokenDTO":{"AccessKeyId":"STS.x","AccessKeySecret":"sec-1234","SecurityToken":"tok-5678"}}`))
+	assert.Equal(t, `{"MessageTokenDTO":{"AccessKeyId":"STS.x","AccessKeySecret":"REDACTED","SecurityToken":"REDACTED"}}`, string(got))
+	got = s.hideCredentials([]byte(`<R><MessageTokenDTO><AccessKeySecret>sec-1234</AccessKeySecret><SecurityToken>tok-5678</SecurityToken></MessageTokenDTO></R>`))
+	assert.Equal(t, `<R><MessageTokenDTO><AccessKeySecret>REDACTED</AccessKeySecret><SecurityToken>REDACTED</SecurityToken></MessageTokenDTO></R>`, string(got))
+	s.answer = []byte("real")
+	assert.Equal(t, "real", string(s.realAnswer([]byte("shown"))))
+}

@@ -3,6 +3,7 @@ package dyvms_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -403,4 +404,98 @@ func testSealedRedirect(t *testing.T, f *sealedFixture) {
 	f.obs.mu.Lock()
 	defer f.obs.mu.Unlock()
 	assert.Contains(t, strings.Join(f.obs.seen, "\n"), "302", "the middleware saw the redirect")
+}
+
+// queueWire records, below every middleware, the receipt queue's
+// temporary credentials (from the QueryTokenForMnsQueue answers) and the
+// signatures and tokens of the MNS requests.
+type queueWire struct {
+	mu      sync.Mutex
+	secrets []string
+	mns     int
+	next    http.RoundTripper
+}
+
+func (w *queueWire) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "MNS ") {
+		_, sig, _ := strings.Cut(auth, ":")
+		w.secrets = append(w.secrets, sig, r.Header.Get("security-token"))
+		w.mns++
+	}
+	w.mu.Unlock()
+	resp, err := w.next.RoundTrip(r)
+	if err != nil || r.URL.Query().Get("Action") != "QueryTokenForMnsQueue" {
+		return resp, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var out struct{ MessageTokenDTO struct{ AccessKeySecret, SecurityToken string } }
+	if json.Unmarshal(b, &out) == nil {
+		w.mu.Lock()
+		w.secrets = append(w.secrets, out.MessageTokenDTO.AccessKeySecret, out.MessageTokenDTO.SecurityToken)
+		w.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// The receipt queue consumer sends its MNS requests through the client's
+// middleware too: they are sealed (Authorization's signature, the
+// security-token header), and the queue credentials in the
+// QueryTokenForMnsQueue answer are hidden from the middleware while the
+// consumer gets them.
+func TestSealedReceiptQueue(t *testing.T) {
+	q := dyvmstest.NewQueues()
+	defer q.Close()
+	const queue = "Alicom-Queue-1234567890-VoiceReport"
+	for i := 0; i < 3; i++ {
+		q.SendReceipt(queue, []byte(fmt.Sprintf(`{"call_id":"1160%02d^1028","out_id":"o-%d","status_code":"200000","callee":"13900001234"}`, i, i)))
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	defer base.CloseIdleConnections()
+	wire := &queueWire{next: base}
+	obs := &observer{}
+	c, err := dyvms.NewClient(dyvms.WithAccessKey(q.AccessKeyID, q.AccessKeySecret), dyvms.WithEndpoint(q.URL),
+		dyvms.WithHTTPClient(&http.Client{Transport: wire}), dyvms.WithMiddleware(obs.middleware))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	delivered := 0
+	consumer, err := dyvms.NewReceiptQueueConsumer(c, dyvms.ReceiptVoiceReport, queue, func(_ context.Context, rs []dyvms.Receipt) error {
+		mu.Lock()
+		delivered += len(rs)
+		mu.Unlock()
+		return nil
+	}, dyvms.WithReceiptQueueEndpoint(q.URL), dyvms.WithReceiptTokenEndpoint(q.URL), dyvms.WithReceiptQueueWait(1), dyvms.WithReceiptQueuePollers(1))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- consumer.Run(ctx) }()
+	for deadline := time.Now().Add(10 * time.Second); q.Stats(queue).Deleted < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	require.Equal(t, 3, q.Stats(queue).Deleted, "the fake verified the real MNS signatures and token")
+	mu.Lock()
+	assert.Equal(t, 3, delivered)
+	mu.Unlock()
+
+	wire.mu.Lock()
+	secrets := append([]string{q.AccessKeySecret}, wire.secrets...)
+	mns := wire.mns
+	wire.mu.Unlock()
+	require.GreaterOrEqual(t, mns, 2, "receive and delete went through the wire")
+	obs.assertNoSecret(t, secrets...)
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	joined := strings.Join(obs.seen, "\n")
+	assert.Contains(t, joined, "Security-Token:[REDACTED]")
+	assert.Contains(t, joined, `"AccessKeySecret":"REDACTED"`)
+	var actions []string
+	for _, ai := range obs.attempts {
+		actions = append(actions, ai.Action)
+	}
+	assert.Contains(t, actions, "BatchReceiveMessage")
+	assert.Contains(t, actions, "BatchDeleteMessage")
 }
