@@ -431,7 +431,9 @@ func (w *queueWire) RoundTrip(r *http.Request) (*http.Response, error) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
-	var out struct{ MessageTokenDTO struct{ AccessKeySecret, SecurityToken string } }
+	var out struct {
+		MessageTokenDTO struct{ AccessKeySecret, SecurityToken string }
+	}
 	if json.Unmarshal(b, &out) == nil {
 		w.mu.Lock()
 		w.secrets = append(w.secrets, out.MessageTokenDTO.AccessKeySecret, out.MessageTokenDTO.SecurityToken)
