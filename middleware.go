@@ -19,7 +19,11 @@ import (
 // back, secrets the answer may echo (a Location header, an error message
 // quoting the string to sign) are redacted from the response's headers and
 // body, the response's Request is the request the middleware sent, and
-// errors from below are redacted too. A middleware passes the REDACTED
+// errors from below are redacted too. An answer that carries credentials
+// (QueryTokenForMnsQueue's AccessKeySecret and SecurityToken) reads
+// REDACTED there as well; the SDK decodes the real one. The receipt queue
+// consumer's MNS requests are sealed the same way (the signature in
+// Authorization, the security-token header). A middleware passes the REDACTED
 // values on unchanged and keeps the request's context (a context derived
 // from r.Context() is fine): the real values are found through it.
 type Middleware func(next http.RoundTripper) http.RoundTripper
