@@ -3,6 +3,7 @@ package dyvms
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -56,8 +57,73 @@ func (s *sealedAttempt) String() string   { return "dyvms.sealed" }
 func (s *sealedAttempt) GoString() string { return "dyvms.sealed" }
 
 // redactError returns err without the attempt's secrets, in its message
-// and its chain.
-func (s *sealedAttempt) redactError(err error) error { return s.red.sanitizeTransportError(err) }
+// and at every depth of its chain: when an error it wraps still quotes a
+// secret, the chain is cut above it and only its clean causes stay
+// reachable for errors.Is and errors.As.
+func (s *sealedAttempt) redactError(err error) error {
+	if !s.holdsSecret(err) {
+		return err
+	}
+	return &sealedError{msg: s.red.redact(err.Error()), causes: s.cleanCauses(err, nil)}
+}
+
+// holdsSecret reports whether err or an error it wraps quotes a secret.
+func (s *sealedAttempt) holdsSecret(err error) bool {
+	if msg := err.Error(); s.red.redact(msg) != msg {
+		return true
+	}
+	for _, e := range unwrapAll(err) {
+		if s.holdsSecret(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanCauses appends to dst the errors in err's chain that hold no
+// secret, the highest of each branch.
+func (s *sealedAttempt) cleanCauses(err error, dst []error) []error {
+	if !s.holdsSecret(err) {
+		return append(dst, err)
+	}
+	for _, e := range unwrapAll(err) {
+		dst = s.cleanCauses(e, dst)
+	}
+	return dst
+}
+
+func unwrapAll(err error) []error {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if e := u.Unwrap(); e != nil {
+			return []error{e}
+		}
+	case interface{ Unwrap() []error }:
+		return u.Unwrap()
+	}
+	return nil
+}
+
+// sealedError is an error from below the middleware whose chain quoted a
+// secret: its message is redacted and it wraps only the clean causes.
+type sealedError struct {
+	msg    string
+	causes []error
+}
+
+func (e *sealedError) Error() string   { return e.msg }
+func (e *sealedError) Unwrap() []error { return e.causes }
+
+// Timeout reports whether a cause is a timeout, as net.Error does.
+func (e *sealedError) Timeout() bool {
+	for _, c := range e.causes {
+		var t interface{ Timeout() bool }
+		if errors.As(c, &t) && t.Timeout() {
+			return true
+		}
+	}
+	return false
+}
 
 // newSealedAttempt returns an empty seal and ctx carrying it; seal fills it
 // once the request is signed.

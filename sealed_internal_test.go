@@ -3,7 +3,9 @@ package dyvms
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -147,4 +149,35 @@ func TestHideCredentials(t *testing.T) {
 	assert.Equal(t, `<R><MessageTokenDTO><AccessKeySecret>REDACTED</AccessKeySecret><SecurityToken>REDACTED</SecurityToken></MessageTokenDTO></R>`, string(got))
 	s.answer = []byte("real")
 	assert.Equal(t, "real", string(s.realAnswer([]byte("shown"))))
+}
+
+// An error from below whose chain quotes a secret at any depth reaches the
+// middleware redacted, cut above the dirty errors, with its clean causes
+// (a timeout among them) still reachable.
+func TestSealedErrorChain(t *testing.T) {
+	s := &sealedAttempt{red: newRedactor("sig-secret-42")}
+	cause := &net.OpError{Op: "read", Net: "tcp", Err: context.DeadlineExceeded}
+	deep := fmt.Errorf("outer: %w", fmt.Errorf("mid: %w", errors.Join(
+		fmt.Errorf("inner Signature=sig-secret-42: %w", cause), io.ErrUnexpectedEOF)))
+	got := s.redactError(deep)
+	var walk func(error)
+	walk = func(e error) {
+		assert.NotContains(t, e.Error(), "sig-secret-42")
+		assert.NotContains(t, fmt.Sprintf("%#v %+v", e, e), "sig-secret-42")
+		for _, c := range unwrapAll(e) {
+			walk(c)
+		}
+	}
+	walk(got)
+	assert.Contains(t, got.Error(), "inner Signature=***")
+	assert.ErrorIs(t, got, io.ErrUnexpectedEOF, "a clean cause stays reachable")
+	assert.ErrorIs(t, got, context.DeadlineExceeded, "the clean cause under the dirty wrapper stays reachable")
+	var op *net.OpError
+	assert.ErrorAs(t, got, &op)
+	var te interface{ Timeout() bool }
+	require.ErrorAs(t, got, &te)
+	assert.True(t, te.Timeout())
+
+	clean := errors.New("connection refused")
+	assert.Same(t, clean, s.redactError(clean), "a clean error passes as it is")
 }
