@@ -56,31 +56,50 @@ func TestErrorChainRedacted(t *testing.T) {
 			return fmt.Errorf("sending %q: %w", url.QueryEscape(r.URL.String()), cause)
 		},
 	}
-	for name, fail := range mws {
-		var sig string
-		mw := func(next http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	// The transport that sends sees the signed request (a middleware sees
+	// it sealed) and fails with it in its error; with a middleware above
+	// it the error passes the seal too.
+	passThrough := func(next http.RoundTripper) http.RoundTripper { return next }
+	for key, fail := range mws {
+		for _, underMiddleware := range []bool{false, true} {
+			name := key
+			var sig string
+			send := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				sig = r.URL.Query().Get("Signature")
 				return nil, fail(r)
 			})
+			opts := []Option{WithHTTPClient(&http.Client{Transport: send}), WithNoRetries()}
+			if underMiddleware {
+				name += " under a middleware"
+				opts = append(opts, WithMiddleware(passThrough))
+			}
+			assertChainRedacted(t, name, newRelClient(t, "http://127.0.0.1:1", opts...), &sig)
 		}
-		c := newRelClient(t, "http://127.0.0.1:1", WithMiddleware(mw), WithNoRetries())
-		_, err := c.QueryCallDetailByCallId(context.Background(), &QueryCallDetailByCallIdRequest{CallID: "c1", ProdID: 11000000300006, QueryDate: fixedTime})
-		require.Error(t, err, name)
-		depth := 0
-		walkChain(err, func(e error) {
-			depth++
-			relAssertNoLeak(t, name+" Error()", e.Error(), sig)
-			relAssertNoLeak(t, name+" %#v", fmt.Sprintf("%#v", e), sig)
-			relAssertNoLeak(t, name+" %+v", fmt.Sprintf("%+v", e), sig)
-		})
-		require.Greater(t, depth, 2, name)
-		require.ErrorIs(t, err, context.DeadlineExceeded, name)
-		var op *net.OpError
-		require.True(t, errors.As(err, &op), name)
-		var te *TransportError
-		require.True(t, errors.As(err, &te), name)
 	}
+}
+
+// assertChainRedacted makes one call with c, which fails below every
+// middleware with the signed request in its error, and checks every error
+// of the chain for *sig, the signature that request carried.
+func assertChainRedacted(t *testing.T, name string, c *Client, sig *string) {
+	t.Helper()
+	_, err := c.QueryCallDetailByCallId(context.Background(), &QueryCallDetailByCallIdRequest{CallID: "c1", ProdID: 11000000300006, QueryDate: fixedTime})
+	require.Error(t, err, name)
+	require.NotEmpty(t, *sig, name)
+	require.NotEqual(t, "REDACTED", *sig, name)
+	depth := 0
+	walkChain(err, func(e error) {
+		depth++
+		relAssertNoLeak(t, name+" Error()", e.Error(), *sig)
+		relAssertNoLeak(t, name+" %#v", fmt.Sprintf("%#v", e), *sig)
+		relAssertNoLeak(t, name+" %+v", fmt.Sprintf("%+v", e), *sig)
+	})
+	require.Greater(t, depth, 2, name)
+	require.ErrorIs(t, err, context.DeadlineExceeded, name)
+	var op *net.OpError
+	require.True(t, errors.As(err, &op), name)
+	var te *TransportError
+	require.True(t, errors.As(err, &te), name)
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
