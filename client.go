@@ -3,7 +3,6 @@ package dyvms
 import (
 	"context"
 	cryptorand "crypto/rand"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,27 +23,28 @@ func Ptr[T any](v T) *T { return &v }
 // Client calls Dyvmsapi. It is immutable after NewClient and safe for
 // concurrent use by many goroutines.
 type Client struct {
-	endpoint   string // scheme://host[:port], no trailing slash
+	requestEnv
 	region     string
 	format     Format
 	httpClient *http.Client
 	creds      CredentialsProvider
 	maxBody    int64
-	now        func() time.Time
-	nonce      func() string
-	uaHeader   []string // User-Agent, shared by every request
-	// signatureVersion is how requests are signed (WithSignatureVersion).
-	signatureVersion SignatureVersion
+	// buildV3 builds each request signed with V3; nil signs with V2
+	// (WithSignatureVersion).
+	buildV3 requestBuilder
 	// attemptInfo puts AttemptInfo in each attempt's context, for
-	// middleware (WithMiddleware), and seals each attempt's request
-	// (sealed.go).
+	// middleware (WithMiddleware).
 	attemptInfo bool
+	// sealing seals each attempt's request (sealed.go); nil without
+	// middleware.
+	sealing *sealing
 
 	retry          RetryPolicy
 	attemptTimeout time.Duration
 	limiter        RateLimiter
 	attemptLogger  attemptLogger // nil without WithLogger or WithHooks
 	hooks          []Hooks       // nil without WithHooks
+	hooking        *hooking      // nil without WithHooks
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
 }
@@ -85,24 +85,23 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
-		endpoint:    endpoint,
+		requestEnv:  requestEnv{endpoint: endpoint, now: o.now, nonce: o.nonce, uaHeader: o.userAgentHeader()},
 		region:      region,
 		format:      o.format,
 		httpClient:  hc,
 		creds:       creds,
 		maxBody:     o.maxBody,
-		now:         o.now,
-		nonce:       o.nonce,
-		uaHeader:    o.userAgentHeader(),
-		attemptInfo: len(o.middleware) > 0,
+		attemptInfo: o.sealing != nil,
+		sealing:     o.sealing,
 
-		signatureVersion: o.signatureVersion,
+		buildV3: o.buildV3,
 
 		retry:          retry,
 		attemptTimeout: o.attemptTimeout,
 		limiter:        o.limiter,
-		attemptLogger:  hookedAttemptLogger(o.attemptLogger, o.hooks),
+		attemptLogger:  o.clientAttemptLogger(),
 		hooks:          o.hooks,
+		hooking:        o.hooking,
 		rand:           o.rand,
 		sleep:          o.sleep,
 	}, nil
@@ -186,8 +185,10 @@ func (c *Client) invoke(ctx context.Context, action string, req any, out any, op
 	if ctx == nil {
 		return errorf("%s: nil context", action)
 	}
-	if c.hooks != nil && !claimCall(ctx) {
-		return c.invokeHooked(ctx, action, req, out, opts)
+	if c.hooking != nil && !claimCall(ctx) {
+		return c.hooking.call(ctx, c.hooks, action, func(ctx context.Context) error {
+			return c.invoke(ctx, action, req, out, opts)
+		})
 	}
 	co := newCallOptions(opts)
 	params, err := buildParams(action, req, co.extra)
@@ -276,33 +277,29 @@ func ensureOutID(action string, params []param) ([]param, string) {
 func newOutID() string {
 	var b [9]byte
 	_, _ = cryptorand.Read(b[:])
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+	return base32Encode9(b)
 }
 
-// invokeHooked runs invoke between the hooks of the call.
-func (c *Client) invokeHooked(ctx context.Context, action string, req any, out any, opts []CallOption) error {
-	start := time.Now()
-	hctx := ctx
-	for _, h := range c.hooks {
-		if h.CallStart != nil {
-			if next := h.CallStart(hctx, action); next != nil {
-				hctx = next
-			}
+// base32Alphabet is the standard base32 alphabet (RFC 4648).
+const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+// base32Encode9 returns the 15 characters of b in standard base32 with no
+// padding, as encoding/base32 would, without linking it.
+func base32Encode9(b [9]byte) string {
+	var out [15]byte
+	var acc uint64
+	bits, n := 0, 0
+	for _, v := range b {
+		acc = acc<<8 | uint64(v)
+		bits += 8
+		for bits >= 5 {
+			bits -= 5
+			out[n] = base32Alphabet[acc>>bits&31]
+			n++
 		}
 	}
-	t := &callTrack{hookCtx: hctx}
-	err := c.invoke(context.WithValue(hctx, callTrackKey{}, t), action, req, out, opts)
-	info := CallInfo{
-		Action: action, OutID: t.outID, Attempts: t.n, Start: start, Duration: time.Since(start),
-		HTTPStatus: t.last.HTTPStatus, Code: t.last.Code, RequestID: t.last.RequestID,
-		Ambiguous: errors.Is(err, ErrAmbiguous), Err: err,
-	}
-	for _, h := range c.hooks {
-		if h.Call != nil {
-			h.Call(hctx, info)
-		}
-	}
-	return err
+	out[n] = base32Alphabet[acc<<(5-bits)&31] // 72 bits: 14 whole characters and 2 bits
+	return string(out[:])
 }
 
 // errSameCredentials: the provider gave again the credentials the
@@ -462,9 +459,9 @@ func (c *Client) attempt(ctx context.Context, action string, n int, params []par
 		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
 		defer cancel()
 	}
-	var seal *sealedAttempt
-	if c.attemptInfo {
-		actx, seal = newSealedAttempt(actx, red, c.maxBody)
+	var seal attemptSeal
+	if c.sealing != nil {
+		actx, seal = c.sealing.start(actx, red, c.maxBody)
 	}
 	var tr connTrace
 	actx = httptrace.WithClientTrace(actx, tr.clientTrace())

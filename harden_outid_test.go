@@ -2,7 +2,9 @@ package dyvms
 
 import (
 	"context"
+	"encoding/base32"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -130,5 +132,24 @@ func TestCallPlacingAlwaysSendsOutID(t *testing.T) {
 		require.Regexp(t, generatedOutID, id)
 		require.False(t, seen[id])
 		seen[id] = true
+	}
+}
+
+// TestBase32Encode9MatchesEncodingBase32: the OutId's hand-written encoder
+// (which keeps encoding/base32 out of programs) writes what encoding/base32
+// writes, for edge bytes and random ones.
+func TestBase32Encode9MatchesEncodingBase32(t *testing.T) {
+	std := base32.StdEncoding.WithPadding(base32.NoPadding)
+	inputs := [][9]byte{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {0x80, 0, 0, 0, 0, 0, 0, 0, 1}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 10000; i++ {
+		var b [9]byte
+		for j := range b {
+			b[j] = byte(rng.UintN(256))
+		}
+		inputs = append(inputs, b)
+	}
+	for _, b := range inputs {
+		require.Equal(t, std.EncodeToString(b[:]), base32Encode9(b), "%x", b)
 	}
 }

@@ -2,6 +2,7 @@ package dyvms
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -77,6 +78,44 @@ type CallInfo struct {
 	Ambiguous bool
 	// Err is the error the call returns (nil on success), redacted.
 	Err error
+}
+
+// hooking is how a client with hooks runs its calls and logs its
+// attempts. Only WithHooks refers to it, so a program without hooks does
+// not link them.
+type hooking struct {
+	call   func(ctx context.Context, hooks []Hooks, action string, invoke func(context.Context) error) error
+	logger func(log attemptLogger, hooks []Hooks) attemptLogger
+}
+
+// withHooking is the hooking of every client with hooks.
+var withHooking = &hooking{call: callHooked, logger: hookedAttemptLogger}
+
+// callHooked runs invoke, one call of action, between the call's hooks:
+// the CallStart hooks first, the Call hooks with its outcome last.
+func callHooked(ctx context.Context, hooks []Hooks, action string, invoke func(context.Context) error) error {
+	start := time.Now()
+	hctx := ctx
+	for _, h := range hooks {
+		if h.CallStart != nil {
+			if next := h.CallStart(hctx, action); next != nil {
+				hctx = next
+			}
+		}
+	}
+	t := &callTrack{hookCtx: hctx}
+	err := invoke(context.WithValue(hctx, callTrackKey{}, t))
+	info := CallInfo{
+		Action: action, OutID: t.outID, Attempts: t.n, Start: start, Duration: time.Since(start),
+		HTTPStatus: t.last.HTTPStatus, Code: t.last.Code, RequestID: t.last.RequestID,
+		Ambiguous: errors.Is(err, ErrAmbiguous), Err: err,
+	}
+	for _, h := range hooks {
+		if h.Call != nil {
+			h.Call(hctx, info)
+		}
+	}
+	return err
 }
 
 // callTrack is what a hooked call gathers from its attempts. It rides in

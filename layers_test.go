@@ -16,9 +16,9 @@ import (
 var coreLayers = map[string]int{
 	"mask.go": 1, "actions.go": 1, "action_table.go": 1, "signer.go": 1, "signer_v3.go": 1, "time.go": 1, "version.go": 1, "paginate.go": 1, "doc.go": 1, "format.go": 1, "redact.go": 1, "phone.go": 1,
 	"errors.go": 2,
-	"encode.go": 3, "response.go": 3, "decode.go": 3, "record.go": 3, "transport.go": 3,
+	"encode.go": 3, "response.go": 3, "decode.go": 3, "xml.go": 3, "record.go": 3, "transport.go": 3,
 	"credentials.go": 4, "credentials_providers.go": 4,
-	"retry.go": 5, "ratelimit.go": 5, "middleware.go": 5, "logging.go": 5, "sealed.go": 5, "hooks.go": 5,
+	"retry.go": 5, "ratelimit.go": 5, "middleware.go": 5, "logging.go": 5, "sealed.go": 5, "hooks.go": 5, "request_v3.go": 5,
 	"options.go": 6,
 	"client.go":  7, "request.go": 7,
 }

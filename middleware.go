@@ -58,10 +58,10 @@ func AttemptInfoFromContext(ctx context.Context) (AttemptInfo, bool) {
 // each request, so a test double installed on hc later
 // (httpmock.ActivateNonDefault) still applies. hc's cookie jar and timeout
 // are kept; its redirect policy is not.
-func wrapHTTPClient(hc *http.Client, mw []Middleware) *http.Client {
+func wrapHTTPClient(hc *http.Client, mw []Middleware, seal *sealing) *http.Client {
 	var rt http.RoundTripper = delegateTransport{hc}
-	if len(mw) > 0 {
-		rt = unsealTransport{rt}
+	if seal != nil {
+		rt = seal.wrap(rt)
 	}
 	for i := len(mw) - 1; i >= 0; i-- {
 		if mw[i] != nil {

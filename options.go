@@ -64,7 +64,7 @@ type options struct {
 	now         func() time.Time
 	nonce       func() string
 
-	signatureVersion SignatureVersion
+	buildV3 requestBuilder // newRequestV3 with SignatureV3, else nil
 
 	retry          RetryPolicy
 	attemptTimeout time.Duration
@@ -73,6 +73,8 @@ type options struct {
 	attemptLogger  attemptLogger
 	middleware     []Middleware
 	hooks          []Hooks
+	hooking        *hooking
+	sealing        *sealing
 	rand           func(int64) int64
 	sleep          func(context.Context, time.Duration) error
 	// err is the first invalid option, reported by NewClient.
@@ -201,7 +203,16 @@ func (o *options) client() (*http.Client, error) {
 	case o.connectTimeout != 0:
 		return nil, errorf("WithConnectTimeout applies to the client's own transport; set the dial timeout of the transport given with WithHTTPClient instead")
 	}
-	return wrapHTTPClient(hc, o.middleware), nil
+	return wrapHTTPClient(hc, o.middleware, o.sealing), nil
+}
+
+// clientAttemptLogger is the attempt logger of the client: the logger's,
+// wrapped by the hooks when there are hooks.
+func (o *options) clientAttemptLogger() attemptLogger {
+	if o.hooking == nil {
+		return o.attemptLogger
+	}
+	return o.hooking.logger(o.attemptLogger, o.hooks)
 }
 
 // userAgentHeader is the User-Agent of every request.
@@ -308,7 +319,10 @@ func WithSignatureVersion(v SignatureVersion) Option {
 			o.fail(errorf("WithSignatureVersion(%v): want SignatureV2 or SignatureV3", v))
 			return
 		}
-		o.signatureVersion = v
+		o.buildV3 = nil
+		if v == SignatureV3 {
+			o.buildV3 = newRequestV3
+		}
 	}
 }
 
@@ -401,7 +415,12 @@ func WithLogger(l *slog.Logger) Option {
 // cookie jar and timeout (redirects are never followed, see
 // WithHTTPClient).
 func WithMiddleware(mw ...Middleware) Option {
-	return func(o *options) { o.middleware = append(o.middleware, mw...) }
+	return func(o *options) {
+		o.middleware = append(o.middleware, mw...)
+		if len(o.middleware) > 0 {
+			o.sealing = withSealing
+		}
+	}
 }
 
 // WithHooks adds hooks to the client. Hooks given in several WithHooks
@@ -410,6 +429,7 @@ func WithHooks(h Hooks) Option {
 	return func(o *options) {
 		if h.CallStart != nil || h.Attempt != nil || h.Call != nil {
 			o.hooks = append(o.hooks, h)
+			o.hooking = withHooking
 		}
 	}
 }

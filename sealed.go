@@ -30,6 +30,30 @@ import (
 // redactedValue stands for a secret in a request a middleware sees.
 const redactedValue = "REDACTED"
 
+// attemptSeal is what an attempt needs of its seal: sealing the signed
+// request and reading the real answer back.
+type attemptSeal interface {
+	seal(req *http.Request, red redactor)
+	realAnswer(body []byte) []byte
+}
+
+// sealing is what WithMiddleware switches on: start gives an attempt its
+// seal, wrap puts unsealTransport below the middleware. A client without
+// middleware holds none, and a program that never calls WithMiddleware
+// does not link the sealing code.
+type sealing struct {
+	start func(ctx context.Context, red redactor, maxBody int64) (context.Context, attemptSeal)
+	wrap  func(next http.RoundTripper) http.RoundTripper
+}
+
+// withSealing is the sealing of every client with middleware.
+var withSealing = &sealing{
+	start: func(ctx context.Context, red redactor, maxBody int64) (context.Context, attemptSeal) {
+		return newSealedAttempt(ctx, red, maxBody)
+	},
+	wrap: func(next http.RoundTripper) http.RoundTripper { return unsealTransport{next} },
+}
+
 // sealedKey is the context key of an attempt's *sealedAttempt.
 type sealedKey struct{}
 
