@@ -3,7 +3,6 @@ package dyvms
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"io"
 	"math"
@@ -168,7 +167,7 @@ func isSuccessEnvelope(action, root string, tree map[string]any) bool {
 
 // shortReason is a one-line description of a parse error.
 func shortReason(err error) string {
-	var se *xml.SyntaxError
+	var se *xmlSyntaxError
 	if errors.As(err, &se) {
 		return "malformed XML"
 	}
@@ -227,99 +226,6 @@ func parseJSONObject(b []byte) (map[string]any, error) {
 		return nil, errors.New("trailing data after JSON object")
 	}
 	return m, nil
-}
-
-// parseXML turns an XML document into a tree: an element with child
-// elements becomes a map (repeated names become []any), a leaf its text.
-func parseXML(b []byte) (string, map[string]any, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Strict = true
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				err = errNotEnvelope
-			}
-			return "", nil, err
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			v, err := parseXMLElement(dec, 0)
-			if err != nil {
-				return "", nil, err
-			}
-			m, ok := v.(map[string]any)
-			if !ok {
-				m = map[string]any{}
-			}
-			// Nothing but white space, comments and processing
-			// instructions may follow the root.
-			for {
-				tok, err := dec.Token()
-				if err == io.EOF {
-					return se.Name.Local, m, nil
-				}
-				if err != nil {
-					return "", nil, err
-				}
-				if cd, ok := tok.(xml.CharData); ok && len(bytes.TrimSpace(cd)) == 0 {
-					continue
-				}
-				switch tok.(type) {
-				case xml.Comment, xml.ProcInst:
-					continue
-				}
-				return "", nil, errors.New("trailing data after XML root element")
-			}
-		}
-	}
-}
-
-// maxXMLDepth bounds nesting so a hostile body cannot exhaust the stack.
-const maxXMLDepth = 64
-
-func parseXMLElement(dec *xml.Decoder, depth int) (any, error) {
-	if depth > maxXMLDepth {
-		return nil, errors.New("XML nested too deeply")
-	}
-	var text []byte
-	var children map[string]any
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			v, err := parseXMLElement(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			if children == nil {
-				children = map[string]any{}
-			}
-			// An element's value is a string or a map, never a slice, so a
-			// slice here always means the name repeated.
-			name := t.Name.Local
-			switch prev := children[name].(type) {
-			case nil:
-				children[name] = v
-			case []any:
-				children[name] = append(prev, v)
-			default:
-				children[name] = []any{prev, v}
-			}
-		case xml.CharData:
-			text = append(text, t...)
-		case xml.EndElement:
-			if children != nil {
-				return children, nil
-			}
-			return string(text), nil
-		}
-	}
 }
 
 // fieldIndex maps wire names to struct field index paths.
