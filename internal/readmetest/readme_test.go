@@ -325,6 +325,13 @@ func runGoGet(t *testing.T, e *readmeEnv, args []string) {
 	mod := t.TempDir()
 	env := e.proxyEnv(t)
 	execIn(t, mod, env, time.Minute, "go", "mod", "init", "example.com/newcomer")
+	sums, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sums, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	execIn(t, mod, env, 3*time.Minute, args[0], args[1:]...)
 	gomod, err := os.ReadFile(filepath.Join(mod, "go.mod"))
 	if err != nil {
@@ -411,13 +418,15 @@ var proxyVersion = sync.OnceValue(func() string {
 // proxyEnv returns env with GOPROXY pointing only at a module proxy on
 // disk that serves this checkout as the latest version of the module; the
 // module's dependencies come from the module cache, which the test run
-// that got here has filled.
+// that got here has filled. The checksum database is not asked (no public
+// host is reached from a test): the dependencies are checked against this
+// checkout's go.sum, which runGoGet copies into the new module.
 func (e *readmeEnv) proxyEnv(t *testing.T) []string {
 	if e.proxy == "" {
 		e.proxy = writeProxy(t, e.proxyDir)
 	}
 	env := append([]string{}, e.env...)
-	return append(env, "GOPROXY="+e.proxy, "GONOSUMDB="+module, "GOFLAGS=-mod=mod")
+	return append(env, "GOPROXY="+e.proxy, "GOSUMDB=off", "GOFLAGS=-mod=mod")
 }
 
 // writeProxy lays out a GOPROXY directory serving this checkout as
