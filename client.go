@@ -32,11 +32,9 @@ type Client struct {
 	// buildV3 builds each request signed with V3; nil signs with V2
 	// (WithSignatureVersion).
 	buildV3 requestBuilder
-	// attemptInfo puts AttemptInfo in each attempt's context, for
-	// middleware (WithMiddleware).
-	attemptInfo bool
-	// sealing seals each attempt's request (sealed.go); nil without
-	// middleware.
+	// sealing, set when the client has middleware (WithMiddleware), seals
+	// each attempt's request (sealed.go); each attempt's context then
+	// carries AttemptInfo for the middleware.
 	sealing *sealing
 
 	retry          RetryPolicy
@@ -85,14 +83,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
-		requestEnv:  requestEnv{endpoint: endpoint, now: o.now, nonce: o.nonce, uaHeader: o.userAgentHeader()},
-		region:      region,
-		format:      o.format,
-		httpClient:  hc,
-		creds:       creds,
-		maxBody:     o.maxBody,
-		attemptInfo: o.sealing != nil,
-		sealing:     o.sealing,
+		requestEnv: requestEnv{endpoint: endpoint, now: o.now, nonce: o.nonce, uaHeader: o.userAgentHeader()},
+		region:     region,
+		format:     o.format,
+		httpClient: hc,
+		creds:      creds,
+		maxBody:    o.maxBody,
+		sealing:    o.sealing,
 
 		buildV3: o.buildV3,
 
@@ -451,7 +448,7 @@ type attemptResult struct {
 func (c *Client) attempt(ctx context.Context, action string, n int, params []param, creds Credentials, red redactor, out any) attemptResult {
 	res := attemptResult{red: red}
 	actx := ctx
-	if c.attemptInfo {
+	if c.sealing != nil {
 		actx = withAttemptInfo(ctx, AttemptInfo{Action: action, Attempt: n})
 	}
 	if c.attemptTimeout > 0 {

@@ -174,7 +174,7 @@ func NewReceiptQueueConsumer(client *Client, typ ReceiptType, queueName string, 
 	return &ReceiptQueueConsumer{
 		typ: typ, fn: fn, cfg: cfg,
 		tokens: &queueTokens{client: tokenClient, typ: typ, queue: queueName, now: client.now},
-		mns:    &mnsClient{endpoint: queueEndpoint, queue: queueName, http: client.httpClient, now: client.now, sealed: client.attemptInfo},
+		mns:    &mnsClient{endpoint: queueEndpoint, queue: queueName, http: client.httpClient, now: client.now, sealed: client.sealing != nil},
 	}, nil
 }
 
