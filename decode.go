@@ -236,6 +236,17 @@ type fieldIndex struct {
 
 var fieldIndexes sync.Map // reflect.Type -> *fieldIndex
 
+// lookup returns the index of the field a member name is stored in:
+// the field of that exact name, else the one whose name matches it
+// case-insensitively.
+func (fi *fieldIndex) lookup(name string) ([]int, bool) {
+	if idx, ok := fi.exact[name]; ok {
+		return idx, true
+	}
+	idx, ok := fi.lower[strings.ToLower(name)]
+	return idx, ok
+}
+
 func indexFor(t reflect.Type) *fieldIndex {
 	if v, ok := fieldIndexes.Load(t); ok {
 		return v.(*fieldIndex)
@@ -306,11 +317,9 @@ func assign(v reflect.Value, n any, depth int) {
 		}
 		fi := indexFor(v.Type())
 		for k, val := range m {
-			idx, ok := fi.exact[k]
+			idx, ok := fi.lookup(k)
 			if !ok {
-				if idx, ok = fi.lower[strings.ToLower(k)]; !ok {
-					continue
-				}
+				continue
 			}
 			f, err := v.FieldByIndexErr(idx)
 			if err != nil {
@@ -409,11 +418,7 @@ func namesField(t reflect.Type, name string) bool {
 	if t.Kind() != reflect.Struct {
 		return false
 	}
-	fi := indexFor(t)
-	if _, ok := fi.exact[name]; ok {
-		return true
-	}
-	_, ok := fi.lower[strings.ToLower(name)]
+	_, ok := indexFor(t).lookup(name)
 	return ok
 }
 

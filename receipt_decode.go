@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"strings"
+	"strconv"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -203,23 +204,30 @@ func hex4(b []byte) rune {
 	return r
 }
 
-// lenientText returns a value as a string field takes it: a string's text,
-// a number's digits, "true"/"false", an object or array as JSON; ok is
-// false for null.
-func lenientText(val []byte) (s string, ok bool) {
+// lenientBytes returns the bytes a string field takes from a value (see
+// lenientText), sharing val's memory where it can; ok is false for null.
+func lenientBytes(val []byte) ([]byte, bool) {
 	if len(val) == 0 {
-		return "", false
+		return nil, false
 	}
 	switch val[0] {
 	case '"':
-		return string(unquoted(val)), true
+		return unquoted(val), true
 	case 'n':
-		return "", false
+		return nil, false
 	case '{', '[':
 		tree, ok := treeValue(val)
-		return toString(tree), ok
+		return []byte(toString(tree)), ok
 	}
-	return string(val), true // number, true, false
+	return val, true // number, true, false
+}
+
+// lenientText returns a value as a string field takes it: a string's text,
+// a number's digits, "true"/"false", an object or array as JSON; ok is
+// false for null.
+func lenientText(val []byte) (string, bool) {
+	b, ok := lenientBytes(val)
+	return string(b), ok
 }
 
 // lenientInt returns a value as an integer field takes it (toInt's rules).
@@ -275,17 +283,38 @@ func setLenient(f reflect.Value, val []byte) {
 func decodeObject(v reflect.Value, obj []byte) {
 	fi := indexFor(v.Type())
 	forEachMember(obj, func(key, val []byte) {
-		name := unquoted(key)
-		idx, ok := fi.exact[string(name)]
+		idx, ok := lookupMember(fi, unquoted(key))
 		if !ok {
-			if idx, ok = fi.lower[strings.ToLower(string(name))]; !ok {
-				return
-			}
+			return
 		}
 		if f, err := v.FieldByIndexErr(idx); err == nil {
 			setLenient(f, val)
 		}
 	})
+}
+
+// lookupMember is fieldIndex.lookup for a member name read from the body,
+// without copying it: an ASCII name is lowered on the stack.
+func lookupMember(fi *fieldIndex, name []byte) ([]int, bool) {
+	if idx, ok := fi.exact[string(name)]; ok {
+		return idx, true
+	}
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return fi.lookup(string(name))
+	}
+	lower := buf[:len(name)]
+	for i, c := range name {
+		if c >= utf8.RuneSelf {
+			return fi.lookup(string(name))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	idx, ok := fi.lower[string(lower)]
+	return idx, ok
 }
 
 // markerBits maps each field name that marks a receipt type to a bit per
@@ -357,7 +386,9 @@ func eachObject(b []byte, fn func(i int, obj []byte)) {
 
 // parseReceipts parses a push body. Each Receipt's Raw is a slice of the
 // body, or of a copy of it when clone is set: the handler parses the buffer
-// it read and owns, ParseReceipts a copy of its caller's.
+// it read and owns, ParseReceipts a copy of its caller's. Reports are not
+// decoded here but on first use (Receipt.Report): the receipts share one
+// block of cells that keep them once decoded.
 func parseReceipts(body []byte, types []ReceiptType, clone bool) ([]Receipt, error) {
 	b, n, err := checkBatch(body)
 	if err != nil {
@@ -367,25 +398,40 @@ func parseReceipts(body []byte, types []ReceiptType, clone bool) ([]Receipt, err
 		b = bytes.Clone(b)
 	}
 	out := make([]Receipt, n)
-	eachObject(b, func(i int, obj []byte) { out[i] = newReceipt(obj, types) })
+	cells := make([]reportCell, n)
+	eachObject(b, func(i int, obj []byte) {
+		out[i] = Receipt{Type: receiptTypeOf(obj, types), Raw: json.RawMessage(obj), cell: &cells[i]}
+	})
 	return out, nil
 }
 
-// newReceipt decodes one object into a Receipt. With exactly one valid type
-// the type is taken as given; otherwise it is inferred among types.
-func newReceipt(obj []byte, types []ReceiptType) Receipt {
-	t := ReceiptUnknown
+// receiptTypeOf returns the type of the receipt object obj: with exactly
+// one valid type the type is taken as given; otherwise it is inferred
+// among types.
+func receiptTypeOf(obj []byte, types []ReceiptType) ReceiptType {
 	if len(types) == 1 && types[0].Valid() {
-		t = types[0]
-	} else {
-		t = detectObjectType(obj, types)
+		return types[0]
 	}
-	rc := Receipt{Type: t, Raw: json.RawMessage(obj)}
-	if rep := newReport(t); rep != nil {
-		decodeObject(reflect.ValueOf(rep).Elem(), obj)
-		rc.report = rep
+	return detectObjectType(obj, types)
+}
+
+// reportCell keeps a Receipt's report once it has been decoded; the copies
+// of a Receipt share it, so they share the report.
+type reportCell struct{ p atomic.Pointer[reportBox] }
+
+type reportBox struct{ report any }
+
+// decodeReport decodes the receipt object raw as a report of type t: nil
+// for ReceiptUnknown, a zero report when raw is not a JSON object.
+func decodeReport(t ReceiptType, raw []byte) any {
+	rep := newReport(t)
+	if rep == nil {
+		return nil
 	}
-	return rc
+	if b := bytes.TrimSpace(raw); len(b) > 0 && b[0] == '{' && json.Valid(b) {
+		decodeObject(reflect.ValueOf(rep).Elem(), b)
+	}
+	return rep
 }
 
 // parseTyped decodes every element of a push body as T.
@@ -397,4 +443,103 @@ func parseTyped[T any](body []byte) ([]T, error) {
 	out := make([]T, n)
 	eachObject(b, func(i int, obj []byte) { decodeObject(reflect.ValueOf(&out[i]).Elem(), obj) })
 	return out, nil
+}
+
+// identitySpec says which fields of a report type identify a receipt (see
+// Receipt.DedupKey): the call ID, and for VoiceCallReport the field to fall
+// back on when it is empty, then the parts that tell apart several messages
+// of one call.
+type identitySpec struct {
+	fi     *fieldIndex
+	fields []identityField // the call IDs, then the parts, in key order
+	ids    int             // how many of fields are call IDs
+}
+
+type identityField struct {
+	index int  // top-level field index in the report struct
+	isInt bool // an integer field (else a string)
+}
+
+// maxIdentityFields bounds the fields of an identitySpec.
+const maxIdentityFields = 5
+
+var identitySpecs = map[ReceiptType]*identitySpec{
+	ReceiptVoiceReport:       newIdentitySpec(VoiceReport{}, []string{"call_id"}, "status_code"),
+	ReceiptVoiceCallReport:   newIdentitySpec(VoiceCallReport{}, []string{"call_id", "biz_id"}, "status_code", "status_time", "dtmf"),
+	ReceiptVoiceRecordReport: newIdentitySpec(VoiceRecordReport{}, []string{"call_id"}, "status_code", "record_file"),
+	ReceiptVoiceRTASRReport:  newIdentitySpec(VoiceRTASRReport{}, []string{"call_id"}, "begin_offset", "end_offset", "role"),
+}
+
+// newIdentitySpec builds the spec of report from JSON field names; an
+// unknown name is a programming error.
+func newIdentitySpec(report any, ids []string, parts ...string) *identitySpec {
+	t := reflect.TypeOf(report)
+	s := &identitySpec{fi: indexFor(t), ids: len(ids)}
+	for _, name := range append(ids, parts...) {
+		idx, ok := s.fi.exact[name]
+		if !ok || len(idx) != 1 || len(s.fields) == maxIdentityFields {
+			panic("dyvms: no top-level field " + name + " in " + t.Name())
+		}
+		s.fields = append(s.fields, identityField{idx[0], t.Field(idx[0]).Type.Kind() == reflect.Int64})
+	}
+	return s
+}
+
+// appendIdentity appends to buf the identity of the receipt object obj of
+// type t, read from its members without decoding the report: the call ID,
+// then each part, length-prefixed, as the report's fields would hold them
+// (each field takes the last member decoding would store in it, converted
+// by the same lenient rules). ok is false when there is no call ID.
+func appendIdentity(buf []byte, t ReceiptType, obj []byte) (_ []byte, ok bool) {
+	s := identitySpecs[t]
+	if s == nil {
+		return buf, false
+	}
+	var vals [maxIdentityFields][]byte
+	forEachMember(obj, func(key, val []byte) {
+		idx, found := lookupMember(s.fi, unquoted(key))
+		if !found || len(idx) != 1 {
+			return
+		}
+		for i, f := range s.fields {
+			if f.index == idx[0] && f.takes(val) {
+				vals[i] = val
+			}
+		}
+	})
+	var id []byte
+	for i := 0; i < s.ids && len(id) == 0; i++ {
+		id, _ = lenientBytes(vals[i])
+	}
+	if len(id) == 0 {
+		return buf, false
+	}
+	buf = appendKeyBytes(append(buf, 'i'), id)
+	for i := s.ids; i < len(s.fields); i++ {
+		buf = s.fields[i].appendText(buf, vals[i])
+	}
+	return buf, true
+}
+
+// takes reports whether decoding stores val in the field (setLenient).
+func (f identityField) takes(val []byte) bool {
+	var ok bool
+	if f.isInt {
+		_, ok = lenientInt(val)
+	} else {
+		_, ok = lenientBytes(val)
+	}
+	return ok
+}
+
+// appendText appends, length-prefixed, what the field holds after
+// decoding val (nil: the member is absent), as text.
+func (f identityField) appendText(buf, val []byte) []byte {
+	if f.isInt {
+		var digits [20]byte
+		i, _ := lenientInt(val)
+		return appendKeyBytes(buf, strconv.AppendInt(digits[:0], i, 10))
+	}
+	text, _ := lenientBytes(val)
+	return appendKeyBytes(buf, text)
 }

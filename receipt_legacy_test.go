@@ -2,8 +2,10 @@ package dyvms
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"reflect"
+	"strconv"
 )
 
 // The receipt decoder before the typed one: the body parsed into a generic
@@ -24,12 +26,12 @@ func legacyParseReceipts(body []byte, types ...ReceiptType) ([]Receipt, error) {
 		} else {
 			t = legacyDetectType(objs[i], types)
 		}
-		rc := Receipt{Type: t, Raw: raws[i]}
-		if rep := newReport(t); rep != nil {
+		rep := newReport(t)
+		if rep != nil {
 			assign(reflect.ValueOf(rep).Elem(), objs[i], 0)
-			rc.report = rep
 		}
-		out[i] = rc
+		out[i] = Receipt{Type: t, Raw: raws[i], cell: &reportCell{}}
+		out[i].cell.p.Store(&reportBox{rep})
 	}
 	return out, nil
 }
@@ -78,4 +80,36 @@ func legacySplitBatch(body []byte) ([]json.RawMessage, []map[string]any, error) 
 		objs[i] = m
 	}
 	return raws, objs, nil
+}
+
+// legacyDedupKey is DedupKey as it was computed before it read the key from
+// Raw: from the decoded report's fields. Kept as the reference the new one
+// is checked against (FuzzParseReceipts, TestDedupKeyMatchesReport).
+func legacyDedupKey(r Receipt) ReceiptKey {
+	var stack [256]byte
+	buf := appendKeyBytes(stack[:0], []byte(r.Type))
+	id := r.CallID()
+	if id == "" {
+		buf = append(buf, 'r')
+		return sha256.Sum256(appendCompact(buf, r.Raw))
+	}
+	part := func(s string) { buf = appendKeyBytes(buf, []byte(s)) }
+	buf = append(buf, 'i')
+	part(id)
+	switch v := r.Report().(type) {
+	case *VoiceReport:
+		part(string(v.StatusCode))
+	case *VoiceCallReport:
+		part(string(v.StatusCode))
+		part(string(v.StatusTime))
+		part(v.DTMF)
+	case *VoiceRecordReport:
+		part(string(v.StatusCode))
+		part(v.RecordFile)
+	case *VoiceRTASRReport:
+		part(strconv.FormatInt(v.BeginOffset, 10))
+		part(strconv.FormatInt(v.EndOffset, 10))
+		part(v.Role)
+	}
+	return sha256.Sum256(buf)
 }

@@ -534,6 +534,13 @@ type VoiceRTASRReport struct {
 //			...
 //		}
 //	}
+//
+// The report is decoded from Raw the first time it is asked for (Report,
+// the typed accessors, CallID, OutID, StatusCode, LogValue) and kept: a
+// function that only counts, forwards or stores the raw receipts never
+// pays for the report structs, which are larger than a small receipt.
+// Copies of a Receipt returned by this package share the decoded report,
+// and it is safe to ask for it from several goroutines.
 type Receipt struct {
 	// Type is the message type: the one configured for the URL or queue,
 	// else inferred from the fields; ReceiptUnknown if neither.
@@ -542,35 +549,49 @@ type Receipt struct {
 	// not know yet (decode it with UnmarshalLenient or DecodeAs).
 	Raw json.RawMessage
 
-	report any
+	cell *reportCell // nil in a Receipt made outside this package
 }
 
 // Report returns the typed report: *VoiceReport, *VoiceCallReport,
 // *VoiceRecordReport or *VoiceRTASRReport, or nil when Type is
-// ReceiptUnknown.
-func (r Receipt) Report() any { return r.report }
+// ReceiptUnknown. Receipts from ParseReceipts, ParseMNSReceipt and the
+// handlers return the same report on every call; a Receipt you build
+// yourself from Type and Raw returns a newly decoded one each time.
+func (r Receipt) Report() any {
+	if r.cell == nil {
+		return decodeReport(r.Type, r.Raw)
+	}
+	if box := r.cell.p.Load(); box != nil {
+		return box.report
+	}
+	box := &reportBox{decodeReport(r.Type, r.Raw)}
+	if r.cell.p.CompareAndSwap(nil, box) {
+		return box.report
+	}
+	return r.cell.p.Load().report
+}
 
 // VoiceReport returns the report if Type is ReceiptVoiceReport.
 func (r Receipt) VoiceReport() (*VoiceReport, bool) {
-	v, ok := r.report.(*VoiceReport)
+	v, ok := r.Report().(*VoiceReport)
 	return v, ok
 }
 
 // VoiceCallReport returns the report if Type is ReceiptVoiceCallReport.
 func (r Receipt) VoiceCallReport() (*VoiceCallReport, bool) {
-	v, ok := r.report.(*VoiceCallReport)
+	v, ok := r.Report().(*VoiceCallReport)
 	return v, ok
 }
 
 // VoiceRecordReport returns the report if Type is ReceiptVoiceRecordReport.
 func (r Receipt) VoiceRecordReport() (*VoiceRecordReport, bool) {
-	v, ok := r.report.(*VoiceRecordReport)
+	v, ok := r.Report().(*VoiceRecordReport)
 	return v, ok
 }
 
 // VoiceRTASRReport returns the report if Type is ReceiptVoiceRTASRReport.
 func (r Receipt) VoiceRTASRReport() (*VoiceRTASRReport, bool) {
-	v, ok := r.report.(*VoiceRTASRReport)
+	v, ok := r.Report().(*VoiceRTASRReport)
 	return v, ok
 }
 
@@ -581,7 +602,7 @@ func (r Receipt) DecodeAs(out any) error { return UnmarshalLenient(r.Raw, out) }
 // CallID returns the report's call_id (or, for an inbound VoiceCallReport
 // without one, its biz_id).
 func (r Receipt) CallID() string {
-	switch v := r.report.(type) {
+	switch v := r.Report().(type) {
 	case *VoiceReport:
 		return v.CallID
 	case *VoiceCallReport:
@@ -599,7 +620,7 @@ func (r Receipt) CallID() string {
 
 // OutID returns the report's out_id, the OutId given to the Action.
 func (r Receipt) OutID() string {
-	switch v := r.report.(type) {
+	switch v := r.Report().(type) {
 	case *VoiceReport:
 		return v.OutID
 	case *VoiceCallReport:
@@ -614,7 +635,7 @@ func (r Receipt) OutID() string {
 
 // StatusCode returns the report's status_code, or "" for types without one.
 func (r Receipt) StatusCode() CallStatus {
-	switch v := r.report.(type) {
+	switch v := r.Report().(type) {
 	case *VoiceReport:
 		return v.StatusCode
 	case *VoiceCallReport:
@@ -643,36 +664,21 @@ func (k ReceiptKey) String() string { return hex.EncodeToString(k[:]) }
 // by its raw JSON without white space. Each part is length-prefixed before
 // hashing, so no two identities share a key; the parts are the bytes as
 // received, so receipts differing only in invalid UTF-8 do not either.
+// The key is read from Raw as received (the values the report's fields
+// take), without decoding the report.
 func (r Receipt) DedupKey() ReceiptKey {
 	var stack [256]byte
-	buf := appendKeyPart(stack[:0], string(r.Type))
-	id := r.CallID()
-	if id == "" {
-		buf = append(buf, 'r')
-		return sha256.Sum256(appendCompact(buf, r.Raw))
+	buf := appendKeyBytes(stack[:0], []byte(r.Type))
+	if id, ok := appendIdentity(buf, r.Type, r.Raw); ok {
+		return sha256.Sum256(id)
 	}
-	buf = appendKeyPart(append(buf, 'i'), id)
-	switch v := r.report.(type) {
-	case *VoiceReport:
-		buf = appendKeyPart(buf, string(v.StatusCode))
-	case *VoiceCallReport:
-		buf = appendKeyPart(buf, string(v.StatusCode))
-		buf = appendKeyPart(buf, string(v.StatusTime))
-		buf = appendKeyPart(buf, v.DTMF)
-	case *VoiceRecordReport:
-		buf = appendKeyPart(buf, string(v.StatusCode))
-		buf = appendKeyPart(buf, v.RecordFile)
-	case *VoiceRTASRReport:
-		buf = appendKeyPart(buf, strconv.FormatInt(v.BeginOffset, 10))
-		buf = appendKeyPart(buf, strconv.FormatInt(v.EndOffset, 10))
-		buf = appendKeyPart(buf, v.Role)
-	}
-	return sha256.Sum256(buf)
+	buf = append(buf, 'r')
+	return sha256.Sum256(appendCompact(buf, r.Raw))
 }
 
-// appendKeyPart appends s with its length in front.
-func appendKeyPart(buf []byte, s string) []byte {
-	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
+// appendKeyBytes appends b with its length in front.
+func appendKeyBytes(buf, b []byte) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(b))), b...)
 }
 
 // appendCompact appends the JSON raw without the white space between

@@ -437,6 +437,80 @@ func TestDedupKey(t *testing.T) {
 	assert.NotEqual(t, g1[0].DedupKey(), g3[0].DedupKey())
 }
 
+// TestDedupKeyReadFromRaw holds DedupKey, which reads the identity from the
+// raw JSON without decoding the report, to the key of the decoded report on
+// the members where the two could part: names in another case or escaped,
+// repeated members (the last one decoding keeps), nulls, numbers and
+// objects in string fields, integers in strings, the biz_id fallback.
+func TestDedupKeyReadFromRaw(t *testing.T) {
+	objs := []string{
+		`{"call_id":"1^2","status_code":"200000"}`,
+		`{"CALL_ID":"1^2","Status_Code":200000}`,
+		`{"call\u005fid":"1\u005e2","status_code":"200000"}`,
+		`{"call_id":"a","call_id":"b","status_code":"1","STATUS_CODE":null}`,
+		`{"call_id":"a","CALL_ID":null}`,
+		`{"call_id":null,"biz_id":"9^9","status_time":"2023-03-06 16:21:12","dtmf":{"k":[1,2]}}`,
+		`{"call_id":"","biz_id":"9^9","dtmf":1.5e3}`,
+		`{"call_id":true,"status_code":false}`,
+		`{"call_id":{"nested":"x"},"record_file":["a"]}`,
+		`{"call_id":"x","begin_offset":"1200","end_offset":3400.0,"role":"user"}`,
+		`{"call_id":"x","begin_offset":"nope","begin_offset":7,"end_offset":"99999999999999999999"}`,
+		`{"call_id":"x","begin_offset":true,"end_offset":null,"ROLE":"a","role":"b"}`,
+		`{"foo":"bar"}`,
+		`{"call_id":"\ud800","status_code":"\u0032"}`,
+	}
+	for _, obj := range objs {
+		for _, typ := range append([]ReceiptType{ReceiptUnknown}, knownReceiptTypes...) {
+			var types []ReceiptType
+			if typ != ReceiptUnknown {
+				types = []ReceiptType{typ}
+			}
+			rs, err := ParseReceipts([]byte(obj), types...)
+			require.NoError(t, err)
+			assert.Equal(t, legacyDedupKey(rs[0]), rs[0].DedupKey(), "%s %s", typ, obj)
+			built := Receipt{Type: rs[0].Type, Raw: rs[0].Raw}
+			assert.Equal(t, rs[0].DedupKey(), built.DedupKey(), "a Receipt built from Type and Raw: %s %s", typ, obj)
+		}
+	}
+}
+
+// TestReceiptReportDecodedOnce checks the report is decoded on first use,
+// shared by copies and by goroutines, and that a Receipt built outside the
+// package decodes its Raw too.
+func TestReceiptReportDecodedOnce(t *testing.T) {
+	rs, err := ParseReceipts([]byte(sampleVoiceCallReport), ReceiptVoiceCallReport)
+	require.NoError(t, err)
+	assert.Nil(t, rs[0].cell.p.Load(), "nothing decoded before it is asked for")
+	_ = rs[0].DedupKey()
+	assert.Nil(t, rs[0].cell.p.Load(), "DedupKey reads Raw, not the report")
+
+	copied := rs[0]
+	got := make(chan any, 8)
+	for i := 0; i < 8; i++ {
+		go func() { got <- copied.Report() }()
+	}
+	first := <-got
+	for i := 1; i < 8; i++ {
+		assert.Same(t, first, <-got, "every goroutine sees the same report")
+	}
+	v, ok := rs[0].VoiceCallReport()
+	require.True(t, ok)
+	assert.Same(t, first, v, "copies share the report")
+	assert.Equal(t, "1XXX^1XXX", v.CallID)
+	assert.Equal(t, "1", v.DTMF)
+
+	built := Receipt{Type: ReceiptVoiceCallReport, Raw: json.RawMessage(`{"call_id":"7^7","dtmf":"2"}`)}
+	b, ok := built.VoiceCallReport()
+	require.True(t, ok)
+	assert.Equal(t, "7^7", b.CallID)
+	assert.Equal(t, "7^7", built.CallID())
+	bad := Receipt{Type: ReceiptVoiceReport, Raw: json.RawMessage(`{"call_id":`)}
+	r, ok := bad.VoiceReport()
+	require.True(t, ok, "a typed Receipt has a report, zero when Raw is not an object")
+	assert.Equal(t, VoiceReport{}, *r)
+	assert.Nil(t, Receipt{Raw: json.RawMessage(`{"call_id":"1"}`)}.Report())
+}
+
 func TestReceiptLogValueMasksPhones(t *testing.T) {
 	rs, err := ParseReceipts([]byte(`[{"call_id":"1^2","status_code":"200000","caller":"057188880000","callee":"13900001234"}]`), ReceiptVoiceReport)
 	require.NoError(t, err)
@@ -480,7 +554,9 @@ func FuzzParseReceipts(f *testing.F) {
 				continue
 			}
 			for _, r := range rs {
-				_ = r.DedupKey()
+				if got, want := r.DedupKey(), legacyDedupKey(r); got != want {
+					t.Fatalf("DedupKey of %s %q read from Raw differs from the one of its decoded report", r.Type, r.Raw)
+				}
 				_ = r.CallID()
 				_ = r.OutID()
 				_ = r.StatusCode().Meaning()
