@@ -86,6 +86,21 @@ type Deduper interface {
 	MarkDelivered(key ReceiptKey)
 }
 
+// BatchDeduper is a Deduper that also answers for many keys in one call.
+// When the handler's Deduper has these methods it checks, and later marks,
+// all the receipts of a push with one call each, instead of one call per
+// receipt: one lock for MemoryDeduper, one round trip for a shared store
+// (a pipelined Redis, one SQL statement), which a push of thousands of
+// receipts needs to be answered within the service's 700 ms.
+type BatchDeduper interface {
+	Deduper
+	// DeliveredBatch sets delivered[i] to Delivered(keys[i]), for every i
+	// (the two slices have the same length).
+	DeliveredBatch(keys []ReceiptKey, delivered []bool)
+	// MarkDeliveredBatch marks every key delivered, as MarkDelivered does.
+	MarkDeliveredBatch(keys []ReceiptKey)
+}
+
 // MemoryDeduper is the default Deduper: the keys of delivered receipts, each
 // remembered for a TTL, at most a fixed number of them (the oldest go
 // first). A key is 32 bytes however large the receipt, so the memory is
@@ -141,20 +156,44 @@ func (d *MemoryDeduper) init() {
 
 // Delivered reports whether key was marked within the TTL.
 func (d *MemoryDeduper) Delivered(key ReceiptKey) bool {
+	var delivered [1]bool
+	d.DeliveredBatch([]ReceiptKey{key}, delivered[:])
+	return delivered[0]
+}
+
+// DeliveredBatch sets delivered[i] to whether keys[i] was marked within the
+// TTL, under one lock.
+func (d *MemoryDeduper) DeliveredBatch(keys []ReceiptKey, delivered []bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.init()
-	mark, ok := d.marks.get(key)
-	return ok && d.now().UnixNano()-mark.at < int64(d.ttl)
+	now := d.now().UnixNano()
+	for i := range keys {
+		mark, ok := d.marks.get(keys[i])
+		delivered[i] = ok && now-mark.at < int64(d.ttl)
+	}
 }
 
 // MarkDelivered records key, forgetting every key older than the TTL and,
 // when the deduper is full, the oldest key.
 func (d *MemoryDeduper) MarkDelivered(key ReceiptKey) {
+	d.MarkDeliveredBatch([]ReceiptKey{key})
+}
+
+// MarkDeliveredBatch records every key, as MarkDelivered does, under one
+// lock.
+func (d *MemoryDeduper) MarkDeliveredBatch(keys []ReceiptKey) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.init()
 	now := d.now().UnixNano()
+	for i := range keys {
+		d.mark(keys[i], now)
+	}
+}
+
+// mark records key as marked at now; the caller holds d.mu.
+func (d *MemoryDeduper) mark(key ReceiptKey, now int64) {
 	for d.count > 0 && (d.count >= d.max || now-d.ring[d.head].at >= int64(d.ttl)) {
 		d.evictOldest()
 	}
@@ -689,13 +728,19 @@ type receiptBatch struct {
 	fresh    []ReceiptKey // their keys, marked delivered if fn succeeds
 	held     []ReceiptKey // every key this batch holds in the flight table
 	done     chan struct{}
-	ok       bool // fn succeeded; set before done is closed
+	ok       bool   // fn succeeded; set before done is closed
+	id       uint64 // its ID in the flight table; 0 when not in it
 }
 
 // flightTable maps the key of every receipt being delivered to its batch.
+// The table holds batch IDs, not pointers, so the garbage collector has
+// nothing to scan in it and growing it needs no write barriers: under
+// concurrent pushes it holds hundreds of thousands of keys.
 type flightTable struct {
-	mu sync.Mutex
-	m  keyTable[*receiptBatch]
+	mu      sync.Mutex
+	m       keyTable[uint64]         // key -> ID of the batch delivering it
+	batches map[uint64]*receiptBatch // batches in flight, by ID
+	lastID  uint64
 }
 
 // claim returns the batch of receipts this push delivers and the batches
@@ -715,8 +760,9 @@ func (h *ReceiptHandler) claim(receipts []Receipt) (*receiptBatch, []*receiptBat
 	// Of the keys held, those delivered before go to the end of held
 	// (released with the rest when the batch finishes).
 	held, m := keys[:n], 0
+	delivered := deliveredKeys(h.cfg.dedup, held)
 	for i := range held {
-		if h.cfg.dedup.Delivered(held[i]) {
+		if delivered[i] {
 			continue
 		}
 		held[m], held[i] = held[i], held[m]
@@ -735,15 +781,22 @@ func (t *flightTable) hold(b *receiptBatch, keys []ReceiptKey, receipts []Receip
 	var others []*receiptBatch
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.batches == nil {
+		t.batches = map[uint64]*receiptBatch{}
+	}
+	t.lastID++
+	b.id = t.lastID
+	t.batches[b.id] = b
+	t.m.reserve(len(keys))
 	n := 0
 	for i, k := range keys {
-		switch g, held := t.m.getOrSet(k, b); {
+		switch id, held := t.m.getOrSet(k, b.id); {
 		case !held:
 			keys[n], receipts[n] = k, receipts[i]
 			n++
-		case g == b: // repeated within the push
+		case id == b.id: // repeated within the push
 		default:
-			if !slices.Contains(others, g) {
+			if g := t.batches[id]; !slices.Contains(others, g) {
 				others = append(others, g)
 			}
 		}
@@ -751,24 +804,54 @@ func (t *flightTable) hold(b *receiptBatch, keys []ReceiptKey, receipts []Receip
 	return n, others
 }
 
+// release drops b's keys and b itself from the table.
+func (t *flightTable) release(b *receiptBatch) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, k := range b.held {
+		t.m.delIf(k, b.id)
+	}
+	delete(t.batches, b.id)
+}
+
 // finish ends b's delivery: on success its fresh keys are marked delivered
 // before any key is released, so no push sees a key neither in flight nor
 // delivered while it is delivered.
 func (h *ReceiptHandler) finish(b *receiptBatch, ok bool) {
-	if ok && h.cfg.dedup != nil {
-		for _, k := range b.fresh {
-			h.cfg.dedup.MarkDelivered(k)
-		}
+	if ok && h.cfg.dedup != nil && len(b.fresh) > 0 {
+		markDelivered(h.cfg.dedup, b.fresh)
 	}
-	if len(b.held) > 0 {
-		h.flights.mu.Lock()
-		for _, k := range b.held {
-			h.flights.m.delIf(k, b)
-		}
-		h.flights.mu.Unlock()
+	if b.id != 0 {
+		h.flights.release(b)
 	}
 	b.ok = ok
 	close(b.done)
+}
+
+// deliveredKeys asks d which keys are delivered: in one call if d is a
+// BatchDeduper.
+func deliveredKeys(d Deduper, keys []ReceiptKey) []bool {
+	delivered := make([]bool, len(keys))
+	if bd, ok := d.(BatchDeduper); ok {
+		bd.DeliveredBatch(keys, delivered)
+		return delivered
+	}
+	for i := range keys {
+		delivered[i] = d.Delivered(keys[i])
+	}
+	return delivered
+}
+
+// markDelivered marks keys delivered in d: in one call if d is a
+// BatchDeduper.
+func markDelivered(d Deduper, keys []ReceiptKey) {
+	if bd, ok := d.(BatchDeduper); ok {
+		bd.MarkDeliveredBatch(keys)
+		return
+	}
+	for _, k := range keys {
+		d.MarkDelivered(k)
+	}
 }
 
 // awaitFlights waits for the batches to finish; it reports whether all

@@ -552,6 +552,85 @@ func TestMemoryDeduperConcurrent(t *testing.T) {
 	}
 }
 
+// countingDeduper counts the calls the handler makes to a Deduper, with or
+// without the batch methods.
+type countingDeduper struct {
+	d                     *MemoryDeduper
+	single, marks, checks atomic.Int64
+	checked, marked       atomic.Int64 // keys passed to the batch methods
+}
+
+func (c *countingDeduper) Delivered(k ReceiptKey) bool { c.single.Add(1); return c.d.Delivered(k) }
+func (c *countingDeduper) MarkDelivered(k ReceiptKey)  { c.single.Add(1); c.d.MarkDelivered(k) }
+
+type countingBatchDeduper struct{ *countingDeduper }
+
+func (c countingBatchDeduper) DeliveredBatch(keys []ReceiptKey, delivered []bool) {
+	c.checks.Add(1)
+	c.checked.Add(int64(len(keys)))
+	c.d.DeliveredBatch(keys, delivered)
+}
+
+func (c countingBatchDeduper) MarkDeliveredBatch(keys []ReceiptKey) {
+	c.marks.Add(1)
+	c.marked.Add(int64(len(keys)))
+	c.d.MarkDeliveredBatch(keys)
+}
+
+// A BatchDeduper is asked once per push to check and once to mark, a plain
+// Deduper once per receipt; both de-duplicate the same way.
+func TestReceiptHandlerBatchDeduper(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("[")
+	for i := 0; i < 1000; i++ {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		fmt.Fprintf(&body, `{"call_id":"%d","status_code":"200000"}`, i)
+	}
+	body.WriteString("]")
+	for _, batch := range []bool{true, false} {
+		c := &countingDeduper{d: NewMemoryDeduper(0, 0)}
+		var d Deduper = c
+		if batch {
+			d = countingBatchDeduper{c}
+		}
+		rec := &receiptRecorder{}
+		h := NewReceiptHandler(rec.fn, WithReceiptTypes(ReceiptVoiceReport), WithReceiptDeduper(d))
+		require.Equal(t, http.StatusOK, pushReceipts(t, h, "/", body.String()).Code)
+		require.Equal(t, http.StatusOK, pushReceipts(t, h, "/", body.String()).Code, "the re-push")
+		require.NoError(t, h.Close())
+		assert.Len(t, rec.receipts(), 1000, "delivered once")
+		assert.Equal(t, 1000, c.d.Len())
+		if batch {
+			assert.Zero(t, c.single.Load(), "no per-key call")
+			assert.Equal(t, int64(2), c.checks.Load(), "one check per push")
+			assert.Equal(t, int64(2000), c.checked.Load())
+			assert.Equal(t, int64(1), c.marks.Load(), "one mark for the push delivered")
+			assert.Equal(t, int64(1000), c.marked.Load())
+		} else {
+			assert.Equal(t, int64(3000), c.single.Load(), "2,000 checks and 1,000 marks")
+		}
+	}
+}
+
+// The batch methods of MemoryDeduper answer as the per-key ones.
+func TestMemoryDeduperBatch(t *testing.T) {
+	d := NewMemoryDeduper(3, time.Minute)
+	d.MarkDeliveredBatch([]ReceiptKey{dkey("a"), dkey("b"), dkey("c"), dkey("d")})
+	keys := []ReceiptKey{dkey("a"), dkey("b"), dkey("c"), dkey("d"), dkey("e")}
+	got := make([]bool, len(keys))
+	d.DeliveredBatch(keys, got)
+	assert.Equal(t, []bool{false, true, true, true, false}, got, "a evicted, the oldest of four in three entries")
+	for i, k := range keys {
+		assert.Equal(t, got[i], d.Delivered(k))
+	}
+	var zero MemoryDeduper
+	zero.MarkDeliveredBatch(keys[:1])
+	zero.DeliveredBatch(keys[:2], got[:2])
+	assert.Equal(t, []bool{true, false}, got[:2], "the zero value works")
+}
+
 func TestWriteReceiptAck(t *testing.T) {
 	w := httptest.NewRecorder()
 	WriteReceiptAck(w)

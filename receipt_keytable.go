@@ -80,6 +80,18 @@ func (t *keyTable[V]) getOrSet(k ReceiptKey, v V) (V, bool) {
 	return t.slots[i].val, found
 }
 
+// reserve grows the table, if need be, so that n more keys fit without
+// growing it again.
+func (t *keyTable[V]) reserve(n int) {
+	size := max(len(t.hashes), minKeySlots)
+	for (t.used+n+1)*16 > size*13 {
+		size *= 2
+	}
+	if size != len(t.hashes) {
+		t.resize(size)
+	}
+}
+
 // slot returns k's slot, adding k (with a zero value) if it is missing.
 func (t *keyTable[V]) slot(k ReceiptKey) (int, bool) {
 	if (t.used+1)*16 > len(t.hashes)*13 {

@@ -71,3 +71,28 @@ func TestKeyTableDropsIdlePeak(t *testing.T) {
 	assert.Equal(t, 0, tab.used)
 	assert.LessOrEqual(t, len(tab.hashes), 256, "a small table is kept")
 }
+
+// reserve grows the table once, to a size that takes the keys to come
+// without growing again, and keeps what it held.
+func TestKeyTableReserve(t *testing.T) {
+	var tab keyTable[int]
+	key := func(i int) ReceiptKey { return sha256.Sum256(binary.AppendUvarint(nil, uint64(i))) }
+	for i := 0; i < 100; i++ {
+		tab.set(key(i), i)
+	}
+	tab.reserve(10_000)
+	size := len(tab.hashes)
+	assert.GreaterOrEqual(t, size*13, (10_100+1)*16)
+	assert.Less(t, size*13, 2*(10_100+1)*16, "the smallest power of two that fits")
+	for i := 100; i < 10_100; i++ {
+		tab.set(key(i), i)
+	}
+	assert.Equal(t, size, len(tab.hashes), "no growth while the reserved keys come in")
+	for i := 0; i < 10_100; i++ {
+		v, ok := tab.get(key(i))
+		require.True(t, ok)
+		require.Equal(t, i, v)
+	}
+	tab.reserve(10)
+	assert.Equal(t, size, len(tab.hashes), "room enough: unchanged")
+}

@@ -351,11 +351,8 @@ func (q *ReceiptQueueConsumer) call(ctx context.Context, receipts []Receipt) (er
 // markDelivered records the keys of receipts the function accepted: only
 // then, so a receipt whose delivery failed is never taken for a duplicate.
 func (q *ReceiptQueueConsumer) markDelivered(keys []ReceiptKey) {
-	if q.cfg.dedup == nil {
-		return
-	}
-	for _, k := range keys {
-		q.cfg.dedup.MarkDelivered(k)
+	if q.cfg.dedup != nil {
+		markDelivered(q.cfg.dedup, keys)
 	}
 }
 
