@@ -725,22 +725,32 @@ func (h *ReceiptHandler) Close() error { return h.Shutdown(context.Background())
 // that overlapping pushes of the same receipts wait on.
 type receiptBatch struct {
 	receipts []Receipt    // to give to fn
-	fresh    []ReceiptKey // their keys, marked delivered if fn succeeds
-	held     []ReceiptKey // every key this batch holds in the flight table
+	keys     []ReceiptKey // the key of every receipt of the push, in push order
+	fresh    []ReceiptKey // the keys of receipts, marked delivered if fn succeeds
 	done     chan struct{}
 	ok       bool   // fn succeeded; set before done is closed
-	id       uint64 // its ID in the flight table; 0 when not in it
+	id       uint32 // its ID in the flight table; 0 when not in it
 }
 
 // flightTable maps the key of every receipt being delivered to its batch.
-// The table holds batch IDs, not pointers, so the garbage collector has
-// nothing to scan in it and growing it needs no write barriers: under
-// concurrent pushes it holds hundreds of thousands of keys.
+// An entry is the key's hash and a reference to the key in its batch (the
+// batch's ID and the key's index in it), 16 bytes: under concurrent pushes
+// the table holds hundreds of thousands of keys, and it holds no pointer
+// for the garbage collector to scan. Every entry refers to a batch in
+// batches: a batch leaves only after its entries.
 type flightTable struct {
 	mu      sync.Mutex
-	m       keyTable[uint64]         // key -> ID of the batch delivering it
-	batches map[uint64]*receiptBatch // batches in flight, by ID
-	lastID  uint64
+	m       keyTable[uint64]         // key -> flightRef of the batch delivering it
+	batches map[uint32]*receiptBatch // batches in flight, by ID
+	lastID  uint32
+}
+
+// flightRef refers to the key at index i of the batch with ID id.
+func flightRef(id uint32, i int) uint64 { return uint64(id)<<32 | uint64(uint32(i)) }
+
+// keyOf returns the key ref refers to; the caller holds t.mu.
+func (t *flightTable) keyOf(ref uint64) *ReceiptKey {
+	return &t.batches[uint32(ref>>32)].keys[uint32(ref)]
 }
 
 // claim returns the batch of receipts this push delivers and the batches
@@ -752,64 +762,81 @@ func (h *ReceiptHandler) claim(receipts []Receipt) (*receiptBatch, []*receiptBat
 		b.receipts = receipts
 		return b, nil
 	}
-	keys := make([]ReceiptKey, len(receipts))
+	b.keys = make([]ReceiptKey, len(receipts))
 	for i := range receipts {
-		keys[i] = receipts[i].DedupKey()
+		b.keys[i] = receipts[i].DedupKey()
 	}
-	n, others := h.flights.hold(b, keys, receipts)
-	// Of the keys held, those delivered before go to the end of held
-	// (released with the rest when the batch finishes).
-	held, m := keys[:n], 0
-	delivered := deliveredKeys(h.cfg.dedup, held)
-	for i := range held {
-		if delivered[i] {
-			continue
+	// Held first, then asked about: a key is in flight or delivered at
+	// every moment of another push's delivery (see finish).
+	fresh, others := h.flights.hold(b)
+	delivered := deliveredKeys(h.cfg.dedup, b.keys)
+	m := 0
+	for i := range receipts {
+		if fresh[i] = fresh[i] && !delivered[i]; fresh[i] {
+			receipts[m] = receipts[i]
+			m++
 		}
-		held[m], held[i] = held[i], held[m]
-		receipts[m] = receipts[i]
-		m++
 	}
-	h.stats.duplicates.Add(uint64(len(keys) - m))
-	b.receipts, b.fresh, b.held = receipts[:m], held[:m], held
+	b.receipts, b.fresh = receipts[:m], freshKeys(b.keys, fresh, m)
+	h.stats.duplicates.Add(uint64(len(receipts) - m))
 	return b, others
 }
 
-// hold registers b under every key not in flight yet, moving those keys and
-// their receipts to the front; it returns how many, and the batches already
-// holding the others.
-func (t *flightTable) hold(b *receiptBatch, keys []ReceiptKey, receipts []Receipt) (int, []*receiptBatch) {
+// freshKeys returns the m keys marked fresh, in order: keys itself when
+// all are (the usual push), else a copy, since the flight table refers to
+// keys by index.
+func freshKeys(keys []ReceiptKey, fresh []bool, m int) []ReceiptKey {
+	if m == len(keys) {
+		return keys
+	}
+	out := make([]ReceiptKey, 0, m)
+	for i, k := range keys {
+		if fresh[i] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// hold registers b, and b under every key of it not in flight yet; it
+// reports which keys b holds, and returns the batches already holding the
+// others.
+func (t *flightTable) hold(b *receiptBatch) ([]bool, []*receiptBatch) {
+	held := make([]bool, len(b.keys))
 	var others []*receiptBatch
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.batches == nil {
-		t.batches = map[uint64]*receiptBatch{}
+		t.batches, t.m.keyOf = map[uint32]*receiptBatch{}, t.keyOf
 	}
 	t.lastID++
+	for t.lastID == 0 || t.batches[t.lastID] != nil { // wrapped round
+		t.lastID++
+	}
 	b.id = t.lastID
 	t.batches[b.id] = b
-	t.m.reserve(len(keys))
-	n := 0
-	for i, k := range keys {
-		switch id, held := t.m.getOrSet(k, b.id); {
-		case !held:
-			keys[n], receipts[n] = k, receipts[i]
-			n++
-		case id == b.id: // repeated within the push
+	t.m.reserve(len(b.keys))
+	for i := range b.keys {
+		ref := flightRef(b.id, i)
+		switch got, found := t.m.getOrSet(b.keys[i], ref); {
+		case !found:
+			held[i] = true
+		case uint32(got>>32) == b.id: // repeated within the push
 		default:
-			if g := t.batches[id]; !slices.Contains(others, g) {
+			if g := t.batches[uint32(got>>32)]; !slices.Contains(others, g) {
 				others = append(others, g)
 			}
 		}
 	}
-	return n, others
+	return held, others
 }
 
-// release drops b's keys and b itself from the table.
+// release drops b's entries, then b, from the table.
 func (t *flightTable) release(b *receiptBatch) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, k := range b.held {
-		t.m.delIf(k, b.id)
+	for i := range b.keys {
+		t.m.delIf(b.keys[i], flightRef(b.id, i))
 	}
 	delete(t.batches, b.id)
 }

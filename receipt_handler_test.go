@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -636,4 +637,34 @@ func TestWriteReceiptAck(t *testing.T) {
 	WriteReceiptAck(w)
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, `{"code":0,"msg":"接收成功"}`, w.Body.String())
+}
+
+// Batch IDs wrap round past 0 and past the IDs still in flight.
+func TestFlightTableIDsWrap(t *testing.T) {
+	var ft flightTable
+	ft.lastID = math.MaxUint32 - 1
+	batch := func(keys ...string) *receiptBatch {
+		b := &receiptBatch{}
+		for _, k := range keys {
+			b.keys = append(b.keys, dkey(k))
+		}
+		return b
+	}
+	a, b, c := batch("a"), batch("b"), batch("a", "c")
+	held, others := ft.hold(a)
+	assert.Equal(t, uint32(math.MaxUint32), a.id)
+	assert.Equal(t, []bool{true}, held)
+	assert.Empty(t, others)
+	ft.hold(b)
+	assert.Equal(t, uint32(1), b.id, "0 is skipped")
+	ft.lastID = math.MaxUint32 - 1
+	held, others = ft.hold(c)
+	assert.Equal(t, uint32(2), c.id, "IDs in flight are skipped")
+	assert.Equal(t, []bool{false, true}, held, "a is held by the first batch")
+	assert.Equal(t, []*receiptBatch{a}, others)
+	ft.release(a)
+	ft.release(b)
+	ft.release(c)
+	assert.Zero(t, ft.m.used)
+	assert.Empty(t, ft.batches)
 }

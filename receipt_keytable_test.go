@@ -50,6 +50,47 @@ func TestKeyTableMatchesMap(t *testing.T) {
 	assert.LessOrEqual(t, len(tab.hashes), 512, "the table holds at most 300 keys")
 }
 
+// A table that keeps no keys, only values that refer to them (keyOf),
+// agrees with a Go map too.
+func TestKeyTableExternalKeysMatchesMap(t *testing.T) {
+	keys := make([]ReceiptKey, 300)
+	for i := range keys {
+		keys[i] = sha256.Sum256(binary.AppendUvarint(nil, uint64(i)))
+	}
+	calls := 0
+	tab := keyTable[uint64]{keyOf: func(v uint64) *ReceiptKey { calls++; return &keys[v>>32] }}
+	ref := map[int]uint64{}
+	for op := 0; op < 200_000; op++ {
+		i := rand.IntN(len(keys))
+		v := uint64(i)<<32 | uint64(op)
+		switch rand.IntN(3) {
+		case 0, 1:
+			got, held := tab.getOrSet(keys[i], v)
+			want, wantHeld := ref[i]
+			require.Equal(t, wantHeld, held)
+			if !held {
+				want, ref[i] = v, v
+			}
+			require.Equal(t, want, got)
+		default:
+			tab.delIf(keys[i], ref[i]+1) // another value: stays
+			tab.delIf(keys[i], ref[i])
+			delete(ref, i)
+		}
+		if op%1000 == 0 {
+			require.Equal(t, len(ref), tab.used)
+			for i := range keys {
+				got, ok := tab.get(keys[i])
+				require.Equal(t, ref[i], got, "key %d", i)
+				_, want := ref[i]
+				require.Equal(t, want, ok, "key %d", i)
+			}
+		}
+	}
+	assert.Nil(t, tab.keys, "no key is stored")
+	assert.Positive(t, calls)
+}
+
 // A table past keepKeySlots that empties is kept while it is still growing
 // in bursts, and dropped once it has not grown for keepIdle.
 func TestKeyTableDropsIdlePeak(t *testing.T) {
