@@ -1,8 +1,10 @@
 package dyvms
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -91,7 +93,8 @@ type Deduper interface {
 // all the receipts of a push with one call each, instead of one call per
 // receipt: one lock for MemoryDeduper, one round trip for a shared store
 // (a pipelined Redis, one SQL statement), which a push of thousands of
-// receipts needs to be answered within the service's 700 ms.
+// receipts needs to be answered within the service's 700 ms. The methods
+// must not modify keys, nor keep it after they return.
 type BatchDeduper interface {
 	Deduper
 	// DeliveredBatch sets delivered[i] to Delivered(keys[i]), for every i
@@ -726,31 +729,31 @@ func (h *ReceiptHandler) Close() error { return h.Shutdown(context.Background())
 type receiptBatch struct {
 	receipts []Receipt    // to give to fn
 	keys     []ReceiptKey // the key of every receipt of the push, in push order
+	holds    []flightKey  // the keys it holds, in key order: what other pushes look up
 	fresh    []ReceiptKey // the keys of receipts, marked delivered if fn succeeds
+	flying   bool         // registered in the flight table
 	done     chan struct{}
-	ok       bool   // fn succeeded; set before done is closed
-	id       uint32 // its ID in the flight table; 0 when not in it
+	ok       bool // fn succeeded; set before done is closed
 }
 
-// flightTable maps the key of every receipt being delivered to its batch.
-// An entry is the key's hash and a reference to the key in its batch (the
-// batch's ID and the key's index in it), 16 bytes: under concurrent pushes
-// the table holds hundreds of thousands of keys, and it holds no pointer
-// for the garbage collector to scan. Every entry refers to a batch in
-// batches: a batch leaves only after its entries.
+// flightTable is the batches being delivered. A push looks its keys up in
+// the keys each of them holds: both sides sorted, so a lookup is a merge,
+// sequential in memory (a binary search per key in a batch many times
+// longer), and a batch that finishes leaves in one step. With no table
+// keyed by receipt there is nothing to grow or to clear per key when a
+// burst of pushes arrives; a push pays for the keys in flight, which the
+// body bound and the number of concurrent pushes bound.
 type flightTable struct {
 	mu      sync.Mutex
-	m       keyTable[uint64]         // key -> flightRef of the batch delivering it
-	batches map[uint32]*receiptBatch // batches in flight, by ID
-	lastID  uint32
+	batches []*receiptBatch
 }
 
-// flightRef refers to the key at index i of the batch with ID id.
-func flightRef(id uint32, i int) uint64 { return uint64(id)<<32 | uint64(uint32(i)) }
-
-// keyOf returns the key ref refers to; the caller holds t.mu.
-func (t *flightTable) keyOf(ref uint64) *ReceiptKey {
-	return &t.batches[uint32(ref>>32)].keys[uint32(ref)]
+// flightKey is a key of a batch in the order lookups use: its first 8 bytes
+// (keys are SHA-256, so they spread evenly) and its index in the batch's
+// keys, which breaks ties and finds the whole key.
+type flightKey struct {
+	prefix uint64
+	i      uint32
 }
 
 // claim returns the batch of receipts this push delivers and the batches
@@ -798,47 +801,123 @@ func freshKeys(keys []ReceiptKey, fresh []bool, m int) []ReceiptKey {
 	return out
 }
 
-// hold registers b, and b under every key of it not in flight yet; it
-// reports which keys b holds, and returns the batches already holding the
-// others.
+// hold registers b as holding every key of it not in flight yet, and not
+// repeated earlier in the push; it reports which keys b holds, and returns
+// the batches holding the others.
 func (t *flightTable) hold(b *receiptBatch) ([]bool, []*receiptBatch) {
-	held := make([]bool, len(b.keys))
+	sorted := sortKeys(b.keys)
+	held := firstOccurrences(b.keys, sorted)
 	var others []*receiptBatch
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.batches == nil {
-		t.batches, t.m.keyOf = map[uint32]*receiptBatch{}, t.keyOf
-	}
-	t.lastID++
-	for t.lastID == 0 || t.batches[t.lastID] != nil { // wrapped round
-		t.lastID++
-	}
-	b.id = t.lastID
-	t.batches[b.id] = b
-	t.m.reserve(len(b.keys))
-	for i := range b.keys {
-		ref := flightRef(b.id, i)
-		switch got, found := t.m.getOrSet(b.keys[i], ref); {
-		case !found:
-			held[i] = true
-		case uint32(got>>32) == b.id: // repeated within the push
-		default:
-			if g := t.batches[uint32(got>>32)]; !slices.Contains(others, g) {
-				others = append(others, g)
-			}
+	for _, g := range t.batches {
+		if takeHeld(b.keys, sorted, g, held) {
+			others = append(others, g)
 		}
 	}
+	n := 0
+	for _, fk := range sorted {
+		if held[fk.i] {
+			sorted[n] = fk
+			n++
+		}
+	}
+	b.holds, b.flying = sorted[:n], true
+	t.batches = append(t.batches, b)
 	return held, others
 }
 
-// release drops b's entries, then b, from the table.
+// release drops b from the table.
 func (t *flightTable) release(b *receiptBatch) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for i := range b.keys {
-		t.m.delIf(b.keys[i], flightRef(b.id, i))
+	if i := slices.Index(t.batches, b); i >= 0 {
+		last := len(t.batches) - 1
+		t.batches[i], t.batches[last] = t.batches[last], nil
+		t.batches = t.batches[:last]
 	}
-	delete(t.batches, b.id)
+}
+
+// sortKeys returns the keys' flightKeys, sorted by prefix, then index: a
+// least-significant-digit radix sort, a byte at a time, stable, so equal
+// prefixes stay in index order. Linear whatever the keys: a sender who grinds
+// keys with equal prefixes cannot make it slower.
+func sortKeys(keys []ReceiptKey) []flightKey {
+	sorted := make([]flightKey, len(keys))
+	if len(keys) == 0 {
+		return sorted
+	}
+	for i := range keys {
+		sorted[i] = flightKey{binary.BigEndian.Uint64(keys[i][:8]), uint32(i)}
+	}
+	tmp := make([]flightKey, len(keys))
+	for shift := 0; shift < 64; shift += 8 {
+		var count [257]int
+		for _, fk := range sorted {
+			count[int(byte(fk.prefix>>shift))+1]++
+		}
+		if count[int(byte(sorted[0].prefix>>shift))+1] == len(sorted) {
+			continue // one digit for all: this pass would change nothing
+		}
+		for d := 1; d < len(count); d++ {
+			count[d] += count[d-1]
+		}
+		for _, fk := range sorted {
+			d := byte(fk.prefix >> shift)
+			tmp[count[d]] = fk
+			count[d]++
+		}
+		sorted, tmp = tmp, sorted
+	}
+	return sorted
+}
+
+// firstOccurrences reports, per index, whether the key is the first of its
+// value in keys (sorted is sortKeys(keys)).
+func firstOccurrences(keys []ReceiptKey, sorted []flightKey) []bool {
+	first := make([]bool, len(keys))
+	for run := 0; run < len(sorted); {
+		end := run + 1
+		for end < len(sorted) && sorted[end].prefix == sorted[run].prefix {
+			end++
+		}
+		for j := run; j < end; j++ { // a run is one key but for a crafted prefix collision
+			first[sorted[j].i] = !slices.ContainsFunc(sorted[run:j], func(e flightKey) bool {
+				return keys[e.i] == keys[sorted[j].i]
+			})
+		}
+		run = end
+	}
+	return first
+}
+
+// takeHeld clears held for every key that g holds and reports whether
+// there was one. ours is sortKeys(keys).
+func takeHeld(keys []ReceiptKey, ours []flightKey, g *receiptBatch, held []bool) bool {
+	found := false
+	theirs := g.holds
+	for _, fk := range ours {
+		// Skip to fk's prefix: one step at a time when the two lists are of a
+		// size, by binary search when theirs is much longer.
+		if len(theirs) > 16*len(ours) {
+			j, _ := slices.BinarySearchFunc(theirs, fk.prefix, func(e flightKey, p uint64) int { return cmp.Compare(e.prefix, p) })
+			theirs = theirs[j:]
+		} else {
+			for len(theirs) > 0 && theirs[0].prefix < fk.prefix {
+				theirs = theirs[1:]
+			}
+		}
+		for _, e := range theirs {
+			if e.prefix != fk.prefix {
+				break
+			}
+			if g.keys[e.i] == keys[fk.i] {
+				held[fk.i], found = false, true
+				break
+			}
+		}
+	}
+	return found
 }
 
 // finish ends b's delivery: on success its fresh keys are marked delivered
@@ -848,7 +927,7 @@ func (h *ReceiptHandler) finish(b *receiptBatch, ok bool) {
 	if ok && h.cfg.dedup != nil && len(b.fresh) > 0 {
 		markDelivered(h.cfg.dedup, b.fresh)
 	}
-	if b.id != 0 {
+	if b.flying {
 		h.flights.release(b)
 	}
 	b.ok = ok

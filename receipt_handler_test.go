@@ -2,16 +2,18 @@ package dyvms
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -639,32 +641,73 @@ func TestWriteReceiptAck(t *testing.T) {
 	assert.Equal(t, `{"code":0,"msg":"接收成功"}`, w.Body.String())
 }
 
-// Batch IDs wrap round past 0 and past the IDs still in flight.
-func TestFlightTableIDsWrap(t *testing.T) {
+// The flight table finds the keys other batches hold, by merge and by
+// binary search, and keys repeated within a push, also when keys share
+// their first 8 bytes (which sorting uses).
+func TestFlightTableHold(t *testing.T) {
 	var ft flightTable
-	ft.lastID = math.MaxUint32 - 1
-	batch := func(keys ...string) *receiptBatch {
-		b := &receiptBatch{}
-		for _, k := range keys {
-			b.keys = append(b.keys, dkey(k))
-		}
-		return b
+	batch := func(keys ...ReceiptKey) *receiptBatch { return &receiptBatch{keys: keys} }
+	collide := func(tail byte) ReceiptKey { // same prefix, other keys
+		k := dkey("prefix")
+		k[31] = tail
+		return k
 	}
-	a, b, c := batch("a"), batch("b"), batch("a", "c")
+	a := batch(dkey("a"), collide(1), dkey("b"))
 	held, others := ft.hold(a)
-	assert.Equal(t, uint32(math.MaxUint32), a.id)
-	assert.Equal(t, []bool{true}, held)
+	assert.Equal(t, []bool{true, true, true}, held)
 	assert.Empty(t, others)
-	ft.hold(b)
-	assert.Equal(t, uint32(1), b.id, "0 is skipped")
-	ft.lastID = math.MaxUint32 - 1
-	held, others = ft.hold(c)
-	assert.Equal(t, uint32(2), c.id, "IDs in flight are skipped")
-	assert.Equal(t, []bool{false, true}, held, "a is held by the first batch")
+
+	b := batch(collide(2), dkey("c"), collide(1), dkey("c"), collide(2))
+	held, others = ft.hold(b)
+	assert.Equal(t, []bool{true, true, false, false, false}, held, "collide(1) is a's; c and collide(2) repeat")
 	assert.Equal(t, []*receiptBatch{a}, others)
-	ft.release(a)
-	ft.release(b)
-	ft.release(c)
-	assert.Zero(t, ft.m.used)
+	assert.Len(t, b.holds, 2)
+
+	// A small push against a long batch: binary search.
+	var long []ReceiptKey
+	for i := 0; i < 1000; i++ {
+		long = append(long, dkey(fmt.Sprint("long", i)))
+	}
+	c := batch(long...)
+	ft.hold(c)
+	d := batch(dkey("long7"), dkey("b"), dkey("new"), collide(2))
+	held, others = ft.hold(d)
+	assert.Equal(t, []bool{false, false, true, false}, held)
+	assert.ElementsMatch(t, []*receiptBatch{a, b, c}, others)
+
+	for _, x := range []*receiptBatch{a, b, c, d} {
+		ft.release(x)
+	}
 	assert.Empty(t, ft.batches)
+	held, others = ft.hold(batch(dkey("a"), collide(1)))
+	assert.Equal(t, []bool{true, true}, held, "released keys are free")
+	assert.Empty(t, others)
+}
+
+// sortKeys orders as a comparison sort by prefix, then index, with random
+// keys, keys sharing bytes of their prefix, and none.
+func TestSortKeys(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 100, 5000} {
+		keys := make([]ReceiptKey, n)
+		for i := range keys {
+			keys[i] = dkey(fmt.Sprint(i))
+			if i%3 == 0 { // the first bytes shared by a third of the keys
+				copy(keys[i][:5], "same!")
+			}
+			if i%7 == 0 && i > 0 { // and whole prefixes repeated
+				copy(keys[i][:8], keys[i-1][:8])
+			}
+		}
+		want := make([]flightKey, n)
+		for i := range keys {
+			want[i] = flightKey{binary.BigEndian.Uint64(keys[i][:8]), uint32(i)}
+		}
+		slices.SortFunc(want, func(a, b flightKey) int {
+			if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		assert.Equal(t, want, sortKeys(keys), "%d keys", n)
+	}
 }

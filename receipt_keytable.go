@@ -2,7 +2,6 @@ package dyvms
 
 import (
 	"hash/maphash"
-	"math/bits"
 	"time"
 )
 
@@ -11,22 +10,18 @@ import (
 // churns through keys at a steady size never allocates, and its size is
 // bounded by the most keys it held at once. Slots come from a keyed hash
 // with a per-table random seed, so pushes crafted to collide cannot build
-// long probe chains. A key's home slot is given by the top bits of its
-// hash, so doubling the table moves each entry from slot i to about 2i.
-//
-// The table keeps each key itself, or, when keyOf is set, only its hash
-// and value, keyOf giving the key a value stands for (kept by whoever
-// owns the value): 16 bytes a slot instead of 48, for a table that holds
-// the keys of every push being delivered.
+// long probe chains.
 type keyTable[V comparable] struct {
 	seed   maphash.Seed
-	hashes []uint64     // per slot, 0 when empty; probes scan these, densely packed
-	keys   []ReceiptKey // per slot; nil when keyOf is set
-	vals   []V
-	keyOf  func(V) *ReceiptKey
-	shift  uint8 // 64 - log2(len(hashes)): home(h) is h >> shift
+	hashes []uint64 // per slot, 0 when empty; probes scan these, densely packed
+	slots  []keySlot[V]
 	used   int
 	grown  time.Time // when the table last grew
+}
+
+type keySlot[V comparable] struct {
+	key ReceiptKey
+	val V
 }
 
 // minKeySlots is the smallest table. A table that empties keeps up to
@@ -41,29 +36,18 @@ const (
 )
 
 func (t *keyTable[V]) hashOf(k *ReceiptKey) uint64 {
-	return maphash.Bytes(t.seed, k[:]) | 1 // never 0; the top bits pick the slot
-}
-
-// home returns the slot where the key of hash h belongs.
-func (t *keyTable[V]) home(h uint64) int { return int(h >> t.shift) }
-
-// keyAt returns the key in slot i.
-func (t *keyTable[V]) keyAt(i int) *ReceiptKey {
-	if t.keyOf != nil {
-		return t.keyOf(t.vals[i])
-	}
-	return &t.keys[i]
+	return maphash.Bytes(t.seed, k[:]) | 1<<63 // never 0; the low bits pick the slot
 }
 
 // find returns k's slot, or the empty slot where it would go.
 func (t *keyTable[V]) find(k *ReceiptKey, h uint64) (int, bool) {
 	mask := len(t.hashes) - 1
-	for i := t.home(h); ; i = (i + 1) & mask {
+	for i := int(h) & mask; ; i = (i + 1) & mask {
 		switch t.hashes[i] {
 		case 0:
 			return i, false
 		case h:
-			if *t.keyAt(i) == *k {
+			if t.slots[i].key == *k {
 				return i, true
 			}
 		}
@@ -77,24 +61,27 @@ func (t *keyTable[V]) get(k ReceiptKey) (V, bool) {
 		return zero, false
 	}
 	i, ok := t.find(&k, t.hashOf(&k))
-	return t.vals[i], ok
+	return t.slots[i].val, ok
 }
 
 // set stores v under k.
 func (t *keyTable[V]) set(k ReceiptKey, v V) {
-	i, _ := t.slot(k, v)
-	t.vals[i] = v
+	i, _ := t.slot(k)
+	t.slots[i].val = v
 }
 
 // getOrSet returns k's value and true if k is in the table, else stores v
 // under k and returns v and false: one probe for both.
 func (t *keyTable[V]) getOrSet(k ReceiptKey, v V) (V, bool) {
-	i, found := t.slot(k, v)
-	return t.vals[i], found
+	i, found := t.slot(k)
+	if !found {
+		t.slots[i].val = v
+	}
+	return t.slots[i].val, found
 }
 
-// slot returns k's slot, adding k with the value v if it is missing.
-func (t *keyTable[V]) slot(k ReceiptKey, v V) (int, bool) {
+// slot returns k's slot, adding k (with a zero value) if it is missing.
+func (t *keyTable[V]) slot(k ReceiptKey) (int, bool) {
 	if (t.used+1)*16 > len(t.hashes)*13 {
 		t.resize(max(2*len(t.hashes), minKeySlots))
 	}
@@ -102,24 +89,9 @@ func (t *keyTable[V]) slot(k ReceiptKey, v V) (int, bool) {
 	i, ok := t.find(&k, h)
 	if !ok {
 		t.used++
-		t.hashes[i], t.vals[i] = h, v
-		if t.keys != nil {
-			t.keys[i] = k
-		}
+		t.hashes[i], t.slots[i].key = h, k
 	}
 	return i, ok
-}
-
-// reserve grows the table, if need be, so that n more keys fit without
-// growing it again.
-func (t *keyTable[V]) reserve(n int) {
-	size := max(len(t.hashes), minKeySlots)
-	for (t.used+n+1)*16 > size*13 {
-		size *= 2
-	}
-	if size != len(t.hashes) {
-		t.resize(size)
-	}
 }
 
 // delIf removes k if its value is v, shifting back the entries probed
@@ -129,58 +101,41 @@ func (t *keyTable[V]) delIf(k ReceiptKey, v V) {
 		return
 	}
 	i, ok := t.find(&k, t.hashOf(&k))
-	if !ok || t.vals[i] != v {
+	if !ok || t.slots[i].val != v {
 		return
 	}
 	mask := len(t.hashes) - 1
 	for j := (i + 1) & mask; t.hashes[j] != 0; j = (j + 1) & mask {
 		// The entry at j may fill the hole at i unless its home slot lies
 		// in the cyclic range (i, j].
-		if (j-t.home(t.hashes[j]))&mask >= (j-i)&mask {
-			t.move(i, j)
+		if (j-int(t.hashes[j]))&mask >= (j-i)&mask {
+			t.hashes[i], t.slots[i] = t.hashes[j], t.slots[j]
 			i = j
 		}
 	}
-	var zero V
-	t.hashes[i], t.vals[i] = 0, zero
+	t.hashes[i], t.slots[i] = 0, keySlot[V]{}
 	if t.used--; t.used == 0 && len(t.hashes) > keepKeySlots && time.Since(t.grown) > keepIdle {
-		t.hashes, t.keys, t.vals = nil, nil, nil
-	}
-}
-
-// move copies the entry in slot j to slot i.
-func (t *keyTable[V]) move(i, j int) {
-	t.hashes[i], t.vals[i] = t.hashes[j], t.vals[j]
-	if t.keys != nil {
-		t.keys[i] = t.keys[j]
+		t.hashes, t.slots = nil, nil
 	}
 }
 
 // resize rehashes into n slots (a power of two).
 func (t *keyTable[V]) resize(n int) {
-	old := *t
-	if old.hashes == nil {
+	oldHashes, oldSlots := t.hashes, t.slots
+	if oldHashes == nil {
 		t.seed = maphash.MakeSeed()
 	}
-	t.hashes, t.vals = make([]uint64, n), make([]V, n)
-	t.keys = nil
-	if t.keyOf == nil {
-		t.keys = make([]ReceiptKey, n)
-	}
-	t.shift = uint8(64 - bits.TrailingZeros(uint(n)))
+	t.hashes, t.slots = make([]uint64, n), make([]keySlot[V], n)
 	t.grown = time.Now()
 	mask := n - 1
-	for j, h := range old.hashes {
+	for j, h := range oldHashes {
 		if h == 0 {
 			continue
 		}
-		i := t.home(h)
+		i := int(h) & mask
 		for t.hashes[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.hashes[i], t.vals[i] = h, old.vals[j]
-		if t.keys != nil {
-			t.keys[i] = old.keys[j]
-		}
+		t.hashes[i], t.slots[i] = h, oldSlots[j]
 	}
 }
