@@ -107,32 +107,19 @@ type BatchDeduper interface {
 // MemoryDeduper is the default Deduper: the keys of delivered receipts, each
 // remembered for a TTL, at most a fixed number of them (the oldest go
 // first). A key is 32 bytes however large the receipt, so the memory is
-// bounded: under 150 bytes a key, some 12 MB at DefaultDedupEntries. It is
-// safe for concurrent use, and its zero value is ready to use with the
-// defaults. It forgets everything when the process restarts and is not
-// shared between processes.
+// bounded: some 60 bytes a key, 6 MB at DefaultDedupEntries. It is safe for
+// concurrent use, and its zero value is ready to use with the defaults. It
+// forgets everything when the process restarts and is not shared between
+// processes.
 type MemoryDeduper struct {
 	mu    sync.Mutex
 	max   int
 	ttl   time.Duration
-	marks keyTable[dedupMark] // key -> its latest mark
-	ring  []dedupEntry        // marks, oldest at head; grows up to max
-	head  int
-	count int
-	seq   uint64
+	index markIndex // key -> sequence number of its latest mark
+	ring  markRing  // the marks, each key with when it was marked; grows up to max
+	count int       // marks in the ring: sequence numbers seq-count+1 to seq
+	seq   uint64    // the latest mark's sequence number
 	now   func() time.Time
-}
-
-// dedupMark is when a key was marked (Unix nanoseconds) and the mark's
-// sequence number, which tells a key's latest mark from earlier ones.
-type dedupMark struct {
-	at  int64
-	seq uint64
-}
-
-type dedupEntry struct {
-	key ReceiptKey
-	dedupMark
 }
 
 // NewMemoryDeduper returns a MemoryDeduper remembering at most maxEntries
@@ -172,8 +159,8 @@ func (d *MemoryDeduper) DeliveredBatch(keys []ReceiptKey, delivered []bool) {
 	d.init()
 	now := d.now().UnixNano()
 	for i := range keys {
-		mark, ok := d.marks.get(keys[i])
-		delivered[i] = ok && now-mark.at < int64(d.ttl)
+		seq, ok := d.index.get(&keys[i], d.ring)
+		delivered[i] = ok && now-d.ring.at(seq).at < int64(d.ttl)
 	}
 }
 
@@ -191,49 +178,53 @@ func (d *MemoryDeduper) MarkDeliveredBatch(keys []ReceiptKey) {
 	d.init()
 	now := d.now().UnixNano()
 	for i := range keys {
-		d.mark(keys[i], now)
+		d.mark(&keys[i], now)
 	}
 }
 
 // mark records key as marked at now; the caller holds d.mu.
-func (d *MemoryDeduper) mark(key ReceiptKey, now int64) {
-	for d.count > 0 && (d.count >= d.max || now-d.ring[d.head].at >= int64(d.ttl)) {
+func (d *MemoryDeduper) mark(key *ReceiptKey, now int64) {
+	for d.count > 0 && (d.count >= d.max || now-d.ring.at(d.oldest()).at >= int64(d.ttl)) {
 		d.evictOldest()
 	}
 	if d.count == len(d.ring) {
 		d.growRing()
 	}
 	d.seq++
-	mark := dedupMark{at: now, seq: d.seq}
-	d.marks.set(key, mark)
-	d.ring[(d.head+d.count)%len(d.ring)] = dedupEntry{key: key, dedupMark: mark}
+	*d.ring.at(d.seq) = dedupEntry{key: *key, at: now}
+	d.index.set(key, d.seq, d.ring)
 	d.count++
 }
+
+// oldest returns the oldest mark's sequence number; d.count > 0.
+func (d *MemoryDeduper) oldest() uint64 { return d.seq - uint64(d.count) + 1 }
 
 // evictOldest drops the oldest mark; the key goes with it unless it was
 // marked again since.
 func (d *MemoryDeduper) evictOldest() {
-	e := d.ring[d.head]
-	d.marks.delIf(e.key, e.dedupMark)
-	d.ring[d.head] = dedupEntry{}
-	d.head = (d.head + 1) % len(d.ring)
+	seq := d.oldest()
+	e := d.ring.at(seq)
+	d.index.delIf(&e.key, seq, d.ring)
+	*e = dedupEntry{}
 	d.count--
 }
 
-// growRing doubles the ring, up to max entries.
+// growRing doubles the ring, up to max entries, each mark moving to the
+// position its sequence number gives in the new ring.
 func (d *MemoryDeduper) growRing() {
-	ring := make([]dedupEntry, min(max(2*len(d.ring), 64), d.max))
+	ring := make(markRing, min(max(2*len(d.ring), 64), d.max))
 	for i := 0; i < d.count; i++ {
-		ring[i] = d.ring[(d.head+i)%len(d.ring)]
+		seq := d.seq - uint64(i)
+		*ring.at(seq) = *d.ring.at(seq)
 	}
-	d.ring, d.head = ring, 0
+	d.ring = ring
 }
 
 // Len returns how many keys are remembered.
 func (d *MemoryDeduper) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.marks.used
+	return d.index.used
 }
 
 // ReceiptHandlerOption configures NewReceiptHandler.

@@ -5,137 +5,132 @@ import (
 	"time"
 )
 
-// keyTable is a hash table of ReceiptKeys with open addressing, linear
-// probing and backward-shift deletion: with no tombstones, a table that
-// churns through keys at a steady size never allocates, and its size is
-// bounded by the most keys it held at once. Slots come from a keyed hash
-// with a per-table random seed, so pushes crafted to collide cannot build
-// long probe chains.
-type keyTable[V comparable] struct {
-	seed   maphash.Seed
-	hashes []uint64 // per slot, 0 when empty; probes scan these, densely packed
-	slots  []keySlot[V]
-	used   int
-	grown  time.Time // when the table last grew
+// markIndex finds the latest mark of a key in a MemoryDeduper's ring: a
+// hash table with open addressing, linear probing and backward-shift
+// deletion, whose slot is the key's hash and the mark's sequence number,
+// 16 bytes. The key itself is kept once, in the ring, at the position the
+// sequence number gives (markRing.at); a probe reads it only when the hashes
+// match. With no tombstones, an index that churns through keys at a steady
+// size never allocates, and its size is bounded by the most keys it held at
+// once. Slots come from a keyed hash with a per-index random seed, so
+// pushes crafted to collide cannot build long probe chains.
+type markIndex struct {
+	seed  maphash.Seed
+	slots []markSlot
+	used  int
+	grown time.Time // when the index last grew
 }
 
-type keySlot[V comparable] struct {
+type markSlot struct {
+	hash uint64 // 0 when empty
+	seq  uint64
+}
+
+// markRing is the marks of a MemoryDeduper, oldest first; the mark with
+// sequence number s is at s modulo the ring's length.
+type markRing []dedupEntry
+
+type dedupEntry struct {
 	key ReceiptKey
-	val V
+	at  int64 // when it was marked, Unix nanoseconds
 }
 
-// minKeySlots is the smallest table. A table that empties keeps up to
-// keepKeySlots slots, enough for a full push of small receipts; a larger
-// one is dropped when it empties after keepIdle without growing, so a
-// receiver under repeated bursts keeps its table and one past a burst does
-// not hold its peak for ever.
+// at returns the entry of the mark with sequence number seq.
+func (r markRing) at(seq uint64) *dedupEntry { return &r[seq%uint64(len(r))] }
+
+// minKeySlots is the smallest index. An index that empties keeps up to
+// keepKeySlots slots, DefaultDedupEntries' worth; a larger one is dropped
+// when it empties after keepIdle without growing, so a deduper past a
+// burst does not hold its peak for ever.
 const (
 	minKeySlots  = 64
 	keepKeySlots = 1 << 17
 	keepIdle     = time.Minute
 )
 
-func (t *keyTable[V]) hashOf(k *ReceiptKey) uint64 {
-	return maphash.Bytes(t.seed, k[:]) | 1<<63 // never 0; the low bits pick the slot
+func (x *markIndex) hashOf(k *ReceiptKey) uint64 {
+	return maphash.Bytes(x.seed, k[:]) | 1<<63 // never 0; the low bits pick the slot
 }
 
 // find returns k's slot, or the empty slot where it would go.
-func (t *keyTable[V]) find(k *ReceiptKey, h uint64) (int, bool) {
-	mask := len(t.hashes) - 1
+func (x *markIndex) find(k *ReceiptKey, h uint64, ring markRing) (int, bool) {
+	mask := len(x.slots) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
-		switch t.hashes[i] {
+		switch x.slots[i].hash {
 		case 0:
 			return i, false
 		case h:
-			if t.slots[i].key == *k {
+			if ring.at(x.slots[i].seq).key == *k {
 				return i, true
 			}
 		}
 	}
 }
 
-// get returns k's value.
-func (t *keyTable[V]) get(k ReceiptKey) (V, bool) {
-	if t.used == 0 {
-		var zero V
-		return zero, false
+// get returns the sequence number of k's latest mark.
+func (x *markIndex) get(k *ReceiptKey, ring markRing) (uint64, bool) {
+	if x.used == 0 {
+		return 0, false
 	}
-	i, ok := t.find(&k, t.hashOf(&k))
-	return t.slots[i].val, ok
+	i, ok := x.find(k, x.hashOf(k), ring)
+	return x.slots[i].seq, ok
 }
 
-// set stores v under k.
-func (t *keyTable[V]) set(k ReceiptKey, v V) {
-	i, _ := t.slot(k)
-	t.slots[i].val = v
-}
-
-// getOrSet returns k's value and true if k is in the table, else stores v
-// under k and returns v and false: one probe for both.
-func (t *keyTable[V]) getOrSet(k ReceiptKey, v V) (V, bool) {
-	i, found := t.slot(k)
-	if !found {
-		t.slots[i].val = v
+// set records seq as k's latest mark; ring already holds k at seq.
+func (x *markIndex) set(k *ReceiptKey, seq uint64, ring markRing) {
+	if (x.used+1)*16 > len(x.slots)*13 {
+		x.resize(max(2*len(x.slots), minKeySlots))
 	}
-	return t.slots[i].val, found
-}
-
-// slot returns k's slot, adding k (with a zero value) if it is missing.
-func (t *keyTable[V]) slot(k ReceiptKey) (int, bool) {
-	if (t.used+1)*16 > len(t.hashes)*13 {
-		t.resize(max(2*len(t.hashes), minKeySlots))
-	}
-	h := t.hashOf(&k)
-	i, ok := t.find(&k, h)
+	h := x.hashOf(k)
+	i, ok := x.find(k, h, ring)
 	if !ok {
-		t.used++
-		t.hashes[i], t.slots[i].key = h, k
+		x.used++
 	}
-	return i, ok
+	x.slots[i] = markSlot{hash: h, seq: seq}
 }
 
-// delIf removes k if its value is v, shifting back the entries probed
-// past its slot.
-func (t *keyTable[V]) delIf(k ReceiptKey, v V) {
-	if t.used == 0 {
+// delIf forgets k if its latest mark is seq, shifting back the entries
+// probed past its slot.
+func (x *markIndex) delIf(k *ReceiptKey, seq uint64, ring markRing) {
+	if x.used == 0 {
 		return
 	}
-	i, ok := t.find(&k, t.hashOf(&k))
-	if !ok || t.slots[i].val != v {
+	i, ok := x.find(k, x.hashOf(k), ring)
+	if !ok || x.slots[i].seq != seq {
 		return
 	}
-	mask := len(t.hashes) - 1
-	for j := (i + 1) & mask; t.hashes[j] != 0; j = (j + 1) & mask {
+	mask := len(x.slots) - 1
+	for j := (i + 1) & mask; x.slots[j].hash != 0; j = (j + 1) & mask {
 		// The entry at j may fill the hole at i unless its home slot lies
 		// in the cyclic range (i, j].
-		if (j-int(t.hashes[j]))&mask >= (j-i)&mask {
-			t.hashes[i], t.slots[i] = t.hashes[j], t.slots[j]
+		if (j-int(x.slots[j].hash))&mask >= (j-i)&mask {
+			x.slots[i] = x.slots[j]
 			i = j
 		}
 	}
-	t.hashes[i], t.slots[i] = 0, keySlot[V]{}
-	if t.used--; t.used == 0 && len(t.hashes) > keepKeySlots && time.Since(t.grown) > keepIdle {
-		t.hashes, t.slots = nil, nil
+	x.slots[i] = markSlot{}
+	if x.used--; x.used == 0 && len(x.slots) > keepKeySlots && time.Since(x.grown) > keepIdle {
+		x.slots = nil
 	}
 }
 
 // resize rehashes into n slots (a power of two).
-func (t *keyTable[V]) resize(n int) {
-	oldHashes, oldSlots := t.hashes, t.slots
-	if oldHashes == nil {
-		t.seed = maphash.MakeSeed()
+func (x *markIndex) resize(n int) {
+	old := x.slots
+	if old == nil {
+		x.seed = maphash.MakeSeed()
 	}
-	t.hashes, t.slots = make([]uint64, n), make([]keySlot[V], n)
-	t.grown = time.Now()
+	x.slots = make([]markSlot, n)
+	x.grown = time.Now()
 	mask := n - 1
-	for j, h := range oldHashes {
-		if h == 0 {
+	for _, s := range old {
+		if s.hash == 0 {
 			continue
 		}
-		i := int(h) & mask
-		for t.hashes[i] != 0 {
+		i := int(s.hash) & mask
+		for x.slots[i].hash != 0 {
 			i = (i + 1) & mask
 		}
-		t.hashes[i], t.slots[i] = h, oldSlots[j]
+		x.slots[i] = s
 	}
 }
