@@ -841,26 +841,43 @@ func sortKeys(keys []ReceiptKey) []flightKey {
 	for i := range keys {
 		sorted[i] = flightKey{binary.BigEndian.Uint64(keys[i][:8]), uint32(i)}
 	}
-	tmp := make([]flightKey, len(keys))
+	scratch := getFlightScratch(len(keys))
+	defer flightScratch.Put(scratch)
+	from, to := sorted, (*scratch)[:len(keys)]
 	for shift := 0; shift < 64; shift += 8 {
 		var count [257]int
-		for _, fk := range sorted {
+		for _, fk := range from {
 			count[int(byte(fk.prefix>>shift))+1]++
 		}
-		if count[int(byte(sorted[0].prefix>>shift))+1] == len(sorted) {
+		if count[int(byte(from[0].prefix>>shift))+1] == len(from) {
 			continue // one digit for all: this pass would change nothing
 		}
 		for d := 1; d < len(count); d++ {
 			count[d] += count[d-1]
 		}
-		for _, fk := range sorted {
+		for _, fk := range from {
 			d := byte(fk.prefix >> shift)
-			tmp[count[d]] = fk
+			to[count[d]] = fk
 			count[d]++
 		}
-		sorted, tmp = tmp, sorted
+		from, to = to, from
+	}
+	if &from[0] != &sorted[0] {
+		copy(sorted, from)
 	}
 	return sorted
+}
+
+// flightScratch is the radix sort's second buffer, reused between pushes.
+var flightScratch sync.Pool // *[]flightKey
+
+// getFlightScratch returns a scratch buffer of at least n flightKeys.
+func getFlightScratch(n int) *[]flightKey {
+	if p, ok := flightScratch.Get().(*[]flightKey); ok && cap(*p) >= n {
+		return p
+	}
+	s := make([]flightKey, n)
+	return &s
 }
 
 // firstOccurrences reports, per index, whether the key is the first of its

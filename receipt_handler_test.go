@@ -687,10 +687,15 @@ func TestFlightTableHold(t *testing.T) {
 // sortKeys orders as a comparison sort by prefix, then index, with random
 // keys, keys sharing bytes of their prefix, and none.
 func TestSortKeys(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 100, 5000} {
+	for _, n := range []int{0, 1, 2, 100, 5000, -50} {
+		oddPasses := n < 0 // one byte the same in every key: a pass skipped
+		n = max(n, -n)
 		keys := make([]ReceiptKey, n)
 		for i := range keys {
 			keys[i] = dkey(fmt.Sprint(i))
+			if oddPasses {
+				keys[i][7] = 0x42
+			}
 			if i%3 == 0 { // the first bytes shared by a third of the keys
 				copy(keys[i][:5], "same!")
 			}
