@@ -32,6 +32,14 @@ func callReportReceipt(id string) string {
 	return `{"call_id":"` + id + `^1028","status_code":"200101","status_time":"2023-03-06 16:21:12","out_id":"o-` + id + `"}`
 }
 
+// voiceReportReceipt is a typical VoiceReport, as in the documentation.
+func voiceReportReceipt(id string) string {
+	return `{"call_id":"1000016165` + id + `^1000018714` + id + `","status_code":"200000","smart_status_code":"ANSWERED",` +
+		`"status_msg":"执行完成","out_id":"o-` + id + `","caller":"0571XXXXXXXX","callee":"1390000XXXX",` +
+		`"originate_time":"2023-03-13 11:18:16","ring_time":"2023-03-13 11:18:24","start_time":"2023-03-13 11:18:36",` +
+		`"end_time":"2023-03-13 11:18:43","duration":"7","b_duration":7,"hangup_direction":"用户","voice_type":"voice"}`
+}
+
 // body returns a 1 MiB (at most) push body and its receipt count.
 func (g *receiptBodies) body() ([]byte, int) {
 	var b bytes.Buffer
@@ -93,6 +101,7 @@ func BenchmarkReceiptPush1MiB(b *testing.B) {
 		{"small-VoiceCallReport-read", smallReceipt, readReceipts, []ReceiptHandlerOption{callReport}},
 		{"small-VoiceReport-read", smallReceipt, readReceipts, []ReceiptHandlerOption{voiceReport}},
 		{"callreport-typed-read", callReportReceipt, readReceipts, []ReceiptHandlerOption{callReport}},
+		{"voicereport-typed-read", voiceReportReceipt, readReceipts, []ReceiptHandlerOption{voiceReport}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
