@@ -79,6 +79,23 @@ func readReceipts(_ context.Context, rs []Receipt) error {
 	return nil
 }
 
+// pushCase is a push benchmark's case: the receipts' shape, the function,
+// and the one type the URL receives (ReceiptUnknown: untyped).
+type pushCase struct {
+	name  string
+	shape func(string) string
+	fn    ReceiptFunc
+	typ   ReceiptType
+}
+
+// handler returns the case's handler, with its defaults otherwise.
+func (c pushCase) handler() *ReceiptHandler {
+	if c.typ == ReceiptUnknown {
+		return NewReceiptHandler(c.fn)
+	}
+	return NewReceiptHandler(c.fn, WithReceiptTypes(c.typ))
+}
+
 // BenchmarkReceiptPush1MiB serves one 1 MiB push per iteration through the
 // handler with its defaults (de-duplication on, the deduper full after a
 // warm-up), every receipt new. The metric alloc/body is the bytes allocated
@@ -86,26 +103,19 @@ func readReceipts(_ context.Context, rs []Receipt) error {
 // function discards the receipts, or with "read" asks for every report, so
 // the reports (decoded on first use) are paid for too.
 func BenchmarkReceiptPush1MiB(b *testing.B) {
-	callReport := WithReceiptTypes(ReceiptVoiceCallReport)
-	voiceReport := WithReceiptTypes(ReceiptVoiceReport)
-	cases := []struct {
-		name  string
-		shape func(string) string
-		fn    ReceiptFunc
-		opts  []ReceiptHandlerOption
-	}{
-		{"small-untyped", smallReceipt, discardReceipts, nil},
-		{"small-VoiceCallReport", smallReceipt, discardReceipts, []ReceiptHandlerOption{callReport}},
-		{"small-VoiceReport", smallReceipt, discardReceipts, []ReceiptHandlerOption{voiceReport}},
-		{"callreport-typed", callReportReceipt, discardReceipts, []ReceiptHandlerOption{callReport}},
-		{"small-VoiceCallReport-read", smallReceipt, readReceipts, []ReceiptHandlerOption{callReport}},
-		{"small-VoiceReport-read", smallReceipt, readReceipts, []ReceiptHandlerOption{voiceReport}},
-		{"callreport-typed-read", callReportReceipt, readReceipts, []ReceiptHandlerOption{callReport}},
-		{"voicereport-typed-read", voiceReportReceipt, readReceipts, []ReceiptHandlerOption{voiceReport}},
-	}
-	for _, tc := range cases {
+	callReport, voiceReport := ReceiptVoiceCallReport, ReceiptVoiceReport
+	for _, tc := range []pushCase{
+		{"small-untyped", smallReceipt, discardReceipts, ReceiptUnknown},
+		{"small-VoiceCallReport", smallReceipt, discardReceipts, callReport},
+		{"small-VoiceReport", smallReceipt, discardReceipts, voiceReport},
+		{"callreport-typed", callReportReceipt, discardReceipts, callReport},
+		{"small-VoiceCallReport-read", smallReceipt, readReceipts, callReport},
+		{"small-VoiceReport-read", smallReceipt, readReceipts, voiceReport},
+		{"callreport-typed-read", callReportReceipt, readReceipts, callReport},
+		{"voicereport-typed-read", voiceReportReceipt, readReceipts, voiceReport},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
-			h := NewReceiptHandler(tc.fn, tc.opts...)
+			h := tc.handler()
 			defer h.Close()
 			gen := receiptBodies{shape: tc.shape}
 			// Warm up: the deduper fills to its bound, and stays there.
@@ -146,29 +156,22 @@ func BenchmarkReceiptPush1MiB(b *testing.B) {
 // over loopback HTTP to one handler, and reports the slowest and median
 // answer time of each round (the service waits 700 ms) and the peak live
 // heap seen while they ran. cold-max-ms is the slowest answer of the first
-// round, to a new handler whose tables grow while it runs (as after a
-// restart, or a quiet minute: see keepIdle); max-ms the slowest of the
-// rounds after it. Run it with -cpu 2. On a shared machine the
+// round, to a new handler whose deduper and Go heap grow while it runs (as
+// after a restart); max-ms the slowest of the rounds after it. Run it with -cpu 2. On a shared machine the
 // answer times measure the load as much as the code: cpu-ms, the process's
 // CPU time for the round (server and client), divided by the cores is what
 // the round takes on an idle machine. The cases: ~53,000 small receipts
 // untyped and typed (the function discards them, or reads every report),
 // and ~10,000 typical VoiceCallReports read by the function.
 func BenchmarkReceiptPush16Concurrent(b *testing.B) {
-	cases := []struct {
-		name  string
-		shape func(string) string
-		fn    ReceiptFunc
-		types []ReceiptType
-	}{
-		{"small-untyped", smallReceipt, discardReceipts, nil},
-		{"small-VoiceReport", smallReceipt, discardReceipts, []ReceiptType{ReceiptVoiceReport}},
-		{"small-VoiceReport-read", smallReceipt, readReceipts, []ReceiptType{ReceiptVoiceReport}},
-		{"callreport-typed-read", callReportReceipt, readReceipts, []ReceiptType{ReceiptVoiceCallReport}},
-	}
-	for _, tc := range cases {
+	for _, tc := range []pushCase{
+		{"small-untyped", smallReceipt, discardReceipts, ReceiptUnknown},
+		{"small-VoiceReport", smallReceipt, discardReceipts, ReceiptVoiceReport},
+		{"small-VoiceReport-read", smallReceipt, readReceipts, ReceiptVoiceReport},
+		{"callreport-typed-read", callReportReceipt, readReceipts, ReceiptVoiceCallReport},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
-			h := NewReceiptHandler(tc.fn, WithReceiptTypes(tc.types...))
+			h := tc.handler()
 			defer h.Close()
 			pushConcurrently(b, h, &receiptBodies{shape: tc.shape})
 		})
