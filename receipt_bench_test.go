@@ -79,6 +79,18 @@ func readReceipts(_ context.Context, rs []Receipt) error {
 	return nil
 }
 
+// readIDs is a function that reads each receipt's IDs and status only.
+func readIDs(_ context.Context, rs []Receipt) error {
+	n := 0
+	for _, r := range rs {
+		n += len(r.CallID()) + len(r.OutID()) + len(r.StatusCode())
+	}
+	if n == 0 && len(rs) > 0 {
+		return errors.New("no IDs")
+	}
+	return nil
+}
+
 // pushCase is a push benchmark's case: the receipts' shape, the function,
 // and the one type the URL receives (ReceiptUnknown: untyped).
 type pushCase struct {
@@ -101,7 +113,8 @@ func (c pushCase) handler() *ReceiptHandler {
 // warm-up), every receipt new. The metric alloc/body is the bytes allocated
 // per push divided by the body size (the target: at most 10). The
 // function discards the receipts, or with "read" asks for every report, so
-// the reports (decoded on first use) are paid for too.
+// the reports (decoded on first use) are paid for too, or with "ids" reads
+// the IDs and status of each, which decodes no report.
 func BenchmarkReceiptPush1MiB(b *testing.B) {
 	callReport, voiceReport := ReceiptVoiceCallReport, ReceiptVoiceReport
 	for _, tc := range []pushCase{
@@ -113,6 +126,8 @@ func BenchmarkReceiptPush1MiB(b *testing.B) {
 		{"small-VoiceReport-read", smallReceipt, readReceipts, voiceReport},
 		{"callreport-typed-read", callReportReceipt, readReceipts, callReport},
 		{"voicereport-typed-read", voiceReportReceipt, readReceipts, voiceReport},
+		{"small-VoiceReport-ids", smallReceipt, readIDs, voiceReport},
+		{"voicereport-typed-ids", voiceReportReceipt, readIDs, voiceReport},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			h := tc.handler()

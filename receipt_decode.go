@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"unicode"
@@ -542,4 +543,30 @@ func (f identityField) appendText(buf, val []byte) []byte {
 	}
 	text, _ := lenientBytes(val)
 	return appendKeyBytes(buf, text)
+}
+
+// rawField returns what the string field of JSON name holds in the report
+// of type t decoded from the receipt object obj (the text of the last
+// member decoding stores in it), without decoding the report; "" when the
+// type has no such field or obj is not a JSON object.
+func rawField(t ReceiptType, obj []byte, name string) string {
+	s := identitySpecs[t]
+	if s == nil {
+		return ""
+	}
+	idx, ok := s.fi.exact[name]
+	obj = bytes.TrimSpace(obj)
+	if !ok || len(obj) == 0 || obj[0] != '{' || !json.Valid(obj) {
+		return ""
+	}
+	var last []byte
+	forEachMember(obj, func(key, val []byte) {
+		if i, found := lookupMember(s.fi, unquoted(key)); found && slices.Equal(i, idx) {
+			if _, takes := lenientBytes(val); takes {
+				last = val
+			}
+		}
+	})
+	text, _ := lenientText(last)
+	return text
 }

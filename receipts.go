@@ -535,10 +535,11 @@ type VoiceRTASRReport struct {
 //		}
 //	}
 //
-// The report is decoded from Raw the first time it is asked for (Report,
-// the typed accessors, CallID, OutID, StatusCode, LogValue) and kept: a
-// function that only counts, forwards or stores the raw receipts never
-// pays for the report structs, which are larger than a small receipt.
+// The report is decoded from Raw the first time it is asked for (Report
+// and the typed accessors) and kept: a function that only counts, forwards
+// or stores the raw receipts, or reads CallID, OutID and StatusCode (which
+// read their one field from Raw), never pays for the report structs, which
+// are larger than a small receipt.
 // Copies of a Receipt returned by this package share the decoded report,
 // and it is safe to ask for it from several goroutines.
 type Receipt struct {
@@ -600,50 +601,67 @@ func (r Receipt) VoiceRTASRReport() (*VoiceRTASRReport, bool) {
 func (r Receipt) DecodeAs(out any) error { return UnmarshalLenient(r.Raw, out) }
 
 // CallID returns the report's call_id (or, for an inbound VoiceCallReport
-// without one, its biz_id).
+// without one, its biz_id). Like OutID and StatusCode, it reads the one
+// field from Raw when the report has not been decoded, without decoding
+// it.
 func (r Receipt) CallID() string {
-	switch v := r.Report().(type) {
-	case *VoiceReport:
-		return v.CallID
-	case *VoiceCallReport:
-		if v.CallID == "" {
-			return v.BizID
-		}
-		return v.CallID
-	case *VoiceRecordReport:
-		return v.CallID
-	case *VoiceRTASRReport:
-		return v.CallID
+	if rep, ok := r.decoded(); ok {
+		id, _, _ := reportIDs(rep)
+		return id
 	}
-	return ""
+	id := rawField(r.Type, r.Raw, "call_id")
+	if id == "" && r.Type == ReceiptVoiceCallReport {
+		id = rawField(r.Type, r.Raw, "biz_id")
+	}
+	return id
 }
 
 // OutID returns the report's out_id, the OutId given to the Action.
 func (r Receipt) OutID() string {
-	switch v := r.Report().(type) {
-	case *VoiceReport:
-		return v.OutID
-	case *VoiceCallReport:
-		return v.OutID
-	case *VoiceRecordReport:
-		return v.OutID
-	case *VoiceRTASRReport:
-		return v.OutID
+	if rep, ok := r.decoded(); ok {
+		_, out, _ := reportIDs(rep)
+		return out
 	}
-	return ""
+	return rawField(r.Type, r.Raw, "out_id")
 }
 
 // StatusCode returns the report's status_code, or "" for types without one.
 func (r Receipt) StatusCode() CallStatus {
-	switch v := r.Report().(type) {
-	case *VoiceReport:
-		return v.StatusCode
-	case *VoiceCallReport:
-		return v.StatusCode
-	case *VoiceRecordReport:
-		return v.StatusCode
+	if rep, ok := r.decoded(); ok {
+		_, _, status := reportIDs(rep)
+		return status
 	}
-	return ""
+	return CallStatus(rawField(r.Type, r.Raw, "status_code"))
+}
+
+// decoded returns the report if it has been decoded already.
+func (r Receipt) decoded() (any, bool) {
+	if r.cell == nil {
+		return nil, false
+	}
+	if box := r.cell.p.Load(); box != nil {
+		return box.report, true
+	}
+	return nil, false
+}
+
+// reportIDs returns the call ID (or biz_id), out_id and status_code of a
+// report.
+func reportIDs(rep any) (callID, outID string, status CallStatus) {
+	switch v := rep.(type) {
+	case *VoiceReport:
+		return v.CallID, v.OutID, v.StatusCode
+	case *VoiceCallReport:
+		if v.CallID == "" {
+			return v.BizID, v.OutID, v.StatusCode
+		}
+		return v.CallID, v.OutID, v.StatusCode
+	case *VoiceRecordReport:
+		return v.CallID, v.OutID, v.StatusCode
+	case *VoiceRTASRReport:
+		return v.CallID, v.OutID, ""
+	}
+	return "", "", ""
 }
 
 // ReceiptKey identifies a receipt for de-duplication: the SHA-256 of the

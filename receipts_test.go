@@ -467,6 +467,7 @@ func TestDedupKeyReadFromRaw(t *testing.T) {
 			}
 			rs, err := ParseReceipts([]byte(obj), types...)
 			require.NoError(t, err)
+			sameIDsFromRaw(t, rs[0])
 			assert.Equal(t, legacyDedupKey(rs[0]), rs[0].DedupKey(), "%s %s", typ, obj)
 			built := Receipt{Type: rs[0].Type, Raw: rs[0].Raw}
 			assert.Equal(t, rs[0].DedupKey(), built.DedupKey(), "a Receipt built from Type and Raw: %s %s", typ, obj)
@@ -546,6 +547,9 @@ func FuzzParseReceipts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, types := range [][]ReceiptType{nil, {ReceiptVoiceReport}, {ReceiptVoiceCallReport, ReceiptVoiceRTASRReport}} {
 			rs, err := ParseReceipts(data, types...)
+			for _, r := range rs {
+				sameIDsFromRaw(t, r)
+			}
 			sameAsTreeDecoder(t, data, types, rs, err)
 			if err != nil {
 				if !errors.Is(err, ErrMalformedReceipt) {
@@ -583,6 +587,23 @@ func FuzzParseReceipts(f *testing.F) {
 		_, _ = ParseMNSReceipt(data, ReceiptUnknown)
 		_ = DetectReceiptType(data)
 	})
+}
+
+// sameIDsFromRaw checks that CallID, OutID and StatusCode, read from Raw
+// before the report is decoded, are the report's once it is.
+func sameIDsFromRaw(t *testing.T, r Receipt) {
+	t.Helper()
+	if _, decoded := r.decoded(); decoded {
+		t.Fatalf("%s %q decoded before it was asked for", r.Type, r.Raw)
+	}
+	id, out, status := r.CallID(), r.OutID(), r.StatusCode()
+	wantID, wantOut, wantStatus := reportIDs(r.Report())
+	if id != wantID || out != wantOut || status != wantStatus {
+		t.Fatalf("%s %q: from Raw %q %q %q, from the report %q %q %q", r.Type, r.Raw, id, out, status, wantID, wantOut, wantStatus)
+	}
+	if id2, out2, status2 := r.CallID(), r.OutID(), r.StatusCode(); id2 != id || out2 != out || status2 != status {
+		t.Fatalf("%s %q: from the decoded report %q %q %q", r.Type, r.Raw, id2, out2, status2)
+	}
 }
 
 // sameAsTreeDecoder checks the typed decoder against the generic-tree
