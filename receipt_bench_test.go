@@ -176,12 +176,13 @@ func BenchmarkReceiptPush1MiB(b *testing.B) {
 // answer times measure the load as much as the code: cpu-ms, the process's
 // CPU time for the round (server and client), divided by the cores is what
 // the round takes on an idle machine. The cases: ~53,000 small receipts
-// untyped and typed (the function discards them, or reads every report),
-// and ~10,000 typical VoiceCallReports read by the function.
+// untyped and typed (the function discards them, reads their IDs, or reads
+// every report), and ~10,000 typical VoiceCallReports read by the function.
 func BenchmarkReceiptPush16Concurrent(b *testing.B) {
 	for _, tc := range []pushCase{
 		{"small-untyped", smallReceipt, discardReceipts, ReceiptUnknown},
 		{"small-VoiceReport", smallReceipt, discardReceipts, ReceiptVoiceReport},
+		{"small-VoiceReport-ids", smallReceipt, readIDs, ReceiptVoiceReport},
 		{"small-VoiceReport-read", smallReceipt, readReceipts, ReceiptVoiceReport},
 		{"callreport-typed-read", callReportReceipt, readReceipts, ReceiptVoiceCallReport},
 	} {
