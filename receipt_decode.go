@@ -110,7 +110,10 @@ func forEachMember(obj []byte, fn func(key, val []byte)) {
 	for i < len(obj) && obj[i] == '"' {
 		keyEnd := stringEnd(obj, i)
 		key := obj[i:keyEnd]
-		i = skipSpace(obj, skipSpace(obj, keyEnd)+1) // past ':'
+		if i = skipSpace(obj, keyEnd); i >= len(obj) || obj[i] != ':' {
+			return // no member: only in bytes that are not JSON
+		}
+		i = skipSpace(obj, i+1)
 		end := valueEnd(obj, i)
 		fn(key, obj[i:end])
 		i = skipSpace(obj, end)
@@ -416,6 +419,17 @@ func receiptTypeOf(obj []byte, types []ReceiptType) ReceiptType {
 	return detectObjectType(obj, types)
 }
 
+// rawObject returns r.Raw for the walkers above, which read a JSON object:
+// a parsed Receipt's Raw as it is (checked with its body), one built by
+// hand once it is checked to be one; ok is false when it is not.
+func (r Receipt) rawObject() ([]byte, bool) {
+	if r.cell != nil {
+		return r.Raw, true
+	}
+	b := bytes.TrimSpace(r.Raw)
+	return b, len(b) > 0 && b[0] == '{' && json.Valid(b)
+}
+
 // reportCell keeps a Receipt's report once it has been decoded; the copies
 // of a Receipt share it, so they share the report.
 type reportCell struct{ p atomic.Pointer[reportBox] }
@@ -548,15 +562,14 @@ func (f identityField) appendText(buf, val []byte) []byte {
 // rawField returns what the string field of JSON name holds in the report
 // of type t decoded from the receipt object obj (the text of the last
 // member decoding stores in it), without decoding the report; "" when the
-// type has no such field or obj is not a JSON object.
+// type has no such field.
 func rawField(t ReceiptType, obj []byte, name string) string {
 	s := identitySpecs[t]
 	if s == nil {
 		return ""
 	}
 	idx, ok := s.fi.exact[name]
-	obj = bytes.TrimSpace(obj)
-	if !ok || len(obj) == 0 || obj[0] != '{' || !json.Valid(obj) {
+	if !ok {
 		return ""
 	}
 	var last []byte

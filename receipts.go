@@ -609,11 +609,21 @@ func (r Receipt) CallID() string {
 		id, _, _ := reportIDs(rep)
 		return id
 	}
-	id := rawField(r.Type, r.Raw, "call_id")
+	id := r.rawField("call_id")
 	if id == "" && r.Type == ReceiptVoiceCallReport {
-		id = rawField(r.Type, r.Raw, "biz_id")
+		id = r.rawField("biz_id")
 	}
 	return id
+}
+
+// rawField returns the string field of JSON name as the report would hold
+// it, read from Raw.
+func (r Receipt) rawField(name string) string {
+	raw, ok := r.rawObject()
+	if !ok {
+		return ""
+	}
+	return rawField(r.Type, raw, name)
 }
 
 // OutID returns the report's out_id, the OutId given to the Action.
@@ -622,7 +632,7 @@ func (r Receipt) OutID() string {
 		_, out, _ := reportIDs(rep)
 		return out
 	}
-	return rawField(r.Type, r.Raw, "out_id")
+	return r.rawField("out_id")
 }
 
 // StatusCode returns the report's status_code, or "" for types without one.
@@ -631,7 +641,7 @@ func (r Receipt) StatusCode() CallStatus {
 		_, _, status := reportIDs(rep)
 		return status
 	}
-	return CallStatus(rawField(r.Type, r.Raw, "status_code"))
+	return CallStatus(r.rawField("status_code"))
 }
 
 // decoded returns the report if it has been decoded already.
@@ -687,8 +697,10 @@ func (k ReceiptKey) String() string { return hex.EncodeToString(k[:]) }
 func (r Receipt) DedupKey() ReceiptKey {
 	var stack [256]byte
 	buf := appendKeyBytes(stack[:0], []byte(r.Type))
-	if id, ok := appendIdentity(buf, r.Type, r.Raw); ok {
-		return sha256.Sum256(id)
+	if raw, ok := r.rawObject(); ok {
+		if id, ok := appendIdentity(buf, r.Type, raw); ok {
+			return sha256.Sum256(id)
+		}
 	}
 	buf = append(buf, 'r')
 	return sha256.Sum256(appendCompact(buf, r.Raw))

@@ -475,6 +475,35 @@ func TestDedupKeyReadFromRaw(t *testing.T) {
 	}
 }
 
+// exactly returns b with no spare capacity, so reading past its end panics.
+func exactly(b string) json.RawMessage { return json.RawMessage([]byte(b)[:len(b):len(b)]) }
+
+// A Receipt whose Raw is not a JSON object (built by hand, or with Raw
+// replaced after parsing) answers every method without a panic: no ID, no
+// status, a key from the raw bytes.
+func TestReceiptWithBrokenRaw(t *testing.T) {
+	parsed, err := ParseReceipts([]byte(sampleVoiceCallReport), ReceiptVoiceCallReport)
+	require.NoError(t, err)
+	for _, raw := range []string{`{"call_id"`, `{"call_id":`, `{"call_id":"1`, `{"a" "b"}`, `{`, `"`, ``, `{"call_id":"1"`, `[`, `{"k\`} {
+		for _, typ := range append([]ReceiptType{ReceiptUnknown}, knownReceiptTypes...) {
+			built := Receipt{Type: typ, Raw: exactly(raw)}
+			replaced := parsed[0]
+			replaced.Type, replaced.Raw = typ, exactly(raw)
+			for _, r := range []Receipt{built, replaced} {
+				assert.NotPanics(t, func() {
+					_ = r.DedupKey()
+					_, _, _ = r.CallID(), r.OutID(), r.StatusCode()
+					_ = r.LogValue().String()
+				}, "%s %q", typ, raw)
+			}
+			assert.Equal(t, "", built.CallID(), "%s %q", typ, raw)
+			assert.Equal(t, Receipt{Type: typ, Raw: exactly(" " + raw)}.DedupKey(), built.DedupKey(),
+				"keyed on the raw bytes without white space: %s %q", typ, raw)
+			assert.NotPanics(t, func() { _ = built.Report() })
+		}
+	}
+}
+
 // TestReceiptReportDecodedOnce checks the report is decoded on first use,
 // shared by copies and by goroutines, and that a Receipt built outside the
 // package decodes its Raw too.
@@ -581,6 +610,16 @@ func FuzzParseReceipts(f *testing.F) {
 					}
 				}
 			}
+		}
+		parsed, _ := ParseReceipts([]byte(sampleVoiceCallReport))
+		for _, typ := range append([]ReceiptType{ReceiptUnknown}, knownReceiptTypes...) {
+			built := Receipt{Type: typ, Raw: json.RawMessage(data[:len(data):len(data)])}
+			replaced := parsed[0] // Raw replaced after parsing: read without a check
+			replaced.Type, replaced.Raw = typ, built.Raw
+			for _, r := range []Receipt{built, replaced} {
+				_, _, _, _ = r.DedupKey(), r.CallID(), r.OutID(), r.StatusCode()
+			}
+			_ = built.Report()
 		}
 		_, _ = ParseVoiceReports(data)
 		_, _ = ParseVoiceRTASRReports(data)
