@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"unicode"
@@ -511,17 +510,7 @@ func appendIdentity(buf []byte, t ReceiptType, obj []byte) (_ []byte, ok bool) {
 		return buf, false
 	}
 	var vals [maxIdentityFields][]byte
-	forEachMember(obj, func(key, val []byte) {
-		idx, found := lookupMember(s.fi, unquoted(key))
-		if !found || len(idx) != 1 {
-			return
-		}
-		for i, f := range s.fields {
-			if f.index == idx[0] && f.takes(val) {
-				vals[i] = val
-			}
-		}
-	})
+	lastValues(s.fi, obj, s.fields, vals[:len(s.fields)])
 	var id []byte
 	for i := 0; i < s.ids && len(id) == 0; i++ {
 		id, _ = lenientBytes(vals[i])
@@ -534,6 +523,22 @@ func appendIdentity(buf []byte, t ReceiptType, obj []byte) (_ []byte, ok bool) {
 		buf = s.fields[i].appendText(buf, vals[i])
 	}
 	return buf, true
+}
+
+// lastValues sets vals[i] to the value of the last member of the object
+// obj that decoding stores in fields[i] (fi indexes the report's fields).
+func lastValues(fi *fieldIndex, obj []byte, fields []identityField, vals [][]byte) {
+	forEachMember(obj, func(key, val []byte) {
+		idx, found := lookupMember(fi, unquoted(key))
+		if !found || len(idx) != 1 {
+			return
+		}
+		for i, f := range fields {
+			if f.index == idx[0] && f.takes(val) {
+				vals[i] = val
+			}
+		}
+	})
 }
 
 // takes reports whether decoding stores val in the field (setLenient).
@@ -569,17 +574,11 @@ func rawField(t ReceiptType, obj []byte, name string) string {
 		return ""
 	}
 	idx, ok := s.fi.exact[name]
-	if !ok {
+	if !ok || len(idx) != 1 {
 		return ""
 	}
-	var last []byte
-	forEachMember(obj, func(key, val []byte) {
-		if i, found := lookupMember(s.fi, unquoted(key)); found && slices.Equal(i, idx) {
-			if _, takes := lenientBytes(val); takes {
-				last = val
-			}
-		}
-	})
-	text, _ := lenientText(last)
+	var val [1][]byte
+	lastValues(s.fi, obj, []identityField{{index: idx[0]}}, val[:])
+	text, _ := lenientText(val[0])
 	return text
 }

@@ -719,10 +719,9 @@ func (h *ReceiptHandler) Close() error { return h.Shutdown(context.Background())
 // that overlapping pushes of the same receipts wait on.
 type receiptBatch struct {
 	receipts []Receipt    // to give to fn
-	keys     []ReceiptKey // the key of every receipt of the push, in push order
+	keys     []ReceiptKey // the key of every receipt of the push, in push order; set when b is in the flight table
 	holds    []flightKey  // the keys it holds, in key order: what other pushes look up
 	fresh    []ReceiptKey // the keys of receipts, marked delivered if fn succeeds
-	flying   bool         // registered in the flight table
 	done     chan struct{}
 	ok       bool // fn succeeded; set before done is closed
 }
@@ -813,7 +812,7 @@ func (t *flightTable) hold(b *receiptBatch) ([]bool, []*receiptBatch) {
 			n++
 		}
 	}
-	b.holds, b.flying = sorted[:n], true
+	b.holds = sorted[:n]
 	t.batches = append(t.batches, b)
 	return held, others
 }
@@ -935,7 +934,7 @@ func (h *ReceiptHandler) finish(b *receiptBatch, ok bool) {
 	if ok && h.cfg.dedup != nil && len(b.fresh) > 0 {
 		markDelivered(h.cfg.dedup, b.fresh)
 	}
-	if b.flying {
+	if b.keys != nil {
 		h.flights.release(b)
 	}
 	b.ok = ok

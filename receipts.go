@@ -559,17 +559,14 @@ type Receipt struct {
 // handlers return the same report on every call; a Receipt you build
 // yourself from Type and Raw returns a newly decoded one each time.
 func (r Receipt) Report() any {
-	if r.cell == nil {
-		return decodeReport(r.Type, r.Raw)
+	if rep, ok := r.decoded(); ok {
+		return rep
 	}
-	if box := r.cell.p.Load(); box != nil {
-		return box.report
+	rep := decodeReport(r.Type, r.Raw)
+	if r.cell == nil || r.cell.p.CompareAndSwap(nil, &reportBox{rep}) {
+		return rep
 	}
-	box := &reportBox{decodeReport(r.Type, r.Raw)}
-	if r.cell.p.CompareAndSwap(nil, box) {
-		return box.report
-	}
-	return r.cell.p.Load().report
+	return r.cell.p.Load().report // decoded meanwhile by another goroutine
 }
 
 // VoiceReport returns the report if Type is ReceiptVoiceReport.
